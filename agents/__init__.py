@@ -1,0 +1,1 @@
+"""plangate agents: configured assistants built from tools, graphs and policies."""

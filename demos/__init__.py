@@ -1,0 +1,1 @@
+"""plangate demos: the ``plangate`` command line and scripted demo scenarios."""

@@ -1,0 +1,3 @@
+from demos.cli import main
+
+main()

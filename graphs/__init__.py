@@ -1,0 +1,1 @@
+"""plangate graphs: the LangGraph engine. The only package that imports langgraph."""

@@ -1,0 +1,36 @@
+"""plangate tools: typed tools, their registry, the idempotency ledger and backends.
+
+This package knows nothing of LangGraph; ``tools.langchain`` is the only module that touches
+langchain-core, as an interop adapter.
+"""
+
+from tools.base import RetryPolicy, Tool, ToolContext, tool
+from tools.clock import Clock, FakeClock, SystemClock
+from tools.errors import (
+    BackendError,
+    PlangateError,
+    ToolArgsError,
+    ToolError,
+    ToolRefusedError,
+    ToolTimeoutError,
+    UsageError,
+)
+from tools.registry import Toolset
+
+__all__ = [
+    "BackendError",
+    "Clock",
+    "FakeClock",
+    "PlangateError",
+    "RetryPolicy",
+    "SystemClock",
+    "Tool",
+    "ToolArgsError",
+    "ToolContext",
+    "ToolError",
+    "ToolRefusedError",
+    "ToolTimeoutError",
+    "Toolset",
+    "UsageError",
+    "tool",
+]

@@ -1,0 +1,156 @@
+"""``SQLiteLedger``: the idempotency ledger in a SQLite file, shared by processes.
+
+Claims run inside ``BEGIN IMMEDIATE`` transactions, so two processes (or two threads) can
+never both create a pending entry for the same key. Operations run off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from tools.errors import UsageError
+from tools.ledger import LedgerEntry, WriteState
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS writes (
+    key TEXT PRIMARY KEY,
+    tool TEXT NOT NULL,
+    state TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    result TEXT,
+    error TEXT,
+    updated_at REAL NOT NULL
+)
+"""
+
+
+class SQLiteLedger:
+    """A ledger persisted in SQLite; safe across threads and processes.
+
+    Args:
+        path: the database file (created with its parent folder if missing), or ``":memory:"``.
+        busy_timeout: seconds to wait for another writer's lock before failing.
+    """
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = sqlite3.connect(
+                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise UsageError(f"cannot open the idempotency ledger at {self.path}: {exc}") from exc
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._conn.close()
+
+    def _run(self, statements: Any) -> Any:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                out = statements(self._conn)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+            return out
+
+    @staticmethod
+    def _row(row: tuple[Any, ...] | None) -> LedgerEntry | None:
+        if row is None:
+            return None
+        key, tool, state, owner, result, error, updated_at = row
+        return LedgerEntry(
+            key=key,
+            tool=tool,
+            state=WriteState(state),
+            owner=owner,
+            result=json.loads(result) if result is not None else None,
+            error=error,
+            updated_at=updated_at,
+        )
+
+    @staticmethod
+    def _select(conn: sqlite3.Connection, key: str) -> LedgerEntry | None:
+        row = conn.execute(
+            "SELECT key, tool, state, owner, result, error, updated_at FROM writes WHERE key = ?",
+            (key,),
+        ).fetchone()
+        return SQLiteLedger._row(row)
+
+    async def claim(self, key: str, tool: str, owner: str, now: float) -> LedgerEntry:
+        def statements(conn: sqlite3.Connection) -> LedgerEntry:
+            entry = self._select(conn, key)
+            if entry is None or entry.state is WriteState.FAILED:
+                conn.execute(
+                    "INSERT OR REPLACE INTO writes (key, tool, state, owner, result, error,"
+                    " updated_at) VALUES (?, ?, ?, ?, NULL, NULL, ?)",
+                    (key, tool, WriteState.PENDING.value, owner, now),
+                )
+                entry = self._select(conn, key)
+            assert entry is not None
+            return entry
+
+        result: LedgerEntry = await asyncio.to_thread(self._run, statements)
+        return result
+
+    async def take_over(
+        self, key: str, owner: str, expected: LedgerEntry, now: float
+    ) -> LedgerEntry | None:
+        def statements(conn: sqlite3.Connection) -> LedgerEntry | None:
+            if self._select(conn, key) != expected:
+                return None
+            conn.execute(
+                "UPDATE writes SET state = ?, owner = ?, updated_at = ? WHERE key = ?",
+                (WriteState.PENDING.value, owner, now, key),
+            )
+            return self._select(conn, key)
+
+        result: LedgerEntry | None = await asyncio.to_thread(self._run, statements)
+        return result
+
+    async def settle(
+        self,
+        key: str,
+        owner: str,
+        state: WriteState,
+        now: float,
+        result: Any = None,
+        error: str | None = None,
+    ) -> None:
+        payload = json.dumps(result) if result is not None else None
+
+        def statements(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE writes SET state = ?, result = ?, error = ?, updated_at = ?"
+                " WHERE key = ? AND owner = ?",
+                (state.value, payload, error, now, key, owner),
+            )
+
+        await asyncio.to_thread(self._run, statements)
+
+    async def get(self, key: str) -> LedgerEntry | None:
+        def statements(conn: sqlite3.Connection) -> LedgerEntry | None:
+            return self._select(conn, key)
+
+        result: LedgerEntry | None = await asyncio.to_thread(self._run, statements)
+        return result
+
+    def entries(self) -> list[LedgerEntry]:
+        """Every entry, for audits and tests."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT key, tool, state, owner, result, error, updated_at FROM writes"
+            ).fetchall()
+        return [entry for row in rows if (entry := self._row(row)) is not None]

@@ -1,0 +1,158 @@
+"""Tools declared from a JSON schema plus a function, as MCP servers and OpenAPI specs do.
+
+``tool_from_json_schema`` builds a pydantic args model from the schema, so arguments are
+validated exactly like those of ``@tool`` functions, while the declared schema is what gets
+exported. Supported: objects (nested, closed or open), arrays, strings, integers, numbers,
+booleans, ``null``, ``enum``/``const``, ``anyOf``/``oneOf`` and type lists, local ``$ref`` to
+``$defs``/``definitions``, and the usual bounds. Anything else is a ``UsageError``, so a tool never
+accepts arguments its schema forbids.
+
+The function receives ``(args: dict, ctx: ToolContext)`` and may be sync or async.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from tools.base import NO_RETRY, Effect, Reconciler, RetryPolicy, Tool, ToolFunction
+from tools.errors import UsageError
+
+_SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
+_BOUNDS = {
+    "minimum": "ge",
+    "maximum": "le",
+    "exclusiveMinimum": "gt",
+    "exclusiveMaximum": "lt",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+    "pattern": "pattern",
+    "minItems": "min_length",
+    "maxItems": "max_length",
+}
+_IGNORED = {"description", "title", "default", "examples", "format", "$schema", "$id", "$comment"}
+
+
+def tool_from_json_schema(
+    *,
+    name: str,
+    description: str,
+    parameters: Mapping[str, Any],
+    fn: ToolFunction,
+    effect: Effect = "write",
+    result_type: Any = Any,
+    timeout: float = 30.0,
+    retry: RetryPolicy = NO_RETRY,
+    reconciler: Reconciler | None = None,
+) -> Tool[Any]:
+    """A ``Tool`` whose arguments are described by the JSON schema ``parameters``.
+
+    Raises:
+        UsageError: the schema uses a construct plangate cannot enforce (named in the message).
+    """
+    schema = dict(parameters)
+    if schema.get("type", "object") != "object":
+        raise UsageError(f"tool {name!r}: parameters must be an object schema")
+    converter = _Converter(schema, name)
+    args_model = converter.model(schema, _camel(name) + "Args")
+    return Tool(
+        name=name,
+        description=description,
+        args_model=args_model,
+        result_type=result_type,
+        fn=fn,
+        effect=effect,
+        timeout=timeout,
+        retry=retry,
+        reconciler=reconciler,
+        takes_ctx=True,
+        call_style="mapping",
+        json_schema=schema,
+    )
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+class _Converter:
+    def __init__(self, root: Mapping[str, Any], tool: str) -> None:
+        self.root = root
+        self.tool = tool
+        self.counter = 0
+
+    def fail(self, where: str, what: str) -> UsageError:
+        return UsageError(f"tool {self.tool!r}: unsupported JSON schema at {where or '/'}: {what}")
+
+    def resolve(self, node: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+        ref = node.get("$ref")
+        if ref is None:
+            return node
+        match = re.fullmatch(r"#/(\$defs|definitions)/(.+)", str(ref))
+        if not match:
+            raise self.fail(where, f"only local $ref to $defs is supported, got {ref!r}")
+        target = self.root.get(match.group(1), {}).get(match.group(2))
+        if target is None:
+            raise self.fail(where, f"$ref {ref!r} points nowhere")
+        return dict(target)
+
+    def model(self, node: Mapping[str, Any], model_name: str, where: str = "") -> type[BaseModel]:
+        properties = node.get("properties", {})
+        required = set(node.get("required", []))
+        extra = "forbid" if node.get("additionalProperties") is False else "allow"
+        fields: dict[str, Any] = {}
+        for prop_name, prop in properties.items():
+            if not prop_name.isidentifier() or prop_name.startswith("_"):
+                raise self.fail(f"{where}/{prop_name}", "property names must be identifiers")
+            annotation = self.type_of(prop, f"{where}/{prop_name}")
+            default = ... if prop_name in required else prop.get("default")
+            if prop_name not in required and default is None:
+                annotation = annotation | None
+            fields[prop_name] = (annotation, Field(default, description=prop.get("description")))
+        created: type[BaseModel] = create_model(  # type: ignore[call-overload]
+            model_name, __config__=ConfigDict(extra=extra), **fields
+        )
+        return created
+
+    def type_of(self, raw: Mapping[str, Any], where: str) -> Any:
+        node = self.resolve(raw, where)
+        unknown = set(node) - _IGNORED - set(_BOUNDS) - {
+            "type", "properties", "required", "additionalProperties", "items", "enum", "const",
+            "anyOf", "oneOf", "$ref", "$defs", "definitions",
+        }  # fmt: skip
+        if unknown:
+            raise self.fail(where, f"keywords {sorted(unknown)} are not supported")
+        if "const" in node:
+            return Literal[node["const"]]
+        if "enum" in node:
+            return Literal[tuple(node["enum"])]
+        for key in ("anyOf", "oneOf"):
+            if key in node:
+                options = [self.type_of(opt, f"{where}/{key}") for opt in node[key]]
+                return Union[tuple(options)]  # noqa: UP007 - built at run time
+        kind = node.get("type")
+        if isinstance(kind, list):
+            return Union[tuple(self.type_of({**node, "type": k}, where) for k in kind)]  # noqa: UP007
+        constraints = {_BOUNDS[k]: v for k, v in node.items() if k in _BOUNDS}
+        base: Any
+        if kind in _SCALARS:
+            base = _SCALARS[kind]
+        elif kind == "null":
+            return type(None)
+        elif kind == "array":
+            items = node.get("items")
+            base = list[self.type_of(items, f"{where}/items")] if items else list[Any]  # type: ignore[misc]
+        elif kind == "object" or "properties" in node:
+            if "properties" in node:
+                self.counter += 1
+                base = self.model(node, f"{_camel(self.tool)}Object{self.counter}", where)
+            else:
+                base = dict[str, Any]
+        elif kind is None:
+            base = Any
+        else:
+            raise self.fail(where, f"type {kind!r} is not supported")
+        return Annotated[base, Field(**constraints)] if constraints else base
