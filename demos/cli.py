@@ -34,7 +34,9 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 @app.command("tools")
 def tools_command(
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON list with each tool's schema."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print a JSON list with each tool's schema."
+    ),
 ) -> None:
     """List the registered tools: name, effect and description."""
     try:

@@ -31,8 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, cast, overload
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
-from pydantic.errors import PydanticSchemaGenerationError, PydanticUserError
-from pydantic.json_schema import PydanticInvalidForJsonSchema
+from pydantic.errors import (
+    PydanticInvalidForJsonSchema,
+    PydanticSchemaGenerationError,
+    PydanticUserError,
+)
 
 from tools.clock import Clock, SystemClock
 from tools.errors import MalformedResponseError, ToolArgsError, ToolTimeoutError, UsageError
@@ -99,7 +102,7 @@ class RetryPolicy:
         """
         base = min(self.max_delay, self.initial_delay * 2 ** (attempt - 1))
         wait = base * (1 - self.jitter * unit)
-        return max(wait, retry_after or 0.0)
+        return float(max(wait, retry_after or 0.0))
 
 
 NO_RETRY = RetryPolicy(max_attempts=1)
@@ -145,9 +148,7 @@ class Tool(Generic[DepsT]):
         json_schema: dict[str, Any] | None = None,
     ) -> None:
         if not _NAME_RE.match(name):
-            raise UsageError(
-                f"tool name {name!r} is invalid: use 1-64 letters, digits, '_' or '-'"
-            )
+            raise UsageError(f"tool name {name!r} is invalid: use 1-64 letters, digits, '_' or '-'")
         if not description.strip():
             raise UsageError(f"tool {name!r} has no description: the model needs one line")
         if effect not in ("read", "write"):
@@ -172,7 +173,11 @@ class Tool(Generic[DepsT]):
             self._result_adapter: TypeAdapter[Any] = TypeAdapter(result_type)
             self._result_adapter.json_schema()
             args_model.model_json_schema()
-        except (PydanticSchemaGenerationError, PydanticInvalidForJsonSchema, PydanticUserError) as exc:
+        except (
+            PydanticSchemaGenerationError,
+            PydanticInvalidForJsonSchema,
+            PydanticUserError,
+        ) as exc:
             raise UsageError(f"tool {name!r} uses a type plangate cannot validate: {exc}") from exc
 
     def __repr__(self) -> str:
@@ -212,7 +217,8 @@ class Tool(Generic[DepsT]):
             return self.args_model.model_validate(dict(data))
         except ValidationError as exc:
             errors = [
-                (".".join(str(p) for p in err["loc"]) or "(root)", err["msg"]) for err in exc.errors()
+                (".".join(str(p) for p in err["loc"]) or "(root)", err["msg"])
+                for err in exc.errors()
             ]
             listed = "; ".join(f"{loc}: {msg}" for loc, msg in errors)
             raise ToolArgsError(
@@ -256,7 +262,9 @@ class Tool(Generic[DepsT]):
                 raw = await self._call(model, ctx)
         except TimeoutError as exc:
             raise ToolTimeoutError(
-                f"{self.name}: no result within {self.timeout:g}s", tool=self.name, timeout=self.timeout
+                f"{self.name}: no result within {self.timeout:g}s",
+                tool=self.name,
+                timeout=self.timeout,
             ) from exc
         return self.validate_result(raw)
 
@@ -321,7 +329,7 @@ def build_tool(
     """
     if not callable(fn):
         raise UsageError(f"@tool expects a function, got {type(fn).__name__}")
-    tool_name = name or getattr(fn, "__name__", "")
+    tool_name: str = name or str(getattr(fn, "__name__", ""))
     doc = inspect.getdoc(fn) or ""
     desc = description or (doc.strip().splitlines()[0] if doc.strip() else "")
     if not desc:
@@ -362,7 +370,7 @@ def build_tool(
             reconciler=reconciler, takes_ctx=takes_ctx, call_style="model",
         )  # fmt: skip
     try:
-        args_model = create_model(  # type: ignore[call-overload]
+        args_model = create_model(
             _camel(tool_name) + "Args",
             __config__=ConfigDict(extra="forbid"),
             **fields,

@@ -89,7 +89,9 @@ class ToolRefusedError(ToolError):
 
     model_visible = True
 
-    def __init__(self, message: str, *, tool: str = "", reason: str = "refused", hint: str = "") -> None:
+    def __init__(
+        self, message: str, *, tool: str = "", reason: str = "refused", hint: str = ""
+    ) -> None:
         super().__init__(message, tool=tool)
         self.reason: str = reason
         self.hint: str = hint
@@ -173,7 +175,13 @@ class MalformedResponseError(BackendError):
     """
 
     def __init__(
-        self, message: str, *, service: str, status: int | None = None, body: str = "", tool: str = ""
+        self,
+        message: str,
+        *,
+        service: str,
+        status: int | None = None,
+        body: str = "",
+        tool: str = "",
     ) -> None:
         super().__init__(message, service=service, status=status, tool=tool, retryable=False)
         self.body: str = body[:500]

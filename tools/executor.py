@@ -92,7 +92,11 @@ class ToolExecutor:
         binding = self.toolset.binding(name)
         tool = binding.tool
         model = tool.validate_args(args)
-        key = self.write_key(tool, model, thread_id=thread_id, step_id=step_id) if tool.is_write else None
+        key = (
+            self.write_key(tool, model, thread_id=thread_id, step_id=step_id)
+            if tool.is_write
+            else None
+        )
         started = self.clock.monotonic()
         owner = new_owner()
         attempt = 1

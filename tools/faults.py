@@ -169,7 +169,7 @@ class FaultInjector:
         result = await action()
         if fault is Fault.MALFORMED:
             raise MalformedResponseError(
-                f"{where}: malformed reply (injected)", service=self.service, body="{\"trunc"
+                f"{where}: malformed reply (injected)", service=self.service, body='{"trunc'
             )
         if fault is Fault.REPLY_LOST:
             raise OutcomeUnknownError(

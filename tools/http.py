@@ -221,8 +221,10 @@ class HttpBackend:
             return False
         if isinstance(exc, RateLimitedError):
             return True
-        if isinstance(exc, BackendError) and exc.status is None and not isinstance(
-            exc, OutcomeUnknownError
+        if (
+            isinstance(exc, BackendError)
+            and exc.status is None
+            and not isinstance(exc, OutcomeUnknownError)
         ):
             return exc.retryable  # connect errors: nothing was sent
         if method in SAFE_METHODS or keyed:

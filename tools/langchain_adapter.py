@@ -21,7 +21,9 @@ from tools.registry import Toolset
 from tools.schema_tool import tool_from_json_schema
 
 
-def to_langchain(tool: Tool[Any], executor: ToolExecutor | None = None, deps: Any = None) -> BaseTool:
+def to_langchain(
+    tool: Tool[Any], executor: ToolExecutor | None = None, deps: Any = None
+) -> BaseTool:
     """A LangChain tool that validates with, and calls through, plangate.
 
     Args:
@@ -68,7 +70,9 @@ def from_langchain(
         UsageError: ``base_tool`` is not a LangChain ``BaseTool`` or its schema is unsupported.
     """
     if not isinstance(base_tool, BaseTool):
-        raise UsageError(f"from_langchain expects a LangChain BaseTool, got {type(base_tool).__name__}")
+        raise UsageError(
+            f"from_langchain expects a LangChain BaseTool, got {type(base_tool).__name__}"
+        )
     schema = base_tool.args_schema
     if isinstance(schema, type) and issubclass(schema, BaseModel):
         parameters = schema.model_json_schema()

@@ -102,7 +102,9 @@ class _Converter:
     def model(self, node: Mapping[str, Any], model_name: str, where: str = "") -> type[BaseModel]:
         properties = node.get("properties", {})
         required = set(node.get("required", []))
-        extra = "forbid" if node.get("additionalProperties") is False else "allow"
+        extra: Literal["forbid", "allow"] = (
+            "forbid" if node.get("additionalProperties") is False else "allow"
+        )
         fields: dict[str, Any] = {}
         for prop_name, prop in properties.items():
             if not prop_name.isidentifier() or prop_name.startswith("_"):
@@ -112,7 +114,7 @@ class _Converter:
             if prop_name not in required and default is None:
                 annotation = annotation | None
             fields[prop_name] = (annotation, Field(default, description=prop.get("description")))
-        created: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        created: type[BaseModel] = create_model(
             model_name, __config__=ConfigDict(extra=extra), **fields
         )
         return created
