@@ -16,6 +16,7 @@ from tools.errors import (
     UsageError,
 )
 from tools.registry import Toolset
+from tools.schema import anthropic_tool, openai_tool
 
 __all__ = [
     "BackendError",
@@ -32,5 +33,7 @@ __all__ = [
     "ToolTimeoutError",
     "Toolset",
     "UsageError",
+    "anthropic_tool",
+    "openai_tool",
     "tool",
 ]

@@ -144,6 +144,7 @@ class Tool(Generic[DepsT]):
         conflict_key: ConflictKey | None = None,
         reconciler: Reconciler | None = None,
         takes_ctx: bool = False,
+        ctx_param: str = "ctx",
         call_style: Literal["model", "params", "mapping"] = "model",
         json_schema: dict[str, Any] | None = None,
     ) -> None:
@@ -166,6 +167,7 @@ class Tool(Generic[DepsT]):
         self.reconciler = reconciler
         self._fn = fn
         self._takes_ctx = takes_ctx
+        self._ctx_param = ctx_param
         self._call_style = call_style
         self._is_async = inspect.iscoroutinefunction(fn)
         self._json_schema = json_schema
@@ -273,10 +275,16 @@ class Tool(Generic[DepsT]):
             pos: tuple[Any, ...] = (model, ctx) if self._takes_ctx else (model,)
             kw: dict[str, Any] = {}
         elif self._call_style == "mapping":
-            pos, kw = (model.model_dump(mode="json", exclude_unset=True), ctx), {}
+            # Defaults declared in the schema apply; absent optional fields stay absent.
+            data = model.model_dump(mode="json")
+            unset = set(type(model).model_fields) - model.model_fields_set
+            pos = ({k: v for k, v in data.items() if not (k in unset and v is None)}, ctx)
+            kw = {}
         else:
-            pos = (ctx,) if self._takes_ctx else ()
+            pos = ()
             kw = {name: getattr(model, name) for name in type(model).model_fields}
+            if self._takes_ctx:
+                kw[self._ctx_param] = ctx
         if self._is_async:
             return await self._fn(*pos, **kw)
         # A sync tool runs off the event loop so it never blocks other steps.
@@ -345,6 +353,7 @@ def build_tool(
         raise UsageError(f"tool {tool_name!r} has no return annotation: declare the result type")
     params = list(inspect.signature(fn).parameters.values())
     takes_ctx = False
+    ctx_param = "ctx"
     fields: dict[str, Any] = {}
     arg_docs = _docstring_arg_descriptions(doc)
     for param in params:
@@ -359,6 +368,7 @@ def build_tool(
             if param is not params[-1]:
                 raise UsageError(f"tool {tool_name!r}: the ToolContext must be the last parameter")
             takes_ctx = True
+            ctx_param = param.name
             continue
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (annotation, Field(default, description=arg_docs.get(param.name)))
@@ -380,7 +390,8 @@ def build_tool(
     return Tool(
         name=tool_name, description=desc, args_model=cast(type[BaseModel], args_model),
         result_type=hints["return"], fn=fn, effect=effect, timeout=timeout, retry=retry,
-        conflict_key=conflict_key, reconciler=reconciler, takes_ctx=takes_ctx, call_style="params",
+        conflict_key=conflict_key, reconciler=reconciler, takes_ctx=takes_ctx, ctx_param=ctx_param,
+        call_style="params",
     )  # fmt: skip
 
 
