@@ -5,7 +5,8 @@ Each domain contributes an ``APIRouter`` over its sandbox backend (``tools/<doma
 
 - **Errors**: a ``ToolRefusedError`` raised by a sandbox becomes a JSON error body
   ``{"error": {"reason", "message", "hint"}}`` with status 404 (``not_found``), 422 (bad input) or
-  409 (any other refusal) — the shape ``tools.http.map_http_error`` reads back.
+  409 (any other refusal) — the shape ``tools.http.map_http_error`` reads back. Requests the
+  framework rejects (a parameter of the wrong type) get the same body with reason ``invalid``.
 - **Faults**: a ``FaultPlan`` given at start, or the request header ``X-Plangate-Fault`` naming one
   fault (``timeout``, ``rate_limit``, ``server_error``, ``malformed``, ``reply_lost``), injects
   failures at the HTTP layer: 429 with ``Retry-After``, 503, a reply delayed by
@@ -26,6 +27,7 @@ from contextlib import contextmanager
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from tools.errors import BackendError, ToolArgsError, ToolRefusedError, UsageError
@@ -64,6 +66,13 @@ def create_app(
     @app.exception_handler(ToolRefusedError)
     async def refused(request: Request, exc: ToolRefusedError) -> JSONResponse:
         return JSONResponse(error_body(exc.message, exc.reason, exc.hint), refusal_status(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        return JSONResponse(error_body(f"invalid request: {problems}", "invalid"), 422)
 
     @app.exception_handler(ToolArgsError)
     async def bad_args(request: Request, exc: ToolArgsError) -> JSONResponse:

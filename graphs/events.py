@@ -1,0 +1,113 @@
+"""Typed events a run streams: what the CLI renders and the trace recorder writes.
+
+Nodes emit events through LangGraph's stream writer (``stream_mode="custom"``); ``Engine.stream``
+yields them as these models. Every event is JSON-serialisable and carries a ``kind``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RunStarted(_Event):
+    """A run began (or resumed)."""
+
+    kind: Literal["run_started"] = "run_started"
+    thread_id: str
+    request: str
+    resumed: bool = False
+
+
+class PlanReady(_Event):
+    """A plan passed validation and the plan guardrails."""
+
+    kind: Literal["plan_ready"] = "plan_ready"
+    plan: dict[str, Any]
+    attempt: int = 1
+    replan: bool = False
+
+
+class PlanRejected(_Event):
+    """A planner's output failed validation; the issues are fed back to it."""
+
+    kind: Literal["plan_rejected"] = "plan_rejected"
+    issues: list[str]
+    attempt: int
+
+
+class StepStarted(_Event):
+    """A step's tool call is about to run."""
+
+    kind: Literal["step_started"] = "step_started"
+    step_id: str
+    tool: str
+    args: dict[str, Any]
+
+
+class StepFinished(_Event):
+    """A step ended: done, failed, skipped or rejected."""
+
+    kind: Literal["step_finished"] = "step_finished"
+    step_id: str
+    tool: str
+    status: Literal["done", "failed", "skipped", "rejected"]
+    summary: str = ""
+    duration: float = 0.0
+    attempts: int = 0
+    reused: bool = False
+
+
+class VerdictIssued(_Event):
+    """A guardrail decided something other than a plain allow."""
+
+    kind: Literal["verdict"] = "verdict"
+    verdict: dict[str, Any]
+
+
+class ApprovalRequested(_Event):
+    """The run paused: these calls wait for a decision."""
+
+    kind: Literal["approval_requested"] = "approval_requested"
+    approvals: list[dict[str, Any]]
+
+
+class Replanning(_Event):
+    """A step failed or was rejected; the planner is asked again."""
+
+    kind: Literal["replanning"] = "replanning"
+    failed: dict[str, str]
+    attempt: int
+
+
+class FinalAnswer(_Event):
+    """The validated response."""
+
+    kind: Literal["final"] = "final"
+    response: dict[str, Any]
+
+
+class RunFailed(_Event):
+    """The run ended without an answer."""
+
+    kind: Literal["run_failed"] = "run_failed"
+    error: str
+    message: str
+
+
+Event = Annotated[
+    RunStarted | PlanReady | PlanRejected | StepStarted | StepFinished | VerdictIssued
+    | ApprovalRequested | Replanning | FinalAnswer | RunFailed,
+    Field(discriminator="kind"),
+]  # fmt: skip
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def parse_event(data: Any) -> Event:
+    """An event from its JSON data."""
+    return EVENT_ADAPTER.validate_python(data)

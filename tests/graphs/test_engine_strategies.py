@@ -1,0 +1,123 @@
+"""Both strategies over the same tools, nodes and guardrails: plan (LLMPlanner) and react."""
+
+from __future__ import annotations
+
+from langchain_core.messages import AIMessage, ToolMessage
+
+from graphs.budget import Budget
+from graphs.build import Engine
+from graphs.plan import Plan
+from graphs.planner import LLMPlanner
+from graphs.policy import ApproveWrites
+from graphs.runtime import Runtime
+from graphs.scripted import ScriptedChatModel, plan_message
+from tests.graphs.test_engine import Answer, Shop, SumResponder, get_price, place_order
+from tools.clock import FakeClock
+from tools.executor import ToolExecutor
+from tools.registry import Toolset
+
+
+def runtime(shop: Shop, **kwargs: object) -> Runtime:
+    toolset = Toolset([get_price, place_order], deps=shop)
+    defaults: dict[str, object] = {
+        "toolset": toolset,
+        "executor": ToolExecutor(toolset, clock=FakeClock()),
+        "responder": SumResponder(),
+        "response_model": Answer,
+        "clock": FakeClock(),
+    }
+    defaults.update(kwargs)
+    return Runtime(**defaults)  # type: ignore[arg-type]
+
+
+def two_calls(*pairs: tuple[str, str]) -> AIMessage:
+    return AIMessage(
+        content="",
+        tool_calls=[
+            {"name": "get_price", "args": {"item": item}, "id": call_id} for call_id, item in pairs
+        ],
+    )
+
+
+async def test_plan_strategy_with_a_model_planner_makes_two_model_calls() -> None:
+    plan = Plan.model_validate(
+        {
+            "steps": [
+                {"id": "a", "tool": "get_price", "args": {"item": "tea"}},
+                {"id": "b", "tool": "get_price", "args": {"item": "cake"}},
+            ]
+        }
+    )
+    model = ScriptedChatModel([plan_message(plan)])
+    shop = Shop()
+    engine = Engine(runtime(shop, planner=LLMPlanner(model)))
+    result = await engine.run("tea and cake prices")
+    assert result.status == "done"
+    assert result.response == Answer(summary="a=done,b=done", total=10)
+    assert len(model.requests) == 1
+    assert result.usage["model_calls"] == 2  # one plan, one answer
+    assert "get_price" in model.requests[0].text
+
+
+async def test_react_strategy_sees_results_and_errors_and_stops_by_itself() -> None:
+    model = ScriptedChatModel(
+        [
+            two_calls(("c1", "tea"), ("c2", "bread")),
+            AIMessage(
+                content="",
+                tool_calls=[{"name": "get_price", "args": {"item": "cake"}, "id": "c3"}],
+            ),
+            AIMessage(content="tea 4, cake 6"),
+        ]
+    )
+    shop = Shop()
+    engine = Engine(runtime(shop, planner=LLMPlanner(model), strategy="react", react_model=model))
+    result = await engine.run("prices of tea and bread")
+    assert result.status == "done"
+    statuses = {sid: rec["status"] for sid, rec in result.steps.items()}
+    assert statuses == {"t1_1": "done", "t1_2": "failed", "t2_1": "done"}
+    second = model.requests[1]
+    tool_messages = [m for m in second.messages if isinstance(m, ToolMessage)]
+    assert next(m.content for m in tool_messages) == "4"
+    assert "unknown item bread" in str(tool_messages[1].content)
+    assert result.usage["model_calls"] == 4  # three react turns, one answer
+
+
+async def test_react_calls_pass_the_same_guardrails_and_approvals() -> None:
+    model = ScriptedChatModel(
+        [
+            AIMessage(
+                content="",
+                tool_calls=[{"name": "place_order", "args": {"item": "tea"}, "id": "c1"}],
+            ),
+            AIMessage(content="ordered"),
+        ]
+    )
+    shop = Shop()
+    engine = Engine(
+        runtime(
+            shop, planner=LLMPlanner(model), strategy="react", react_model=model,
+            guardrails=[ApproveWrites()],
+        )
+    )  # fmt: skip
+    paused = await engine.run("order tea", thread_id="r")
+    assert paused.status == "paused"
+    assert [a["id"] for a in paused.approvals] == ["t1_1"]
+    done = await engine.resume("r", {"t1_1": "approve"})
+    assert done.status == "done"
+    assert len(shop.orders) == 1
+
+
+async def test_react_turns_are_bounded_by_the_model_call_budget() -> None:
+    model = ScriptedChatModel([two_calls((f"c{n}", "tea")) for n in range(10)])
+    engine = Engine(
+        runtime(
+            Shop(), planner=LLMPlanner(model), strategy="react", react_model=model,
+            budget=Budget(max_model_calls=3),
+        )
+    )  # fmt: skip
+    result = await engine.run("loop forever")
+    assert result.status == "failed"
+    assert result.error is not None
+    assert result.error["type"] == "BudgetExceededError"
+    assert "model_calls" in result.error["message"]
