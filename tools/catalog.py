@@ -11,7 +11,7 @@ from typing import Any
 from tools.base import Tool
 from tools.registry import Toolset, discover_tools
 
-DOMAINS: tuple[str, ...] = ()
+DOMAINS: tuple[str, ...] = ("restaurants",)
 
 
 def builtin_tools() -> Toolset:
