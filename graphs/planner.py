@@ -38,8 +38,8 @@ Answer with a plan: a list of steps, each one call of a tool listed above.
 - id: unique, lowercase, e.g. s1, s2 or find_flights.
 - tool: the tool's name; args: its arguments, as its schema says.
 - To use an earlier step's result, write ${id.field}, ${id[0].field} or ${id.items[0].field} \
-in a string argument. A string that is only the reference becomes the value with its type; inside other \
-text it becomes text. Write $${ for a literal ${.
+in a string argument. A string that is only the reference becomes the value with its type; \
+inside other text it becomes text. Write $${ for a literal ${.
 - A step waits for the steps it references; list other waits in depends_on. Steps that do not \
 wait for each other run in parallel, so do not chain steps needlessly.
 - condition (optional) decides whether the step runs, e.g. "${s1.price} < 200 and \
