@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tools.base import RetryPolicy, ToolContext, tool
+from tools.base import RetryPolicy, Tool, ToolContext, tool
 from tools.errors import UsageError
 from tools.flights.backend import FlightBackend
 from tools.flights.models import Booking, BookingRef, BookingRequest, Offer, OfferRef, SearchQuery
@@ -86,4 +86,4 @@ async def cancel_booking(args: BookingRef, ctx: ToolContext[FlightBackend]) -> B
     return await ctx.deps.cancel(args.booking_id, _key(ctx, "cancel_booking"))
 
 
-TOOLS = (search_flights, get_offer, book_flight, cancel_booking)
+TOOLS: tuple[Tool[Any], ...] = (search_flights, get_offer, book_flight, cancel_booking)
