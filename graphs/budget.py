@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tools.errors import BudgetExceededError, UsageError
 
-COUNTERS = ("steps", "tool_calls", "model_calls", "tokens", "retries", "replans")
+COUNTERS = ("steps", "tool_calls", "model_calls", "tokens", "cost", "retries", "replans")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Budget:
         max_tool_calls: tool calls made (a retried call counts once per attempt).
         max_model_calls: planner/responder model calls.
         max_tokens: tokens reported by the models.
+        max_cost: USD spent on models, priced by ``Runtime.prices``.
         max_retries: the one retry budget for plan repair, argument re-asks and output repair.
         max_replans: re-plans after a failed or rejected step.
         max_seconds: wall-clock seconds of a run (checked between nodes).
@@ -33,6 +34,7 @@ class Budget:
     max_tool_calls: int = 80
     max_model_calls: int = 30
     max_tokens: int = 200_000
+    max_cost: float = 5.0
     max_retries: int = 3
     max_replans: int = 2
     max_seconds: float = 600.0

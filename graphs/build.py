@@ -262,6 +262,10 @@ class Engine:
             pass
         return await self.result(thread_id)
 
+    def mermaid(self) -> str:
+        """The engine's graph as a Mermaid diagram."""
+        return self.graph.get_graph().draw_mermaid()
+
     def run_sync(self, request: str, *, thread_id: str | None = None) -> RunResult:
         """``run`` for code without an event loop."""
         return asyncio.run(self.run(request, thread_id=thread_id))

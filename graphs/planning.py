@@ -18,6 +18,7 @@ from typing import Any
 
 from graphs.events import PlanReady, PlanRejected, Replanning, VerdictIssued
 from graphs.guardrails import Action, GuardSubject, Stage, run_guardrails
+from graphs.metering import meter
 from graphs.plan import Plan
 from graphs.planner import PlanningContext, PlanningError
 from graphs.runtime import Runtime, emit, fail_state
@@ -99,11 +100,16 @@ async def _produce(
         attempt += 1
         try:
             runtime.budget.check(usage, "model_calls", spent["model_calls"] + 1)
+            runtime.budget.check(usage, "tokens", spent.get("tokens", 0))
+            runtime.budget.check(usage, "cost", spent.get("cost", 0))
         except PlangateError as exc:
             return {**fail_state(exc), "usage": spent}
         spent["model_calls"] += 1
         try:
-            proposed = await runtime.planner.plan(context, feedback)
+            with meter(runtime.prices) as used:
+                proposed = await runtime.planner.plan(context, feedback)
+            spent["tokens"] = spent.get("tokens", 0) + used.tokens
+            spent["cost"] = spent.get("cost", 0) + used.cost
             plan = _merge(context.previous if replan else None, steps, proposed)
             issues = validate_plan(
                 plan, runtime.toolset, allowed=runtime.allowed, limits=runtime.limits

@@ -21,6 +21,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from graphs.events import PlanReady
+from graphs.metering import meter
 from graphs.plan import Plan, Step
 from graphs.runtime import Runtime, emit, fail_state
 from graphs.state import RunState, StepRecord
@@ -77,13 +78,21 @@ async def react_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     )
     try:
         runtime.budget.check(usage, "model_calls")
+        runtime.budget.check(usage, "tokens", 0)
+        runtime.budget.check(usage, "cost", 0)
         runtime.budget.check({"retries": usage.get("retries", 0)}, "retries", failed_args)
     except BudgetExceededError as exc:
         return fail_state(exc)
     tools = [t for t in runtime.toolset if runtime.allowed is None or t.name in runtime.allowed]
     bound = _bind(model, tools)
-    reply = await bound.ainvoke(conversation(state, runtime))
-    spent = {"model_calls": 1.0, "retries": float(failed_args) - usage.get("retries", 0)}
+    with meter(runtime.prices) as used:
+        reply = await bound.ainvoke(conversation(state, runtime))
+    spent = {
+        "model_calls": 1.0,
+        "retries": float(failed_args) - usage.get("retries", 0),
+        "tokens": float(used.tokens),
+        "cost": used.cost,
+    }
     spent["retries"] = max(spent["retries"], 0.0)
     if not isinstance(reply, AIMessage) or not reply.tool_calls:
         return {"usage": spent, "wave": [], "react_done": True}

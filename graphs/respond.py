@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from graphs.events import FinalAnswer, VerdictIssued
 from graphs.guardrails import Action, GuardSubject, Stage, run_guardrails
+from graphs.metering import meter
 from graphs.runtime import Runtime, emit, fail_state
 from graphs.state import RunState, StepRecord
 from tools.errors import BudgetExceededError, GuardrailBlockedError, OutputValidationError
@@ -46,12 +47,17 @@ async def respond_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     while True:
         try:
             runtime.budget.check(usage, "model_calls", spent["model_calls"] + 1)
+            runtime.budget.check(usage, "tokens", spent.get("tokens", 0))
+            runtime.budget.check(usage, "cost", spent.get("cost", 0))
         except BudgetExceededError as exc:
             return {**fail_state(exc), "usage": spent}
         spent["model_calls"] += 1
-        raw = await runtime.responder.respond(
-            state["request"], view, runtime.response_model, feedback
-        )
+        with meter(runtime.prices) as used:
+            raw = await runtime.responder.respond(
+                state["request"], view, runtime.response_model, feedback
+            )
+        spent["tokens"] = spent.get("tokens", 0) + used.tokens
+        spent["cost"] = spent.get("cost", 0) + used.cost
         try:
             data = raw.model_dump(mode="json") if isinstance(raw, BaseModel) else raw
             answer = runtime.response_model.model_validate(data)

@@ -7,7 +7,7 @@ The compiled graph captures one ``Runtime``; each invocation gets a copy bound t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from graphs.budget import DEFAULT_BUDGET, Budget
 from graphs.events import RunFailed
 from graphs.guardrails import Guardrail
+from graphs.metering import Price
 from graphs.plan import DEFAULT_LIMITS, PlanLimits
 from tools.clock import Clock, SystemClock
 from tools.errors import PlangateError
@@ -48,6 +49,7 @@ class Runtime:
         budget: the run's bounds.
         limits: the plan's bounds.
         clock: time source.
+        prices: USD per million tokens, by model name, for the cost budget.
         strategy: ``plan`` (plan-and-execute) or ``react`` (step-by-step tool calling).
         react_model: the chat model the ``react`` strategy binds the tools to.
         thread_id: the thread of the current invocation.
@@ -65,6 +67,7 @@ class Runtime:
     budget: Budget = DEFAULT_BUDGET
     limits: PlanLimits = DEFAULT_LIMITS
     clock: Clock = dataclasses.field(default_factory=SystemClock)
+    prices: Mapping[str, Price] = dataclasses.field(default_factory=dict)
     strategy: Strategy = "plan"
     react_model: BaseChatModel | None = None
     thread_id: str = "thread"

@@ -12,6 +12,8 @@ PlangateError
 │       ├── RateLimitedError        429, with the server's Retry-After
 │       ├── MalformedResponseError  the reply did not match its model
 │       └── OutcomeUnknownError     a write was sent but its outcome is unknown
+├── (graphs) ReferenceResolutionError, ConditionSyntaxError, ConditionEvaluationError,
+│            PlanValidationError, PlanningError     model-visible plan problems
 ├── GuardrailBlockedError     a verdict stopped the run (carries the verdict)
 ├── OutputValidationError     the model's output failed validation after the budget ran out
 ├── BudgetExceededError       steps / calls / tokens / cost / time

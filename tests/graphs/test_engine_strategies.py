@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from langchain_core.messages import AIMessage, ToolMessage
 
 from graphs.budget import Budget
@@ -121,3 +122,36 @@ async def test_react_turns_are_bounded_by_the_model_call_budget() -> None:
     assert result.error is not None
     assert result.error["type"] == "BudgetExceededError"
     assert "model_calls" in result.error["message"]
+
+
+async def test_tokens_and_cost_are_metered_and_bounded() -> None:
+    from graphs.metering import Price
+
+    plan = Plan.model_validate(
+        {"steps": [{"id": "a", "tool": "get_price", "args": {"item": "tea"}}]}
+    )
+    model = ScriptedChatModel([plan_message(plan)], model_name="scripted-1")
+    prices = {"scripted-1": Price(input=1_000_000.0, output=1_000_000.0)}  # $1 per token
+    engine = Engine(
+        runtime(Shop(), planner=LLMPlanner(model), prices=prices, budget=Budget(max_cost=1e9))
+    )
+    result = await engine.run("tea")
+    assert result.status == "done"
+    assert result.usage["tokens"] > 100  # the planner's prompt carries the tool catalogue
+    assert result.usage["cost"] == pytest.approx(result.usage["tokens"])
+
+    model = ScriptedChatModel([plan_message(plan), plan_message(plan)], model_name="scripted-1")
+    capped = Engine(
+        runtime(Shop(), planner=LLMPlanner(model), prices=prices, budget=Budget(max_cost=10.0))
+    )
+    failed = await capped.run("tea")
+    assert failed.status == "failed"
+    assert failed.error is not None
+    assert "cost budget" in failed.error["message"]
+
+
+def test_the_graph_exports_a_mermaid_diagram() -> None:
+    model = ScriptedChatModel([])
+    diagram = Engine(runtime(Shop(), planner=LLMPlanner(model))).mermaid()
+    for node in ("guard_input", "plan", "dispatch", "call_tool", "replan", "respond", "react"):
+        assert node in diagram
