@@ -65,6 +65,36 @@ def tools_command(
     console.print(table)
 
 
+sandbox_app = typer.Typer(help="The sandbox REST server: all five APIs over the sandbox state.")
+app.add_typer(sandbox_app, name="sandbox")
+
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    port: int = typer.Option(8765, min=0, max=65535, help="Port to listen on (0: any free)."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind; loopback by default."),
+    seed: int = typer.Option(0, help="Seed of the sandbox data: same seed, same world."),
+    fault_rate: float = typer.Option(
+        0.0, min=0.0, max=1.0, help="Share of requests that fail with an injected fault."
+    ),
+    fault_seed: int = typer.Option(0, help="Seed of the fault plan."),
+) -> None:
+    """Serve calendar, flights, restaurants, retrieval, market data and broker APIs."""
+    import uvicorn
+
+    from tools.backends import sandbox_app as build_app
+    from tools.backends import sandbox_backends
+    from tools.faults import FaultPlan
+
+    faults = FaultPlan.uniform(fault_rate, seed=fault_seed) if fault_rate else None
+    app_ = build_app(sandbox_backends(seed=seed), faults=faults)
+    err_console.print(
+        f"plangate sandbox on http://{host}:{port} (seed {seed}, fault rate {fault_rate:g}); "
+        "APIs under /calendar /flights /restaurants /retrieval /market /broker"
+    )
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point for ``python -m demos``."""
     app()

@@ -55,6 +55,8 @@ from graphs.state import (
 from tools.errors import GuardrailBlockedError, UsageError
 
 RunOutcome = Literal["done", "paused", "blocked", "failed"]
+Checkpointer = BaseCheckpointSaver[Any]
+"""Any LangGraph checkpointer; re-exported so packages above ``graphs`` never import langgraph."""
 
 
 async def guard_input(state: RunState, runtime: Runtime) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphs.events import PlanReady, PlanRejected, Replanning, VerdictIssued
+from graphs.grammar import OutsideGrammarError
 from graphs.guardrails import Action, GuardSubject, Stage, run_guardrails
 from graphs.metering import meter
 from graphs.plan import Plan
@@ -116,6 +117,9 @@ async def _produce(
             )
         except PlanningError as exc:
             issues = [PlanIssue(step_id=None, field=None, code="invalid_args", message=str(exc))]
+        except OutsideGrammarError as exc:
+            # The offline planner cannot plan this request at all; asking again will not help.
+            return {**fail_state(exc), "usage": spent}
         if not issues:
             break
         emit(PlanRejected(issues=[i.message for i in issues], attempt=attempt))

@@ -1,7 +1,7 @@
 """plangate tools: typed tools, their registry, the idempotency ledger and backends.
 
-This package knows nothing of LangGraph; ``tools.langchain`` is the only module that touches
-langchain-core, as an interop adapter.
+This package knows nothing of LangGraph; langchain-core appears only in interop adapters
+(``tools.langchain_adapter`` for tools, ``tools.retrieval.retriever`` for retrievers).
 """
 
 from tools.base import RetryPolicy, Tool, ToolContext, tool

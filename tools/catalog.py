@@ -11,7 +11,7 @@ from typing import Any
 from tools.base import Tool
 from tools.registry import Toolset, discover_tools
 
-DOMAINS: tuple[str, ...] = ("restaurants",)
+DOMAINS: tuple[str, ...] = ("calendar", "flights", "restaurants", "retrieval", "market", "broker")
 
 
 def builtin_tools() -> Toolset:

@@ -1,0 +1,65 @@
+"""``AgentSpec``: what makes an assistant — instructions, tools, policy, answer, offline grammar.
+
+A spec is pure configuration. ``agents.agent.Agent`` turns it into a running engine, given the
+tools' backends and a chat model (or none: then the offline ``RulePlanner`` plans with the
+spec's grammar and ``offline_answer`` writes the answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from graphs.budget import DEFAULT_BUDGET, Budget
+from graphs.grammar import Grammar
+from graphs.guardrails import Guardrail
+from tools.errors import UsageError
+from tools.registry import Toolset
+
+PolicyFactory = Callable[[Toolset], Sequence[Guardrail]]
+"""Builds the agent's guardrails; given the bound toolset so policies can consult backends."""
+
+OfflineAnswer = Callable[[str, Mapping[str, Any]], BaseModel | dict[str, Any]]
+"""``(request, step records by id) -> answer``: the answer written without a model."""
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    """An assistant's configuration.
+
+    Attributes:
+        name: short name, e.g. ``"reservation"`` (used on the command line).
+        description: one line saying what the agent does.
+        instructions: what the model is told (planner, react turns and responder).
+        tools: names of the tools the agent may use (its allow-list).
+        response_model: the pydantic model of the final answer.
+        policy: builds the guardrails, in the order they run.
+        grammar: the requests the offline planner understands.
+        offline_answer: writes the answer when no model is used.
+        budget: the run's bounds.
+        examples: requests that show what the agent does (demo and help text).
+    """
+
+    name: str
+    description: str
+    instructions: str
+    tools: tuple[str, ...]
+    response_model: type[BaseModel]
+    policy: PolicyFactory = field(default=lambda toolset: ())
+    grammar: Grammar | None = None
+    offline_answer: OfflineAnswer | None = None
+    budget: Budget = DEFAULT_BUDGET
+    examples: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise UsageError(f"agent name {self.name!r} must be an identifier, e.g. 'reservation'")
+        if not self.tools:
+            raise UsageError(f"agent {self.name!r} lists no tools")
+        if not (
+            isinstance(self.response_model, type) and issubclass(self.response_model, BaseModel)
+        ):
+            raise UsageError(f"agent {self.name!r}: response_model must be a pydantic model class")
