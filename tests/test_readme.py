@@ -30,3 +30,9 @@ def test_declaring_a_tool_and_getting_its_schema_takes_under_ten_lines() -> None
     assert isinstance(schema, dict)
     assert schema["function"]["name"] == "search_restaurants"
     assert schema["function"]["parameters"]["required"] == ["city", "party_size"]
+
+
+def test_a_custom_agent_takes_under_thirty_lines() -> None:
+    block = next(b for b in python_blocks() if "AgentSpec(" in b)
+    lines = [line for line in block.splitlines() if line.strip()]
+    assert len(lines) < 30, f"the custom agent example has {len(lines)} lines"
