@@ -53,7 +53,7 @@ async def test_a_request_outside_the_grammar_fails_with_what_it_understands() ->
     result = await Agent(SPEC, Toolset([weather])).run("sing me a song")
     assert result.status == "failed"
     assert result.error is not None
-    assert 'weather in Porto' in result.error["message"]
+    assert "weather in Porto" in result.error["message"]
     assert "--model" in result.error["message"]
 
 
@@ -71,17 +71,23 @@ async def test_with_a_model_the_agent_plans_with_it() -> None:
 
 def test_spec_and_agent_errors_name_the_problem() -> None:
     with pytest.raises(UsageError, match="must be an identifier"):
-        AgentSpec(name="my agent", description="x", instructions="", tools=("a",), response_model=Forecast)
+        AgentSpec(
+            name="my agent", description="x", instructions="", tools=("a",), response_model=Forecast
+        )
     with pytest.raises(UsageError, match="lists no tools"):
         AgentSpec(name="a", description="x", instructions="", tools=(), response_model=Forecast)
     with pytest.raises(UsageError, match="allow-list names unknown tools: rain"):
         Agent(
-            AgentSpec(name="a", description="x", instructions="", tools=("rain",), response_model=Forecast),
+            AgentSpec(
+                name="a", description="x", instructions="", tools=("rain",), response_model=Forecast
+            ),
             Toolset([weather]),
         )
     with pytest.raises(UsageError, match="react strategy needs a chat model"):
         Agent(SPEC, Toolset([weather]), strategy="react")
-    bare = AgentSpec(name="b", description="x", instructions="", tools=("weather",), response_model=Forecast)
+    bare = AgentSpec(
+        name="b", description="x", instructions="", tools=("weather",), response_model=Forecast
+    )
     with pytest.raises(UsageError, match="no offline grammar"):
         Agent(bare, Toolset([weather]))
     with pytest.raises(UsageError, match="unknown agent 'poet'"):
