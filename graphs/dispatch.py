@@ -91,7 +91,15 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
     for step in ready:
         if len(wave.calls) + len(wave.approvals) >= runtime.limits.max_parallel:
             break
-        if step.condition and not parse_condition(step.condition).evaluate(results):
+        try:
+            holds = not step.condition or parse_condition(step.condition).evaluate(results)
+        except PlangateError as exc:
+            wave.records[step.id] = _record(
+                step.id, step.tool, "failed", round_, error=f"condition: {exc}",
+                error_type=type(exc).__name__,
+            )  # fmt: skip
+            continue
+        if not holds:
             for sid in (step.id, *plan.dependents(step.id)):
                 if sid not in steps:
                     wave.records[sid] = _record(sid, plan.step(sid).tool, "skipped", round_)
@@ -130,6 +138,8 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
         await _gate(runtime, call, wave)
     if wave.approvals:
         await _ask(runtime, wave)
+    # Steps failed or rejected in this very dispatch take their dependents with them now.
+    _skip_blocked(plan, {**steps, **wave.records}, wave, round_)
     budget_used = len(wave.calls)
     try:
         runtime.budget.check(state.get("usage") or {}, "steps", budget_used)
@@ -143,14 +153,21 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
 
 
 def _skip_blocked(plan: Plan, steps: Mapping[str, StepRecord], wave: _Wave, round_: int) -> None:
-    """Skip steps depending on a skipped step (conditions cascade)."""
+    """Skip the steps that depend on a skipped, failed or rejected step.
+
+    They could only run on a result that does not exist; the re-plan (after a failure or a
+    rejection) is told about them through the failed step.
+    """
+    planned = {s.id for s in plan.steps}
     for sid, record in steps.items():
-        if record.get("status") == "skipped" and sid in {s.id for s in plan.steps}:
+        status = record.get("status")
+        if status in ("skipped", "failed", "rejected") and sid in planned:
             for dependent in plan.dependents(sid):
                 if dependent not in steps and dependent not in wave.records:
                     wave.records[dependent] = _record(
-                        dependent, plan.step(dependent).tool, "skipped", round_
-                    )
+                        dependent, plan.step(dependent).tool, "skipped", round_,
+                        error=f"skipped: depends on {sid}, which was {status}",
+                    )  # fmt: skip
 
 
 async def _gate(runtime: Runtime, call: ToolCall, wave: _Wave) -> None:

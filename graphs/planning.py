@@ -8,7 +8,8 @@ draws on the run's one retry budget, and when that is spent the run ends with a
 **Re-plans keep what is done.** When a step fails or is rejected, the planner sees what
 succeeded (with results) and what failed and why. The plan it returns is merged with the steps
 already done: their records stay, a new step with the same id as a done step is that step (it is
-not re-run), and failed records move to ``history`` so their ids can be planned afresh.
+not re-run), and every record that is not done (failed, rejected, skipped) moves to ``history``
+so its id can be planned afresh.
 """
 
 from __future__ import annotations
@@ -80,9 +81,11 @@ async def replan_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
         ))  # fmt: skip
     emit(Replanning(failed=troubled, attempt=int(usage.get("replans", 0)) + 1))
     update = await _produce(state, runtime, failed=troubled, replan=True)
-    retired: dict[str, StepRecord | None] = dict.fromkeys(troubled)
+    # Everything not done is retired, so the new plan may reuse those ids afresh.
+    unfinished = [sid for sid, rec in steps.items() if rec["status"] != "done"]
+    retired: dict[str, StepRecord | None] = dict.fromkeys(unfinished)
     update.setdefault("steps", {}).update(retired)
-    update["history"] = [steps[sid] for sid in troubled]
+    update["history"] = [steps[sid] for sid in unfinished]
     update["round"] = state.get("round", 0) + 1
     update.setdefault("usage", {})["replans"] = 1
     return update

@@ -361,3 +361,43 @@ async def test_step_events_report_every_outcome() -> None:
     finished = [e for e in events if isinstance(e, StepFinished)]
     assert [(e.step_id, e.status, e.summary) for e in finished] == [("a", "done", "4")]
     assert isinstance(events[1], PlanReady)
+
+
+async def test_a_rejected_step_skips_its_dependents_and_the_planner_is_told() -> None:
+    shop = Shop()
+    planner = ScriptedPlanner(
+        {
+            "steps": [
+                step("a", "place_order", args={"item": "tea"}),
+                step("b", "get_price", args={"item": "cake"}, depends_on=["a"]),
+            ]
+        },
+        {"steps": [step("c", "get_price", args={"item": "tea"})]},
+    )
+    run = engine(planner, shop, guardrails=[ApproveWrites()])
+    paused = await run.run("tea then cake", thread_id="rj")
+    assert [a["id"] for a in paused.approvals] == ["a"]
+    done = await run.resume("rj", {"a": {"action": "reject", "reason": "not today"}})
+    assert done.status == "done"
+    assert shop.orders == {}
+    assert "price:cake" not in shop.calls
+    assert "not today" in planner.contexts[1].failed["a"]
+    state = await run.graph.aget_state({"configurable": {"thread_id": "rj"}})
+    history = {rec["step_id"]: rec for rec in state.values["history"]}
+    assert history["b"]["status"] == "skipped"
+    assert "depends on a, which was rejected" in history["b"]["error"]
+
+
+async def test_a_condition_that_cannot_be_evaluated_fails_its_step_not_the_engine() -> None:
+    planner = ScriptedPlanner(
+        {
+            "steps": [
+                step("a", "get_price", args={"item": "tea"}),
+                step("b", "get_price", args={"item": "cake"}, condition="${a.missing} > 1"),
+            ]
+        },
+        {"steps": [step("c", "get_price", args={"item": "pie"})]},
+    )
+    result = await engine(planner, Shop()).run("conditional")
+    assert result.status == "done"
+    assert "condition" in planner.contexts[1].failed["b"]
