@@ -38,7 +38,14 @@ from pydantic.errors import (
 )
 
 from tools.clock import Clock, SystemClock
-from tools.errors import MalformedResponseError, ToolArgsError, ToolTimeoutError, UsageError
+from tools.errors import (
+    MalformedResponseError,
+    PlangateError,
+    ToolArgsError,
+    ToolError,
+    ToolTimeoutError,
+    UsageError,
+)
 
 Effect = Literal["read", "write"]
 DepsT = TypeVar("DepsT", covariant=True)
@@ -262,11 +269,19 @@ class Tool(Generic[DepsT]):
         try:
             async with asyncio.timeout(self.timeout):
                 raw = await self._call(model, ctx)
+        except PlangateError:
+            raise
         except TimeoutError as exc:
             raise ToolTimeoutError(
                 f"{self.name}: no result within {self.timeout:g}s",
                 tool=self.name,
                 timeout=self.timeout,
+            ) from exc
+        except Exception as exc:
+            # A bug or an untranslated failure inside the tool: the step fails with what was
+            # raised, instead of the whole run.
+            raise ToolError(
+                f"{self.name} raised {type(exc).__name__}: {exc}", tool=self.name
             ) from exc
         return self.validate_result(raw)
 

@@ -10,7 +10,13 @@ import pytest
 from pydantic import BaseModel, Field
 
 from tools.base import RetryPolicy, Tool, ToolContext, tool
-from tools.errors import MalformedResponseError, ToolArgsError, ToolTimeoutError, UsageError
+from tools.errors import (
+    MalformedResponseError,
+    ToolArgsError,
+    ToolError,
+    ToolTimeoutError,
+    UsageError,
+)
 from tools.schema_tool import tool_from_json_schema
 
 
@@ -291,3 +297,15 @@ class TestJsonSchemaTools:
             tool_from_json_schema(
                 name="x", description="X.", parameters=schema, fn=lambda a, c: None
             )
+
+
+async def test_an_unexpected_exception_becomes_a_tool_error_naming_it() -> None:
+    @tool(effect="read")
+    async def buggy(x: int) -> int:
+        """Divide by x."""
+        return 10 // x
+
+    with pytest.raises(ToolError, match="buggy raised ZeroDivisionError") as info:
+        await buggy.invoke({"x": 0}, ctx_for())
+    assert info.value.tool == "buggy"
+    assert not info.value.model_visible
