@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from graphs.budget import Budget
 from graphs.build import Engine
@@ -155,3 +156,45 @@ def test_the_graph_exports_a_mermaid_diagram() -> None:
     diagram = Engine(runtime(Shop(), planner=LLMPlanner(model))).mermaid()
     for node in ("guard_input", "plan", "dispatch", "call_tool", "replan", "respond", "react"):
         assert node in diagram
+
+
+BAD_PLANS = {
+    "unknown_tool": {"steps": [{"id": "a", "tool": "get_prize", "args": {"item": "tea"}}]},
+    "wrong_arg_type": {"steps": [{"id": "a", "tool": "get_price", "args": {"item": 7}}]},
+    "cycle": {
+        "steps": [
+            {"id": "a", "tool": "get_price", "args": {"item": "tea"}, "depends_on": ["b"]},
+            {"id": "b", "tool": "get_price", "args": {"item": "tea"}, "depends_on": ["a"]},
+        ]
+    },
+    "dangling_reference": {"steps": [{"id": "a", "tool": "get_price", "args": {"item": "${z.x}"}}]},
+    "over_step_limit": {
+        "steps": [{"id": f"s{n}", "tool": "get_price", "args": {"item": "tea"}} for n in range(25)]
+    },
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_PLANS))
+async def test_bad_model_plans_are_repaired_within_the_budget(kind: str) -> None:
+    from langchain_core.messages import AIMessage as Message
+
+    from graphs.scripted import tool_call_message
+
+    name = convert_to_openai_tool(Plan)["function"]["name"]
+    good = {"steps": [{"id": "a", "tool": "get_price", "args": {"item": "tea"}}]}
+    invalid_json = Message(content="here is my plan: {not json")
+    bad = tool_call_message(name, BAD_PLANS[kind])
+    model = ScriptedChatModel([invalid_json, bad, tool_call_message(name, good)])
+    result = await Engine(runtime(Shop(), planner=LLMPlanner(model))).run("tea")
+    assert result.status == "done", result.error
+    assert result.usage["retries"] == 2
+    # the third request carries the numbered issues of the second answer
+    assert "1. " in model.requests[2].text
+
+    stubborn = ScriptedChatModel([bad, bad, bad])
+    failed = await Engine(
+        runtime(Shop(), planner=LLMPlanner(stubborn), budget=Budget(max_retries=2))
+    ).run("tea")
+    assert failed.status == "failed"
+    assert failed.error is not None
+    assert failed.error["type"] == "BudgetExceededError"
