@@ -62,7 +62,8 @@ Checkpointer = BaseCheckpointSaver[Any]
 async def guard_input(state: RunState, runtime: Runtime) -> dict[str, Any]:
     """Input guardrails: length, injection, PII; a block ends the run."""
     outcome = await run_guardrails(
-        runtime.guardrails, GuardSubject(stage=Stage.INPUT, text=state["request"])
+        runtime.guardrails,
+        GuardSubject(stage=Stage.INPUT, text=state["request"], metadata=runtime.metadata()),
     )
     verdicts = [v.model_dump(mode="json") for v in outcome.verdicts if v.action is not Action.ALLOW]
     if outcome.blocked_by is not None:

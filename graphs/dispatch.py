@@ -175,7 +175,7 @@ async def _gate(runtime: Runtime, call: ToolCall, wave: _Wave) -> None:
     tool = runtime.toolset.get(call["tool"])
     subject = GuardSubject(
         stage=Stage.TOOL_CALL, tool=tool, args=dict(call["args"]), step_id=call["step_id"],
-        tainted=call["tainted"],
+        tainted=call["tainted"], metadata=runtime.metadata(),
     )  # fmt: skip
     outcome = await run_guardrails(runtime.guardrails, subject)
     noted = [v for v in outcome.verdicts if v.action is not Action.ALLOW]
@@ -302,7 +302,7 @@ async def call_tool(state: CallState, runtime: Runtime) -> dict[str, Any]:
     tool = runtime.toolset.get(name)
     subject = GuardSubject(
         stage=Stage.TOOL_RESULT, tool=tool, result=outcome.result_json, step_id=step_id,
-        text=None, tainted=call["tainted"],
+        text=None, tainted=call["tainted"], metadata=runtime.metadata(),
     )  # fmt: skip
     guarded = await run_guardrails(runtime.guardrails, subject)
     noted = [v for v in guarded.verdicts if v.action is not Action.ALLOW]

@@ -68,6 +68,13 @@ class PlanningError(PlangateError):
         self.raw_output: str = raw_output
 
 
+class NothingToPlanError(PlangateError):
+    """Raised by a planner on a re-plan when the steps already done answer the request.
+
+    The engine then answers with what it has instead of counting the re-plan as a failure.
+    """
+
+
 @dataclass(frozen=True)
 class PlanningContext:
     """Everything a planner may use.

@@ -22,7 +22,7 @@ from graphs.grammar import OutsideGrammarError
 from graphs.guardrails import Action, GuardSubject, Stage, run_guardrails
 from graphs.metering import meter
 from graphs.plan import Plan
-from graphs.planner import PlanningContext, PlanningError
+from graphs.planner import NothingToPlanError, PlanningContext, PlanningError
 from graphs.runtime import Runtime, emit, fail_state
 from graphs.state import RunState, StepRecord
 from graphs.validation import PlanIssue, format_issues, validate_plan
@@ -46,14 +46,20 @@ def _context(state: RunState, runtime: Runtime, failed: Mapping[str, str]) -> Pl
     )
 
 
-def _merge(kept: Plan | None, steps: Mapping[str, StepRecord], new: Plan) -> Plan:
-    """The new plan plus the done steps it builds on (kept verbatim, never re-run)."""
+def _merge(kept: Plan | None, steps: Mapping[str, StepRecord], new: Plan | None) -> Plan | None:
+    """The new plan plus the done steps it builds on (kept verbatim, never re-run).
+
+    With ``new`` None (the planner has nothing to add) it is the done steps alone, or None when
+    nothing is done.
+    """
     if kept is None:
         return new
     done = [s for s in kept.steps if steps.get(s.id, {}).get("status") == "done"]
     done_ids = {s.id for s in done}
-    fresh = [s for s in new.steps if s.id not in done_ids]
-    return Plan(steps=[*done, *fresh], rationale=new.rationale)
+    fresh = [s for s in new.steps if s.id not in done_ids] if new is not None else []
+    if not done and not fresh:
+        return None
+    return Plan(steps=[*done, *fresh], rationale=new.rationale if new is not None else "")
 
 
 async def plan_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
@@ -114,12 +120,26 @@ async def _produce(
                 proposed = await runtime.planner.plan(context, feedback)
             spent["tokens"] = spent.get("tokens", 0) + used.tokens
             spent["cost"] = spent.get("cost", 0) + used.cost
-            plan = _merge(context.previous if replan else None, steps, proposed)
+            merged = _merge(context.previous if replan else None, steps, proposed)
+            if merged is None:  # unreachable: a proposed plan has at least one step
+                raise PlanningError("the planner returned no steps")
+            plan = merged
             issues = validate_plan(
                 plan, runtime.toolset, allowed=runtime.allowed, limits=runtime.limits
             )
         except PlanningError as exc:
             issues = [PlanIssue(step_id=None, field=None, code="invalid_args", message=str(exc))]
+        except NothingToPlanError:
+            kept = _merge(context.previous, steps, None) if replan else None
+            if kept is not None:
+                emit(PlanReady(plan=kept.model_dump(mode="json"), attempt=attempt, replan=True))
+                return {"plan": kept.model_dump(mode="json"), "usage": spent}
+            issues = [
+                PlanIssue(
+                    step_id=None, field=None, code="invalid_args",
+                    message="nothing is done yet, so there is nothing to answer with: plan steps",
+                )
+            ]  # fmt: skip
         except OutsideGrammarError as exc:
             # The offline planner cannot plan this request at all; asking again will not help.
             return {**fail_state(exc), "usage": spent}
@@ -138,7 +158,7 @@ async def _produce(
         spent["retries"] += 1
         feedback = issues
     plan_json = plan.model_dump(mode="json")
-    subject = GuardSubject(stage=Stage.PLAN, plan=plan_json)
+    subject = GuardSubject(stage=Stage.PLAN, plan=plan_json, metadata=runtime.metadata())
     outcome = await run_guardrails(runtime.guardrails, subject)
     noted = [v for v in outcome.verdicts if v.action is not Action.ALLOW]
     for verdict in noted:

@@ -11,7 +11,7 @@ model.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -24,13 +24,21 @@ from graphs.state import RunState, StepRecord
 from tools.errors import BudgetExceededError, GuardrailBlockedError, OutputValidationError
 
 
-def step_view(steps: Mapping[str, StepRecord]) -> dict[str, dict[str, Any]]:
-    """What a responder sees of each step."""
+def step_view(
+    steps: Mapping[str, StepRecord], history: Sequence[StepRecord] = ()
+) -> dict[str, dict[str, Any]]:
+    """What a responder sees of each step: tool, args, status, result or error.
+
+    Steps retired by a re-plan (failed, rejected, skipped) are included with their last record,
+    so the answer can say why something was not done; a current step of the same id wins.
+    """
+    merged: dict[str, StepRecord] = {rec["step_id"]: rec for rec in history}
+    merged.update(steps)
     return {
         sid: {
             key: rec.get(key) for key in ("tool", "args", "status", "result", "error") if key in rec
         }
-        for sid, rec in steps.items()
+        for sid, rec in merged.items()
     }
 
 
@@ -40,7 +48,7 @@ def _errors(exc: ValidationError) -> list[tuple[str, str]]:
 
 async def respond_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     """Produce the validated, guarded answer."""
-    view = step_view(state.get("steps") or {})
+    view = step_view(state.get("steps") or {}, state.get("history") or [])
     usage = dict(state.get("usage") or {})
     spent: dict[str, float] = {"model_calls": 0, "retries": 0}
     feedback: list[str] = []
@@ -77,7 +85,9 @@ async def respond_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
                 return {**fail_state(failure), "usage": spent}
             spent["retries"] += 1
     text = json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)
-    outcome = await run_guardrails(runtime.guardrails, GuardSubject(stage=Stage.OUTPUT, text=text))
+    outcome = await run_guardrails(
+        runtime.guardrails, GuardSubject(stage=Stage.OUTPUT, text=text, metadata=runtime.metadata())
+    )
     noted = [v for v in outcome.verdicts if v.action is not Action.ALLOW]
     for verdict in noted:
         emit(VerdictIssued(verdict=verdict.model_dump(mode="json")))

@@ -73,6 +73,14 @@ class Runtime:
     thread_id: str = "thread"
     run_id: str = "run"
 
+    def metadata(self) -> dict[str, Any]:
+        """What every guardrail sees besides its subject: the run and the current time."""
+        return {
+            "thread_id": self.thread_id,
+            "run_id": self.run_id,
+            "now": self.clock.now().isoformat(),
+        }
+
     def for_config(self, config: RunnableConfig) -> Runtime:
         """This runtime bound to the thread and run named in ``config``."""
         configurable = config.get("configurable") or {}

@@ -401,3 +401,33 @@ async def test_a_condition_that_cannot_be_evaluated_fails_its_step_not_the_engin
     result = await engine(planner, Shop()).run("conditional")
     assert result.status == "done"
     assert "condition" in planner.contexts[1].failed["b"]
+
+
+class DoneAfterFailurePlanner(ScriptedPlanner):
+    """Plans once; on the re-plan says that what is done already answers the request."""
+
+    async def plan(self, context: PlanningContext, feedback: Sequence[PlanIssue] = ()) -> Plan:
+        if context.failed:
+            from graphs.planner import NothingToPlanError
+
+            self.contexts.append(context)
+            raise NothingToPlanError("the price is enough")
+        return await super().plan(context, feedback)
+
+
+async def test_a_replan_with_nothing_to_add_answers_with_what_is_done() -> None:
+    planner = DoneAfterFailurePlanner(
+        {
+            "steps": [
+                step("a", "get_price", args={"item": "tea"}),
+                step("b", "place_order", args={"item": "pie"}),
+            ]
+        }
+    )
+    responder = SumResponder()
+    result = await engine(planner, Shop(), responder=responder).run("tea price, pie if any")
+    assert result.status == "done"
+    assert result.response is not None
+    # the responder saw the retired failure too, so the answer can say why pie is missing
+    assert result.response.model_dump()["summary"] == "a=done,b=failed"
+    assert result.usage.get("retries", 0) == 0

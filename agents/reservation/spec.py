@@ -1,0 +1,30 @@
+"""``SPEC``: the reservation assistant, assembled from its parts."""
+
+from __future__ import annotations
+
+from agents.reservation.answer import answer
+from agents.reservation.grammar import GRAMMAR
+from agents.reservation.instructions import DESCRIPTION, EXAMPLES, INSTRUCTIONS
+from agents.reservation.policy import policy
+from agents.reservation.response import Itinerary
+from agents.spec import AgentSpec
+
+TOOLS: tuple[str, ...] = (
+    "list_events", "find_free_slots", "create_event", "cancel_event",
+    "search_restaurants", "check_availability", "book_table", "cancel_reservation",
+    "search_flights", "get_offer", "book_flight", "cancel_booking",
+    "search_documents", "get_document",
+)  # fmt: skip
+"""The tools the assistant may use: calendar, restaurants, flights and the document library."""
+
+SPEC = AgentSpec(
+    name="reservation",
+    description=DESCRIPTION,
+    instructions=INSTRUCTIONS,
+    tools=TOOLS,
+    response_model=Itinerary,
+    policy=policy,
+    grammar=GRAMMAR,
+    offline_answer=answer,
+    examples=EXAMPLES,
+)

@@ -1,0 +1,1 @@
+"""Scripted demo scenarios, one module per agent."""

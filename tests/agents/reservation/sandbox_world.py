@@ -1,0 +1,73 @@
+"""A sandbox world on a fixed clock, and the reservation agent running offline in it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from agents import Agent
+from agents.reservation.spec import SPEC
+from graphs.build import RunResult
+from tools.backends import Backends, bind_tools, sandbox_backends
+from tools.calendar.sandbox import SandboxCalendarBackend
+from tools.clock import FakeClock
+from tools.flights.sandbox import SandboxFlightBackend
+from tools.registry import Toolset
+from tools.restaurants.sandbox import SandboxRestaurantBackend
+
+NOW = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+"""Monday 9 March 2026, 09:00 in Lisbon: "tomorrow" is the 10th, "next Friday" the 13th."""
+
+
+@dataclass
+class World:
+    """The sandboxes, the tools bound to them, and the agent, all on one fake clock."""
+
+    clock: FakeClock
+    backends: Backends
+    toolset: Toolset
+    agent: Agent
+
+    @property
+    def restaurants(self) -> SandboxRestaurantBackend:
+        backend = self.backends.restaurants
+        assert isinstance(backend, SandboxRestaurantBackend)
+        return backend
+
+    @property
+    def flights(self) -> SandboxFlightBackend:
+        backend = self.backends.flights
+        assert isinstance(backend, SandboxFlightBackend)
+        return backend
+
+    @property
+    def calendar(self) -> SandboxCalendarBackend:
+        backend = self.backends.calendar
+        assert isinstance(backend, SandboxCalendarBackend)
+        return backend
+
+    async def approve_all(
+        self, result: RunResult, decide: Mapping[str, Any] | None = None, limit: int = 6
+    ) -> tuple[RunResult, list[list[dict[str, Any]]]]:
+        """Resume ``result`` until it ends, approving every pending approval.
+
+        Returns the final result and the approvals of each pause, in order. ``decide`` gives
+        another decision for a step id (reject, edit) in place of approve.
+        """
+        pauses: list[list[dict[str, Any]]] = []
+        while result.status == "paused":
+            assert len(pauses) < limit, f"still paused after {limit} approvals"
+            pauses.append(result.approvals)
+            decisions = {a["id"]: (decide or {}).get(a["id"], "approve") for a in result.approvals}
+            result = await self.agent.resume(result.thread_id, decisions)
+        return result, pauses
+
+
+def make_world() -> World:
+    """A fresh world: seed 0, every backend and the agent on one ``FakeClock`` at ``NOW``."""
+    clock = FakeClock(NOW)
+    backends = sandbox_backends(seed=0, clock=clock)
+    toolset = bind_tools(backends)
+    return World(clock, backends, toolset, Agent(SPEC, toolset, clock=clock))

@@ -1,0 +1,135 @@
+"""The offline answer, the itinerary model, and the re-plan, each from records written by hand."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from agents.reservation.answer import answer
+from agents.reservation.replan import explain, replan
+from agents.reservation.response import Booking, Itinerary
+from graphs.plan import Plan, Step
+from graphs.planner import PlanningContext, PlanningError
+from graphs.references import resolve
+
+RESERVATION = {
+    "id": "rsv-000007", "venue_id": "lis-007", "venue_name": "Baan Oak", "party_size": 4,
+    "timezone": "Europe/Lisbon", "start": "2026-03-10T20:00:00+00:00",
+    "end": "2026-03-10T21:30:00+00:00", "name": "Alex Silva", "table_seats": 4,
+    "status": "confirmed", "deposit": {"amount": "40.00", "currency": "EUR"},
+    "idempotency_key": "k1", "created_at": "2026-03-09T09:00:00+00:00",
+}  # fmt: skip
+HIT = {
+    "chunk": {"id": "c1", "source": "travel-policy.md", "title": "Travel policy > 6.2 Dinners",
+              "start": 0, "end": 45, "text": "Dinners for more than 8 people need approval."},
+    "score": 1.0,
+    "citation": {"source": "travel-policy.md", "chunk_id": "c1", "start": 0, "end": 45,
+                 "snippet": "Dinners for more than 8 people need approval."},
+}  # fmt: skip
+
+
+def record(tool: str, status: str = "done", **extra: Any) -> dict[str, Any]:
+    return {"tool": tool, "status": status, "args": {}, **extra}
+
+
+def test_a_booking_reads_back_through_its_domain_model() -> None:
+    venues: dict[str, Any] = {"data": [], "next_cursor": None}
+    itinerary = answer(
+        "book", {"find": record("search_restaurants", result=venues,
+                                args={"city": "Lisbon", "party_size": 4, "date": "2026-03-10"}),
+                 "table": record("book_table", result=RESERVATION)},
+    )  # fmt: skip
+    (booking,) = itinerary.bookings
+    assert (booking.id, booking.kind, booking.status, booking.place) == (
+        "rsv-000007", "table", "confirmed", "Baan Oak",
+    )  # fmt: skip
+    assert booking.price is not None
+    assert str(booking.price) == "40.00 EUR"
+    assert booking.time.isoformat() == "2026-03-10T20:00:00+00:00"
+    assert itinerary.summary.startswith("Booked: table rsv-000007 at Baan Oak")
+    assert (
+        itinerary.skipped[0].reason
+        == "no restaurant in Lisbon has a free table for 4 on 2026-03-10"
+    )
+
+
+def test_explanations_carry_the_reason_and_the_policy_passage() -> None:
+    why = "blocked by party_size: Parties over 12 need the events team"
+    steps = {
+        "why_table": record("search_documents", args={"query": why}, result=[HIT]),
+        "why_cancel": record("search_documents", args={"query": "rejected by a person: no"}),
+        "avail": record("check_availability", status="failed", error="venue closed"),
+        "odd": record("book_flight", result={"id": "X"}),
+    }
+    skipped = answer("r", steps).skipped
+    assert [(s.what, s.status) for s in skipped] == [
+        ("table booking", "refused"), ("cancellation", "refused"),
+        ("availability check", "failed"), ("step odd", "failed"),
+    ]  # fmt: skip
+    assert skipped[0].reason == why
+    assert (
+        skipped[0].policy
+        == "Travel policy > 6.2 Dinners: Dinners for more than 8 people need approval."
+    )
+    assert skipped[1].policy is None
+    assert skipped[3].reason.startswith("unreadable result:")
+
+
+def test_the_itinerary_refuses_naive_times_and_repeated_bookings() -> None:
+    booking = {"id": "rsv-1", "kind": "table", "time": "2026-03-10T20:00:00+00:00",
+               "place": "Baan Oak", "status": "confirmed"}  # fmt: skip
+    with pytest.raises(ValidationError, match="timezone"):
+        Booking.model_validate({**booking, "time": "2026-03-10T20:00:00"})
+    with pytest.raises(ValidationError, match="repeated: table rsv-1"):
+        Itinerary.model_validate({"summary": "x", "bookings": [booking, booking]})
+    with pytest.raises(ValidationError, match="summary"):
+        Itinerary.model_validate({"summary": ""})
+
+
+def _context(previous: Plan, failed: dict[str, str], completed: dict[str, Any]) -> PlanningContext:
+    return PlanningContext(request="r", previous=previous, failed=failed, completed=completed)
+
+
+PREVIOUS = Plan(
+    steps=[
+        Step(id="avail", tool="check_availability", args={}),
+        Step(id="table", tool="book_table", args={"start": "2026-03-10T21:00:00+00:00"}),
+        Step(id="event", tool="create_event", args={"start": "${table.start}"},
+             depends_on=["table"]),
+    ]
+)  # fmt: skip
+AVAILABILITY = {"slots": [
+    {"start": "2026-03-10T19:30:00+00:00", "tables_left": 2},
+    {"start": "2026-03-10T20:30:00+00:00", "tables_left": 0},
+    {"start": "2026-03-10T21:30:00+00:00", "tables_left": 1},
+]}  # fmt: skip
+MATCH = re.match("r", "r")
+
+
+def test_a_table_the_venue_refused_is_rebooked_at_the_nearest_free_seating() -> None:
+    assert MATCH is not None
+    context = _context(PREVIOUS, {"table": "no table for 4 at 21:00"}, {"avail": AVAILABILITY})
+    plan = replan(MATCH, context)
+    assert [step.id for step in plan.steps] == ["rebook", "event"]
+    assert plan.step("rebook").args["start"] == "2026-03-10T21:30:00+00:00"  # later wins a tie
+    assert plan.step("event").args == {"start": "${rebook.start}"}
+    assert plan.step("event").depends_on == ["rebook"]
+
+
+def test_a_refused_booking_is_explained_not_retried() -> None:
+    assert MATCH is not None
+    blocked = "blocked by calendar_clash: clashes with 'Dinner'"
+    context = _context(PREVIOUS, {"table": blocked}, {"avail": AVAILABILITY})
+    (step,) = replan(MATCH, context).steps
+    assert (step.id, step.tool, step.args["query"]) == ("why_table", "search_documents", blocked)
+    only_why = _context(Plan(steps=[explain("table", "x")]), {"why_table": "down"}, {})
+    with pytest.raises(PlanningError, match="nothing left to try after: why_table: down"):
+        replan(MATCH, only_why)
+
+
+def test_an_explanation_keeps_a_quoted_reference_as_text() -> None:
+    step = explain("avail", "${find.data[0].id}: find.data has 0 items")
+    assert resolve(step.args, {})["query"] == "${find.data[0].id}: find.data has 0 items"
