@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/plangate tools
+	$(BIN)/plangate demo reservation --yes
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

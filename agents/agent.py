@@ -4,12 +4,18 @@ Without a model the agent runs offline: the ``RulePlanner`` plans with the spec'
 spec's ``offline_answer`` writes the answer. With any LangChain chat model, ``LLMPlanner`` and
 ``LLMResponder`` take over (and ``strategy="react"`` lets the model call tools turn by turn).
 Either way the same engine runs the plan, with the spec's guardrails at every stage.
+
+``with agent.record(path):`` records the runs made inside it into a trace (``graphs.trace``);
+``graphs.replay.replay(path, agent)`` replays one through ``for_replay``, with no model and no
+backend.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -20,6 +26,8 @@ from graphs.events import Event
 from graphs.guardrails import Guardrail
 from graphs.metering import Price
 from graphs.planner import LLMPlanner, Planner, RulePlanner
+from graphs.recording import Recorder, shared_checkpointer
+from graphs.replay import RunParts
 from graphs.responder import FunctionResponder, LLMResponder, Responder
 from graphs.runtime import Runtime, Strategy
 from tools.clock import Clock, SystemClock
@@ -42,6 +50,9 @@ class Agent:
         clock: time source for the engine and the executor.
         guardrails: extra guardrails, run after the spec's own.
         prices: USD per million tokens by model name, for the cost budget.
+        executor: builds the tool executor for the agent's toolset (a ``ToolExecutor`` over
+            ``ledger`` and ``clock`` by default; replay passes its own).
+        recorder: records every run into a trace (see also ``record``).
     """
 
     def __init__(
@@ -56,40 +67,63 @@ class Agent:
         clock: Clock | None = None,
         guardrails: Sequence[Guardrail] = (),
         prices: Mapping[str, Price] | None = None,
+        executor: Callable[[Toolset], ToolExecutor] | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.spec = spec
         self.model = model
+        self.strategy: Strategy = strategy
         self.toolset = toolset.allow(spec.tools)
-        clock = clock or SystemClock()
+        self.clock: Clock = clock or SystemClock()
         if strategy == "react" and model is None:
             raise UsageError("the react strategy needs a chat model: pass model= or --model")
+        self._guardrails = tuple(guardrails)
+        self._prices = dict(prices or {})
+        self._executor = (
+            executor(self.toolset)
+            if executor is not None
+            else ToolExecutor(self.toolset, ledger=ledger, clock=self.clock)
+        )
+        self._recorder = recorder
+        self.engine = Engine(self._runtime(recorder), checkpointer)
+
+    def _runtime(self, recorder: Recorder | None) -> Runtime:
+        model = self.model
+        executor = self._executor
+        policy_tools = self.toolset
+        if recorder is not None:
+            model = recorder.model(model) if model is not None else None
+            executor = recorder.executor(executor)
+            policy_tools = recorder.backends(self.toolset)  # the policy's own reads, recorded
         runtime = Runtime(
             toolset=self.toolset,
-            executor=ToolExecutor(self.toolset, ledger=ledger, clock=clock),
-            planner=self._planner(),
-            responder=self._responder(),
-            response_model=spec.response_model,
-            instructions=spec.instructions,
-            guardrails=(*spec.policy(self.toolset), *guardrails),
-            allowed=spec.tools,
-            budget=spec.budget,
-            clock=clock,
-            prices=dict(prices or {}),
-            strategy=strategy,
+            executor=executor,
+            planner=self._planner(model),
+            responder=self._responder(model),
+            response_model=self.spec.response_model,
+            instructions=self.spec.instructions,
+            guardrails=(*self.spec.policy(policy_tools), *self._guardrails),
+            allowed=self.spec.tools,
+            budget=self.spec.budget,
+            clock=self.clock,
+            prices=self._prices,
+            strategy=self.strategy,
             react_model=model,
         )
-        self.engine = Engine(runtime, checkpointer)
+        if recorder is not None:
+            recorder.describe(runtime, agent=self.spec.name)
+        return runtime
 
-    def _planner(self) -> Planner:
-        if self.model is not None:
-            return LLMPlanner(self.model)
+    def _planner(self, model: BaseChatModel | None) -> Planner:
+        if model is not None:
+            return LLMPlanner(model)
         if self.spec.grammar is None:
             raise UsageError(f"agent {self.spec.name!r} has no offline grammar: pass a model")
         return RulePlanner(self.spec.grammar)
 
-    def _responder(self) -> Responder:
-        if self.model is not None:
-            return LLMResponder(self.model, instructions=self.spec.instructions)
+    def _responder(self, model: BaseChatModel | None) -> Responder:
+        if model is not None:
+            return LLMResponder(model, instructions=self.spec.instructions)
         if self.spec.offline_answer is None:
             raise UsageError(f"agent {self.spec.name!r} has no offline answer: pass a model")
         return FunctionResponder(self.spec.offline_answer)
@@ -99,8 +133,59 @@ class Agent:
         """The agent's name."""
         return self.spec.name
 
+    @property
+    def runtime(self) -> Runtime:
+        """The engine's collaborators (tools, planner, guardrails...)."""
+        return self.engine.runtime
+
+    @contextmanager
+    def record(
+        self, path: str | Path | None, *, redact_pii: bool = True, append: bool = False
+    ) -> Iterator[Recorder]:
+        """Record the runs and resumes made inside the block into the trace at ``path``.
+
+        Args:
+            path: the JSONL trace to write (``None``: keep it in memory, see ``Recorder.trace``).
+            redact_pii: redact PII in the trace (the default); secrets are never written.
+            append: add to the trace already at ``path`` (e.g. a resume in another process).
+
+        Raises:
+            UsageError: the agent is already recording.
+        """
+        if self._recorder is not None:
+            raise UsageError(f"agent {self.name!r} is already recording a trace")
+        recorder = Recorder(path, agent=self.spec.name, redact_pii=redact_pii, append=append)
+        plain = self.engine
+        try:
+            self.engine = Engine(self._runtime(recorder), shared_checkpointer(plain))
+        except BaseException:
+            recorder.close()
+            raise
+        self._recorder = recorder
+        try:
+            yield recorder
+        finally:
+            self.engine = plain
+            self._recorder = None
+            recorder.close()
+
+    def for_replay(self, parts: RunParts) -> Agent:
+        """This agent rebuilt around replay stand-ins: no model, no backend (see ``replay``)."""
+        return Agent(
+            self.spec,
+            self.toolset.bind(parts.deps),
+            model=parts.model,
+            strategy=parts.strategy,
+            clock=parts.clock,
+            guardrails=self._guardrails,
+            prices=self._prices,
+            executor=parts.executor,
+        )
+
     async def run(self, request: str, *, thread_id: str | None = None) -> RunResult:
         """Run ``request`` until it answers, fails or pauses for approval."""
+        if self._recorder is not None:
+            return await self._recorder.run(self.engine, request, thread_id=thread_id)
         return await self.engine.run(request, thread_id=thread_id)
 
     def run_sync(self, request: str, *, thread_id: str | None = None) -> RunResult:
@@ -109,14 +194,20 @@ class Agent:
 
     def stream(self, request: str, *, thread_id: str | None = None) -> AsyncIterator[Event]:
         """Run ``request``, yielding the typed events as they happen."""
+        if self._recorder is not None:
+            return self._recorder.stream(self.engine, request, thread_id=thread_id)
         return self.engine.stream(request, thread_id=thread_id)
 
     async def resume(self, thread_id: str, decisions: Mapping[str, Any]) -> RunResult:
         """Continue a paused run with a decision per pending approval id."""
+        if self._recorder is not None:
+            return await self._recorder.resume(self.engine, thread_id, decisions)
         return await self.engine.resume(thread_id, decisions)
 
     def stream_resume(self, thread_id: str, decisions: Mapping[str, Any]) -> AsyncIterator[Event]:
         """``resume``, yielding events."""
+        if self._recorder is not None:
+            return self._recorder.stream_resume(self.engine, thread_id, decisions)
         return self.engine.stream_resume(thread_id, decisions)
 
     async def pending_approvals(self, thread_id: str) -> list[dict[str, Any]]:

@@ -78,8 +78,7 @@ def _confirmed_by_key(backends: Backends) -> list[tuple[str, str]]:
         out.append((reservation.idempotency_key, reservation.id))
     for booking in flights.bookings():
         out.append((booking.idempotency_key, booking.id))
-    orders = getattr(broker, "orders", None)
-    for order in orders() if callable(orders) else []:
+    for order in broker.orders.orders():  # the sandbox broker's blotter
         out.append((order.client_order_id, order.id))
     return out
 

@@ -6,15 +6,16 @@ import pytest
 
 from agents.passk import measure
 from demos.scenarios.reservation import SCENARIOS as RESERVATION
+from demos.scenarios.trading import SCENARIOS as TRADING
 from tests.reliability.harness import audit, run_trial
 
 RUNS_PER_AGENT = 100
 FAULT_RATE = 0.2
 
 
-@pytest.mark.parametrize("agent", ["reservation"])
+@pytest.mark.parametrize("agent", ["reservation", "trading"])
 async def test_runs_under_faults_end_cleanly_and_never_duplicate_a_write(agent: str) -> None:
-    scenarios = {"reservation": RESERVATION}[agent]
+    scenarios = {"reservation": RESERVATION, "trading": TRADING}[agent]
     endings: dict[str, int] = {}
     problems: list[str] = []
     for seed in range(RUNS_PER_AGENT):

@@ -1,0 +1,283 @@
+"""What the offline planner understands, and the plan it makes of each kind of request.
+
+Intents are tried in order (see ``graphs.grammar``): a cancellation first (it may name an order
+to buy), then orders — for an amount of money, with a condition, plain — then the questions:
+portfolio before indicators, bars, research and quotes, since "how much cash" or "what is my
+position worth" also sound like price questions. Each ``build`` reads its slots from the whole
+request (``agents.trading.slots`` and ``agents.trading.signals``), so words may come in any
+order: "buy 10 NVDA if its RSI is below 30" and "if NVDA's 14-day RSI drops below 30, buy ten
+shares" plan the same order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
+
+from agents.trading import plans, signals, slots
+from agents.trading.plans import OrderAsk
+from agents.trading.replan import replan
+from graphs.grammar import Grammar, Intent
+from graphs.plan import Plan
+from graphs.planner import PlanningContext
+from tools.broker.models import OrderQuery, OrderRequest, OrderSide, TimeInForce
+
+ORDER_EXAMPLE = "Buy 10 shares of AAPL"
+CONDITIONAL_EXAMPLE = signals.CONDITION_EXAMPLE
+NOTIONAL_EXAMPLE = "Buy $5,000 of AAPL"
+CANCEL_EXAMPLE = "Cancel order 6f1c2a9e-0b7d-4e55-9a3b-2c8d1e0f4a6b"
+_VERB = re.compile(r"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim|get)\b", re.I)
+_IF = re.compile(r"\b(?:if|when|whenever|once|provided(?: that)?|as long as|only if)\b", re.I)
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
+_ORDER_ID = re.compile(r"\border\s+(?:id\s+)?#?(?P<id>(?=[\w-]*\d)[A-Za-z0-9][\w-]{3,63})", re.I)
+_LAST_N = re.compile(
+    rf"\b(?:last|past|latest|recent)\s+{slots.QTY}\s+(?:\w+\s+)?(?:bars?|candles?|days?|sessions?|"
+    r"hours?|periods?)\b",
+    re.I,
+)
+_FILLER = re.compile(
+    r"\b(?:what|whats|do|does|did|the|our|my|notes?|research|say|says|about|on|for|of|is|are|"
+    r"me|show|tell|any|in|with|s|find|search|look|up|please|house|anything|there|re|regarding|"
+    r"concerning|and|to|a|an|according)\b|[?!.,'’]",
+    re.I,
+)
+
+
+def _split(text: str) -> tuple[str, str | None]:
+    """The order's words and the condition's: "buy 10 NVDA | if RSI < 30", either way round."""
+    found = _IF.search(text)
+    if found is None:
+        return text, None
+    before, after = text[: found.start()], text[found.end() :]
+    if _VERB.search(before):
+        return before, after
+    verb = _VERB.search(after)
+    if verb is None:
+        return text, None
+    condition = re.sub(r"[\s,;]*(?:then)?[\s,;]*$", "", after[: verb.start()], flags=re.I)
+    return after[verb.start() :], condition
+
+
+def _indicator_spans(text: str) -> list[slots.Span]:
+    return [ask.span for ask in signals.read_indicators(text)]
+
+
+def _symbol(text: str, part: str, example: str) -> str:
+    """The stock of the order: the first named in ``part`` (the order's words), else anywhere."""
+    found = slots.read_symbols(part, _indicator_spans(part))
+    return found[0] if found else slots.require_symbol(text, example, _indicator_spans(text))
+
+
+def read_order(text: str, example: str = ORDER_EXAMPLE) -> tuple[OrderAsk, str | None]:
+    """The order ``text`` asks for, and its condition's words (``None`` when unconditional).
+
+    Raises:
+        UnclearRequestError: the stock or the share count is missing, or the order is invalid.
+    """
+    action, condition = _split(text)
+    symbol = _symbol(text, action, example)
+    qty = slots.read_qty(action)
+    if qty is None:
+        raise slots.UnclearRequestError(text, "how many shares (orders take whole shares)", example)
+    side = OrderSide.SELL if slots.is_sell(action) else OrderSide.BUY
+    tif = TimeInForce.GTC if slots.is_gtc(action) else TimeInForce.DAY
+    ask = OrderAsk(symbol, side, qty, slots.read_limit_price(action), tif)
+    try:
+        OrderRequest.model_validate(ask.args())
+    except ValidationError as exc:
+        problem = "; ".join(str(error["msg"]) for error in exc.errors())
+        raise slots.UnclearRequestError(text, f"the order ({problem})", example) from None
+    return ask, condition
+
+
+def build_order(match: re.Match[str], context: PlanningContext) -> Plan:
+    """Buy or sell, after looking; with a condition when the request sets one."""
+    text = match.string
+    ask, condition = read_order(text)
+    if condition is None:
+        return plans.order_plan(ask)
+    return plans.order_plan(ask, signals.read_condition(condition, text))
+
+
+def build_notional(match: re.Match[str], context: PlanningContext) -> Plan:
+    """An amount of money's worth: price it (a share count in the request wins)."""
+    text = match.string
+    if slots.read_qty(_split(text)[0]) is not None:
+        return build_order(match, context)
+    symbol = slots.require_symbol(text, NOTIONAL_EXAMPLE, _indicator_spans(text))
+    side = OrderSide.SELL if slots.is_sell(text) else OrderSide.BUY
+    return plans.notional_plan(symbol, side)
+
+
+def build_cancel(match: re.Match[str], context: PlanningContext) -> Plan:
+    """Cancel an open order by its id."""
+    text = match.string
+    found = _UUID.search(text) or _ORDER_ID.search(text)
+    if found is None:
+        raise slots.UnclearRequestError(
+            text, "which order: give its id (see them with 'show my open orders')", CANCEL_EXAMPLE
+        )
+    return plans.cancel_plan(found["id"] if "id" in found.groupdict() else found[0])
+
+
+def build_portfolio(match: re.Match[str], context: PlanningContext) -> Plan:
+    """The account, the positions and/or the orders."""
+    text = match.string.lower()
+    orders: OrderQuery | None = None
+    if re.search(r"\border(?:s| history)\b", text):
+        orders = "open"
+        if re.search(r"\b(?:all|history|every)\b", text):
+            orders = "all"
+        elif re.search(r"\b(?:closed|filled|past|done|executed|cancel+ed)\b", text):
+            orders = "closed"
+    whole = re.search(r"\b(?:portfolio|overview|summary)\b", text) is not None
+    account = whole or bool(
+        re.search(r"\b(?:cash|buying power|equity|account|balance|p&l|p/l|pnl|profit|loss)", text)
+    )
+    positions = whole or bool(
+        re.search(r"\b(?:positions?|holdings?|hold|own|my (?:stocks|shares))\b", text)
+    )
+    if not (account or positions or orders):
+        account = positions = True
+    return plans.portfolio_plan(account=account, positions=positions, orders=orders)
+
+
+def _symbols(text: str, example: str) -> list[str]:
+    found = slots.read_symbols(text, _indicator_spans(text))
+    if not found:
+        slots.require_symbol(text, example)  # raises, naming what is missing
+    return found
+
+
+def build_indicator(match: re.Match[str], context: PlanningContext) -> Plan:
+    """Indicators of one or more stocks, with their quotes."""
+    text = match.string
+    symbols = _symbols(text, "What's the 14-day RSI of NVDA?")
+    return plans.indicator_plan(symbols, signals.read_indicators(text))
+
+
+def build_bars(match: re.Match[str], context: PlanningContext) -> Plan:
+    """A stock's latest bars."""
+    text = match.string
+    example = "Show the last 10 daily bars of AAPL"
+    symbol = slots.require_symbol(text, example)
+    found = _LAST_N.search(text)
+    limit = (slots.word_number(found["qty"]) if found else None) or 30
+    if limit > 1000:
+        raise slots.UnclearRequestError(text, f"{limit} bars (at most 1000)", example)
+    return plans.bars_plan(symbol, signals.read_timeframe(text), limit)
+
+
+def build_research(match: re.Match[str], context: PlanningContext) -> Plan:
+    """What the research notes say about stocks (or one whole note)."""
+    text = match.string
+    symbols = _symbols(text, "What do the notes say about NVDA risks?")
+    if re.search(r"\b(?:read|open|full|whole|entire)\b.*\bnotes?\b", text, re.I):
+        return plans.note_plan(symbols[0])
+    topic = _FILLER.sub(" ", _strip_names(text, symbols))
+    return plans.research_plan(symbols, " ".join(topic.split()))
+
+
+def _strip_names(text: str, symbols: list[str]) -> str:
+    names = [re.escape(s) for s in symbols] + [re.escape(slots.company(s)) for s in symbols]
+    return re.sub(rf"\$?\b(?:{'|'.join(names)})\b", " ", text, flags=re.I)
+
+
+def build_quote(match: re.Match[str], context: PlanningContext) -> Plan:
+    """Quotes of one or more stocks."""
+    return plans.quote_plan(_symbols(match.string, "What's the price of AAPL?"))
+
+
+_TRADE = r"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim)\b"
+_INDICATOR = r"\b(?:rsi|relative strength|sma|ema|macd|moving average|\d+\s*-?\s*dma)\b"
+
+GRAMMAR = Grammar(
+    [
+        Intent(
+            name="cancel_order",
+            description="Cancel an open order by its id",
+            examples=(CANCEL_EXAMPLE, "please cancel my order #ord-20260302-7"),
+            patterns=(r"\b(?:cancel|withdraw|pull)\b.*\border\b",),
+            build=build_cancel,
+            replan=replan,
+        ),
+        Intent(
+            name="notional_order",
+            description="Price an amount of money's worth of a stock in whole shares (no order)",
+            examples=(NOTIONAL_EXAMPLE, "Put 5k into Microsoft"),
+            patterns=(
+                rf"(?:{_TRADE}|\b(?:invest|put|spend)\b).*(?:{slots.NOTIONAL})",
+                rf"(?:{slots.NOTIONAL}).*{_TRADE}",
+            ),
+            build=build_notional,
+            replan=replan,
+        ),
+        Intent(
+            name="conditional_order",
+            description="Buy or sell shares only if an indicator or the price meets a condition",
+            examples=(CONDITIONAL_EXAMPLE, "Sell 5 AAPL if the price is above $130"),
+            patterns=(rf"{_TRADE}.*{_IF.pattern}", rf"{_IF.pattern}.*{_TRADE}"),
+            build=build_order,
+            replan=replan,
+        ),
+        Intent(
+            name="place_order",
+            description="Buy or sell shares at the market or at a limit price, after approval",
+            examples=(ORDER_EXAMPLE, "Sell 5 shares of Nvidia at $240 limit"),
+            patterns=(_TRADE, r"\b(?:get|grab|pick up)\b.*\bshares?\b"),
+            build=build_order,
+            replan=replan,
+        ),
+        Intent(
+            name="portfolio",
+            description="Show the account (cash, buying power, equity), positions or orders",
+            examples=("Show my positions", "How much cash do I have?"),
+            patterns=(
+                r"\b(?:positions?|holdings?|portfolio|cash|buying power|equity|account|balance"
+                r"|p&l|p/l|pnl|what do i own|open orders|my orders|order history)\b",
+            ),
+            build=build_portfolio,
+            replan=replan,
+        ),
+        Intent(
+            name="indicator",
+            description="Compute SMA, EMA, RSI or MACD of a stock, with its quote",
+            examples=("What's the 14-day RSI of NVDA?", "Show the 50-day SMA and MACD for Apple"),
+            patterns=(_INDICATOR,),
+            build=build_indicator,
+            replan=replan,
+        ),
+        Intent(
+            name="bars",
+            description="Show a stock's latest daily, hourly or 15-minute bars",
+            examples=("Show the last 10 daily bars of AAPL", "Hourly candles for Tesla"),
+            patterns=(r"\b(?:bars?|candles?|candlesticks?|ohlcv?|price history|chart)\b",),
+            build=build_bars,
+            replan=replan,
+        ),
+        Intent(
+            name="research",
+            description="Say what the research notes say about a stock (or read a whole note)",
+            examples=("What do the notes say about NVDA risks?", "Read the research note on AMD"),
+            patterns=(
+                r"\b(?:notes?|research|thesis|risks?|catalysts?|outlook|house view|analysts?"
+                r"|valuation)\b",
+            ),
+            build=build_research,
+            replan=replan,
+        ),
+        Intent(
+            name="quote",
+            description="Get the latest bid and ask of one or more stocks",
+            examples=("What's the price of AAPL?", "Quotes for Microsoft and Nvidia"),
+            patterns=(
+                r"\b(?:prices?|quotes?|trading at|trade at|bid|ask|how much is|worth|costs?"
+                r"|going for)\b",
+            ),
+            build=build_quote,
+            replan=replan,
+        ),
+    ]
+)
+"""The trading assistant's offline grammar."""

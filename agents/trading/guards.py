@@ -1,0 +1,174 @@
+"""The trading policy's order checks: guardrails on ``place_order``, before it reaches the broker.
+
+Each check looks at the resolved order at the ``tool_call`` stage — after a person's edit too,
+since the engine guards edited arguments again — and either allows it or blocks it with the
+figures behind the decision. The figures come from the ``Desk`` (``agents.trading.desk``): the
+quote, the positions and the account the run read before the order, else the market and broker
+backends bound in the agent's toolset. An order is measured at the most it can cost or the least
+it can fetch: its limit, else the ask (buy) or the bid (sell).
+
+A check that cannot read what it needs (the market refuses the symbol, the broker times out)
+blocks the order and says why: a limit that cannot be verified is treated as broken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from decimal import Decimal
+from typing import Any
+
+from agents.trading.desk import Desk
+from graphs.guardrails import GuardSubject, Stage, Verdict
+from tools.broker.models import OrderRequest, OrderSide
+from tools.errors import ToolError
+
+ORDER_TOOL = "place_order"
+_STAGES = frozenset({Stage.TOOL_CALL})
+
+
+def money(value: Decimal) -> str:
+    """``$25,000.00``."""
+    return f"${value:,.2f}"
+
+
+class OrderCheck:
+    """Base of the order checks: reads the order, decides, and fails closed with a reason."""
+
+    name = "order_check"
+    stages = _STAGES
+
+    async def check(self, subject: GuardSubject) -> Verdict:
+        """Allow anything but an order; decide about an order (see ``decide``)."""
+        if subject.tool is None or subject.tool.name != ORDER_TOOL:
+            return Verdict.allow(self.name, subject.stage)
+        order = OrderRequest.model_validate(subject.args or {})
+        try:
+            reason, details = await self.decide(order)
+        except ToolError as exc:
+            reason, details = f"cannot check the order: {exc}", {"error": type(exc).__name__}
+        if reason is None:
+            return Verdict.allow(self.name, subject.stage)
+        return Verdict.block(self.name, subject.stage, reason, details=details)
+
+    async def decide(self, order: OrderRequest) -> tuple[str | None, dict[str, Any]]:
+        """Why ``order`` breaks the policy, with the figures; ``None`` when it does not."""
+        raise NotImplementedError
+
+
+class RestrictedSymbols(OrderCheck):
+    """No order, buy or sell, in a symbol on the restricted list."""
+
+    name = "restricted_symbols"
+
+    def __init__(self, symbols: Collection[str]) -> None:
+        self.symbols = frozenset(symbol.upper() for symbol in symbols)
+
+    async def decide(self, order: OrderRequest) -> tuple[str | None, dict[str, Any]]:
+        """Block a restricted symbol."""
+        if order.symbol not in self.symbols:
+            return None, {}
+        listed = ", ".join(sorted(self.symbols))
+        reason = f"{order.symbol} is on the restricted list ({listed}): compliance bars trading it"
+        return reason, {"symbol": order.symbol, "restricted": sorted(self.symbols)}
+
+
+class NoShortSelling(OrderCheck):
+    """No sell of more shares than are held."""
+
+    name = "no_short_selling"
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    async def decide(self, order: OrderRequest) -> tuple[str | None, dict[str, Any]]:
+        """Block a sell larger than the position."""
+        if order.side is not OrderSide.SELL:
+            return None, {}
+        held = await self.desk.held(order.symbol)
+        if order.qty <= held:
+            return None, {}
+        reason = (
+            f"selling {order.qty} {order.symbol} would sell short: {held} held; "
+            "the policy allows no short selling"
+        )
+        return reason, {"symbol": order.symbol, "qty": order.qty, "held": held}
+
+
+class MaxOrderNotional(OrderCheck):
+    """No order worth more than ``limit`` (shares × the price it is measured at)."""
+
+    name = "max_order_notional"
+
+    def __init__(self, desk: Desk, limit: Decimal) -> None:
+        self.desk = desk
+        self.limit = limit
+
+    async def decide(self, order: OrderRequest) -> tuple[str | None, dict[str, Any]]:
+        """Block an order whose notional exceeds the limit."""
+        price, what = await self.desk.price(order)
+        notional = price * order.qty
+        if notional <= self.limit:
+            return None, {}
+        reason = (
+            f"order notional {order.qty} × ${price} ({what} of {order.symbol}) = "
+            f"{money(notional)} exceeds the {money(self.limit)} limit per order"
+        )
+        details = {"notional": str(notional), "price": str(price), "limit": str(self.limit)}
+        return reason, details
+
+
+class MaxPositionShare(OrderCheck):
+    """After a buy, the position must not exceed ``share`` of the account's equity."""
+
+    name = "max_position_share"
+
+    def __init__(self, desk: Desk, share: Decimal) -> None:
+        self.desk = desk
+        self.share = share
+
+    async def decide(self, order: OrderRequest) -> tuple[str | None, dict[str, Any]]:
+        """Block a buy that would make the position too large a share of equity."""
+        if order.side is not OrderSide.BUY:
+            return None, {}
+        price, what = await self.desk.price(order)
+        held = await self.desk.held(order.symbol)
+        equity = (await self.desk.account()).equity
+        after = (held + order.qty) * price
+        if equity > 0 and after <= self.share * equity:
+            return None, {}
+        share = after / equity if equity > 0 else Decimal("Infinity")
+        reason = (
+            f"after the order the {order.symbol} position would be ({held} held + {order.qty}) × "
+            f"${price} ({what}) = {money(after)}, {share:.1%} of equity {money(equity)}; "
+            f"the limit is {self.share:.0%}"
+        )
+        details = {"position": str(after), "equity": str(equity), "share": str(self.share)}
+        return reason, details
+
+
+class DailyLossLimit(OrderCheck):
+    """No new buys once equity has fallen more than ``max_loss`` since the last close."""
+
+    name = "daily_loss_limit"
+
+    def __init__(self, desk: Desk, max_loss: Decimal) -> None:
+        self.desk = desk
+        self.max_loss = max_loss
+
+    async def decide(self, order: OrderRequest) -> tuple[str | None, dict[str, Any]]:
+        """Block a buy on a day the account lost more than the limit; sells reduce risk."""
+        if order.side is not OrderSide.BUY:
+            return None, {}
+        account = await self.desk.account()
+        if account.last_equity <= 0:
+            return None, {}
+        drop = (account.last_equity - account.equity) / account.last_equity
+        if drop <= self.max_loss:
+            return None, {}
+        reason = (
+            f"equity {money(account.equity)} is {drop:.2%} below {money(account.last_equity)} "
+            f"at the last close, beyond the {self.max_loss:.0%} daily loss limit: no new buys "
+            "today (sells are allowed)"
+        )
+        details = {"equity": str(account.equity), "last_equity": str(account.last_equity)}
+        return reason, details

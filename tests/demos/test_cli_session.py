@@ -1,0 +1,128 @@
+"""``.plangate/``: the sandbox world survives commands, bad files are reported, commands take turns."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pickle
+import threading
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from demos.cli import app
+from demos.session import Session, ThreadRecord, home
+from tools.backends import Backends, bind_tools, sandbox_app, sandbox_backends
+from tools.errors import UsageError
+from tools.executor import ToolExecutor
+from tools.retrieval.sandbox import SandboxRetrievalBackend
+from tools.server import serve_in_thread
+
+FIND = "find a table for 2 in Lisbon"
+
+
+def test_home_is_plangate_home_else_dot_plangate_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PLANGATE_HOME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert home() == tmp_path / ".plangate"
+    monkeypatch.setenv("PLANGATE_HOME", str(tmp_path / "elsewhere"))
+    assert home() == tmp_path / "elsewhere"
+
+
+async def test_the_world_round_trips_with_its_state_and_a_built_index(tmp_path: Path) -> None:
+    session = Session(tmp_path)
+    world = sandbox_backends(seed=0)
+    executor = ToolExecutor(bind_tools(world))
+    await executor.call("search_documents", {"query": "business class"})  # builds the index
+    window = {"time_min": "2031-01-06T00:00:00Z", "time_max": "2031-01-07T00:00:00Z"}
+    event = {"start": "2031-01-06T10:00:00Z", "end": "2031-01-06T11:00:00Z", "timezone": "UTC"}
+    created = await executor.call("create_event", {"summary": "Call", **event})
+    session.save_world("sandbox", world)
+    assert os.listdir(tmp_path) == ["sandbox.pickle"], "a temporary file was left behind"
+    loaded = session.load_world("sandbox")
+    assert isinstance(loaded, Backends)
+    retrieval = loaded.retrieval
+    assert isinstance(retrieval, SandboxRetrievalBackend)
+    again = ToolExecutor(bind_tools(loaded))
+    found = await again.call("list_events", window)
+    assert created.result_json in found.result_json["items"]
+    assert (await again.call("search_documents", {"query": "business class"})).result_json
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a pickle", pickle.dumps({"format": 99, "backends": None}), pickle.dumps([1, 2])],
+    ids=["garbage", "other-format", "not-a-dict"],
+)
+def test_an_unreadable_world_is_a_usage_error_that_says_to_delete_it(
+    tmp_path: Path, content: bytes
+) -> None:
+    (tmp_path / "sandbox.pickle").write_bytes(content)
+    with pytest.raises(UsageError, match=r"delete it to start from a fresh sandbox: rm .*"):
+        Session(tmp_path).load_world("sandbox")
+
+
+def test_a_corrupt_world_stops_the_command_and_is_left_untouched(home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "sandbox.pickle").write_bytes(b"\x80\x05garbage")
+    result = CliRunner().invoke(app, ["run", "tables", FIND])
+    assert result.exit_code == 2
+    assert f"rm {home / 'sandbox.pickle'}" in result.stderr
+    assert (home / "sandbox.pickle").read_bytes() == b"\x80\x05garbage"
+
+
+def test_a_corrupt_thread_index_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "threads.json").write_text("{oops", encoding="utf-8")
+    with pytest.raises(UsageError, match="cannot read the thread index"):
+        Session(tmp_path).thread("t1")
+
+
+def test_threads_are_remembered(tmp_path: Path) -> None:
+    session = Session(tmp_path)
+    record = ThreadRecord(
+        thread_id="t1", agent="tables", request="r", model="offline", backend="sandbox",
+        strategy="plan",
+    )  # fmt: skip
+    session.add_thread(record)
+    assert Session(tmp_path).thread("t1") == record
+    assert session.has_thread("t1")
+    assert not session.has_thread("t2")
+
+
+def test_a_second_command_waits_for_the_lock(tmp_path: Path) -> None:
+    session = Session(tmp_path)
+    tmp_path.mkdir(exist_ok=True)
+    waited, entered = threading.Event(), threading.Event()
+    with open(tmp_path / "lock", "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+
+        def second() -> None:
+            with session.locked(on_wait=waited.set):
+                entered.set()
+
+        worker = threading.Thread(target=second)
+        worker.start()
+        assert waited.wait(10), "the second command did not notice the lock"
+        assert not entered.is_set()
+        fcntl.flock(held, fcntl.LOCK_UN)
+    worker.join(10)
+    assert entered.is_set()
+
+
+def test_a_url_backend_runs_against_the_server_and_keeps_no_local_world(home: Path) -> None:
+    served = sandbox_backends(seed=0)
+    with serve_in_thread(sandbox_app(served)) as url:
+        result = CliRunner().invoke(app, ["run", "tables", FIND, "--backend", url, "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"summary": "3 venue(s) found"' in result.stdout
+    assert not (home / "sandbox.pickle").exists()
+    assert Session(home).thread(next(iter(_threads(home)))).backend == url
+
+
+def _threads(folder: Path) -> list[str]:
+    import json
+
+    return list(json.loads((folder / "threads.json").read_text(encoding="utf-8")))

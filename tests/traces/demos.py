@@ -1,0 +1,60 @@
+"""The demo agents' scripted scenarios, recorded as ``tests/traces/<agent>/<scenario>.jsonl``.
+
+Each scenario runs offline on the seeded sandbox, on a fixed clock, and its approvals are
+decided as the scenario says. The sandbox's data is synthetic, so these traces keep it as it is
+(``redact_pii=False``): the reservation agent validates attendees' emails in calendar results,
+which a redacted ``[email]`` would fail. Regenerate with
+``pytest tests/graphs/test_trace_files.py -p graphs.pytest_plugin --record-traces``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from agents import Agent
+from agents.catalog import agent_spec
+from tools.backends import bind_tools, sandbox_backends
+from tools.clock import FakeClock
+
+NOW = {
+    "reservation": datetime(2026, 3, 9, 9, 0, tzinfo=UTC),
+    "trading": datetime(2026, 3, 2, 15, 0, tzinfo=UTC),
+}
+"""When each agent's scenarios run, as their own tests run them: Monday 9 March 2026, 09:00
+UTC ("tomorrow" is the 10th); Monday 2 March 2026, 10:00 in New York (the market is open)."""
+
+SCENARIO_MODULES = {
+    "reservation": "demos.scenarios.reservation",
+    "trading": "demos.scenarios.trading",
+}
+MAX_PAUSES = 8
+
+
+def scenarios(agent: str) -> list[Any]:
+    """The agent's scripted scenarios (none while its scenario module does not exist yet)."""
+    try:
+        module = importlib.import_module(SCENARIO_MODULES[agent])
+    except ModuleNotFoundError:
+        return []
+    return list(module.SCENARIOS)
+
+
+def scenario(agent: str, name: str) -> Any:
+    """One scenario by name."""
+    return next(s for s in scenarios(agent) if s.name == name)
+
+
+async def record_demo(agent: str, case: Any, path: Path) -> None:
+    """Run ``case`` on the sandbox, deciding each pause as it says, recording into ``path``."""
+    clock = FakeClock(NOW[agent])
+    live = Agent(agent_spec(agent), bind_tools(sandbox_backends(seed=0, clock=clock)), clock=clock)
+    decision = "approve" if case.approve else "reject"
+    with live.record(path, redact_pii=False):
+        result = await live.run(case.request, thread_id=case.name)
+        for _ in range(MAX_PAUSES):
+            if result.status != "paused":
+                break
+            result = await live.resume(case.name, {a["id"]: decision for a in result.approvals})
