@@ -75,21 +75,21 @@ async def guard_input(state: RunState, runtime: Runtime) -> dict[str, Any]:
     return {"request": outcome.subject.text or state["request"], "verdicts": verdicts}
 
 
-def route_after_guard(state: RunState) -> str:
+async def route_after_guard(state: RunState) -> str:
     """Plan (or take the first react turn), unless the request was blocked."""
     if state.get("status") != "running":
         return END
     return REACT if state.get("strategy") == "react" else PLAN
 
 
-def route_after_react(state: RunState) -> str:
+async def route_after_react(state: RunState) -> str:
     """Dispatch the model's tool calls, or respond when it called none."""
     if state.get("status") != "running":
         return END
     return RESPOND if state.get("react_done") else DISPATCH
 
 
-def route_after_plan(state: RunState) -> str:
+async def route_after_plan(state: RunState) -> str:
     """Dispatch a valid plan; end a failed or blocked run."""
     return DISPATCH if state.get("status") == "running" else END
 
@@ -180,7 +180,9 @@ class Engine:
 
     @staticmethod
     def _config(thread_id: str) -> RunnableConfig:
-        return {"configurable": {"thread_id": thread_id}, "recursion_limit": 200}
+        # The run's budgets (steps, calls, time) bound it; LangGraph's own superstep limit is
+        # set far above them so it never ends a run with an untyped error first.
+        return {"configurable": {"thread_id": thread_id}, "recursion_limit": 100_000}
 
     async def stream(self, request: str, *, thread_id: str | None = None) -> AsyncIterator[Event]:
         """Run ``request``, yielding typed events as they happen."""

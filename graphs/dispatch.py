@@ -253,7 +253,7 @@ async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wa
     wave.calls.extend(c for c, _ in recheck.approvals)
 
 
-def route_after_dispatch(state: RunState) -> Sequence[Send] | str:
+async def route_after_dispatch(state: RunState) -> Sequence[Send] | str:
     """Fan the wave out, or move on: re-plan after failures, respond when all is done.
 
     Under ``react`` the model takes the place of re-plan and respond: it sees the wave's results.

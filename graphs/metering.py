@@ -10,9 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from langchain_core.callbacks import get_usage_metadata_callback
+from langchain_core.callbacks import UsageMetadataCallbackHandler
+from langchain_core.tracers.context import register_configure_hook
+
+
+class _InlineUsage(UsageMetadataCallbackHandler):
+    """Collects usage on the event loop: a plain handler would hop to a worker thread per call."""
+
+    run_inline = True
+
+
+# One context variable, registered once: LangChain's get_usage_metadata_callback registers a new
+# hook on every use, which piles up in a long-running process.
+_CURRENT: ContextVar[_InlineUsage | None] = ContextVar("plangate_usage", default=None)
+register_configure_hook(_CURRENT, inheritable=True)
 
 
 @dataclass(frozen=True)
@@ -41,17 +55,19 @@ class Meter:
 def meter(prices: Mapping[str, Price]) -> Iterator[Meter]:
     """Measure the model calls made in the block."""
     result = Meter()
-    with get_usage_metadata_callback() as handler:
-        try:
-            yield result
-        finally:
-            for model, usage in handler.usage_metadata.items():
-                total = int(usage.get("total_tokens", 0))
-                result.tokens += total
-                result.by_model[model] = result.by_model.get(model, 0) + total
-                price = prices.get(model)
-                if price is not None:
-                    result.cost += (
-                        usage.get("input_tokens", 0) * price.input
-                        + usage.get("output_tokens", 0) * price.output
-                    ) / 1_000_000
+    handler = _InlineUsage()
+    token = _CURRENT.set(handler)
+    try:
+        yield result
+    finally:
+        _CURRENT.reset(token)
+        for model, usage in handler.usage_metadata.items():
+            total = int(usage.get("total_tokens", 0))
+            result.tokens += total
+            result.by_model[model] = result.by_model.get(model, 0) + total
+            price = prices.get(model)
+            if price is not None:
+                result.cost += (
+                    usage.get("input_tokens", 0) * price.input
+                    + usage.get("output_tokens", 0) * price.output
+                ) / 1_000_000

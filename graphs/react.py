@@ -15,6 +15,7 @@ in state, so it is always exactly what the checkpoint says happened.
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -107,5 +108,16 @@ async def react_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     return {"plan": merged.model_dump(mode="json"), "usage": spent, "react_done": False}
 
 
+# A tool's schema never changes: build it once per tool, not on every turn.
+_SCHEMAS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _schema(tool: Any) -> dict[str, Any]:
+    schema = _SCHEMAS.get(tool)
+    if schema is None:
+        schema = _SCHEMAS[tool] = openai_tool(tool, strict=False)
+    return schema
+
+
 def _bind(model: BaseChatModel, tools: list[Any]) -> Any:
-    return model.bind_tools([openai_tool(t, strict=False) for t in tools])
+    return model.bind_tools([_schema(t) for t in tools])

@@ -1,0 +1,156 @@
+"""Smoke test of the benchmarks: each runs at its smallest size and returns well-formed results.
+
+The real runs (``make bench``) are not part of the test suite; this only proves that every
+benchmark still works against the current engine, that its scripted runs do what they claim
+(e.g. 2 model calls for a plan), and that results are written and summarised.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import concurrency, frameworks, parallel_plans, replay, startup, step_overhead
+from bench.__main__ import END, START, main, summary, update_readme
+from bench.profiling import step_profile
+from bench.report import Report, Table, Target, write_report
+
+
+def assert_well_formed(report: Report, *, rows: int) -> None:
+    assert report.status == "ok"
+    assert report.tables, "a report without a table"
+    assert len(report.tables[0].rows) == rows
+    for table in report.tables:
+        keys = {column.key for column in table.columns}
+        for row in table.rows:
+            assert keys <= set(row), f"{table.title}: missing {keys - set(row)}"
+        assert table.markdown().count("\n") == len(table.rows) + 1
+    assert report.headlines
+    json.dumps(report.data(), default=str)  # serialisable
+
+
+async def test_step_overhead_at_two_steps() -> None:
+    report = await step_overhead.measure(steps=2, sizes=(), repeats=1, profile=False, warm_up=False)
+    assert_well_formed(report, rows=len(frameworks.VARIANTS))
+    for row in report.tables[0].rows:
+        assert row["run_1_ms"] > 0
+        assert row["run_k_ms"] > 0
+    assert len(report.targets) == 4
+    assert all(isinstance(target.met, bool) for target in report.targets)
+    assert report.chart is not None
+    assert len(report.chart.series) == len(frameworks.VARIANTS)
+
+
+async def test_the_step_profile_attributes_time_to_categories() -> None:
+    profile = await step_profile(frameworks.REACT_UNTRACED.prepare, 2, repeats=1)
+    assert profile.by_category
+    assert any(name.startswith("plangate graphs/") for name in profile.by_category)
+    assert profile.supersteps is None or profile.supersteps > 0
+
+
+async def test_parallel_plans_counts_the_model_calls_of_each_mode() -> None:
+    report = await parallel_plans.measure(
+        reads=(1, 2), tool_latency=0.0, model_latency=0.0, repeats=1, target_reads=2
+    )
+    assert_well_formed(report, rows=2)
+    two = report.tables[0].rows[1]
+    assert (two["plan_calls"], two["react_seq_calls"], two["react_par_calls"]) == (2, 3, 2)
+    assert two["plan_tokens"] > 0
+    assert [target.met for target in report.targets][2] is True  # the model-call target
+
+
+def test_concurrency_runs_without_errors_in_process() -> None:
+    report = concurrency.measure(levels=(1, 3), sandbox_latency_ms=0.0, isolate=False)
+    assert_well_formed(report, rows=2)
+    assert [row["errors"] for row in report.tables[0].rows] == [0, 0]
+    assert report.targets[0].met is None  # 500 runs were not attempted
+
+
+def test_the_concurrency_worker_prints_one_json_line(capsys: pytest.CaptureFixture[str]) -> None:
+    concurrency.main(["--level", "2", "--sandbox-latency-ms", "0"])
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert data["level"] == 2
+    assert data["errors"] == 0
+    assert data["p99_ms"] >= data["p50_ms"] > 0
+
+
+def test_startup_times_the_commands_and_reads_importtime() -> None:
+    report = startup.measure(runs=1, top=3, warm_up=False, api=False)
+    assert_well_formed(report, rows=2)
+    assert all(row["median_ms"] > 0 for row in report.tables[0].rows)
+    assert report.tables[1].rows, "no import time was parsed"
+    assert isinstance(report.targets[0].met, bool)
+
+
+def test_importtime_parsing_finds_direct_children() -> None:
+    text = "\n".join(
+        [
+            "import time: self [us] | cumulative | imported package",
+            "import time:        10 |         10 |     rich.style",
+            "import time:        20 |         30 |   rich",
+            "import time:         5 |          5 |   demos",
+            "import time:       100 |        135 | demos.cli",
+        ]
+    )
+    entries = startup.parse_importtime(text)
+    assert [(e.name, e.depth) for e in entries] == [
+        ("rich.style", 2), ("rich", 1), ("demos", 1), ("demos.cli", 0),
+    ]  # fmt: skip
+    assert [e.name for e in startup.children(entries, "demos.cli")] == ["rich"]
+    assert startup.by_package(entries) == pytest.approx({"demos": 0.105, "rich": 0.03})
+
+
+async def test_replay_against_the_run() -> None:
+    if not replay.is_available():
+        pytest.skip("graphs.replay is not there yet")
+    report = await replay.measure(
+        settings=(("tiny latency", 0.001, 0.001),), run_repeats=1, replay_repeats=1
+    )
+    assert_well_formed(report, rows=1)
+    assert report.tables[0].rows[0]["replay_ms"] > 0
+    assert len(report.targets) == 1
+
+
+async def test_replay_is_skipped_without_graphs_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay, "is_available", lambda: False)
+    report = await replay.measure()
+    assert report.status == "skipped"
+    assert "graphs/replay.py" in report.notes[0]
+
+
+def stub_report(name: str) -> Report:
+    return Report(
+        name=name,
+        title=f"{name} stub",
+        summary="A stub.",
+        tables=[Table("t", [], [])],
+        targets=[Target("goal", "measured", True)],
+        headlines=[("figure", "42")],
+    )
+
+
+def test_results_are_written_summarised_and_put_in_the_readme(tmp_path: Path) -> None:
+    paths = write_report(stub_report("startup"), tmp_path)
+    assert {p.name for p in paths} == {"startup.json", "startup.md"}
+    assert json.loads((tmp_path / "startup.json").read_text())["headlines"][0]["value"] == "42"
+    block = summary(tmp_path, links="results/")
+    assert "[startup](results/startup.md) | figure | 42" in block
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{START}\nold\n{END}\nend\n", encoding="utf-8")
+    assert update_readme(block, readme)
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text
+    assert block in text
+    assert text.startswith("intro")
+    assert text.endswith("end\n")
+
+
+def test_the_runner_writes_every_chosen_benchmark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bench.__main__.run_benchmark", lambda name, quick: stub_report(name))
+    assert main(["--only", "startup", "--only", "replay", "--quick", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["replay.json", "startup.json"]
+    assert "replay" in (tmp_path / "summary.md").read_text(encoding="utf-8")
