@@ -210,6 +210,14 @@ class Agent:
             return self._recorder.stream_resume(self.engine, thread_id, decisions)
         return self.engine.stream_resume(thread_id, decisions)
 
+    def stream_recover(self, thread_id: str) -> AsyncIterator[Event]:
+        """Continue a run that was interrupted (its process died), yielding events."""
+        return self.engine.stream_recover(thread_id)
+
+    async def recover(self, thread_id: str) -> RunResult:
+        """Continue a run that was interrupted (its process died) from its last checkpoint."""
+        return await self.engine.recover(thread_id)
+
     async def pending_approvals(self, thread_id: str) -> list[dict[str, Any]]:
         """What a paused run waits for."""
         return await self.engine.pending_approvals(thread_id)

@@ -210,7 +210,7 @@ def resume_command(
     trace: TraceFile = None,
     keep_pii: KeepPii = False,
 ) -> None:
-    """Continue a paused run: one decision (approve, reject or edit) per pending id."""
+    """Continue a paused run (one decision per pending id) or an interrupted one (none)."""
 
     async def command() -> int:
         from agents.models import resolve_model
@@ -228,11 +228,23 @@ def resume_command(
         ) as workspace:
             runnable = build_agent(spec, workspace, chat, record.strategy)
             pending = [a["id"] for a in await runnable.pending_approvals(thread)]
+            progress = Progress(term.progress, f"{spec.name} · {thread} · {record.request}")
             if not pending:
                 status = (await runnable.result(thread)).status
-                raise UsageError(f"thread {thread!r} is not waiting for approval (it is {status})")
+                if status != "interrupted":
+                    raise UsageError(
+                        f"thread {thread!r} is not waiting for approval (it is {status})"
+                    )
+                if decisions:
+                    raise UsageError(
+                        f"thread {thread!r} was interrupted, not paused: resume it without decisions"
+                    )
+                # The last command died mid-run: continue from the checkpoint.
+                with recording(runnable, trace, keep_pii=keep_pii, append=True):
+                    events = runnable.stream_recover(thread)
+                    result = await drive(runnable, events, progress, term.approver())
+                return term.report(result)
             check_decisions(decisions, pending)
-            progress = Progress(term.progress, f"{spec.name} · {thread} · {record.request}")
             with recording(runnable, trace, keep_pii=keep_pii, append=True):
                 events = runnable.stream_resume(thread, decisions)
                 result = await drive(runnable, events, progress, term.approver())

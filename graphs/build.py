@@ -54,7 +54,7 @@ from graphs.state import (
 )
 from tools.errors import GuardrailBlockedError, UsageError
 
-RunOutcome = Literal["done", "paused", "blocked", "failed"]
+RunOutcome = Literal["done", "paused", "blocked", "failed", "interrupted"]
 Checkpointer = BaseCheckpointSaver[Any]
 """Any LangGraph checkpointer; re-exported so packages above ``graphs`` never import langgraph."""
 
@@ -143,7 +143,8 @@ class RunResult:
 
     Attributes:
         thread_id: the run's thread, for ``resume``.
-        status: done, paused (waiting for approvals), blocked or failed.
+        status: done, paused (waiting for approvals), blocked, failed, or interrupted (the
+            process stopped mid-run; ``recover`` continues it from its last checkpoint).
         response: the validated response, when done.
         approvals: the pending approvals, when paused: ``{id, tool, args, reasons}``.
         error: ``{type, message}`` when blocked or failed.
@@ -214,8 +215,35 @@ class Engine:
         async for event in self._events(Command(resume=dict(decisions)), thread_id):
             yield event
 
+    async def stream_recover(self, thread_id: str) -> AsyncIterator[Event]:
+        """Continue an interrupted run from its last checkpoint, yielding events.
+
+        Steps that finished are not run again (their results are in the checkpoint), and a
+        write that was in flight goes through the idempotency ledger, which reconciles it.
+
+        Raises:
+            UsageError: the thread is not interrupted (done, failed, blocked, paused or unknown).
+        """
+        current = await self.result(thread_id)
+        if current.status != "interrupted":
+            raise UsageError(f"thread {thread_id!r} has nothing to recover: it is {current.status}")
+        state = await self.graph.aget_state(self._config(thread_id))
+        yield RunStarted(thread_id=thread_id, request=state.values.get("request", ""), resumed=True)
+        async for event in self._events(None, thread_id):
+            yield event
+
+    async def recover(self, thread_id: str) -> RunResult:
+        """Continue an interrupted run (see ``stream_recover``)."""
+        async for _ in self.stream_recover(thread_id):
+            pass
+        return await self.result(thread_id)
+
     async def _events(self, payload: Any, thread: str) -> AsyncIterator[Event]:
-        async for chunk in self.graph.astream(payload, self._config(thread), stream_mode="custom"):
+        # "sync" durability: each superstep's checkpoint is written before the next one starts,
+        # so a process killed mid-run resumes from where it was, never from further back.
+        async for chunk in self.graph.astream(
+            payload, self._config(thread), stream_mode="custom", durability="sync"
+        ):
             yield parse_event(chunk)
 
     async def pending_approvals(self, thread_id: str) -> list[dict[str, Any]]:
@@ -239,6 +267,9 @@ class Engine:
             status = "done"
         elif values.get("status") == "blocked":
             status = "blocked"
+        elif state.next and values.get("status") == "running":
+            # The process stopped mid-run (killed, crashed): the checkpoint says what runs next.
+            status = "interrupted"
         else:
             status = "failed"
         response = values.get("response")

@@ -431,3 +431,12 @@ async def test_a_replan_with_nothing_to_add_answers_with_what_is_done() -> None:
     # the responder saw the retired failure too, so the answer can say why pie is missing
     assert result.response.model_dump()["summary"] == "a=done,b=failed"
     assert result.usage.get("retries", 0) == 0
+
+
+async def test_only_an_interrupted_run_can_be_recovered() -> None:
+    planner = ScriptedPlanner({"steps": [step("a", "get_price", args={"item": "tea"})]})
+    run = engine(planner, Shop())
+    done = await run.run("tea", thread_id="fin")
+    assert done.status == "done"
+    with pytest.raises(UsageError, match="nothing to recover: it is done"):
+        await run.recover("fin")
