@@ -169,6 +169,16 @@ async def measure(
             "run's waiting time over the engine's CPU time: it grows with the model latency.",
             "Real hosted chat models take from several hundred ms to seconds per structured-"
             "output call; the 1 s setting is a typical one, the 100 ms one a very fast model.",
+            "Where a replay's time goes (`python -m bench.profile_replay`, cProfile over 10 "
+            "replays of the no-latency trace): about half rebuilding the agent and compiling "
+            "its graph (LangGraph compile ~30%, pydantic JSON schemas of tools and plan ~20%), "
+            "about 37% re-running the engine on the recorded answers (of which ~14% "
+            "canonicalising bound tools for request keys and ~14% redacting requests for "
+            "comparison), the rest reading the trace and checking the agent's surface. The "
+            "engine's own work is replayed on purpose: guardrails, validation and dispatch are "
+            "what a replay checks for drift. What could go: caching the compiled graph and the "
+            "schemas across the replays of one suite, and canonicalising each tool schema once "
+            "per trace instead of once per request.",
         ],
     )
     bare = next((row for row in rows if row["M_ms"] == 0 and row["L_ms"] == 0), None)
