@@ -202,9 +202,9 @@ def _notes() -> list[str]:
         "double's own cost (token estimation over the whole conversation) is in every figure.",
         "plangate react answers through a `FunctionResponder`, so it makes the same model calls "
         "as create_agent (one per turn, then the final text turn).",
-        f"Runs stop at 40 steps: `Engine` caps a run at {_recursion_limit()} LangGraph "
-        "supersteps (`recursion_limit`) and a react tool turn takes several (see the "
-        "profile), so much longer react runs end in LangGraph's `GraphRecursionError`.",
+        "Runs stop at 40 steps to keep the benchmark short; a plangate run is bounded by its "
+        f"budgets (steps, calls, time), with LangGraph's `recursion_limit` at "
+        f"{_recursion_limit()} supersteps so it never ends a run first.",
         "Conversations grow with the run, so every framework's per-step cost grows with the "
         "number of steps; the second table shows the curve.",
     ]
