@@ -20,7 +20,7 @@ import email.utils
 import random
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
@@ -36,6 +36,7 @@ from tools.errors import (
     ToolError,
     ToolRefusedError,
     ToolTimeoutError,
+    UsageError,
 )
 
 T = TypeVar("T")
@@ -170,7 +171,7 @@ class HttpBackend:
 
     Args:
         base_url: the API's root, e.g. ``http://127.0.0.1:8765/flights``.
-        service: the backend's name, carried by errors.
+        service: the backend's name, carried by errors (default: the class's ``SERVICE``).
         token: a bearer token, sent as ``Authorization`` (never logged or traced).
         timeout: seconds for connect, read and write.
         retry: the retry policy (attempts and backoff).
@@ -179,11 +180,14 @@ class HttpBackend:
         seed: seeds the backoff jitter.
     """
 
+    SERVICE: ClassVar[str] = ""
+    """The backend's name, carried by errors; a subclass sets it instead of passing ``service``."""
+
     def __init__(
         self,
         base_url: str,
         *,
-        service: str,
+        service: str | None = None,
         token: str | None = None,
         timeout: float = 10.0,
         retry: RetryPolicy | None = None,
@@ -192,7 +196,12 @@ class HttpBackend:
         headers: Mapping[str, str] | None = None,
         seed: int = 0,
     ) -> None:
-        self.service = service
+        name = service or type(self).SERVICE
+        if not name:
+            raise UsageError(
+                f"{type(self).__name__} needs a service name: set SERVICE or pass service="
+            )
+        self.service = name
         self.retry = retry or RetryPolicy(max_attempts=4, initial_delay=0.25, max_delay=8.0)
         self.clock: Clock = clock or SystemClock()
         self._rng = random.Random(seed)

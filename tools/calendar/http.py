@@ -25,10 +25,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 from pydantic import ValidationError
 
-from tools.base import RetryPolicy
 from tools.calendar.backend import (
     DEFAULT_PAGE_SIZE,
     check_duration,
@@ -48,7 +46,6 @@ from tools.calendar.wire import (
     event_from_resource,
     event_input,
 )
-from tools.clock import Clock
 from tools.errors import (
     MalformedResponseError,
     OutcomeUnknownError,
@@ -82,27 +79,7 @@ class HttpCalendarBackend(HttpBackend):
         seed: seeds the backoff jitter.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        token: str | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        clock: Clock | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        seed: int = 0,
-    ) -> None:
-        super().__init__(
-            base_url,
-            service=SERVICE,
-            token=token,
-            timeout=timeout,
-            retry=retry,
-            clock=clock,
-            transport=transport,
-            seed=seed,
-        )
+    SERVICE = SERVICE
 
     def _event(self, resource: EventResource, calendar_id: str, response_to: str) -> Event:
         try:

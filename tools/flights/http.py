@@ -17,16 +17,13 @@ plain timeout rather than an unknown write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 from urllib.parse import quote
 
-import httpx
 from pydantic import ValidationError
 
-from tools.base import RetryPolicy
-from tools.clock import Clock
 from tools.errors import MalformedResponseError, OutcomeUnknownError, ToolTimeoutError
 from tools.flights.models import Booking, BookingRef, Cabin, Offer, Passenger, validated
 from tools.flights.wire import (
@@ -69,29 +66,7 @@ class HttpFlightBackend(HttpBackend):
         seed: seeds the backoff jitter.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        token: str | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        clock: Clock | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        headers: Mapping[str, str] | None = None,
-        seed: int = 0,
-    ) -> None:
-        super().__init__(
-            base_url,
-            service=SERVICE,
-            token=token,
-            timeout=timeout,
-            retry=retry,
-            clock=clock,
-            transport=transport,
-            headers=headers,
-            seed=seed,
-        )
+    SERVICE = SERVICE
 
     async def __aenter__(self) -> HttpFlightBackend:
         return self

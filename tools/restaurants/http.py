@@ -46,10 +46,6 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
-from tools.base import RetryPolicy
-from tools.clock import Clock
 from tools.errors import ToolRefusedError
 from tools.http import HttpBackend
 from tools.restaurants.models import (
@@ -77,27 +73,7 @@ class HttpRestaurantBackend(HttpBackend):
         seed: seeds the backoff jitter.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        token: str | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        clock: Clock | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        seed: int = 0,
-    ) -> None:
-        super().__init__(
-            base_url,
-            service=SERVICE,
-            token=token,
-            timeout=timeout,
-            retry=retry,
-            clock=clock,
-            transport=transport,
-            seed=seed,
-        )
+    SERVICE = SERVICE
 
     async def search(
         self,

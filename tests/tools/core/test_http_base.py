@@ -211,3 +211,15 @@ def test_error_mapping_reads_any_error_shape() -> None:
     assert "conflict!" in str(mapped)
     detail = httpx.Response(422, json={"detail": "bad date"}, request=request)
     assert "bad date" in str(map_http_error("svc", method="GET", response=detail))
+
+
+def test_a_backend_needs_a_service_name() -> None:
+    from tools.errors import UsageError
+
+    with pytest.raises(UsageError, match="needs a service name"):
+        HttpBackend(BASE)
+
+    class Named(HttpBackend):
+        SERVICE = "named"
+
+    assert Named(BASE).service == "named"
