@@ -49,6 +49,7 @@ from tools.broker.models import Account, Order, OrderQuery, OrderRequest, Orders
 from tools.clock import Clock
 from tools.errors import MalformedResponseError, ToolRefusedError
 from tools.http import HttpBackend, parse_body
+from tools.market.http import alpaca_headers
 from tools.market.models import format_instant
 
 T = TypeVar("T")
@@ -91,9 +92,6 @@ class HttpBrokerBackend(HttpBackend):
         transport: httpx.AsyncBaseTransport | None = None,
         seed: int = 0,
     ) -> None:
-        headers = {}
-        if key_id and secret_key:
-            headers = {"APCA-API-KEY-ID": key_id, "APCA-API-SECRET-KEY": secret_key}
         super().__init__(
             base_url,
             service="broker",
@@ -102,7 +100,7 @@ class HttpBrokerBackend(HttpBackend):
             retry=retry,
             clock=clock,
             transport=transport,
-            headers=headers,
+            headers=alpaca_headers(key_id, secret_key),
             seed=seed,
         )
 

@@ -46,6 +46,13 @@ T = TypeVar("T")
 ALPACA_DATA_URL = "https://data.alpaca.markets"
 
 
+def alpaca_headers(key_id: str | None, secret_key: str | None) -> dict[str, str]:
+    """Alpaca's credential headers (data and trading APIs alike); none without both parts."""
+    if key_id and secret_key:
+        return {"APCA-API-KEY-ID": key_id, "APCA-API-SECRET-KEY": secret_key}
+    return {}
+
+
 class HttpMarketBackend(HttpBackend):
     """Market data from an Alpaca-shaped REST API.
 
@@ -76,9 +83,6 @@ class HttpMarketBackend(HttpBackend):
         transport: httpx.AsyncBaseTransport | None = None,
         seed: int = 0,
     ) -> None:
-        headers = {}
-        if key_id and secret_key:
-            headers = {"APCA-API-KEY-ID": key_id, "APCA-API-SECRET-KEY": secret_key}
         super().__init__(
             base_url,
             service="market",
@@ -87,7 +91,7 @@ class HttpMarketBackend(HttpBackend):
             retry=retry,
             clock=clock,
             transport=transport,
-            headers=headers,
+            headers=alpaca_headers(key_id, secret_key),
             seed=seed,
         )
         # An absolute URL overrides the client's base URL in httpx.
