@@ -23,7 +23,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy cannot follow setuptools' editable-install finder, so it reads the package through a
+# tree of links named like the installed one: .venv/typecheck/plangate/{__init__.py,tools,...}.
+TYPECHECK := $(VENV)/typecheck/plangate
+
 typecheck: $(STAMP)
+	rm -rf $(VENV)/typecheck && mkdir -p $(TYPECHECK)
+	for entry in __init__.py py.typed tools graphs agents demos; do \
+		ln -s "$(CURDIR)/$$entry" "$(TYPECHECK)/$$entry"; done
 	$(BIN)/mypy
 
 check: lint typecheck test

@@ -1,6 +1,6 @@
 """plangate agents: configured assistants built from tools, graphs and policies."""
 
-from agents.agent import Agent
-from agents.spec import AgentSpec
+from plangate.agents.agent import Agent
+from plangate.agents.spec import AgentSpec
 
 __all__ = ["Agent", "AgentSpec"]

@@ -5,8 +5,8 @@ spec's ``offline_answer`` writes the answer. With any LangChain chat model, ``LL
 ``LLMResponder`` take over (and ``strategy="react"`` lets the model call tools turn by turn).
 Either way the same engine runs the plan, with the spec's guardrails at every stage.
 
-``with agent.record(path):`` records the runs made inside it into a trace (``graphs.trace``);
-``graphs.replay.replay(path, agent)`` replays one through ``for_replay``, with no model and no
+``with agent.record(path):`` records the runs made inside it into a trace (``plangate.graphs.traces.format``);
+``plangate.graphs.traces.replay.replay(path, agent)`` replays one through ``for_replay``, with no model and no
 backend.
 """
 
@@ -20,21 +20,22 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from agents.spec import AgentSpec
-from graphs.build import Checkpointer, Engine, RunResult
-from graphs.events import Event
-from graphs.guardrails import Guardrail
-from graphs.metering import Price
-from graphs.planner import LLMPlanner, Planner, RulePlanner
-from graphs.recording import Recorder, shared_checkpointer
-from graphs.replay import RunParts
-from graphs.responder import FunctionResponder, LLMResponder, Responder
-from graphs.runtime import Runtime, Strategy
-from tools.clock import Clock, SystemClock
-from tools.errors import UsageError
-from tools.executor import ToolExecutor
-from tools.ledger import Ledger
-from tools.registry import Toolset
+from plangate.agents.spec import AgentSpec
+from plangate.graphs.engine.build import Checkpointer, Engine, RunResult
+from plangate.graphs.engine.events import Event
+from plangate.graphs.engine.metering import Price
+from plangate.graphs.engine.planner import LLMPlanner, Planner
+from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
+from plangate.graphs.engine.runtime import Runtime, Strategy
+from plangate.graphs.guards.guardrails import Guardrail
+from plangate.graphs.offline.rule_planner import RulePlanner
+from plangate.graphs.traces.recording import Recorder, shared_checkpointer
+from plangate.graphs.traces.replay import RunParts
+from plangate.tools.clock import Clock, SystemClock
+from plangate.tools.errors import UsageError
+from plangate.tools.executor import ToolExecutor
+from plangate.tools.ledger import Ledger
+from plangate.tools.registry import Toolset
 
 
 class Agent:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import importlib
 
-from agents.spec import AgentSpec
-from tools.errors import UsageError
+from plangate.agents.spec import AgentSpec
+from plangate.tools.errors import UsageError
 
 AGENTS: dict[str, str] = {
-    "reservation": "agents.reservation.spec",
-    "trading": "agents.trading.spec",
+    "reservation": "plangate.agents.reservation.spec",
+    "trading": "plangate.agents.trading.spec",
 }
 
 

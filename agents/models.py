@@ -13,7 +13,7 @@ import os
 
 from langchain_core.language_models import BaseChatModel
 
-from tools.errors import UsageError
+from plangate.tools.errors import UsageError
 
 OFFLINE = "offline"
 ENV_VAR = "PLANGATE_MODEL"

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from math import comb
 
-from tools.errors import UsageError
+from plangate.tools.errors import UsageError
 
 Trial = Callable[[int], Awaitable[bool]]
 """``async (seed) -> passed``: one seeded attempt at a scenario."""

@@ -1,6 +1,6 @@
 """``AgentSpec``: what makes an assistant — instructions, tools, policy, answer, offline grammar.
 
-A spec is pure configuration. ``agents.agent.Agent`` turns it into a running engine, given the
+A spec is pure configuration. ``plangate.agents.agent.Agent`` turns it into a running engine, given the
 tools' backends and a chat model (or none: then the offline ``RulePlanner`` plans with the
 spec's grammar and ``offline_answer`` writes the answer).
 """
@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from graphs.budget import DEFAULT_BUDGET, Budget
-from graphs.grammar import Grammar
-from graphs.guardrails import Guardrail
-from tools.errors import UsageError
-from tools.registry import Toolset
+from plangate.graphs.engine.budget import DEFAULT_BUDGET, Budget
+from plangate.graphs.guards.guardrails import Guardrail
+from plangate.graphs.offline.grammar import Grammar
+from plangate.tools.errors import UsageError
+from plangate.tools.registry import Toolset
 
 PolicyFactory = Callable[[Toolset], Sequence[Guardrail]]
 """Builds the agent's guardrails; given the bound toolset so policies can consult backends."""

@@ -129,14 +129,14 @@ def _thread_hops() -> str:
     """Why plangate's event loop waits on worker threads, from what its code does now."""
     from langchain_core.callbacks import UsageMetadataCallbackHandler
 
-    import graphs.build
-    import graphs.dispatch
-    import graphs.metering
+    import plangate.graphs.engine.build
+    import plangate.graphs.engine.dispatch
+    import plangate.graphs.engine.metering
 
     routers = [
-        getattr(graphs.build, name, None)
+        getattr(plangate.graphs.engine.build, name, None)
         for name in ("route_after_guard", "route_after_react", "route_after_plan")
-    ] + [getattr(graphs.dispatch, "route_after_dispatch", None)]
+    ] + [getattr(plangate.graphs.engine.dispatch, "route_after_dispatch", None)]
     sync = [r.__name__ for r in routers if callable(r) and not inspect.iscoroutinefunction(r)]
     parts = []
     if sync:
@@ -146,10 +146,10 @@ def _thread_hops() -> str:
             "`run_in_executor`: a thread hop per routing decision (create_agent wraps its "
             "routers in `RunnableCallable` and runs them inline)."
         )
-    metering = inspect.getsource(graphs.metering)
+    metering = inspect.getsource(plangate.graphs.engine.metering)
     if "get_usage_metadata_callback" in metering and not UsageMetadataCallbackHandler.run_inline:
         parts.append(
-            "`graphs.metering.meter` uses LangChain's `UsageMetadataCallbackHandler`, a "
+            "`plangate.graphs.engine.metering.meter` uses LangChain's `UsageMetadataCallbackHandler`, a "
             "synchronous handler not marked `run_inline`, so under `ainvoke` each of its events "
             "runs in a worker thread (`on_chat_model_start` falls back to `on_llm_start`, which "
             "renders the whole conversation with `get_buffer_string`)."

@@ -2,7 +2,7 @@
 
 Each run is a plangate ``plan`` run: ``LLMPlanner`` (a zero-latency ``ScriptedChatModel``)
 plans three ``get_quote`` reads, which run in parallel against the in-process sandbox market
-(``tools.backends.sandbox_backends``) slowed by a ``FaultPlan`` latency on a ``SystemClock``,
+(``plangate.tools.domains.backends.sandbox_backends``) slowed by a ``FaultPlan`` latency on a ``SystemClock``,
 through the guardrails, and a ``FunctionResponder`` answers. One ``Engine`` (one compiled
 graph, one checkpointer) serves all runs, as a server would.
 
@@ -27,11 +27,11 @@ from typing import Any
 from bench import workload
 from bench.report import Chart, Column, Report, Table, Target, fixed
 from bench.stats import median, percentile
-from graphs.plan import Plan
-from graphs.scripted import ScriptedChatModel, plan_message
-from tools.backends import bind_tools, sandbox_backends
-from tools.clock import SystemClock
-from tools.faults import FaultPlan
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.offline.scripted import ScriptedChatModel, plan_message
+from plangate.tools.clock import SystemClock
+from plangate.tools.domains.backends import bind_tools, sandbox_backends
+from plangate.tools.faults import FaultPlan
 
 SYMBOLS = ("AAPL", "MSFT", "NVDA")
 REPO = Path(__file__).resolve().parents[1]

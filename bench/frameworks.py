@@ -28,10 +28,10 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 
 from bench import workload
-from graphs.plan import PlanLimits
-from graphs.recording import Recorder
-from graphs.runtime import Strategy
-from graphs.scripted import ScriptedChatModel
+from plangate.graphs.engine.plan import PlanLimits
+from plangate.graphs.engine.runtime import Strategy
+from plangate.graphs.offline.scripted import ScriptedChatModel
+from plangate.graphs.traces.recording import Recorder
 
 Runner = Callable[[], Awaitable[int]]
 """Runs once and returns how many tool calls were made."""

@@ -27,8 +27,8 @@ from typing import Literal
 from bench import workload
 from bench.report import Chart, Column, Report, Table, Target, fixed
 from bench.stats import median
-from graphs.plan import DEFAULT_LIMITS
-from graphs.scripted import ScriptedChatModel
+from plangate.graphs.engine.plan import DEFAULT_LIMITS
+from plangate.graphs.offline.scripted import ScriptedChatModel
 
 Mode = Literal["plan", "react_sequential", "react_parallel"]
 MODES: tuple[Mode, ...] = ("plan", "react_sequential", "react_parallel")

@@ -2,8 +2,8 @@
 
 The run: a ``plan`` run of 8 independent reads (``LLMPlanner`` + ``LLMResponder`` over a
 ``ScriptedChatModel`` with latency ``M``, a tool sleeping ``L``), with the standard guardrails.
-It is recorded once per latency setting with ``graphs.recording.Recorder`` into a JSONL file,
-then replayed with ``graphs.replay.replay(path, factory)``: the timed replay reads and parses
+It is recorded once per latency setting with ``plangate.graphs.traces.recording.Recorder`` into a JSONL file,
+then replayed with ``plangate.graphs.traces.replay.replay(path, factory)``: the timed replay reads and parses
 the file, rebuilds the engine around the replay stand-ins, checks the agent's surface and
 re-runs the request, matching every model request and tool call.
 
@@ -24,8 +24,8 @@ from typing import Any
 from bench import workload
 from bench.report import Chart, Column, Report, Table, Target, fixed
 from bench.stats import median
-from graphs.build import Engine
-from graphs.scripted import ScriptedChatModel
+from plangate.graphs.engine.build import Engine
+from plangate.graphs.offline.scripted import ScriptedChatModel
 
 READS = 8
 TARGET_SPEEDUP = 50.0
@@ -42,8 +42,8 @@ class BenchError(RuntimeError):
 
 
 def is_available() -> bool:
-    """Whether this plangate has trace replay (``graphs.replay``)."""
-    return importlib.util.find_spec("graphs.replay") is not None
+    """Whether this plangate has trace replay (``plangate.graphs.traces.replay``)."""
+    return importlib.util.find_spec("plangate.graphs.traces.replay") is not None
 
 
 def _model(model_latency: float) -> ScriptedChatModel:
@@ -64,7 +64,7 @@ async def time_run(model_latency: float, tool_latency: float) -> float:
 
 async def record(path: Path, model_latency: float, tool_latency: float) -> None:
     """Record one run into ``path``."""
-    from graphs.recording import Recorder
+    from plangate.graphs.traces.recording import Recorder
 
     recorder = Recorder(path, agent="bench")
     engine = workload.engine(
@@ -80,8 +80,8 @@ async def record(path: Path, model_latency: float, tool_latency: float) -> None:
 
 async def time_replay(path: Path, tool_latency: float) -> float:
     """Seconds to replay the trace at ``path`` (read, rebuild, re-run, compare)."""
-    from graphs.replay import RunParts, replay
-    from tools.registry import Toolset
+    from plangate.graphs.traces.replay import RunParts, replay
+    from plangate.tools.registry import Toolset
 
     def factory(parts: RunParts) -> Engine:
         toolset = Toolset([workload.plangate_tool(tool_latency)], deps=parts.deps)
@@ -113,7 +113,7 @@ async def measure(
         return Report(
             name="replay",
             title="Replay vs run",
-            summary="Skipped: this plangate has no `graphs.replay` (trace replay) yet.",
+            summary="Skipped: this plangate has no `plangate.graphs.traces.replay` (trace replay) yet.",
             status="skipped",
             notes=["graphs/replay.py does not exist; the replay benchmark did not run."],
         )

@@ -2,7 +2,7 @@
 
 Each command runs once to warm the file cache, then ``runs`` times; the median is reported. A
 ``python -c pass`` baseline shows the interpreter's own share. ``-X importtime`` then attributes
-import time to top-level packages, and lists what ``demos.cli`` imports at its top level, so a
+import time to top-level packages, and lists what ``plangate.demos.cli.commands`` imports at its top level, so a
 slow ``--help`` names the modules to import lazily.
 """
 
@@ -35,9 +35,9 @@ class ImportEntry:
 
 
 def plangate_command() -> list[str]:
-    """The installed ``plangate`` script next to this interpreter, else ``python -m demos``."""
+    """The installed ``plangate`` script next to this interpreter, else ``python -m plangate.demos``."""
     script = Path(sys.executable).parent / ("plangate.exe" if os.name == "nt" else "plangate")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "demos"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "plangate.demos"]
 
 
 def commands() -> dict[str, list[str]]:
@@ -45,7 +45,7 @@ def commands() -> dict[str, list[str]]:
     return {
         "python -c pass (interpreter baseline)": [sys.executable, "-c", "pass"],
         HELP: [*plangate_command(), "--help"],
-        API: [sys.executable, "-c", "import graphs, agents, tools"],
+        API: [sys.executable, "-c", API],
     }
 
 
@@ -85,11 +85,17 @@ def parse_importtime(text: str) -> list[ImportEntry]:
     return entries
 
 
+def package_of(module: str) -> str:
+    """The package a module's time is charged to: its top-level name, or ``plangate.<room>``."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "plangate" and len(parts) > 1 else parts[0]
+
+
 def by_package(entries: Sequence[ImportEntry]) -> dict[str, float]:
-    """Own import milliseconds summed by top-level package, largest first."""
+    """Own import milliseconds summed by top-level package (plangate by subpackage), largest first."""
     totals: dict[str, float] = defaultdict(float)
     for entry in entries:
-        totals[entry.name.split(".")[0]] += entry.self_us / 1e3
+        totals[package_of(entry.name)] += entry.self_us / 1e3
     return dict(sorted(totals.items(), key=lambda item: -item[1]))
 
 
@@ -108,7 +114,7 @@ def children(entries: Sequence[ImportEntry], parent: str) -> list[ImportEntry]:
     return sorted(found, key=lambda e: -e.cumulative_us)
 
 
-API = "import graphs, agents, tools"
+API = "import plangate.graphs, plangate.agents, plangate.tools"
 HELP = "plangate --help"
 
 
@@ -141,7 +147,7 @@ def measure(*, runs: int = 5, top: int = 8, warm_up: bool = True, api: bool = Tr
     script = plangate_command()
     interpreter_args = script[1:] if script[0] == sys.executable else script
     help_entries = import_profile([*interpreter_args, "--help"])
-    api_entries = import_profile(["-c", "import graphs, agents, tools"]) if api else []
+    api_entries = import_profile(["-c", API]) if api else []
     help_packages = by_package(help_entries)
     api_packages = by_package(api_entries)
     names = list(dict.fromkeys([*list(help_packages)[:top], *list(api_packages)[:top]]))
@@ -151,7 +157,7 @@ def measure(*, runs: int = 5, top: int = 8, warm_up: bool = True, api: bool = Tr
     ]
     cli_rows = [
         {"module": entry.name, "cumulative_ms": entry.cumulative_us / 1e3}
-        for entry in children(help_entries, "demos.cli")[:top]
+        for entry in children(help_entries, "plangate.demos.cli.commands")[:top]
     ]
     help_s = times[HELP]
     report = Report(
@@ -181,12 +187,12 @@ def measure(*, runs: int = 5, top: int = 8, warm_up: bool = True, api: bool = Tr
                 [
                     Column("package", "package"),
                     Column("help_ms", "plangate --help", fixed(1)),
-                    Column("api_ms", "import graphs, agents, tools", fixed(1)),
+                    Column("api_ms", API, fixed(1)),
                 ],
                 package_rows,
             ),
             Table(
-                "What demos.cli imports at its top level (cumulative ms)",
+                "What plangate.demos.cli.commands imports at its top level (cumulative ms)",
                 [Column("module", "module"), Column("cumulative_ms", "ms", fixed(1))],
                 cli_rows,
             ),

@@ -36,7 +36,7 @@ from bench.frameworks import (
 from bench.profiling import step_profile
 from bench.report import Chart, Column, Report, Table, Target, fixed
 from bench.stats import median
-from graphs.build import Engine
+from plangate.graphs.engine.build import Engine
 
 
 async def measure(
@@ -209,7 +209,7 @@ def _notes() -> list[str]:
         "number of steps; the second table shows the curve.",
     ]
     notes.append(
-        "Traced variants record every run with `graphs.recording.Recorder` into a JSONL file "
+        "Traced variants record every run with `plangate.graphs.traces.recording.Recorder` into a JSONL file "
         "(model requests and answers, tool calls and results, events; PII redaction on), as "
         "`Agent.record` does; the untraced rows show what tracing costs."
     )

@@ -18,22 +18,22 @@ from langchain_core.tools import BaseTool, StructuredTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel
 
-from graphs.budget import Budget
-from graphs.build import Engine, RunResult
-from graphs.guardrails import Guardrail
-from graphs.injection import PromptInjection
-from graphs.pii import PIIRedaction
-from graphs.plan import Plan, PlanLimits
-from graphs.planner import LLMPlanner
-from graphs.policy import ApproveWrites
-from graphs.recording import Recorder
-from graphs.responder import FunctionResponder, LLMResponder, Responder
-from graphs.runtime import Runtime, Strategy
-from graphs.scripted import ScriptedChatModel, plan_message
-from tools.base import Tool, tool
-from tools.clock import Clock, SystemClock
-from tools.executor import ToolExecutor
-from tools.registry import Toolset
+from plangate.graphs.engine.budget import Budget
+from plangate.graphs.engine.build import Engine, RunResult
+from plangate.graphs.engine.plan import Plan, PlanLimits
+from plangate.graphs.engine.planner import LLMPlanner
+from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
+from plangate.graphs.engine.runtime import Runtime, Strategy
+from plangate.graphs.guards.guardrails import Guardrail
+from plangate.graphs.guards.injection import PromptInjection
+from plangate.graphs.guards.pii import PIIRedaction
+from plangate.graphs.guards.policy import ApproveWrites
+from plangate.graphs.offline.scripted import ScriptedChatModel, plan_message
+from plangate.graphs.traces.recording import Recorder
+from plangate.tools.base import Tool, tool
+from plangate.tools.clock import Clock, SystemClock
+from plangate.tools.executor import ToolExecutor
+from plangate.tools.registry import Toolset
 
 TOOL_NAME = "fetch_record"
 FetchFunction = Callable[[str], Awaitable[dict[str, Any]]]

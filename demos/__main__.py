@@ -1,3 +1,3 @@
-from demos.cli import main
+from plangate.demos.cli.commands import main
 
 main()

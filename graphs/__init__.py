@@ -1,27 +1,45 @@
 """plangate graphs: the LangGraph engine. The only package that imports langgraph.
 
-The public API, by concept:
+Four rooms, each named for what it owns:
+
+- ``engine``: how a run flows — state, plans, dispatch, approvals, budgets, the planner and
+  responder seams, persistence. The hub.
+- ``guards``: guardrails as verdict data, policies, injection and PII scanners, redaction.
+  Below the engine.
+- ``traces``: the trace format, recording, replay, the OpenAI log importer, the pytest plugin.
+  Built on the engine.
+- ``offline``: intent grammars, slot parsers, the ``RulePlanner`` and the ``ScriptedChatModel``.
+  Built on the engine's planner seam.
+
+The names most programs need, by concept:
 
 - running: ``Engine``, ``RunResult``, ``build_graph``, ``Runtime``, ``Budget``
 - plans: ``Plan``, ``Step``, ``PlanLimits``, ``validate_plan``, ``parse_condition``
 - planning: ``Planner``, ``LLMPlanner``, ``RulePlanner``, ``Grammar``, ``Intent``,
   ``Responder``, ``LLMResponder``, ``FunctionResponder``
-- guardrails: ``Verdict``, ``Stage``, ``Action``, ``Guardrail``, the built-ins in
-  ``graphs.policy``, ``graphs.pii`` and ``graphs.injection``
+- guardrails: ``Verdict``, ``Stage``, ``Action``, ``Guardrail`` and the built-ins in ``guards``
 - testing: ``ScriptedChatModel``
 """
 
-from graphs.budget import Budget
-from graphs.build import Engine, RunResult, build_graph
-from graphs.conditions import parse_condition
-from graphs.grammar import Grammar, Intent
-from graphs.guardrails import Action, Guardrail, Stage, Verdict
-from graphs.plan import Plan, PlanLimits, Step
-from graphs.planner import LLMPlanner, Planner, RulePlanner
-from graphs.responder import FunctionResponder, LLMResponder, Responder
-from graphs.runtime import Runtime
-from graphs.scripted import ScriptedChatModel
-from graphs.validation import validate_plan
+from plangate.graphs.engine import (
+    Budget,
+    Engine,
+    FunctionResponder,
+    LLMPlanner,
+    LLMResponder,
+    Plan,
+    PlanLimits,
+    Planner,
+    Responder,
+    RunResult,
+    Runtime,
+    Step,
+    build_graph,
+    parse_condition,
+    validate_plan,
+)
+from plangate.graphs.guards import Action, Guardrail, Stage, Verdict
+from plangate.graphs.offline import Grammar, Intent, RulePlanner, ScriptedChatModel
 
 __all__ = [
     "Action",

@@ -1,57 +1,200 @@
-"""Imports flow one way: tools ← graphs ← agents ← demos; only graphs imports langgraph."""
+"""Imports flow one way, rooms keep to their side, and no two modules import each other in a circle.
+
+- Packages: ``plangate.tools`` ← ``plangate.graphs`` ← ``plangate.agents`` ← ``plangate.demos``;
+  only graphs imports langgraph.
+- Inside graphs the engine is the hub: ``guards`` sit below it; ``traces`` and ``offline`` build
+  on it and never on each other.
+- Inside tools the core never imports the bundled ``domains``.
+- Nothing anywhere imports plangate's folders by their bare names (``tools``, ``graphs``...).
+- No import circle among the package's modules, counting every import statement: top-level,
+  inside functions and under ``TYPE_CHECKING``.
+"""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("tools", "graphs", "agents", "demos")
 FORBIDDEN = {
-    "tools": {"langgraph", "graphs", "agents", "demos"},
-    "graphs": {"agents", "demos"},
-    "agents": {"demos", "langgraph"},
-    "demos": {"langgraph"},
-}
+    "plangate.tools": {"langgraph", "plangate.graphs", "plangate.agents", "plangate.demos"},
+    "plangate.graphs": {"plangate.agents", "plangate.demos"},
+    "plangate.agents": {"plangate.demos", "langgraph"},
+    "plangate.demos": {"langgraph"},
+    "plangate.graphs.guards": {
+        "plangate.graphs.engine", "plangate.graphs.traces", "plangate.graphs.offline",
+    },
+    "plangate.graphs.engine": {"plangate.graphs.traces", "plangate.graphs.offline"},
+    "plangate.graphs.traces": {"plangate.graphs.offline"},
+    "plangate.graphs.offline": {"plangate.graphs.traces"},
+}  # fmt: skip
+"""Module prefix → what modules under it must not import (prefixes too)."""
 
 
-def imported_roots(path: Path) -> set[str]:
+def module_name(path: Path) -> str:
+    """The installed name of a file of the package: ``tools/base.py`` → ``plangate.tools.base``."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(["plangate", *parts])
+
+
+Import = tuple[str, tuple[str, ...]]
+"""One absolute import: ``(module, names)``, names empty for ``import module``."""
+
+
+def imports(path: Path) -> list[Import]:
+    """Every absolute import statement in ``path``, wherever it stands."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    roots: set[str] = set()
+    found: list[Import] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
+            found.extend((alias.name, ()) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+            found.append((node.module, tuple(alias.name for alias in node.names)))
+    return found
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_package_imports_respect_the_layers(package: str) -> None:
-    files = sorted((ROOT / package).rglob("*.py"))
-    assert files, f"{package}/ has no modules"
+def imported_names(path: Path) -> set[str]:
+    """Every module name ``path`` imports, with ``from X import y`` also as ``X.y``."""
+    names: set[str] = set()
+    for module, members in imports(path):
+        names.add(module)
+        names.update(f"{module}.{member}" for member in members)
+    return names
+
+
+def is_under(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def package_files() -> Iterator[Path]:
+    yield ROOT / "__init__.py"
+    for package in PACKAGES:
+        yield from sorted((ROOT / package).rglob("*.py"))
+
+
+def import_graph(files: Mapping[str, list[Import]]) -> dict[str, set[str]]:
+    """Module → the package modules it imports.
+
+    ``from X import y`` imports ``X.y`` when that is a module, else ``X``. Importing ``X.y``
+    also runs package ``X``'s ``__init__`` first, but Python finishes that parent before
+    ``X.y`` starts, so it is no edge here; a module that takes names from ``X`` itself is one.
+    """
+    graph: dict[str, set[str]] = {}
+    for module, found in files.items():
+        targets: set[str] = set()
+        for name, members in found:
+            if not members:
+                targets.add(name)
+            for member in members:
+                targets.add(f"{name}.{member}" if f"{name}.{member}" in files else name)
+        graph[module] = {t for t in targets if t in files and t != module}
+    return graph
+
+
+def find_cycle(graph: Mapping[str, set[str]]) -> list[str] | None:
+    """One import circle in ``graph`` (its modules in order, the first repeated at the end)."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state and (found := visit(target)) is not None:
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start)) is not None:
+            return found
+    return None
+
+
+def test_every_module_is_read() -> None:
+    modules = {module_name(path) for path in package_files()}
+    assert {"plangate", "plangate.graphs.engine.build", "plangate.tools.errors"} <= modules
+    assert len(modules) > 150
+
+
+@pytest.mark.parametrize("prefix", sorted(FORBIDDEN))
+def test_modules_import_only_what_their_layer_allows(prefix: str) -> None:
+    offenders = {}
+    for path in package_files():
+        module = module_name(path)
+        if not is_under(module, prefix):
+            continue
+        bad = sorted(
+            name
+            for name in imported_names(path)
+            if any(is_under(name, banned) for banned in FORBIDDEN[prefix])
+        )
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = bad
+    assert offenders == {}, f"{prefix} imports what it must not: {offenders}"
+
+
+def test_the_tool_core_never_imports_the_bundled_domains() -> None:
+    core = [p for p in (ROOT / "tools").glob("*.py")]
     offenders = {
-        str(path.relative_to(ROOT)): sorted(imported_roots(path) & FORBIDDEN[package])
-        for path in files
-        if imported_roots(path) & FORBIDDEN[package]
+        p.name: sorted(n for n in imported_names(p) if is_under(n, "plangate.tools.domains"))
+        for p in core
+        if any(is_under(n, "plangate.tools.domains") for n in imported_names(p))
     }
-    assert offenders == {}, f"{package}/ imports what it must not: {offenders}"
+    assert len(core) > 10
+    assert offenders == {}
 
 
-def test_the_check_catches_a_violation(tmp_path: Path) -> None:
+def test_nothing_imports_plangate_by_bare_folder_names() -> None:
+    files = [*package_files(), *ROOT.glob("tests/**/*.py"), *ROOT.glob("bench/**/*.py")]
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            n for n in imported_names(path) if n.split(".")[0] in PACKAGES
+        )
+        for path in files
+        if any(n.split(".")[0] in PACKAGES for n in imported_names(path))
+    }
+    assert offenders == {}, f"import plangate.<name>, never a bare name: {offenders}"
+
+
+def test_no_import_circle_in_the_package() -> None:
+    files = {module_name(path): imports(path) for path in package_files()}
+    cycle = find_cycle(import_graph(files))
+    assert cycle is None, "import circle: " + " → ".join(cycle or [])
+
+
+def test_the_checks_catch_violations(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
-    bad.write_text("import langgraph.graph\nfrom graphs.plan import Plan\n", encoding="utf-8")
-    assert imported_roots(bad) & FORBIDDEN["tools"] == {"langgraph", "graphs"}
+    bad.write_text(
+        "import langgraph.graph\nfrom plangate.graphs.engine import plan\n"
+        "def later():\n    from tools import base\n",
+        encoding="utf-8",
+    )
+    names = imported_names(bad)
+    assert {"langgraph.graph", "plangate.graphs.engine.plan", "tools.base"} <= names
+    assert any(is_under(n, "plangate.graphs") for n in names)
+    circle = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert find_cycle(circle) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+    graph = import_graph({"x": [("y", ("z", "f")), ("os", ())], "y": [], "y.z": [("x", ("g",))]})
+    assert graph == {"x": {"y", "y.z"}, "y": set(), "y.z": {"x"}}
+    assert find_cycle(graph) == ["x", "y.z", "x"]
 
 
-def test_only_the_adapter_in_tools_touches_langchain() -> None:
+def test_only_the_adapters_in_tools_touch_langchain() -> None:
     users = sorted(
         str(path.relative_to(ROOT))
         for path in (ROOT / "tools").rglob("*.py")
-        if imported_roots(path) & {"langchain", "langchain_core", "langchain_community"}
+        if {n.split(".")[0] for n in imported_names(path)}
+        & {"langchain", "langchain_core", "langchain_community"}
     )
-    assert users in ([], ["tools/langchain_adapter.py"]) or all(
-        user == "tools/langchain_adapter.py" or user.startswith("tools/retrieval/")
-        for user in users
-    ), users
+    assert users == ["tools/domains/retrieval/retriever.py", "tools/langchain_adapter.py"]

@@ -1,12 +1,19 @@
-"""plangate tools: typed tools, their registry, the idempotency ledger and backends.
+"""plangate tools: the tool core — typed tools, their registry, the ledger, the executor.
+
+The framework lives here, at the top of the package: ``errors`` (the one error tree), ``base``
+(``Tool``, ``@tool``, ``ToolContext``), ``registry`` (``Toolset``), ``schema`` and ``schema_tool``
+(JSON-schema export and import), ``executor``, ``ledger`` and ``ledger_sqlite`` (writes that never
+happen twice), ``http`` (the HTTP backend base), ``faults`` (fault injection), ``clock`` and
+``money``. The six bundled domains — examples built on the core — live apart in ``domains``.
 
 This package knows nothing of LangGraph; langchain-core appears only in interop adapters
-(``tools.langchain_adapter`` for tools, ``tools.retrieval.retriever`` for retrievers).
+(``plangate.tools.langchain_adapter`` for tools, ``plangate.tools.domains.retrieval.retriever``
+for retrievers).
 """
 
-from tools.base import RetryPolicy, Tool, ToolContext, tool
-from tools.clock import Clock, FakeClock, SystemClock
-from tools.errors import (
+from plangate.tools.base import RetryPolicy, Tool, ToolContext, tool
+from plangate.tools.clock import Clock, FakeClock, SystemClock
+from plangate.tools.errors import (
     BackendError,
     PlangateError,
     ToolArgsError,
@@ -15,8 +22,8 @@ from tools.errors import (
     ToolTimeoutError,
     UsageError,
 )
-from tools.registry import Toolset
-from tools.schema import anthropic_tool, openai_tool
+from plangate.tools.registry import Toolset
+from plangate.tools.schema import anthropic_tool, openai_tool
 
 __all__ = [
     "BackendError",

@@ -12,7 +12,7 @@ policy. Two declaration styles are accepted::
     def add(a: int, b: int) -> int:          # args model derived from the parameters
         '''Add two integers.'''
 
-A third, ``Tool.from_json_schema``, lives in ``tools.schema_tool`` for tools described by a JSON
+A third, ``Tool.from_json_schema``, lives in ``plangate.tools.schema_tool`` for tools described by a JSON
 schema (MCP servers, OpenAPI operations).
 
 The effect defaults to ``write``: a tool must say it only reads before it is run without an
@@ -37,8 +37,8 @@ from pydantic.errors import (
     PydanticUserError,
 )
 
-from tools.clock import Clock, SystemClock
-from tools.errors import (
+from plangate.tools.clock import Clock, SystemClock
+from plangate.tools.errors import (
     MalformedResponseError,
     PlangateError,
     ToolArgsError,

@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tools.base import Tool, ToolContext
-from tools.clock import Clock, SystemClock
-from tools.errors import OutcomeUnknownError, RateLimitedError, ToolError, ToolTimeoutError
-from tools.ledger import Ledger, MemoryLedger, idempotency_key, new_owner, perform_once
-from tools.registry import Toolset
+from plangate.tools.base import Tool, ToolContext
+from plangate.tools.clock import Clock, SystemClock
+from plangate.tools.errors import OutcomeUnknownError, RateLimitedError, ToolError, ToolTimeoutError
+from plangate.tools.ledger import Ledger, MemoryLedger, idempotency_key, new_owner, perform_once
+from plangate.tools.registry import Toolset
 
 
 @dataclass(frozen=True)

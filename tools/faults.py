@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal, TypeVar
 
-from tools.clock import Clock
-from tools.errors import (
+from plangate.tools.clock import Clock
+from plangate.tools.errors import (
     BackendError,
     MalformedResponseError,
     OutcomeUnknownError,

@@ -26,9 +26,9 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
-from tools.base import RetryPolicy
-from tools.clock import Clock, SystemClock
-from tools.errors import (
+from plangate.tools.base import RetryPolicy
+from plangate.tools.clock import Clock, SystemClock
+from plangate.tools.errors import (
     BackendError,
     MalformedResponseError,
     OutcomeUnknownError,

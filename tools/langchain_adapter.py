@@ -14,11 +14,11 @@ from typing import Any
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel
 
-from tools.base import NO_RETRY, Effect, RetryPolicy, Tool, ToolContext
-from tools.errors import ToolError, UsageError
-from tools.executor import ToolExecutor
-from tools.registry import Toolset
-from tools.schema_tool import tool_from_json_schema
+from plangate.tools.base import NO_RETRY, Effect, RetryPolicy, Tool, ToolContext
+from plangate.tools.errors import ToolError, UsageError
+from plangate.tools.executor import ToolExecutor
+from plangate.tools.registry import Toolset
+from plangate.tools.schema_tool import tool_from_json_schema
 
 
 def to_langchain(

@@ -17,7 +17,7 @@ is treated as ``unknown``. ``unknown`` is settled by the tool's *reconciler*, wh
 backend whether a write with this key exists: if it does, its result is committed; if it does
 not, the write is performed (once) under the same key.
 
-``MemoryLedger`` serves one process; ``tools.ledger_sqlite.SQLiteLedger`` serves many.
+``MemoryLedger`` serves one process; ``plangate.tools.ledger_sqlite.SQLiteLedger`` serves many.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from tools.clock import Clock, SystemClock
-from tools.errors import (
+from plangate.tools.clock import Clock, SystemClock
+from plangate.tools.errors import (
     BackendError,
     OutcomeUnknownError,
     RateLimitedError,

@@ -13,8 +13,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from tools.errors import UsageError
-from tools.ledger import LedgerEntry, WriteState
+from plangate.tools.errors import UsageError
+from plangate.tools.ledger import LedgerEntry, WriteState
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS writes (

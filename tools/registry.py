@@ -1,7 +1,7 @@
 """``Toolset``: the registry of tools an agent may use, with the dependencies they are bound to.
 
 A toolset looks tools up by name, namespaces them, narrows them to an allow-list, exports their
-schemas (``tools.schema``), and discovers third-party tools from the entry-point group
+schemas (``plangate.tools.schema``), and discovers third-party tools from the entry-point group
 ``plangate.tools``. An entry point may name a ``Tool``, a ``Toolset``, an iterable of tools, or a
 zero-argument callable returning one of those.
 
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
-from tools.base import Tool
-from tools.errors import UsageError
+from plangate.tools.base import Tool
+from plangate.tools.errors import UsageError
 
 ENTRY_POINT_GROUP = "plangate.tools"
 NAMESPACE_SEPARATOR = "__"

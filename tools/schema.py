@@ -15,7 +15,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tools.base import Tool
+from plangate.tools.base import Tool
 
 # Keywords OpenAI's strict mode does not accept; the schema still validates what the args
 # model validates, so dropping them loses no safety (validation happens on our side too).

@@ -18,8 +18,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from tools.base import NO_RETRY, Effect, Reconciler, RetryPolicy, Tool, ToolFunction
-from tools.errors import UsageError
+from plangate.tools.base import NO_RETRY, Effect, Reconciler, RetryPolicy, Tool, ToolFunction
+from plangate.tools.errors import UsageError
 
 _SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
 _BOUNDS = {

@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from agents.reservation.replan import REBOOK, REFUSED_BY, WHY
-from agents.reservation.response import Booking, Finding, Itinerary, Skipped
-from tools.calendar.models import Event, EventPage, FreeSlot
-from tools.flights.models import Booking as FlightBooking
-from tools.flights.models import Offer
-from tools.restaurants.models import Availability, Reservation, VenuePage
-from tools.retrieval.models import Document, SearchHit
+from plangate.agents.reservation.replan import REBOOK, REFUSED_BY, WHY
+from plangate.agents.reservation.response import Booking, Finding, Itinerary, Skipped
+from plangate.tools.domains.calendar.models import Event, EventPage, FreeSlot
+from plangate.tools.domains.flights.models import Booking as FlightBooking
+from plangate.tools.domains.flights.models import Offer
+from plangate.tools.domains.restaurants.models import Availability, Reservation, VenuePage
+from plangate.tools.domains.retrieval.models import Document, SearchHit
 
 LABELS = {
     "table": "table booking", "rebook": "table booking", "flight": "flight booking",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from agents.reservation.facts import BOOKING_TOOLS, BookingFacts
-from graphs.guardrails import GuardSubject, Stage, Verdict
+from plangate.agents.reservation.facts import BOOKING_TOOLS, BookingFacts
+from plangate.graphs.guards.guardrails import GuardSubject, Stage, Verdict
 
 
 class CalendarClash:

@@ -14,15 +14,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tools.calendar.backend import CalendarBackend
-from tools.calendar.models import Event
-from tools.clock import Clock, SystemClock
-from tools.errors import PlangateError, UsageError
-from tools.flights.backend import FlightBackend
-from tools.flights.models import Offer
-from tools.registry import Toolset
-from tools.restaurants.backend import RestaurantBackend
-from tools.restaurants.models import SEATING_MINUTES
+from plangate.tools.clock import Clock, SystemClock
+from plangate.tools.domains.calendar.backend import CalendarBackend
+from plangate.tools.domains.calendar.models import Event
+from plangate.tools.domains.flights.backend import FlightBackend
+from plangate.tools.domains.flights.models import Offer
+from plangate.tools.domains.restaurants.backend import RestaurantBackend
+from plangate.tools.domains.restaurants.models import SEATING_MINUTES
+from plangate.tools.errors import PlangateError, UsageError
+from plangate.tools.registry import Toolset
 
 BOOKING_TOOLS = ("book_table", "book_flight", "create_event")
 """The writes that take up time: they are checked against the window and the calendar."""
@@ -50,7 +50,7 @@ def _bound(toolset: Toolset, tool: str, needs: str) -> Any:
     if tool not in toolset:
         raise UsageError(
             f"the reservation policy needs the {needs} tools bound to a backend "
-            f"(missing {tool!r}); bind them with tools.backends.bind_tools"
+            f"(missing {tool!r}); bind them with plangate.tools.domains.backends.bind_tools"
         )
     return toolset.binding(tool).deps
 

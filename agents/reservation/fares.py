@@ -1,7 +1,7 @@
 """The travel policy's fare caps, read from the policy itself, and the guardrail that applies them.
 
 The caps are parsed once, when the policy is built, from the copy of ``travel-policy.md``
-bundled with ``tools.retrieval`` (``importlib.resources``), not fetched through the retrieval
+bundled with ``plangate.tools.domains.retrieval`` (``importlib.resources``), not fetched through the retrieval
 backend: building an agent is synchronous and must not depend on a live (perhaps remote, perhaps
 fault-injected) document service, and the caps the agent enforces should be those of the
 policy version it ships with. The numbers are never copied into code: edit the document and the
@@ -22,11 +22,11 @@ from decimal import Decimal
 from importlib.resources import files
 from typing import Literal
 
-from agents.reservation.facts import BookingFacts
-from graphs.guardrails import GuardSubject, Stage, Verdict
-from tools.errors import UsageError
-from tools.flights.models import Cabin, Offer
-from tools.world import AIRPORTS_BY_IATA
+from plangate.agents.reservation.facts import BookingFacts
+from plangate.graphs.guards.guardrails import GuardSubject, Stage, Verdict
+from plangate.tools.domains.flights.models import Cabin, Offer
+from plangate.tools.domains.world import AIRPORTS_BY_IATA
+from plangate.tools.errors import UsageError
 
 Region = Literal["domestic", "europe", "intercontinental", "ultra_long_haul"]
 POLICY_FILE = "corpus/travel-policy.md"
@@ -123,8 +123,10 @@ def _amount(cell: str) -> Decimal | None:
 
 
 def load_fare_caps() -> FareCaps:
-    """The caps of the travel policy bundled with ``tools.retrieval``."""
-    text = files("tools.retrieval").joinpath(POLICY_FILE).read_text(encoding="utf-8")
+    """The caps of the travel policy bundled with ``plangate.tools.domains.retrieval``."""
+    text = (
+        files("plangate.tools.domains.retrieval").joinpath(POLICY_FILE).read_text(encoding="utf-8")
+    )
     return parse_fare_caps(text)
 
 

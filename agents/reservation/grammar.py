@@ -1,9 +1,9 @@
 """What the offline planner understands, and the plan it makes of each kind of request.
 
-Intents are tried in order (see ``graphs.grammar``): cancellations and policy questions first,
+Intents are tried in order (see ``plangate.graphs.offline.grammar``): cancellations and policy questions first,
 since they mention bookings and flights too; a trip (a flight *and* a meal) before a flight
 alone; bookings before searches. Each intent's ``build`` reads its slots from the whole request
-(``agents.reservation.slots`` and ``graphs.slots``), so words may come in any order: "for four
+(``plangate.agents.reservation.slots`` and ``plangate.graphs.offline.slots``), so words may come in any order: "for four
 tomorrow at 8 in Lisbon" and "in Lisbon at 8pm tomorrow, party of four" plan the same table.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from agents.reservation import slots
-from agents.reservation.plans import (
+from plangate.agents.reservation import slots
+from plangate.agents.reservation.plans import (
     FlightAsk,
     TableAsk,
     calendar_plan,
@@ -24,13 +24,13 @@ from agents.reservation.plans import (
     table_plan,
     trip_plan,
 )
-from agents.reservation.replan import replan
-from graphs.grammar import Grammar, Intent
-from graphs.plan import Plan
-from graphs.planner import PlanningContext
-from graphs.slots import parse_date, parse_time
-from tools.clock import SystemClock
-from tools.flights.models import Cabin
+from plangate.agents.reservation.replan import replan
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.graphs.offline.slots import parse_date, parse_time
+from plangate.tools.clock import SystemClock
+from plangate.tools.domains.flights.models import Cabin
 
 _MEAL = r"(?:dinner|lunch|breakfast|brunch|table|restaurant|reservation)"
 _RESERVATION_ID = re.compile(r"\b(rsv-\d+)\b", re.IGNORECASE)

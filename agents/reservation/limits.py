@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agents.reservation.facts import BOOKING_TOOLS, BookingFacts, parse_moment
-from graphs.guardrails import GuardSubject, Stage, Verdict
-from graphs.policy import PolicyRules, Rule, lookup, plan_tools
-from tools.errors import UsageError
-from tools.world import AIRPORTS_BY_IATA, airport_for_city
+from plangate.agents.reservation.facts import BOOKING_TOOLS, BookingFacts, parse_moment
+from plangate.graphs.guards.guardrails import GuardSubject, Stage, Verdict
+from plangate.graphs.guards.policy import PolicyRules, Rule, lookup, plan_tools
+from plangate.tools.domains.world import AIRPORTS_BY_IATA, airport_for_city
+from plangate.tools.errors import UsageError
 
 MAX_PARTY = 12
 PARTY_MESSAGE = (
@@ -26,7 +26,7 @@ PARTY_MESSAGE = (
 PARTY_RULES = (
     Rule(tool="book_table", field="party_size", op="<=", value=MAX_PARTY, message=PARTY_MESSAGE),
 )
-"""The party-size limit as declarative rules (``graphs.policy.Rule``)."""
+"""The party-size limit as declarative rules (``plangate.graphs.guards.policy.Rule``)."""
 
 HORIZON_DAYS = 180
 """Bookings are made at most this many days ahead."""

@@ -13,11 +13,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from agents.reservation.slots import TRAVELLER
-from graphs.plan import Plan, Step
-from tools.flights.models import Cabin
-from tools.restaurants.models import SEATING_MINUTES, Cuisine
-from tools.world import Airport
+from plangate.agents.reservation.slots import TRAVELLER
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.tools.domains.flights.models import Cabin
+from plangate.tools.domains.restaurants.models import SEATING_MINUTES, Cuisine
+from plangate.tools.domains.world import Airport
 
 POLICY_SOURCE = "travel-policy.md"
 """The travel policy's file in the document library."""

@@ -15,15 +15,15 @@ that consult backends run only on the few booking calls:
 
 from __future__ import annotations
 
-from agents.reservation.clashes import CalendarClash
-from agents.reservation.facts import BookingFacts
-from agents.reservation.fares import FareCap, load_fare_caps
-from agents.reservation.limits import PARTY_RULES, BookingWindow, PlannedRules
-from graphs.guardrails import Guardrail, Stage
-from graphs.injection import PromptInjection
-from graphs.pii import PIIRedaction
-from graphs.policy import ApproveWrites, TaintedWriteApproval
-from tools.registry import Toolset
+from plangate.agents.reservation.clashes import CalendarClash
+from plangate.agents.reservation.facts import BookingFacts
+from plangate.agents.reservation.fares import FareCap, load_fare_caps
+from plangate.agents.reservation.limits import PARTY_RULES, BookingWindow, PlannedRules
+from plangate.graphs.guards.guardrails import Guardrail, Stage
+from plangate.graphs.guards.injection import PromptInjection
+from plangate.graphs.guards.pii import PIIRedaction
+from plangate.graphs.guards.policy import ApproveWrites, TaintedWriteApproval
+from plangate.tools.registry import Toolset
 
 
 def policy(toolset: Toolset) -> list[Guardrail]:

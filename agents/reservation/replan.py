@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from agents.reservation.plans import POLICY_SOURCE
-from graphs.plan import Plan, Step
-from graphs.planner import PlanningContext, PlanningError
+from plangate.agents.reservation.plans import POLICY_SOURCE
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.engine.planner import PlanningContext, PlanningError
 
 WHY = "why_"
 """Prefix of the step that explains a failed step (``why_table`` explains ``table``)."""

@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from tools.money import Money
+from plangate.tools.money import Money
 
 BookingKind = Literal["table", "flight", "event"]
 FindingKind = Literal["restaurant", "seating", "flight_offer", "event", "free_slot", "document"]

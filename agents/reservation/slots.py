@@ -1,7 +1,7 @@
 """Reading a reservation request: places, party size, cuisine, names, durations and ids.
 
-Dates and times are read with ``graphs.slots``; this module adds what is specific to bookings.
-Places are the cities and airports of ``tools.world``, by city name (a few local spellings
+Dates and times are read with ``plangate.graphs.offline.slots``; this module adds what is specific to bookings.
+Places are the cities and airports of ``plangate.tools.domains.world``, by city name (a few local spellings
 too), airport name or IATA code. IATA codes are matched in capitals only, so "mad" or "bos" in
 a sentence are words, not Madrid and Boston. Readers take the request as written (case kept)
 and return a value, or raise ``UnclearRequestError`` saying what is missing.
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Literal
 
-from graphs.grammar import OutsideGrammarError
-from graphs.slots import NUMBER_WORDS, parse_count, parse_time
-from tools.errors import UsageError
-from tools.restaurants.models import MAX_PARTY_SIZE, Cuisine
-from tools.world import AIRPORTS, AIRPORTS_BY_IATA, Airport
+from plangate.graphs.offline.grammar import OutsideGrammarError
+from plangate.graphs.offline.slots import NUMBER_WORDS, parse_count, parse_time
+from plangate.tools.domains.restaurants.models import MAX_PARTY_SIZE, Cuisine
+from plangate.tools.domains.world import AIRPORTS, AIRPORTS_BY_IATA, Airport
+from plangate.tools.errors import UsageError
 
 HOME: Airport = AIRPORTS_BY_IATA["LIS"]
 """Where the user lives: the sandbox's primary calendar is kept in Europe/Lisbon."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from agents.reservation.answer import answer
-from agents.reservation.grammar import GRAMMAR
-from agents.reservation.instructions import DESCRIPTION, EXAMPLES, INSTRUCTIONS
-from agents.reservation.policy import policy
-from agents.reservation.response import Itinerary
-from agents.spec import AgentSpec
+from plangate.agents.reservation.answer import answer
+from plangate.agents.reservation.grammar import GRAMMAR
+from plangate.agents.reservation.instructions import DESCRIPTION, EXAMPLES, INSTRUCTIONS
+from plangate.agents.reservation.policy import policy
+from plangate.agents.reservation.response import Itinerary
+from plangate.agents.spec import AgentSpec
 
 TOOLS: tuple[str, ...] = (
     "list_events", "find_free_slots", "create_event", "cancel_event",

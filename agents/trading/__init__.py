@@ -1,6 +1,6 @@
 """The trading assistant: paper-trades stocks after looking at quotes, indicators and research.
 
-``agents.trading.spec.SPEC`` is the assistant. Its parts, one module each: ``instructions``
+``plangate.agents.trading.spec.SPEC`` is the assistant. Its parts, one module each: ``instructions``
 (what a model is told), ``response`` (the trade report it answers with), ``policy`` (its
 guardrails and limits, with the order checks in ``guards``), ``grammar`` (what the offline
 planner understands, with ``slots`` and ``signals`` reading the request and ``plans`` building

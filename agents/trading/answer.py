@@ -1,12 +1,12 @@
 """The offline answer: a ``TradeReport`` built from the step records, never from guesses.
 
 The engine hands over ``{step_id: {tool, args, status, result, error}}``. Figures, orders and
-research passages are copied from the results (``agents.trading.figures``). An order that was
+research passages are copied from the results (``plangate.agents.trading.figures``). An order that was
 not placed has no result and, when a guardrail or the condition stopped it, no arguments in its
 record either; its details come from the plan the grammar makes of the same request (the plan
 that ran), and its reason from the record: the condition and the values it read, the blocking
 guardrail's words with their figures, the person's rejection, the broker's refusal — or, after
-a re-plan, the ``why_<step>`` step that carries that reason (``agents.trading.replan``).
+a re-plan, the ``why_<step>`` step that carries that reason (``plangate.agents.trading.replan``).
 """
 
 from __future__ import annotations
@@ -15,19 +15,19 @@ from collections.abc import Mapping
 from decimal import ROUND_FLOOR
 from typing import Any
 
-from agents.trading import figures as read
-from agents.trading.grammar import GRAMMAR
-from agents.trading.plans import ACCOUNT, POSITIONS, QUOTE
-from agents.trading.replan import BLOCKED, CONDITION_FALSE, REJECTED, explained
-from agents.trading.response import Problem, SkippedOrder, SkipReason, TradeReport
-from agents.trading.slots import read_notional
-from agents.trading.summary import summarize
-from graphs.conditions import parse_condition
-from graphs.plan import Plan, Step
-from graphs.planner import PlanningContext
-from graphs.references import lookup
-from tools.broker.models import OrderSide, OrderType
-from tools.errors import PlangateError
+from plangate.agents.trading import figures as read
+from plangate.agents.trading.grammar import GRAMMAR
+from plangate.agents.trading.plans import ACCOUNT, POSITIONS, QUOTE
+from plangate.agents.trading.replan import BLOCKED, CONDITION_FALSE, REJECTED, explained
+from plangate.agents.trading.response import Problem, SkippedOrder, SkipReason, TradeReport
+from plangate.agents.trading.slots import read_notional
+from plangate.agents.trading.summary import summarize
+from plangate.graphs.engine.conditions import parse_condition
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.engine.references import lookup
+from plangate.tools.domains.broker.models import OrderSide, OrderType
+from plangate.tools.errors import PlangateError
 
 
 def answer(request: str, steps: Mapping[str, Any]) -> TradeReport:

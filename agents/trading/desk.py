@@ -10,7 +10,7 @@ Why the run's own figures first:
 - **Consistency.** A blocked order's reason quotes the same ask, equity and holdings as the
   report, and an edit made at approval is measured at the figures the person was shown.
 - **Replay.** A replayed run has no backends; its tool results come from the trace and pass the
-  same result guardrails, so the policy reaches the same verdicts (``graphs.replay``).
+  same result guardrails, so the policy reaches the same verdicts (``plangate.graphs.traces.replay``).
 
 The desk watches two stages to stay truthful: each new request (``input``) forgets what earlier
 runs read, and a write (an order placed or cancelled) forgets the positions and the account,
@@ -25,12 +25,12 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from graphs.guardrails import GuardSubject, Stage, Verdict
-from tools.broker.backend import BrokerBackend
-from tools.broker.models import Account, OrderRequest, OrderSide, Position
-from tools.market.backend import MarketDataBackend
-from tools.market.models import Quote
-from tools.registry import Toolset
+from plangate.graphs.guards.guardrails import GuardSubject, Stage, Verdict
+from plangate.tools.domains.broker.backend import BrokerBackend
+from plangate.tools.domains.broker.models import Account, OrderRequest, OrderSide, Position
+from plangate.tools.domains.market.backend import MarketDataBackend
+from plangate.tools.domains.market.models import Quote
+from plangate.tools.registry import Toolset
 
 _POSITIONS = TypeAdapter(list[Position])
 _WRITES = frozenset({"place_order", "cancel_order"})

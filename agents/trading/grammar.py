@@ -1,10 +1,10 @@
 """What the offline planner understands, and the plan it makes of each kind of request.
 
-Intents are tried in order (see ``graphs.grammar``): a cancellation first (it may name an order
+Intents are tried in order (see ``plangate.graphs.offline.grammar``): a cancellation first (it may name an order
 to buy), then orders — for an amount of money, with a condition, plain — then the questions:
 portfolio before indicators, bars, research and quotes, since "how much cash" or "what is my
 position worth" also sound like price questions. Each ``build`` reads its slots from the whole
-request (``agents.trading.slots`` and ``agents.trading.signals``), so words may come in any
+request (``plangate.agents.trading.slots`` and ``plangate.agents.trading.signals``), so words may come in any
 order: "buy 10 NVDA if its RSI is below 30" and "if NVDA's 14-day RSI drops below 30, buy ten
 shares" plan the same order.
 """
@@ -15,13 +15,13 @@ import re
 
 from pydantic import ValidationError
 
-from agents.trading import plans, signals, slots
-from agents.trading.plans import OrderAsk
-from agents.trading.replan import replan
-from graphs.grammar import Grammar, Intent
-from graphs.plan import Plan
-from graphs.planner import PlanningContext
-from tools.broker.models import OrderQuery, OrderRequest, OrderSide, TimeInForce
+from plangate.agents.trading import plans, signals, slots
+from plangate.agents.trading.plans import OrderAsk
+from plangate.agents.trading.replan import replan
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.tools.domains.broker.models import OrderQuery, OrderRequest, OrderSide, TimeInForce
 
 ORDER_EXAMPLE = "Buy 10 shares of AAPL"
 CONDITIONAL_EXAMPLE = signals.CONDITION_EXAMPLE

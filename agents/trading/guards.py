@@ -2,7 +2,7 @@
 
 Each check looks at the resolved order at the ``tool_call`` stage — after a person's edit too,
 since the engine guards edited arguments again — and either allows it or blocks it with the
-figures behind the decision. The figures come from the ``Desk`` (``agents.trading.desk``): the
+figures behind the decision. The figures come from the ``Desk`` (``plangate.agents.trading.desk``): the
 quote, the positions and the account the run read before the order, else the market and broker
 backends bound in the agent's toolset. An order is measured at the most it can cost or the least
 it can fetch: its limit, else the ask (buy) or the bid (sell).
@@ -17,10 +17,10 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from agents.trading.desk import Desk
-from graphs.guardrails import GuardSubject, Stage, Verdict
-from tools.broker.models import OrderRequest, OrderSide
-from tools.errors import ToolError
+from plangate.agents.trading.desk import Desk
+from plangate.graphs.guards.guardrails import GuardSubject, Stage, Verdict
+from plangate.tools.domains.broker.models import OrderRequest, OrderSide
+from plangate.tools.errors import ToolError
 
 ORDER_TOOL = "place_order"
 _STAGES = frozenset({Stage.TOOL_CALL})

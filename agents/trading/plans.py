@@ -2,7 +2,7 @@
 
 Every order looks first: the quote, the research notes, the positions and the account are
 read in parallel, and the order waits for them (the trading policy measures the order with the
-same figures: ``agents.trading.desk``). A conditional order also computes the
+same figures: ``plangate.agents.trading.desk``). A conditional order also computes the
 indicators its condition reads, and carries the condition itself, e.g. ``${rsi14.value} < 30``:
 when it is false the engine skips the order. Step ids are fixed words (``quote``, ``research``,
 ``order``) so the answer, the re-plan and the tests can find each step; a request about several
@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from agents.trading.signals import ConditionAsk, IndicatorAsk, Operand
-from agents.trading.slots import company
-from graphs.plan import Plan, Step
-from tools.broker.models import OrderQuery, OrderSide, OrderType, TimeInForce
-from tools.market.models import Timeframe
+from plangate.agents.trading.signals import ConditionAsk, IndicatorAsk, Operand
+from plangate.agents.trading.slots import company
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.tools.domains.broker.models import OrderQuery, OrderSide, OrderType, TimeInForce
+from plangate.tools.domains.market.models import Timeframe
 
 QUOTE, RESEARCH, POSITIONS, ACCOUNT, ORDER = "quote", "research", "positions", "account", "order"
 ORDERS, CANCEL, NOTE, BARS = "orders", "cancel", "note", "bars"

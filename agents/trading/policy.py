@@ -9,7 +9,7 @@ with other limits. Stage by stage:
   neutralised, and the step is marked tainted.
 - **tool call** (before the broker is reached), on ``place_order``: restricted symbols, no
   short selling, the order's notional, the position's share of equity after a buy, and the
-  daily loss limit (``agents.trading.guards``) — each blocks with its figures. A tainted write
+  daily loss limit (``plangate.agents.trading.guards``) — each blocks with its figures. A tainted write
   and every write (orders, cancels) wait for a person's approval; an edit a person makes at
   approval is checked again, and blocked if it breaks a limit.
 - **output**: emails, phone, card and IBAN numbers are redacted from the answer.
@@ -26,21 +26,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from agents.spec import PolicyFactory
-from agents.trading.desk import Desk
-from agents.trading.guards import (
+from plangate.agents.spec import PolicyFactory
+from plangate.agents.trading.desk import Desk
+from plangate.agents.trading.guards import (
     DailyLossLimit,
     MaxOrderNotional,
     MaxPositionShare,
     NoShortSelling,
     RestrictedSymbols,
 )
-from graphs.guardrails import Guardrail, Stage
-from graphs.injection import PromptInjection
-from graphs.pii import PIIRedaction
-from graphs.policy import ApproveWrites, MaxLength, TaintedWriteApproval
-from tools.errors import UsageError
-from tools.registry import Toolset
+from plangate.graphs.guards.guardrails import Guardrail, Stage
+from plangate.graphs.guards.injection import PromptInjection
+from plangate.graphs.guards.pii import PIIRedaction
+from plangate.graphs.guards.policy import ApproveWrites, MaxLength, TaintedWriteApproval
+from plangate.tools.errors import UsageError
+from plangate.tools.registry import Toolset
 
 RESTRICTED = ("GME", "AMC", "TSLA")
 """The default restricted list (see the module docstring for why these)."""

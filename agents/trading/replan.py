@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
-from agents.trading.plans import ORDERS, RESEARCH_FOLDER
-from graphs.plan import Plan, Step
-from graphs.planner import PlanningContext, PlanningError
+from plangate.agents.trading.plans import ORDERS, RESEARCH_FOLDER
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.engine.planner import PlanningContext, PlanningError
 
 WHY = "why_"
 """Prefix of the step that explains a step which did not finish (``why_quote``)."""

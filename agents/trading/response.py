@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tools.broker.models import OrderSide, OrderStatus, OrderType
+from plangate.tools.domains.broker.models import OrderSide, OrderStatus, OrderType
 
 SkipReason = Literal["condition_false", "blocked_by_policy", "rejected", "failed", "needs_shares"]
 """Why an order was not placed.

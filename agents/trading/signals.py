@@ -10,7 +10,7 @@ histogram), the stock's price, or a number — with ``below``/``under``/``<``, `
 ``>``, ``at or below``/``at most``/``<=`` and ``at or above``/``at least``/``>=``; comparisons may
 be joined with ``and``/``or``. ``oversold`` means RSI below 30 and ``overbought`` RSI above 70;
 ``MACD is positive`` compares the MACD line with 0. The plan turns a condition into the
-condition language of ``graphs.conditions`` (see ``agents.trading.plans``).
+condition language of ``plangate.graphs.engine.conditions`` (see ``plangate.agents.trading.plans``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from agents.trading.slots import Span, UnclearRequestError
-from tools.market.models import Timeframe
+from plangate.agents.trading.slots import Span, UnclearRequestError
+from plangate.tools.domains.market.models import Timeframe
 
 IndicatorName = Literal["sma", "ema", "rsi", "macd"]
 DEFAULT_PERIODS: dict[str, int] = {"sma": 20, "ema": 20, "rsi": 14}

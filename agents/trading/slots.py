@@ -2,11 +2,11 @@
 
 Stocks are named by ticker symbol (``AAPL``, ``$AAPL``, or ``aapl`` for symbols of three letters
 or more that are not English words) or by company name (``Apple``, ``Nvidia``, ``Coca-Cola``,
-``the S&P 500``), as listed in ``tools.world.TICKERS``. An upper-case word that is no listed
+``the S&P 500``), as listed in ``plangate.tools.domains.world.TICKERS``. An upper-case word that is no listed
 symbol (``GME``) counts only when the request names no listed stock at all: the market backend,
 not the grammar, decides what is listed, and it refuses unknown symbols with a hint.
 
-Indicators and conditions are read by ``agents.trading.signals``. Readers take the request as
+Indicators and conditions are read by ``plangate.agents.trading.signals``. Readers take the request as
 written (case kept) and return a value, ``None``, or raise ``UnclearRequestError`` saying what
 is missing.
 """
@@ -17,10 +17,10 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from graphs.grammar import OutsideGrammarError
-from graphs.slots import NUMBER_WORDS, parse_money
-from tools.errors import UsageError
-from tools.world import TICKERS, TICKERS_BY_SYMBOL
+from plangate.graphs.offline.grammar import OutsideGrammarError
+from plangate.graphs.offline.slots import NUMBER_WORDS, parse_money
+from plangate.tools.domains.world import TICKERS, TICKERS_BY_SYMBOL
+from plangate.tools.errors import UsageError
 
 
 class UnclearRequestError(OutsideGrammarError):

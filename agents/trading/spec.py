@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from agents.spec import AgentSpec
-from agents.trading.answer import answer
-from agents.trading.grammar import GRAMMAR
-from agents.trading.instructions import DESCRIPTION, EXAMPLES, INSTRUCTIONS
-from agents.trading.policy import policy
-from agents.trading.response import TradeReport
+from plangate.agents.spec import AgentSpec
+from plangate.agents.trading.answer import answer
+from plangate.agents.trading.grammar import GRAMMAR
+from plangate.agents.trading.instructions import DESCRIPTION, EXAMPLES, INSTRUCTIONS
+from plangate.agents.trading.policy import policy
+from plangate.agents.trading.response import TradeReport
 
 TOOLS: tuple[str, ...] = (
     "get_quote",
@@ -34,4 +34,4 @@ SPEC = AgentSpec(
     offline_answer=answer,
     examples=EXAMPLES,
 )
-"""The trading assistant (``agents.catalog.agent_spec("trading")``)."""
+"""The trading assistant (``plangate.agents.catalog.agent_spec("trading")``)."""

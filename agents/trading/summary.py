@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agents.trading.plans import POSITIONS
-from agents.trading.response import Figure, Note, OrderLine, Problem, SkippedOrder
+from plangate.agents.trading.plans import POSITIONS
+from plangate.agents.trading.response import Figure, Note, OrderLine, Problem, SkippedOrder
 
 MAX_FIGURES = 6
 """Most figures named in the line; the report lists them all."""

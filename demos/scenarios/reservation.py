@@ -12,7 +12,7 @@ Each runs offline on the sandbox, pauses at every booking for approval, and is a
 
 from __future__ import annotations
 
-from demos.scenarios.base import Scenario
+from plangate.demos.scenarios.base import Scenario
 
 SCENARIOS: list[Scenario] = [
     Scenario(

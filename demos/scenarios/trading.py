@@ -22,7 +22,7 @@ market orders are refused while the market is closed (the report says so).
 
 from __future__ import annotations
 
-from demos.scenarios.base import Scenario
+from plangate.demos.scenarios.base import Scenario
 
 SCENARIOS: list[Scenario] = [
     Scenario(

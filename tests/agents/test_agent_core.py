@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from agents import Agent, AgentSpec
-from agents.catalog import agent_spec
-from agents.models import OFFLINE, model_name, resolve_model
-from graphs.grammar import Grammar, Intent
-from graphs.plan import Plan, Step
-from graphs.scripted import ScriptedChatModel, plan_message, tool_call_message
-from tools import Toolset, tool
-from tools.errors import UsageError
+from plangate.agents import Agent, AgentSpec
+from plangate.agents.catalog import agent_spec
+from plangate.agents.models import OFFLINE, model_name, resolve_model
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.graphs.offline.scripted import ScriptedChatModel, plan_message, tool_call_message
+from plangate.tools import Toolset, tool
+from plangate.tools.errors import UsageError
 
 
 @tool(effect="read")

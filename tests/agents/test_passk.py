@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agents.passk import PassReport, measure
-from tools.errors import UsageError
+from plangate.agents.passk import PassReport, measure
+from plangate.tools.errors import UsageError
 
 
 def test_pass_hat_k_matches_the_definition() -> None:

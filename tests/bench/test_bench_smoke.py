@@ -90,21 +90,21 @@ def test_importtime_parsing_finds_direct_children() -> None:
             "import time: self [us] | cumulative | imported package",
             "import time:        10 |         10 |     rich.style",
             "import time:        20 |         30 |   rich",
-            "import time:         5 |          5 |   demos",
-            "import time:       100 |        135 | demos.cli",
+            "import time:         5 |          5 |   plangate.demos",
+            "import time:       100 |        135 | plangate.demos.cli.commands",
         ]
     )
     entries = startup.parse_importtime(text)
     assert [(e.name, e.depth) for e in entries] == [
-        ("rich.style", 2), ("rich", 1), ("demos", 1), ("demos.cli", 0),
+        ("rich.style", 2), ("rich", 1), ("plangate.demos", 1), ("plangate.demos.cli.commands", 0),
     ]  # fmt: skip
-    assert [e.name for e in startup.children(entries, "demos.cli")] == ["rich"]
-    assert startup.by_package(entries) == pytest.approx({"demos": 0.105, "rich": 0.03})
+    assert [e.name for e in startup.children(entries, "plangate.demos.cli.commands")] == ["rich"]
+    assert startup.by_package(entries) == pytest.approx({"plangate.demos": 0.105, "rich": 0.03})
 
 
 async def test_replay_against_the_run() -> None:
     if not replay.is_available():
-        pytest.skip("graphs.replay is not there yet")
+        pytest.skip("plangate.graphs.traces.replay is not there yet")
     report = await replay.measure(
         settings=(("tiny latency", 0.001, 0.001),), run_repeats=1, replay_repeats=1
     )

@@ -15,13 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agents import AgentSpec
-from graphs.grammar import Grammar, Intent
-from graphs.guardrails import Stage
-from graphs.plan import Plan, Step
-from graphs.planner import PlanningContext
-from graphs.policy import ApproveWrites, MaxLength
-from tools.registry import Toolset
+from plangate.agents import AgentSpec
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.guards.guardrails import Stage
+from plangate.graphs.guards.policy import ApproveWrites, MaxLength
+from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.tools.registry import Toolset
 
 NAME = "tables"
 

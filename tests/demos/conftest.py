@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agents import catalog
+from plangate.agents import catalog
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from demos.runner import check_decisions, collect_decisions, exit_code, resume_hint
-from graphs.build import RunResult
-from tools.errors import UsageError
+from plangate.demos.cli.runner import check_decisions, collect_decisions, exit_code, resume_hint
+from plangate.graphs.engine.build import RunResult
+from plangate.tools.errors import UsageError
 
 
 def test_options_become_one_decision_per_id_with_the_reason() -> None:

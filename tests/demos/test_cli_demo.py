@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from demos.cli import app
-from demos.runner import load_scenarios
-from demos.session import Session
-from tools.errors import UsageError
-from tools.restaurants.sandbox import SandboxRestaurantBackend
+from plangate.demos.cli.commands import app
+from plangate.demos.cli.runner import load_scenarios
+from plangate.demos.cli.session import Session
+from plangate.tools.domains.restaurants.sandbox import SandboxRestaurantBackend
+from plangate.tools.errors import UsageError
 
 
 @pytest.mark.parametrize("agent", ["reservation", "trading"])

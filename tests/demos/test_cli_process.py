@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from demos.cli import app
-from demos.session import Session
-from tools.ledger import WriteState
-from tools.ledger_sqlite import SQLiteLedger
-from tools.restaurants.sandbox import SandboxRestaurantBackend
+from plangate.demos.cli.commands import app
+from plangate.demos.cli.session import Session
+from plangate.tools.domains.restaurants.sandbox import SandboxRestaurantBackend
+from plangate.tools.ledger import WriteState
+from plangate.tools.ledger_sqlite import SQLiteLedger
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = (
@@ -35,14 +35,14 @@ def plangate(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PLANGATE_HOME": str(home), "COLUMNS": "200"}
     env.pop("PLANGATE_MODEL", None)
     return subprocess.run(
-        [sys.executable, "-m", "demos", *args],
+        [sys.executable, "-m", "plangate.demos", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
 
 
 def test_importing_the_cli_imports_no_heavy_module() -> None:
     code = (
-        "import json, sys; import demos.cli; "
+        "import json, sys; import plangate.demos.cli.commands; "
         f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]))"
     )
     done = subprocess.run(

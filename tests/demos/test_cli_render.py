@@ -8,8 +8,14 @@ from typing import Any
 from pydantic import BaseModel
 from rich.console import Console
 
-from demos.render import Progress, ProgressTree, answer_table, approvals_table, event_line
-from graphs.events import (
+from plangate.demos.cli.render import (
+    Progress,
+    ProgressTree,
+    answer_table,
+    approvals_table,
+    event_line,
+)
+from plangate.graphs.engine.events import (
     ApprovalRequested,
     Event,
     FinalAnswer,

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from demos import runner
-from demos.cli import app
-from demos.session import Session
+from plangate.demos.cli import runner
+from plangate.demos.cli.commands import app
+from plangate.demos.cli.session import Session
+from plangate.tools.domains.restaurants.sandbox import SandboxRestaurantBackend
+from plangate.tools.ledger import WriteState
 from tests.demos.cli_agent import TableAnswer
-from tools.ledger import WriteState
-from tools.restaurants.sandbox import SandboxRestaurantBackend
 
 BOOK = "book a table for 2 in Lisbon"
 FIND = "find a table for 2 in Lisbon"
@@ -33,7 +33,7 @@ def bookings(home: Path) -> list[str]:
 
 def committed(home: Path) -> int:
     ledger = Session(home).ledger_path
-    from tools.ledger_sqlite import SQLiteLedger
+    from plangate.tools.ledger_sqlite import SQLiteLedger
 
     opened = SQLiteLedger(ledger)
     try:

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from demos.cli import app
-from demos.session import Session, ThreadRecord, home
-from tools.backends import Backends, bind_tools, sandbox_app, sandbox_backends
-from tools.errors import UsageError
-from tools.executor import ToolExecutor
-from tools.retrieval.sandbox import SandboxRetrievalBackend
-from tools.server import serve_in_thread
+from plangate.demos.cli.commands import app
+from plangate.demos.cli.session import Session, ThreadRecord, home
+from plangate.tools.domains.backends import Backends, bind_tools, sandbox_app, sandbox_backends
+from plangate.tools.domains.retrieval.sandbox import SandboxRetrievalBackend
+from plangate.tools.domains.server import serve_in_thread
+from plangate.tools.errors import UsageError
+from plangate.tools.executor import ToolExecutor
 
 FIND = "find a table for 2 in Lisbon"
 

@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from demos.trace_commands import register
+from plangate.demos.cli.trace_commands import register
 from tests.traces.agents import TRACES, Till
 
 REPLICA = "tests.traces.agents:replica"
@@ -124,7 +124,7 @@ def test_trace_show_puts_parallel_calls_in_lanes(app: typer.Typer) -> None:
 def test_a_demo_agents_trace_replays_without_constructing_any_sandbox(
     app: typer.Typer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tools.backends as backends
+    import plangate.tools.domains.backends as backends
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the replay constructed a backend")

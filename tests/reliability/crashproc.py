@@ -37,10 +37,20 @@ def env(home: Path) -> dict[str, str]:
 
 @contextmanager
 def sandbox_server(home: Path) -> Iterator[str]:
-    """``python -m demos sandbox serve`` on a free loopback port; yields its base URL."""
+    """``python -m plangate.demos sandbox serve`` on a free loopback port; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "demos", "sandbox", "serve", "--port", str(port), "--seed", "0"],
+        [
+            sys.executable,
+            "-m",
+            "plangate.demos",
+            "sandbox",
+            "serve",
+            "--port",
+            str(port),
+            "--seed",
+            "0",
+        ],
         cwd=ROOT,
         env=env(home),
         stdout=subprocess.DEVNULL,
@@ -69,9 +79,9 @@ def sandbox_server(home: Path) -> Iterator[str]:
 
 
 def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m demos ARGS`` to its end (bounded)."""
+    """Run ``python -m plangate.demos ARGS`` to its end (bounded)."""
     return subprocess.run(
-        [sys.executable, "-m", "demos", *args],
+        [sys.executable, "-m", "plangate.demos", *args],
         cwd=ROOT,
         env=env(home),
         capture_output=True,
@@ -84,10 +94,10 @@ def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def run_and_kill(
     home: Path, args: list[str], should_kill: Callable[[str], bool], *, poll: Callable[[], bool]
 ) -> tuple[bool, str]:
-    """Start ``python -m demos ARGS`` and SIGKILL it once ``should_kill(line)`` holds for an
+    """Start ``python -m plangate.demos ARGS`` and SIGKILL it once ``should_kill(line)`` holds for an
     output line or ``poll()`` holds; returns whether it was killed, and its output so far."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "demos", *args],
+        [sys.executable, "-m", "plangate.demos", *args],
         cwd=ROOT,
         env=env(home),
         stdout=subprocess.PIPE,

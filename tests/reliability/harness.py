@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from agents import Agent
-from agents.catalog import agent_spec
-from graphs.build import RunResult
-from tools.backends import Backends, bind_tools, sandbox_backends
-from tools.clock import FakeClock
-from tools.faults import FaultPlan
+from plangate.agents import Agent
+from plangate.agents.catalog import agent_spec
+from plangate.graphs.engine.build import RunResult
+from plangate.tools.clock import FakeClock
+from plangate.tools.domains.backends import Backends, bind_tools, sandbox_backends
+from plangate.tools.faults import FaultPlan
 
 # A Monday, 10:00 in New York: the market is open, and "tomorrow" is a weekday.
 NOW = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)

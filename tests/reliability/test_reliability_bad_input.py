@@ -15,21 +15,21 @@ from langchain_core.messages import AIMessage
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from agents import Agent
-from agents.catalog import agent_spec
-from demos.cli import app
-from graphs.approvals import parse_decisions
-from graphs.plan import Plan
-from graphs.planner import LLMPlanner, PlanningContext, PlanningError
-from graphs.scripted import ScriptedChatModel
-from graphs.trace import TraceFormatError, read_trace
-from graphs.validation import validate_plan
+from plangate.agents import Agent
+from plangate.agents.catalog import agent_spec
+from plangate.demos.cli.commands import app
+from plangate.graphs.engine.approvals import parse_decisions
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.planner import LLMPlanner, PlanningContext, PlanningError
+from plangate.graphs.engine.validation import validate_plan
+from plangate.graphs.offline.scripted import ScriptedChatModel
+from plangate.graphs.traces.format import TraceFormatError, read_trace
+from plangate.tools.clock import FakeClock
+from plangate.tools.domains.backends import Backends, bind_tools, sandbox_backends
+from plangate.tools.domains.catalog import all_tools
+from plangate.tools.errors import ToolArgsError, ToolRefusedError, UsageError
+from plangate.tools.executor import ToolExecutor
 from tests.reliability.harness import NOW
-from tools.backends import Backends, bind_tools, sandbox_backends
-from tools.catalog import all_tools
-from tools.clock import FakeClock
-from tools.errors import ToolArgsError, ToolRefusedError, UsageError
-from tools.executor import ToolExecutor
 
 FEW = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 ENDINGS = {"done", "failed", "blocked", "paused"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agents.passk import measure
-from demos.scenarios.reservation import SCENARIOS as RESERVATION
-from demos.scenarios.trading import SCENARIOS as TRADING
+from plangate.agents.passk import measure
+from plangate.demos.scenarios.reservation import SCENARIOS as RESERVATION
+from plangate.demos.scenarios.trading import SCENARIOS as TRADING
 from tests.reliability.harness import audit, run_trial
 
 RUNS_PER_AGENT = 100

@@ -14,14 +14,14 @@ from importlib.resources import as_file
 from pathlib import Path
 from typing import Any
 
-from agents import Agent
-from agents.catalog import agent_spec
-from graphs.build import RunResult
+from plangate.agents import Agent
+from plangate.agents.catalog import agent_spec
+from plangate.graphs.engine.build import RunResult
+from plangate.tools.clock import FakeClock
+from plangate.tools.domains.backends import Backends, bind_tools, sandbox_backends
+from plangate.tools.domains.retrieval.sandbox import SandboxRetrievalBackend, bundled_corpus
 from tests.reliability.harness import NOW
 from tests.reliability.injection_corpus import INJECTIONS
-from tools.backends import Backends, bind_tools, sandbox_backends
-from tools.clock import FakeClock
-from tools.retrieval.sandbox import SandboxRetrievalBackend, bundled_corpus
 
 WRITES = {"book_table", "book_flight", "create_event", "place_order"}
 VERDICT_RATE = 0.9

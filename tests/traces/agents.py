@@ -2,7 +2,7 @@
 
 ``live(...)`` builds it over a real (in-process) ``Till`` backend; ``replica(parts)`` builds it
 for a replay, with no backend at all. ``CASES`` records each committed trace; regenerate them
-with ``pytest tests/graphs/test_trace_files.py -p graphs.pytest_plugin --record-traces``.
+with ``pytest tests/graphs/test_trace_files.py -p plangate.graphs.traces.pytest_plugin --record-traces``.
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ from typing import Any
 from langchain_core.messages import AIMessage
 from pydantic import BaseModel, Field
 
-from agents import Agent, AgentSpec
-from graphs.grammar import Grammar, Intent
-from graphs.plan import Plan, Step
-from graphs.planner import PlanningContext
-from graphs.policy import ApproveWrites
-from graphs.replay import RunParts
-from graphs.runtime import Strategy
-from graphs.scripted import ScriptedChatModel, plan_message, tool_call_message
-from tools import Toolset, tool
-from tools.base import ToolContext
-from tools.clock import FakeClock
-from tools.errors import ToolRefusedError
+from plangate.agents import Agent, AgentSpec
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.engine.runtime import Strategy
+from plangate.graphs.guards.policy import ApproveWrites
+from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.graphs.offline.scripted import ScriptedChatModel, plan_message, tool_call_message
+from plangate.graphs.traces.replay import RunParts
+from plangate.tools import Toolset, tool
+from plangate.tools.base import ToolContext
+from plangate.tools.clock import FakeClock
+from plangate.tools.errors import ToolRefusedError
 
 TRACES = Path(__file__).resolve().parent
 CARD = "4111 1111 1111 1111"  # Luhn-valid: must never reach a trace unredacted
@@ -205,7 +205,7 @@ async def _record(agent: Agent, path: Path, *steps: str | dict[str, Any]) -> Non
 
 
 async def _record_import(path: Path) -> None:
-    from graphs.openai_import import import_openai
+    from plangate.graphs.traces.openai_import import import_openai
 
     trace = await import_openai(OPENAI_LOG, replica, agent="shop", thread_id="t1")
     trace.write(path)

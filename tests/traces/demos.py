@@ -4,7 +4,7 @@ Each scenario runs offline on the seeded sandbox, on a fixed clock, and its appr
 decided as the scenario says. The sandbox's data is synthetic, so these traces keep it as it is
 (``redact_pii=False``): the reservation agent validates attendees' emails in calendar results,
 which a redacted ``[email]`` would fail. Regenerate with
-``pytest tests/graphs/test_trace_files.py -p graphs.pytest_plugin --record-traces``.
+``pytest tests/graphs/test_trace_files.py -p plangate.graphs.traces.pytest_plugin --record-traces``.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from agents import Agent
-from agents.catalog import agent_spec
-from tools.backends import bind_tools, sandbox_backends
-from tools.clock import FakeClock
+from plangate.agents import Agent
+from plangate.agents.catalog import agent_spec
+from plangate.tools.clock import FakeClock
+from plangate.tools.domains.backends import bind_tools, sandbox_backends
 
 NOW = {
     "reservation": datetime(2026, 3, 9, 9, 0, tzinfo=UTC),
@@ -27,8 +27,8 @@ NOW = {
 UTC ("tomorrow" is the 10th); Monday 2 March 2026, 10:00 in New York (the market is open)."""
 
 SCENARIO_MODULES = {
-    "reservation": "demos.scenarios.reservation",
-    "trading": "demos.scenarios.trading",
+    "reservation": "plangate.demos.scenarios.reservation",
+    "trading": "plangate.demos.scenarios.trading",
 }
 MAX_PAUSES = 8
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from agents import Agent
-from agents.reservation.spec import SPEC
-from graphs.build import RunResult
-from tools.backends import Backends, bind_tools, sandbox_backends
-from tools.calendar.sandbox import SandboxCalendarBackend
-from tools.clock import FakeClock
-from tools.flights.sandbox import SandboxFlightBackend
-from tools.registry import Toolset
-from tools.restaurants.sandbox import SandboxRestaurantBackend
+from plangate.agents import Agent
+from plangate.agents.reservation.spec import SPEC
+from plangate.graphs.engine.build import RunResult
+from plangate.tools.clock import FakeClock
+from plangate.tools.domains.backends import Backends, bind_tools, sandbox_backends
+from plangate.tools.domains.calendar.sandbox import SandboxCalendarBackend
+from plangate.tools.domains.flights.sandbox import SandboxFlightBackend
+from plangate.tools.domains.restaurants.sandbox import SandboxRestaurantBackend
+from plangate.tools.registry import Toolset
 
 NOW = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
 """Monday 9 March 2026, 09:00 in Lisbon: "tomorrow" is the 10th, "next Friday" the 13th."""

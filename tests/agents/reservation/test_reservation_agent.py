@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from agents.catalog import agent_spec
-from agents.reservation.response import Itinerary
-from agents.reservation.spec import SPEC
-from demos.scenarios.reservation import SCENARIOS
-from graphs.build import RunResult
+from plangate.agents.catalog import agent_spec
+from plangate.agents.reservation.response import Itinerary
+from plangate.agents.reservation.spec import SPEC
+from plangate.demos.scenarios.reservation import SCENARIOS
+from plangate.graphs.engine.build import RunResult
+from plangate.tools.domains.calendar.models import NewEvent
 from tests.agents.reservation.sandbox_world import World
-from tools.calendar.models import NewEvent
 
 # What each scripted scenario should do: the approvals asked for, pause after pause, and what
 # the sandbox then holds (restaurant reservations, flight bookings, calendar events created).

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from agents.reservation.answer import answer
-from agents.reservation.replan import explain, replan
-from agents.reservation.response import Booking, Itinerary
-from graphs.plan import Plan, Step
-from graphs.planner import PlanningContext, PlanningError
-from graphs.references import resolve
+from plangate.agents.reservation.answer import answer
+from plangate.agents.reservation.replan import explain, replan
+from plangate.agents.reservation.response import Booking, Itinerary
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.engine.planner import PlanningContext, PlanningError
+from plangate.graphs.engine.references import resolve
 
 RESERVATION = {
     "id": "rsv-000007", "venue_id": "lis-007", "venue_name": "Baan Oak", "party_size": 4,

@@ -7,16 +7,17 @@ from typing import Any
 
 import pytest
 
-from agents.reservation.grammar import GRAMMAR
-from agents.reservation.slots import UnclearRequestError
-from agents.reservation.spec import SPEC
-from graphs.grammar import OutsideGrammarError, unmatched_examples
-from graphs.plan import Plan
-from graphs.planner import PlanningContext, RulePlanner
-from graphs.validation import validate_plan
+from plangate.agents.reservation.grammar import GRAMMAR
+from plangate.agents.reservation.slots import UnclearRequestError
+from plangate.agents.reservation.spec import SPEC
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.engine.validation import validate_plan
+from plangate.graphs.offline.grammar import OutsideGrammarError, unmatched_examples
+from plangate.graphs.offline.rule_planner import RulePlanner
+from plangate.tools.clock import FakeClock
+from plangate.tools.domains.backends import bind_tools, sandbox_backends
 from tests.agents.reservation.sandbox_world import NOW
-from tools.backends import bind_tools, sandbox_backends
-from tools.clock import FakeClock
 
 TODAY = date(2026, 3, 9)  # a Monday
 

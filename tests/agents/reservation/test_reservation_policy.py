@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from agents.reservation.clashes import CalendarClash
-from agents.reservation.facts import BookingFacts
-from agents.reservation.fares import FareCap, load_fare_caps, parse_fare_caps
-from agents.reservation.limits import PARTY_RULES, BookingWindow, PlannedRules
-from agents.reservation.policy import policy
-from graphs.guardrails import Action, GuardSubject, Stage
+from plangate.agents.reservation.clashes import CalendarClash
+from plangate.agents.reservation.facts import BookingFacts
+from plangate.agents.reservation.fares import FareCap, load_fare_caps, parse_fare_caps
+from plangate.agents.reservation.limits import PARTY_RULES, BookingWindow, PlannedRules
+from plangate.agents.reservation.policy import policy
+from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage
+from plangate.tools.errors import UsageError
+from plangate.tools.registry import Toolset
 from tests.agents.reservation.sandbox_world import World
-from tools.errors import UsageError
-from tools.registry import Toolset
 
 
 def call(world: World, tool: str, **args: Any) -> GuardSubject:
@@ -149,7 +149,11 @@ def test_fare_caps_are_read_from_the_bundled_travel_policy() -> None:
 
 
 def test_fare_caps_follow_the_document_and_fail_clearly_without_it() -> None:
-    text = files("tools.retrieval").joinpath("corpus/travel-policy.md").read_text("utf-8")
+    text = (
+        files("plangate.tools.domains.retrieval")
+        .joinpath("corpus/travel-policy.md")
+        .read_text("utf-8")
+    )
     raised = text.replace("| 600 EUR   |", "| 700 EUR   |")
     assert parse_fare_caps(raised).one_way("europe", "economy") == Decimal("420.00")
     with pytest.raises(UsageError, match=r"no section '### 3\.2'"):

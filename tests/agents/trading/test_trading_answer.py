@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from agents.catalog import agent_spec
-from agents.trading.answer import answer
-from agents.trading.response import TradeReport
-from agents.trading.spec import SPEC
+from plangate.agents.catalog import agent_spec
+from plangate.agents.trading.answer import answer
+from plangate.agents.trading.response import TradeReport
+from plangate.agents.trading.spec import SPEC
 from tests.agents.trading.trading_world import Outcome, World, figure_value, make_world, results_of
 
 REQUESTS = [

@@ -6,16 +6,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from agents import Agent
-from agents.trading.desk import Desk
-from agents.trading.guards import MaxOrderNotional, MaxPositionShare, NoShortSelling
-from agents.trading.policy import policy
-from agents.trading.spec import SPEC
-from graphs.guardrails import Action, GuardSubject, Stage, run_guardrails
-from graphs.replay import NO_BACKEND, RunParts, replay
+from plangate.agents import Agent
+from plangate.agents.trading.desk import Desk
+from plangate.agents.trading.guards import MaxOrderNotional, MaxPositionShare, NoShortSelling
+from plangate.agents.trading.policy import policy
+from plangate.agents.trading.spec import SPEC
+from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
+from plangate.graphs.traces.replay import NO_BACKEND, RunParts, replay
+from plangate.tools.domains.broker.tools import place_order
+from plangate.tools.domains.catalog import all_tools
 from tests.agents.trading.trading_world import World
-from tools.broker.tools import place_order
-from tools.catalog import all_tools
 
 LIMIT = Decimal(25_000)
 QUOTE = {

@@ -7,15 +7,16 @@ from typing import Any
 
 import pytest
 
-from agents.trading.grammar import GRAMMAR
-from agents.trading.slots import UnclearRequestError
-from agents.trading.spec import SPEC
-from graphs.grammar import OutsideGrammarError, unmatched_examples
-from graphs.plan import Plan
-from graphs.planner import PlanningContext, RulePlanner
-from graphs.validation import validate_plan
-from tools.backends import bind_tools, sandbox_backends
-from tools.clock import FakeClock
+from plangate.agents.trading.grammar import GRAMMAR
+from plangate.agents.trading.slots import UnclearRequestError
+from plangate.agents.trading.spec import SPEC
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.engine.validation import validate_plan
+from plangate.graphs.offline.grammar import OutsideGrammarError, unmatched_examples
+from plangate.graphs.offline.rule_planner import RulePlanner
+from plangate.tools.clock import FakeClock
+from plangate.tools.domains.backends import bind_tools, sandbox_backends
 
 UUID = "6f1c2a9e-0b7d-4e55-9a3b-2c8d1e0f4a6b"
 RSI14 = {"name": "rsi", "period": 14}

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from agents.trading.policy import TradingLimits
+from plangate.agents.trading.policy import TradingLimits
 from tests.agents.trading.trading_world import Outcome, World, make_world
 
 
@@ -166,7 +166,7 @@ async def test_a_cancel_waits_for_approval_and_a_failed_one_lists_the_open_order
     ],
 )
 def test_bad_limits_are_refused_naming_the_field(limits: dict[str, object], message: str) -> None:
-    from tools.errors import UsageError
+    from plangate.tools.errors import UsageError
 
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace("]", r"\]")):
         TradingLimits(**limits)  # type: ignore[arg-type]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from demos.scenarios.base import Scenario
-from demos.scenarios.trading import SCENARIOS
+from plangate.demos.scenarios.base import Scenario
+from plangate.demos.scenarios.trading import SCENARIOS
 from tests.agents.trading.trading_world import World
 
 # scenario → (what happens to the order, broker status of the order placed)

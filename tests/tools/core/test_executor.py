@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from tools.base import RetryPolicy, ToolContext, tool
-from tools.clock import FakeClock
-from tools.errors import BackendError, OutcomeUnknownError, ToolArgsError
-from tools.executor import ToolExecutor
-from tools.ledger import MemoryLedger, WriteState
-from tools.registry import Toolset
+from plangate.tools.base import RetryPolicy, ToolContext, tool
+from plangate.tools.clock import FakeClock
+from plangate.tools.errors import BackendError, OutcomeUnknownError, ToolArgsError
+from plangate.tools.executor import ToolExecutor
+from plangate.tools.ledger import MemoryLedger, WriteState
+from plangate.tools.registry import Toolset
 
 
 class Store:

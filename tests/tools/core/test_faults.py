@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.clock import FakeClock
-from tools.errors import (
+from plangate.tools.clock import FakeClock
+from plangate.tools.errors import (
     BackendError,
     MalformedResponseError,
     OutcomeUnknownError,
@@ -13,7 +13,7 @@ from tools.errors import (
     ToolTimeoutError,
     UsageError,
 )
-from tools.faults import Fault, FaultInjector, FaultPlan
+from plangate.tools.faults import Fault, FaultInjector, FaultPlan
 
 
 def test_decisions_depend_only_on_seed_operation_key_and_attempt() -> None:

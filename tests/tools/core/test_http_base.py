@@ -10,9 +10,9 @@ import pytest
 import respx
 from pydantic import BaseModel
 
-from tools.base import RetryPolicy
-from tools.clock import FakeClock
-from tools.errors import (
+from plangate.tools.base import RetryPolicy
+from plangate.tools.clock import FakeClock
+from plangate.tools.errors import (
     BackendError,
     MalformedResponseError,
     OutcomeUnknownError,
@@ -20,7 +20,7 @@ from tools.errors import (
     ToolRefusedError,
     ToolTimeoutError,
 )
-from tools.http import HttpBackend, map_http_error, parse_retry_after
+from plangate.tools.http import HttpBackend, map_http_error, parse_retry_after
 
 BASE = "https://api.example.test/v1"
 
@@ -214,7 +214,7 @@ def test_error_mapping_reads_any_error_shape() -> None:
 
 
 def test_a_backend_needs_a_service_name() -> None:
-    from tools.errors import UsageError
+    from plangate.tools.errors import UsageError
 
     with pytest.raises(UsageError, match="needs a service name"):
         HttpBackend(BASE)

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tools.clock import FakeClock
-from tools.errors import (
+from plangate.tools.clock import FakeClock
+from plangate.tools.errors import (
     OutcomeUnknownError,
     ToolRefusedError,
     ToolTimeoutError,
     WriteInProgressError,
 )
-from tools.ledger import (
+from plangate.tools.ledger import (
     Ledger,
     MemoryLedger,
     WriteState,
@@ -29,7 +29,7 @@ from tools.ledger import (
     is_owner_alive,
     perform_once,
 )
-from tools.ledger_sqlite import SQLiteLedger
+from plangate.tools.ledger_sqlite import SQLiteLedger
 
 KEY = idempotency_key("thread-1", "s1", "book_table", {"venue": "V1", "party": 2})
 DEAD_OWNER = f"{socket.gethostname()}:999999999:deadbeef:0001"
@@ -225,7 +225,7 @@ def test_keys_are_stable_and_depend_on_every_part() -> None:
 
 _CLAIMER = """
 import asyncio, json, sys
-from tools.ledger_sqlite import SQLiteLedger
+from plangate.tools.ledger_sqlite import SQLiteLedger
 ledger = SQLiteLedger(sys.argv[1])
 owner = sys.argv[2]
 async def main():

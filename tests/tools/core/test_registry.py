@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from tools.base import ToolContext, tool
-from tools.errors import UsageError
-from tools.executor import ToolExecutor
-from tools.registry import Toolset, discover_tools
+from plangate.tools.base import ToolContext, tool
+from plangate.tools.errors import UsageError
+from plangate.tools.executor import ToolExecutor
+from plangate.tools.registry import Toolset, discover_tools
 
 
 @tool(effect="read")
@@ -78,7 +78,7 @@ def test_entry_point_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
         EntryPoint("greet", f"{__name__}:greet", "plangate.tools"),
         EntryPoint("many", f"{__name__}:make_tools", "plangate.tools"),
     ]
-    monkeypatch.setattr("tools.registry.entry_points", lambda group: points)
+    monkeypatch.setattr("plangate.tools.registry.entry_points", lambda group: points)
     assert discover_tools().names == ["greet", "shout"]
 
 
@@ -94,7 +94,8 @@ def test_entry_point_errors_name_the_entry_point(
     monkeypatch: pytest.MonkeyPatch, value: str, message: str
 ) -> None:
     monkeypatch.setattr(
-        "tools.registry.entry_points", lambda group: [EntryPoint("broken", value, "plangate.tools")]
+        "plangate.tools.registry.entry_points",
+        lambda group: [EntryPoint("broken", value, "plangate.tools")],
     )
     with pytest.raises(UsageError, match=f"entry point 'broken'.*{message}"):
         discover_tools()

@@ -12,11 +12,11 @@ import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, Field
 
-from tools.base import Tool, ToolContext, tool
-from tools.executor import ToolExecutor
-from tools.langchain_adapter import from_langchain, to_langchain
-from tools.registry import Toolset
-from tools.schema import anthropic_tool, drop_strict_nulls, openai_tool, strict_schema
+from plangate.tools.base import Tool, ToolContext, tool
+from plangate.tools.executor import ToolExecutor
+from plangate.tools.langchain_adapter import from_langchain, to_langchain
+from plangate.tools.registry import Toolset
+from plangate.tools.schema import anthropic_tool, drop_strict_nulls, openai_tool, strict_schema
 
 
 class Cabin(StrEnum):

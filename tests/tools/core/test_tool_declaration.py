@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
-from tools.base import RetryPolicy, Tool, ToolContext, tool
-from tools.errors import (
+from plangate.tools.base import RetryPolicy, Tool, ToolContext, tool
+from plangate.tools.errors import (
     MalformedResponseError,
     ToolArgsError,
     ToolError,
     ToolTimeoutError,
     UsageError,
 )
-from tools.schema_tool import tool_from_json_schema
+from plangate.tools.schema_tool import tool_from_json_schema
 
 
 class SearchArgs(BaseModel):

@@ -1,0 +1,423 @@
+"""The ``plangate`` command line.
+
+Exit codes: 0 done, 1 failed, 2 bad usage, 3 blocked by a guardrail, 4 waiting for approval.
+State lives in ``.plangate/`` (see ``plangate.demos.cli.session``). The engine, LangGraph, the agents and
+the sandbox are imported inside the commands, so ``plangate --help`` starts at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Callable, Coroutine
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from plangate.demos.cli.trace_commands import register
+
+if TYPE_CHECKING:
+    from plangate.agents import AgentSpec
+    from plangate.demos.cli.runner import Terminal
+
+app = typer.Typer(
+    name="plangate",
+    help="Tool-using agents on LangGraph: plan, act in parallel, guard every step, replay runs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+register(app)
+
+
+class StrategyName(StrEnum):
+    """How the agent works: plan-and-execute, or react (needs a model)."""
+
+    plan = "plan"
+    react = "react"
+
+
+Yes = Annotated[
+    bool, typer.Option("--yes", "-y", help="Approve every pending call without asking.")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print only the answer, as JSON, on stdout.")]
+TraceFile = Annotated[
+    Path | None,
+    typer.Option(help="Record the run into this JSONL trace (replay it with `plangate replay`)."),
+]
+KeepPii = Annotated[
+    bool,
+    typer.Option(help="Keep PII in the trace (it is redacted by default; secrets never kept)."),
+]
+
+
+def recording(runnable: Any, trace: Path | None, *, keep_pii: bool, append: bool) -> Any:
+    """Record into ``trace`` while the block runs, or do nothing when no trace is asked for."""
+    import contextlib
+
+    if trace is None:
+        return contextlib.nullcontext()
+    return runnable.record(trace, redact_pii=not keep_pii, append=append)
+
+
+@app.callback()
+def root() -> None:
+    """Tool-using agents on LangGraph: plan, act in parallel, guard every step, replay runs."""
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` as an error and return the exit to raise."""
+    err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+    return typer.Exit(code)
+
+
+def guarded(command: Callable[[], Coroutine[Any, Any, int]]) -> None:
+    """Run an async command; exit with its code, or 2 / 1 for a usage / plangate error."""
+    from plangate.tools.errors import PlangateError, UsageError
+
+    try:
+        code = asyncio.run(command())
+    except UsageError as exc:
+        raise fail(str(exc), 2) from exc
+    except PlangateError as exc:
+        raise fail(f"{type(exc).__name__}: {exc}", 1) from exc
+    raise typer.Exit(code)
+
+
+def terminal(*, as_json: bool = False, yes: bool = False) -> Terminal:
+    """The consoles of this invocation (made now, so they see this invocation's streams)."""
+    from plangate.demos.cli.runner import Terminal
+
+    return Terminal(Console(), Console(stderr=True), as_json=as_json, yes=yes)
+
+
+def load_spec(name: str) -> AgentSpec:
+    """The agent called ``name``; an unknown or broken agent is a usage error."""
+    from plangate.agents.catalog import agent_spec
+    from plangate.tools.errors import UsageError
+
+    try:
+        return agent_spec(name)
+    except ImportError as exc:
+        raise UsageError(f"agent {name!r} cannot be loaded: {exc}") from exc
+
+
+def on_wait() -> None:
+    """Say why a command waits for the state folder's lock."""
+    err_console.print("waiting for another plangate command to finish…", highlight=False)
+
+
+@app.command("run")
+def run_command(
+    agent: Annotated[str, typer.Argument(help="The agent, e.g. reservation or trading.")],
+    request: Annotated[str, typer.Argument(help="What to ask, in quotes.")],
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="offline or provider:model, e.g. openai:gpt-4o-mini.",
+            show_default="$PLANGATE_MODEL, else offline",
+        ),
+    ] = None,
+    backend: Annotated[
+        str,
+        typer.Option(
+            help="sandbox (state kept in .plangate/) or the URL of `plangate sandbox serve`."
+        ),
+    ] = "sandbox",
+    thread: Annotated[
+        str | None, typer.Option(help="Thread id of the run.", show_default="a new one")
+    ] = None,
+    yes: Yes = False,
+    as_json: AsJson = False,
+    strategy: Annotated[
+        StrategyName, typer.Option(help="plan (plan-and-execute) or react.")
+    ] = StrategyName.plan,
+    trace: TraceFile = None,
+    keep_pii: KeepPii = False,
+) -> None:
+    """Run AGENT on REQUEST: live progress, approvals, then the answer."""
+
+    async def command() -> int:
+        from plangate.agents.models import model_name, resolve_model
+        from plangate.demos.cli.render import Progress
+        from plangate.demos.cli.runner import build_agent, drive
+        from plangate.demos.cli.session import (
+            Session,
+            ThreadRecord,
+            check_backend,
+            check_thread,
+            home,
+            open_workspace,
+        )
+        from plangate.tools.errors import UsageError
+
+        spec, chat, term = (
+            load_spec(agent),
+            resolve_model(model),
+            terminal(as_json=as_json, yes=yes),
+        )
+        record = ThreadRecord(
+            thread_id=check_thread(thread or uuid.uuid4().hex[:12]), agent=spec.name,
+            request=request, model=model_name(model), backend=check_backend(backend),
+            strategy=strategy.value,
+        )  # fmt: skip
+        session, thread_id = Session(home()), record.thread_id
+        async with open_workspace(session, record.backend, on_wait=on_wait) as workspace:
+            if session.has_thread(thread_id):
+                raise UsageError(f"thread {thread_id!r} exists already: resume it or pick another")
+            runnable = build_agent(spec, workspace, chat, record.strategy)
+            session.add_thread(record)
+            progress = Progress(term.progress, f"{spec.name} · {thread_id} · {request}")
+            with recording(runnable, trace, keep_pii=keep_pii, append=False):
+                events = runnable.stream(request, thread_id=thread_id)
+                result = await drive(runnable, events, progress, term.approver())
+        return term.report(result)
+
+    guarded(command)
+
+
+@app.command("resume")
+def resume_command(
+    thread: Annotated[str, typer.Argument(help="The paused run's thread id.")],
+    approve: Annotated[
+        list[str] | None, typer.Option(help="Approve this pending id (repeatable, or a,b).")
+    ] = None,
+    reject: Annotated[
+        list[str] | None, typer.Option(help="Reject this pending id (repeatable, or a,b).")
+    ] = None,
+    edit: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="ID=JSON: run it with these arguments changed, e.g. s3='{\"party_size\": 2}'."
+        ),
+    ] = None,
+    reason: Annotated[str, typer.Option(help="Why: recorded with every decision given here.")] = "",
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Approve later pauses without asking.")
+    ] = False,
+    as_json: AsJson = False,
+    trace: TraceFile = None,
+    keep_pii: KeepPii = False,
+) -> None:
+    """Continue a paused run (one decision per pending id) or an interrupted one (none)."""
+
+    async def command() -> int:
+        from plangate.agents.models import resolve_model
+        from plangate.demos.cli.render import Progress
+        from plangate.demos.cli.runner import build_agent, check_decisions, collect_decisions, drive
+        from plangate.demos.cli.session import Session, home, open_workspace
+        from plangate.tools.errors import UsageError
+
+        decisions = collect_decisions(approve or [], reject or [], edit or [], reason)
+        session, term = Session(home()), terminal(as_json=as_json, yes=yes)
+        record = session.thread(thread)
+        spec, chat = load_spec(record.agent), resolve_model(record.model)
+        async with open_workspace(
+            session, record.backend, world=record.world, on_wait=on_wait
+        ) as workspace:
+            runnable = build_agent(spec, workspace, chat, record.strategy)
+            pending = [a["id"] for a in await runnable.pending_approvals(thread)]
+            progress = Progress(term.progress, f"{spec.name} · {thread} · {record.request}")
+            if not pending:
+                status = (await runnable.result(thread)).status
+                if status != "interrupted":
+                    raise UsageError(
+                        f"thread {thread!r} is not waiting for approval (it is {status})"
+                    )
+                if decisions:
+                    raise UsageError(
+                        f"thread {thread!r} was interrupted, not paused: resume it without decisions"
+                    )
+                # The last command died mid-run: continue from the checkpoint.
+                with recording(runnable, trace, keep_pii=keep_pii, append=True):
+                    events = runnable.stream_recover(thread)
+                    result = await drive(runnable, events, progress, term.approver())
+                return term.report(result)
+            check_decisions(decisions, pending)
+            with recording(runnable, trace, keep_pii=keep_pii, append=True):
+                events = runnable.stream_resume(thread, decisions)
+                result = await drive(runnable, events, progress, term.approver())
+        return term.report(result)
+
+    guarded(command)
+
+
+@app.command("demo")
+def demo_command(
+    agent: Annotated[str, typer.Argument(help="Whose scenarios to run: reservation or trading.")],
+    scenario: Annotated[str | None, typer.Option(help="Run only this scenario (by name).")] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Decide approvals as each scenario's script says.")
+    ] = False,
+) -> None:
+    """Run an agent's scripted scenarios offline, on a fresh sandbox world."""
+
+    async def command() -> int:
+        from plangate.demos.cli.render import Progress
+        from plangate.demos.cli.runner import (
+            BLOCKED,
+            DONE,
+            FAILED,
+            PAUSED,
+            AutoApprover,
+            build_agent,
+            drive,
+            load_scenarios,
+        )
+        from plangate.demos.cli.session import Session, ThreadRecord, home, open_workspace
+        from plangate.tools.errors import UsageError
+
+        spec, term = load_spec(agent), terminal()
+        scenarios = [s for s in load_scenarios(spec.name) if scenario in (None, s.name)]
+        if not scenarios:
+            known = ", ".join(s.name for s in load_scenarios(spec.name))
+            raise UsageError(f"no scenario {scenario!r} for {spec.name}; choose one of: {known}")
+        session, worst = Session(home()), DONE
+        async with open_workspace(
+            session, "sandbox", world="demo", fresh=True, on_wait=on_wait
+        ) as workspace:
+            runnable = build_agent(spec, workspace, None, "plan")
+            for item in scenarios:
+                term.out.rule(f"[bold]{escape(item.title)}[/] ({escape(item.name)})")
+                term.out.print(Text(f"> {item.request}"))
+                record = ThreadRecord(
+                    thread_id=f"{spec.name}-{item.name}-{uuid.uuid4().hex[:6]}", agent=spec.name,
+                    request=item.request, model="offline", backend="sandbox", strategy="plan",
+                    world="demo",
+                )  # fmt: skip
+                session.add_thread(record)
+                decide = (
+                    AutoApprover(term.out, approve=item.approve, reason=f"scripted: {item.name}")
+                    if yes
+                    else term.approver()
+                )
+                progress = Progress(term.out, f"{spec.name} · {record.thread_id}")
+                events = runnable.stream(item.request, thread_id=record.thread_id)
+                code = term.report(await drive(runnable, events, progress, decide))
+                if code == PAUSED:
+                    return PAUSED
+                if code not in (DONE, BLOCKED):  # a blocked request is what some scenarios show
+                    worst = FAILED
+        return worst
+
+    guarded(command)
+
+
+@app.command("graph")
+def graph_command(
+    agent: Annotated[str, typer.Argument(help="The agent whose graph to draw.")],
+    png: Annotated[
+        Path | None, typer.Option(help="Render to this PNG with mmdc (Mermaid CLI).")
+    ] = None,
+) -> None:
+    """Print the agent's graph as Mermaid text, or render it to a PNG locally."""
+    renderer = shutil.which("mmdc")
+    if png is not None and renderer is None:
+        raise fail(
+            "--png needs the Mermaid CLI (mmdc) on PATH: npm install -g @mermaid-js/mermaid-cli "
+            "(or paste the text printed without --png into any Mermaid viewer)",
+            2,
+        )
+
+    async def command() -> int:
+        from plangate.agents import Agent
+        from plangate.tools.domains.catalog import all_tools
+
+        text = Agent(load_spec(agent), all_tools()).mermaid()
+        if png is None or renderer is None:
+            typer.echo(text)
+            return 0
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "graph.mmd"
+            source.write_text(text, encoding="utf-8")
+            done = subprocess.run(  # noqa: ASYNC221 - a short local render; nothing else runs
+                [renderer, "-i", str(source), "-o", str(png)], capture_output=True, text=True
+            )
+        if done.returncode != 0:
+            raise fail(f"mmdc could not render {png}: {done.stderr.strip() or done.stdout.strip()}")
+        console.print(Text(f"wrote {png}"))
+        return 0
+
+    guarded(command)
+
+
+@app.command("tools")
+def tools_command(
+    as_json: bool = typer.Option(
+        False, "--json", help="Print a JSON list with each tool's schema."
+    ),
+) -> None:
+    """List the registered tools: name, effect and description."""
+    from plangate.tools.domains.catalog import all_tools
+    from plangate.tools.errors import PlangateError
+
+    try:
+        toolset = all_tools()
+    except PlangateError as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        payload = [
+            {
+                "name": item.name,
+                "description": item.description,
+                "effect": item.effect,
+                "parameters": item.args_schema(),
+            }
+            for item in toolset
+        ]
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    table = Table(title=f"plangate tools ({len(toolset)})")
+    table.add_column("name", style="bold cyan")
+    table.add_column("effect")
+    table.add_column("description")
+    for item in toolset:
+        effect = "[yellow]write[/]" if item.is_write else "[green]read[/]"
+        table.add_row(item.name, effect, item.description)
+    console.print(table)
+
+
+sandbox_app = typer.Typer(help="The sandbox REST server: all five APIs over the sandbox state.")
+app.add_typer(sandbox_app, name="sandbox")
+
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    port: int = typer.Option(8765, min=0, max=65535, help="Port to listen on (0: any free)."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind; loopback by default."),
+    seed: int = typer.Option(0, help="Seed of the sandbox data: same seed, same world."),
+    fault_rate: float = typer.Option(
+        0.0, min=0.0, max=1.0, help="Share of requests that fail with an injected fault."
+    ),
+    fault_seed: int = typer.Option(0, help="Seed of the fault plan."),
+) -> None:
+    """Serve calendar, flights, restaurants, retrieval, market data and broker APIs."""
+    import uvicorn
+
+    from plangate.tools.domains.backends import sandbox_app as build_app
+    from plangate.tools.domains.backends import sandbox_backends
+    from plangate.tools.faults import FaultPlan
+
+    faults = FaultPlan.uniform(fault_rate, seed=fault_seed) if fault_rate else None
+    app_ = build_app(sandbox_backends(seed=seed), faults=faults)
+    err_console.print(
+        f"plangate sandbox on http://{host}:{port} (seed {seed}, fault rate {fault_rate:g}); "
+        "APIs under /calendar /flights /restaurants /retrieval /market /broker"
+    )
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    """Entry point for ``python -m plangate.demos``."""
+    app()

@@ -1,0 +1,242 @@
+"""What the command line shows: a run's progress, its pending approvals and its answer.
+
+``Progress`` follows the typed events of a run (``plangate.graphs.engine.events``). On a terminal it keeps a
+live tree of the plan's steps — state, timing, result summary — redrawn as events arrive; when
+the output is not a terminal (a pipe, CI, tests) it prints one line per event instead, because
+a redrawn display would leave escape codes and repeated frames in a log.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from rich.console import Console, RenderableType
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from plangate.graphs.engine.events import Event
+
+_STATES = {
+    "pending": ("·", "dim"),
+    "running": ("…", "cyan"),
+    "approval": ("?", "yellow"),
+    "done": ("✓", "green"),
+    "failed": ("✗", "red"),
+    "skipped": ("-", "dim"),
+    "rejected": ("⊘", "magenta"),
+}
+
+
+def compact(value: Any, width: int = 60) -> str:
+    """``value`` as one line of JSON (strings as is), cut to ``width`` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass
+class StepView:
+    """What the tree shows of one step."""
+
+    tool: str
+    after: tuple[str, ...] = ()
+    state: str = "pending"
+    started: float | None = None
+    duration: float | None = None
+    summary: str = ""
+
+
+class ProgressTree:
+    """The state of a run's steps, folded from its events."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.steps: dict[str, StepView] = {}
+        self.notes: list[Text] = []
+
+    def apply(self, event: Event) -> None:
+        """Fold ``event`` into the tree (events repeated by a resume change nothing)."""
+        if event.kind == "plan_ready":
+            for step in event.plan.get("steps", []):
+                if step["id"] not in self.steps:
+                    after = tuple(step.get("depends_on") or ())
+                    self.steps[step["id"]] = StepView(step["tool"], after)
+        elif event.kind == "step_started":
+            view = self.steps.setdefault(event.step_id, StepView(event.tool))
+            view.state, view.started = "running", time.monotonic()
+        elif event.kind == "step_finished":
+            view = self.steps.setdefault(event.step_id, StepView(event.tool))
+            view.state, view.duration, view.summary = event.status, event.duration, event.summary
+        elif event.kind == "approval_requested":
+            for approval in event.approvals:
+                self.steps.setdefault(approval["id"], StepView(approval["tool"])).state = "approval"
+        elif event.kind == "verdict":
+            verdict = event.verdict
+            if verdict.get("action") == "block" and verdict.get("step_id") in self.steps:
+                view = self.steps[verdict["step_id"]]
+                view.state, view.summary = "rejected", str(verdict.get("reason") or "")
+        elif event.kind == "replanning":
+            for step_id in event.failed:
+                if step_id in self.steps and self.steps[step_id].state != "rejected":
+                    self.steps[step_id].state = "failed"
+            failed = ", ".join(event.failed)
+            self.notes.append(Text(f"↻ re-plan {event.attempt} after {failed}", "yellow"))
+        elif event.kind == "run_failed":
+            self.notes.append(Text(f"✗ {event.error}: {event.message}", "red"))
+        elif event.kind == "final":
+            self.notes.append(Text("★ answer ready", "bold green"))
+
+    def render(self) -> Tree:
+        """The tree as it stands now."""
+        tree = Tree(Text(self.title, "bold"))
+        now = time.monotonic()
+        for step_id, view in self.steps.items():
+            mark, style = _STATES.get(view.state, ("?", ""))
+            line = Text(f"{mark} {step_id} ", style)
+            line.append(view.tool, "bold")
+            if view.after:
+                line.append(f" ← {', '.join(view.after)}", "dim")
+            line.append(f"  {view.state}", style)
+            if view.duration is not None and view.state != "skipped":
+                line.append(f" {view.duration * 1000:.0f}ms", "dim")
+            elif view.started is not None and view.state == "running":
+                line.append(f" {now - view.started:.1f}s", "dim")
+            if view.summary:
+                line.append(f"  {compact(view.summary, 70)}")
+            tree.add(line)
+        for note in self.notes:
+            tree.add(note)
+        return tree
+
+
+def event_line(event: Event) -> Text:
+    """One line that says what ``event`` means."""
+    if event.kind == "run_started":
+        verb = "resumed" if event.resumed else "started"
+        return Text(f"run {event.thread_id} {verb}: {compact(event.request, 70)}", "bold")
+    if event.kind == "plan_ready":
+        steps = ", ".join(f"{s['id']} {s['tool']}" for s in event.plan.get("steps", []))
+        return Text(f"{'re-plan' if event.replan else 'plan'} ready: {steps}", "cyan")
+    if event.kind == "plan_rejected":
+        return Text(f"plan rejected (attempt {event.attempt}): {'; '.join(event.issues)}", "red")
+    if event.kind == "step_started":
+        return Text(f"  step {event.step_id} {event.tool} running {compact(event.args, 50)}")
+    if event.kind == "step_finished":
+        mark, style = _STATES[event.status]
+        took = f" in {event.duration * 1000:.0f}ms" if event.status != "skipped" else ""
+        detail = f": {compact(event.summary, 70)}" if event.summary else ""
+        return Text(f"{mark} step {event.step_id} {event.tool} {event.status}{took}{detail}", style)
+    if event.kind == "verdict":
+        v = event.verdict
+        where = f" on {v['step_id']}" if v.get("step_id") else ""
+        return Text(f"  verdict {v.get('guardrail')} {v.get('action')}{where}: {v.get('reason')}")
+    if event.kind == "approval_requested":
+        asked = ", ".join(f"{a['id']} ({a['tool']})" for a in event.approvals)
+        return Text(f"? approval requested: {asked}", "yellow")
+    if event.kind == "replanning":
+        failed = "; ".join(f"{k}: {compact(v, 60)}" for k, v in event.failed.items())
+        return Text(f"↻ replanning (attempt {event.attempt}) after {failed}", "yellow")
+    if event.kind == "final":
+        return Text("★ answer ready", "bold green")
+    return Text(f"✗ run failed: {event.error}: {event.message}", "red")
+
+
+class Progress:
+    """Shows a run's events on ``console``: a live tree on a terminal, lines elsewhere.
+
+    Args:
+        console: where to draw.
+        title: the tree's root label.
+        live: force the live tree on or off (default: on when ``console`` is a terminal).
+    """
+
+    def __init__(self, console: Console, title: str, *, live: bool | None = None) -> None:
+        self.console = console
+        self.tree = ProgressTree(title)
+        self.live = console.is_terminal if live is None else live
+        self._display: Live | None = None
+
+    @contextmanager
+    def segment(self) -> Iterator[None]:
+        """Draw the events of one stream (a run, or a resume) as they come."""
+        if not self.live:
+            yield
+            return
+        with Live(self.tree.render(), console=self.console, refresh_per_second=8) as display:
+            self._display = display
+            try:
+                yield
+            finally:
+                display.update(self.tree.render())
+                self._display = None
+
+    def show(self, event: Event) -> None:
+        """Take ``event`` into account."""
+        self.tree.apply(event)
+        if self._display is not None:
+            self._display.update(self.tree.render())
+        elif not self.live:
+            self.console.print(event_line(event), highlight=False, soft_wrap=True)
+
+
+def approvals_table(approvals: list[dict[str, Any]]) -> Table:
+    """The pending approvals: id, tool, arguments and the reasons they wait."""
+    table = Table(title="Waiting for approval", title_justify="left")
+    for column in ("id", "tool", "args", "reasons"):
+        table.add_column(column, overflow="fold", style="bold" if column == "id" else None)
+    for approval in approvals:
+        table.add_row(
+            Text(approval["id"]),
+            Text(approval["tool"]),
+            Text(json.dumps(approval.get("args", {}), ensure_ascii=False, indent=1)),
+            Text("\n".join(approval.get("reasons", []))),
+        )
+    return table
+
+
+def _cell(value: Any) -> RenderableType:
+    if value is None:
+        return Text("—", "dim")
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        keys = dict.fromkeys(key for item in value for key in item)  # ordered, unique
+        columns = [key for key in keys if any(item.get(key) is not None for item in value)]
+        table = Table(show_edge=False, pad_edge=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for item in value:
+            table.add_row(*(Text(_scalar(item.get(column))) for column in columns))
+        return table
+    if isinstance(value, list):
+        return Text(", ".join(_scalar(item) for item in value) or "—")
+    return Text(_scalar(value))
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str | int | float | bool):
+        return str(value)
+    if (
+        isinstance(value, dict)
+        and 0 < len(value) <= 3
+        and all(isinstance(item, str | int | float) for item in value.values())
+    ):  # a small record such as money, {"amount": "40.00", "currency": "EUR"}: "40.00 EUR"
+        return " ".join(str(item) for item in value.values())
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+
+
+def answer_table(response: BaseModel) -> Table:
+    """The answer, one row per field of its model; lists of objects become sub-tables."""
+    table = Table(title=type(response).__name__, title_justify="left", show_header=False)
+    table.add_column("field", style="bold cyan", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for name, value in response.model_dump(mode="json").items():
+        table.add_row(name, _cell(value))
+    return table

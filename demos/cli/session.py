@@ -1,0 +1,271 @@
+"""The command line's state between commands, in ``.plangate/`` (or ``$PLANGATE_HOME``).
+
+```
+.plangate/
+├── runs.db          the engine's checkpoints: a paused run resumes in a later command
+├── ledger.db        the idempotency ledger: a write is never performed twice, in any process
+├── sandbox.pickle   the sandbox world of ``plangate run`` (bookings, orders, calendar...)
+├── demo.pickle      the sandbox world of ``plangate demo``, fresh at every demo
+├── threads.json     how each thread was started: agent, model, backend, strategy, world
+└── lock             held from loading the world to saving it, so commands never interleave
+```
+
+Why pickle for the sandbox: the world is a graph of in-process sandbox objects (seeded venues,
+inventories, bookings keyed by idempotency key) with no serialisation format of its own, and
+the file is local state written by the CLI itself for the same user — never data received
+from elsewhere. A file that cannot be read back is reported with the command to delete it;
+nothing is guessed. Writes go to a temporary file first, then ``os.replace``, so a crash
+leaves either the old world or the new one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import json
+import os
+import pickle
+import re
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from plangate.graphs.engine.build import Checkpointer
+from plangate.graphs.engine.persistence import sqlite_checkpointer
+from plangate.tools.domains.backends import Backends, http_backends, sandbox_backends
+from plangate.tools.errors import UsageError
+from plangate.tools.ledger_sqlite import SQLiteLedger
+
+HOME_VAR = "PLANGATE_HOME"
+SANDBOX = "sandbox"
+World = Literal["sandbox", "demo"]
+_FORMAT = 1
+_LOCKS = (type(threading.Lock()), type(threading.RLock()))
+
+
+def check_backend(backend: str) -> str:
+    """``backend`` if it is ``sandbox`` or an http(s) URL.
+
+    Raises:
+        UsageError: it is neither.
+    """
+    if backend == SANDBOX or backend.startswith(("http://", "https://")):
+        return backend
+    raise UsageError(
+        f"--backend must be 'sandbox' or a URL like http://127.0.0.1:8765, got {backend!r}"
+    )
+
+
+def check_thread(thread: str) -> str:
+    """``thread`` if it is safe to paste in a shell command: letters, digits, '-' and '_'.
+
+    Raises:
+        UsageError: it is not.
+    """
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", thread):
+        return thread
+    raise UsageError(f"--thread {thread!r}: use 1 to 64 letters, digits, '-' and '_'")
+
+
+def home() -> Path:
+    """The state folder: ``$PLANGATE_HOME``, else ``.plangate`` in the current directory."""
+    return Path(os.environ.get(HOME_VAR) or Path.cwd() / ".plangate")
+
+
+class ThreadRecord(BaseModel):
+    """How a thread was started, so ``plangate resume`` rebuilds the same agent.
+
+    Attributes:
+        thread_id: the engine's thread.
+        agent: the agent's name.
+        request: what was asked.
+        model: ``offline`` or ``provider:model``.
+        backend: ``sandbox`` or the base URL of a sandbox REST server.
+        strategy: ``plan`` or ``react``.
+        world: which sandbox world the thread acts on (``sandbox`` for run, ``demo``).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    thread_id: str
+    agent: str
+    request: str
+    model: str
+    backend: str
+    strategy: Literal["plan", "react"]
+    world: World = "sandbox"
+
+
+class _WorldPickler(pickle.Pickler):
+    """Pickles a world whose objects hold locks: a lock is saved as a fresh, unheld lock."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, _LOCKS):
+            return threading.Lock, ()
+        return NotImplemented
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+class Session:
+    """The files of one state folder.
+
+    Args:
+        root: the folder (created on first use).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.runs = root / "runs.db"
+        self.ledger_path = root / "ledger.db"
+        self.threads_path = root / "threads.json"
+
+    def world_path(self, world: World) -> Path:
+        """The pickle file of ``world``."""
+        return self.root / f"{world}.pickle"
+
+    @contextmanager
+    def locked(self, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+        """Hold the folder's lock; ``on_wait`` is called once if another command holds it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "lock", "a+b") as file:
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                on_wait()
+                fcntl.flock(file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
+
+    def load_world(self, world: World, *, fresh: bool = False) -> Backends:
+        """The saved sandbox world, or a new one (seed 0) when missing or ``fresh``.
+
+        Raises:
+            UsageError: the file exists but cannot be read back; the message says to delete it.
+        """
+        path = self.world_path(world)
+        if fresh or not path.exists():
+            return sandbox_backends(seed=0)
+        try:
+            saved = pickle.loads(path.read_bytes())
+            backends = saved["backends"] if saved.get("format") == _FORMAT else None
+        except Exception as exc:  # any unpickling failure means the same thing to the user
+            raise UsageError(
+                f"cannot read the sandbox state {path} ({type(exc).__name__}: {exc}); "
+                f"delete it to start from a fresh sandbox: rm {path}"
+            ) from exc
+        if not isinstance(backends, Backends):
+            raise UsageError(
+                f"{path} does not hold a sandbox state of this plangate version; "
+                f"delete it to start from a fresh sandbox: rm {path}"
+            )
+        return backends
+
+    def save_world(self, world: World, backends: Backends) -> None:
+        """Write ``world`` atomically."""
+        buffer = io.BytesIO()
+        _WorldPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            {"format": _FORMAT, "backends": backends}
+        )
+        self.root.mkdir(parents=True, exist_ok=True)
+        _write_atomically(self.world_path(world), buffer.getvalue())
+
+    def _threads(self) -> dict[str, ThreadRecord]:
+        if not self.threads_path.exists():
+            return {}
+        try:
+            data = json.loads(self.threads_path.read_text(encoding="utf-8"))
+            return {key: ThreadRecord.model_validate(value) for key, value in data.items()}
+        except (ValueError, AttributeError, ValidationError) as exc:
+            raise UsageError(
+                f"cannot read the thread index {self.threads_path}: {exc}; delete it (the "
+                "threads it lists can then no longer be resumed)"
+            ) from exc
+
+    def thread(self, thread_id: str) -> ThreadRecord:
+        """How ``thread_id`` was started.
+
+        Raises:
+            UsageError: no command in this folder started that thread.
+        """
+        found = self._threads().get(thread_id)
+        if found is None:
+            raise UsageError(f"no thread {thread_id!r} in {self.root} (set {HOME_VAR}?)")
+        return found
+
+    def has_thread(self, thread_id: str) -> bool:
+        """Whether a command in this folder started ``thread_id``."""
+        return thread_id in self._threads()
+
+    def add_thread(self, record: ThreadRecord) -> None:
+        """Remember ``record`` (call while holding the lock)."""
+        threads = self._threads()
+        threads[record.thread_id] = record
+        data = {key: value.model_dump() for key, value in threads.items()}
+        self.root.mkdir(parents=True, exist_ok=True)
+        _write_atomically(self.threads_path, json.dumps(data, indent=1).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What a command runs with: backends, the ledger, the checkpointer, the folder."""
+
+    session: Session
+    backends: Backends
+    ledger: SQLiteLedger
+    checkpointer: Checkpointer
+
+
+@asynccontextmanager
+async def open_workspace(
+    session: Session,
+    backend: str,
+    *,
+    world: World = "sandbox",
+    fresh: bool = False,
+    on_wait: Callable[[], None] = lambda: None,
+) -> AsyncIterator[Workspace]:
+    """Lock the folder and open everything a run needs; save the world when the block ends.
+
+    The sandbox world is saved even when the block fails: writes it performed are already in
+    the ledger, and the world must agree with it.
+
+    Args:
+        session: the state folder.
+        backend: ``sandbox`` or a sandbox REST server's base URL.
+        world: the sandbox world to load (ignored for a URL).
+        fresh: start ``world`` from a new seeded sandbox.
+        on_wait: called when another command holds the lock.
+    """
+    with session.locked(on_wait):
+        local = backend == SANDBOX
+        backends = session.load_world(world, fresh=fresh) if local else http_backends(backend)
+        ledger = SQLiteLedger(session.ledger_path)
+        try:
+            async with sqlite_checkpointer(session.runs) as checkpointer:
+                yield Workspace(session, backends, ledger, checkpointer)
+        finally:
+            ledger.close()
+            if local:
+                session.save_world(world, backends)
+            else:
+                await backends.aclose()

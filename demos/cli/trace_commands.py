@@ -1,0 +1,305 @@
+"""``plangate replay FILE`` and ``plangate trace show FILE``: the trace commands of the CLI.
+
+``register(app)`` adds them to the ``plangate`` app. ``replay`` exits 0 when the replay matches,
+1 with the diff when it diverges, and 2 when the file cannot be read as a trace (or its agent
+cannot be found). Heavy modules (the engine, LangGraph) are imported inside the commands, so
+``plangate --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from plangate.graphs.traces.format import Trace
+    from plangate.graphs.traces.replay import ReplayTarget, RunParts
+
+console = Console()
+err_console = Console(stderr=True)
+
+FILE = typer.Argument(..., help="The trace file (JSONL).", show_default=False)
+AGENT = typer.Option(
+    None,
+    "--agent",
+    help="module:attribute of the agent to replay against: an AgentSpec, an Agent or a "
+    "factory (RunParts) -> Engine. Default: the demo agent named in the trace.",
+)
+
+
+def _exit(message: str, code: int) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def load(file: Path) -> Trace:
+    """The trace in ``file``; exits with 2 when it cannot be read."""
+    from plangate.graphs.traces.format import TraceFormatError, read_trace
+
+    try:
+        return read_trace(file)
+    except TraceFormatError as exc:
+        raise _exit(str(exc), 2) from exc
+
+
+def _import(reference: str) -> Any:
+    module_name, sep, attribute = reference.partition(":")
+    if not sep or not module_name or not attribute:
+        raise ValueError(f"--agent {reference!r} is not module:attribute")
+    if os.getcwd() not in sys.path:  # like uvicorn: the project's own modules by dotted path
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+        return getattr(module, attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"cannot load --agent {reference!r}: {exc}") from exc
+
+
+def _spec_target(spec: Any) -> ReplayTarget:
+    from plangate.agents import Agent
+    from plangate.tools.domains.catalog import all_tools
+
+    def build(parts: RunParts) -> Agent:
+        toolset = all_tools().allow(spec.tools).bind(parts.deps)
+        return Agent(
+            spec, toolset, model=parts.model, strategy=parts.strategy, clock=parts.clock,
+            executor=parts.executor,
+        )  # fmt: skip
+
+    return build
+
+
+def resolve_target(agent_name: str, reference: str | None) -> ReplayTarget:
+    """What to replay against: ``--agent module:attr``, else the demo agent of that name.
+
+    Raises:
+        ValueError: the reference cannot be loaded or names nothing replayable.
+    """
+    from plangate.agents import AgentSpec
+    from plangate.agents.catalog import AGENTS, agent_spec
+    from plangate.tools.errors import PlangateError
+
+    if reference is None:
+        if agent_name not in AGENTS:
+            raise ValueError(
+                f"the trace was recorded by agent {agent_name!r}, which is not a demo agent "
+                f"({', '.join(AGENTS)}); name it with --agent module:attribute"
+            )
+        try:
+            return _spec_target(agent_spec(agent_name))
+        except (PlangateError, ImportError) as exc:
+            raise ValueError(f"cannot load agent {agent_name!r}: {exc}") from exc
+    found = _import(reference)
+    if isinstance(found, AgentSpec):
+        return _spec_target(found)
+    if hasattr(found, "for_replay") or callable(found):
+        target: ReplayTarget = found
+        return target
+    raise ValueError(f"--agent {reference!r} is a {type(found).__name__}, not an agent or factory")
+
+
+def replay_command(
+    file: Path = FILE,
+    agent: str | None = AGENT,
+    strict_order: bool = typer.Option(
+        False, "--strict-order", help="Serve model answers in recorded order, not by request."
+    ),
+) -> None:
+    """Replay a recorded trace with no model and no backend; show the diff if it diverges."""
+    from plangate.graphs.traces.replay import replay
+
+    trace = load(file)
+    try:
+        target = resolve_target(trace.header.agent, agent)
+    except ValueError as exc:
+        raise _exit(str(exc), 2) from exc
+    from plangate.tools.errors import PlangateError
+
+    try:
+        report = asyncio.run(replay(trace, target, strict_order=strict_order))
+    except PlangateError as exc:  # the agent could not be rebuilt for the replay
+        raise _exit(f"cannot replay {file}: {exc}", 2) from exc
+    if report.ok:
+        console.print(f"[green]✓[/] {report.summary()}", highlight=False)
+        return
+    err_console.print(f"[bold red]✗[/] {report.summary()}", highlight=False)
+    print_diff(report.diff)
+    raise typer.Exit(1)
+
+
+def print_diff(diff: str) -> None:
+    """A unified diff, coloured: removals red, additions green, hunks cyan."""
+    for line in diff.splitlines():
+        style = (
+            "bold" if line.startswith(("---", "+++")) else "red" if line.startswith("-")
+            else "green" if line.startswith("+") else "cyan" if line.startswith("@@") else ""
+        )  # fmt: skip
+        err_console.print(Text(line, style=style))
+
+
+def show_command(
+    file: Path = FILE,
+    width: int = typer.Option(24, min=8, max=80, help="Width of the timeline bars."),
+) -> None:
+    """Show a trace as a timeline: runs, steps in parallel lanes, durations, verdicts."""
+    trace = load(file)
+    head = trace.header
+    model = head.model.id if head.model else "offline"
+    console.print(
+        f"[bold]{head.agent}[/] · {head.strategy} · model {model} · format v{head.version} · "
+        f"fingerprint {head.fingerprint} · {len(trace.records)} records"
+        + (" · PII redacted" if head.pii_redacted else "")
+        + (f" · from {head.source}" if head.source else ""),
+        highlight=False,
+    )
+    for table in timeline(trace, width=width):
+        console.print(table)
+
+
+_VERDICT_STYLES = {"block": "red", "require_approval": "yellow", "modify": "magenta"}
+
+
+def _short(value: Any, width: int = 60) -> str:
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _bar(start: float, end: float, origin: float, span: float, width: int) -> str:
+    first = int((start - origin) / span * (width - 1)) if span > 0 else 0
+    last = max(first, int((end - origin) / span * (width - 1)) if span > 0 else 0)
+    return " " * first + "█" * (last - first + 1)
+
+
+def _rows(records: list[Any]) -> list[tuple[float, float | None, str, str, str]]:
+    """``(start, end, what, detail, style)`` per row of one run's records."""
+    from plangate.graphs.traces import format as t
+
+    answers = {r.call: r for r in records if isinstance(r, t.ModelResponseRecord)}
+    results = {r.call: r for r in records if isinstance(r, t.ToolResultRecord)}
+    rows: list[tuple[float, float | None, str, str, str]] = []
+    for r in records:
+        if isinstance(r, t.RunRecord):
+            rows.append((r.at, None, "run", f"{r.thread_id}: {_short(r.request)}", "bold"))
+        elif isinstance(r, t.DecisionsRecord):
+            rows.append(
+                (r.at, None, "decisions", f"{r.thread_id}: {_short(r.decisions)}", "yellow")
+            )
+        elif isinstance(r, t.ModelRequestRecord):
+            done = answers.get(r.call)
+            answer = (done.response or {}) if done else {}
+            calls = [c["name"] for c in answer.get("tool_calls") or []]
+            said = ", ".join(calls) if calls else _short(answer.get("content") or "", 40)
+            tokens = (answer.get("usage") or {}).get("total_tokens")
+            detail = f"#{r.call} → {said}" + (f" ({tokens} tokens)" if tokens else "")
+            failed = done is None or done.error is not None
+            rows.append(
+                (r.at, done.at if done else None, "model", detail, "red" if failed else "blue")
+            )
+        elif isinstance(r, t.ToolCallRecord):
+            res = results.get(r.call)
+            if res is None or res.error is not None:
+                outcome = (
+                    f"error: {res.error.get('message')}" if res and res.error else "(no result)"
+                )
+            else:
+                outcome = _short(res.result, 30)
+            detail = f"{r.step_id} {r.tool}({_short(r.args, 40)}) → {outcome}"
+            ok = res is not None and res.error is None
+            rows.append((r.at, res.at if res else None, "tool", detail, "green" if ok else "red"))
+        elif isinstance(r, t.BackendCallRecord):
+            detail = f"{r.method}({_short(r.args or '', 30)}) → {_short(r.result, 30)}"
+            rows.append((r.at, None, "read", detail, "red" if r.error else "dim"))
+        elif isinstance(r, t.EventRecord):
+            rows.extend(_event_row(r))
+        elif isinstance(r, t.OutcomeRecord):
+            status = str(r.outcome.get("status", "?"))
+            style = "bold green" if status == "done" else "bold yellow"
+            rows.append((r.at, None, "outcome", status, style))
+    return rows
+
+
+def _event_row(record: Any) -> list[tuple[float, float | None, str, str, str]]:
+    event, at = record.event, record.at
+    kind = event.kind
+    if kind == "plan_ready":
+        steps = ", ".join(f"{s['id']} {s['tool']}" for s in event.plan.get("steps", []))
+        return [(at, None, "replan" if event.replan else "plan", steps, "cyan")]
+    if kind == "verdict":
+        v = event.verdict
+        style = _VERDICT_STYLES.get(str(v.get("action")), "")
+        return [
+            (
+                at,
+                None,
+                "verdict",
+                f"{v.get('guardrail')} {v.get('action')}: {v.get('reason')}",
+                style,
+            )
+        ]
+    if kind == "approval_requested":
+        asked = ", ".join(f"{a['id']} {a['tool']}" for a in event.approvals)
+        return [(at, None, "approval", asked, "yellow")]
+    if kind == "step_finished" and event.status in ("skipped", "rejected"):
+        return [
+            (at, None, event.status, f"{event.step_id} {event.tool}: {event.summary}", "yellow")
+        ]
+    if kind in ("plan_rejected", "replanning", "run_failed"):
+        return [
+            (at, None, kind.replace("_", " "), _short(event.model_dump(exclude={"kind"})), "red")
+        ]
+    if kind == "final":
+        return [(at, None, "answer", _short(event.response, 80), "bold")]
+    return []
+
+
+def timeline(trace: Trace, *, width: int = 24) -> list[Table]:
+    """One table per run or resume: time, lane (parallel calls), what, detail, took, bar."""
+    from plangate.graphs.traces.format import DecisionsRecord, RunRecord
+
+    groups: list[list[Any]] = []
+    for record in trace.records:
+        if isinstance(record, RunRecord | DecisionsRecord) or not groups:
+            groups.append([])
+        groups[-1].append(record)
+    tables = []
+    for group in groups:
+        rows = _rows(group)
+        origin = min((r[0] for r in rows), default=0.0)
+        span = max((r[1] or r[0] for r in rows), default=origin) - origin
+        lanes: list[float] = []
+        table = Table(show_edge=False, pad_edge=False, box=None)
+        for column in ("at", "lane", "what", "detail", "took", "timeline"):
+            table.add_column(
+                column, no_wrap=column != "detail", style="dim" if column == "at" else None
+            )
+        for start, end, what, detail, style in rows:
+            lane = ""
+            if what == "tool":
+                free = next((i for i, busy in enumerate(lanes) if busy <= start), len(lanes))
+                lanes[free : free + 1] = [end if end is not None else float("inf")]
+                lane = str(free + 1)
+            took = f"{(end - start) * 1000:.1f}ms" if end is not None else ""
+            bar = _bar(start, end if end is not None else start, origin, span, width)
+            table.add_row(f"+{(start - origin) * 1000:.1f}ms", lane, Text(what, style=style),
+                          Text(detail), took, Text(bar, style=style or "white"))  # fmt: skip
+        tables.append(table)
+    return tables
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``replay`` and ``trace show`` to the ``plangate`` app."""
+    app.command("replay")(replay_command)
+    trace_app = typer.Typer(help="Inspect recorded traces.", no_args_is_help=True)
+    trace_app.command("show")(show_command)
+    app.add_typer(trace_app, name="trace")

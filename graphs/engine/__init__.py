@@ -1,0 +1,46 @@
+"""The engine: how a run flows, from request to validated answer, on LangGraph.
+
+The hub of ``plangate.graphs``: guards sit below it; traces and offline planning build on it.
+
+- running: ``Engine``, ``RunResult``, ``build_graph``, ``Runtime``, ``Budget``
+- plans: ``Plan``, ``Step``, ``PlanLimits``, ``validate_plan``, ``parse_condition``
+- the planner seam: ``Planner``, ``PlanningContext``, ``LLMPlanner``, ``PlanningError``,
+  ``RequestNotUnderstoodError``
+- the responder seam: ``Responder``, ``LLMResponder``, ``FunctionResponder``
+"""
+
+from plangate.graphs.engine.budget import Budget
+from plangate.graphs.engine.build import Engine, RunResult, build_graph
+from plangate.graphs.engine.conditions import parse_condition
+from plangate.graphs.engine.plan import Plan, PlanLimits, Step
+from plangate.graphs.engine.planner import (
+    LLMPlanner,
+    Planner,
+    PlanningContext,
+    PlanningError,
+    RequestNotUnderstoodError,
+)
+from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
+from plangate.graphs.engine.runtime import Runtime
+from plangate.graphs.engine.validation import validate_plan
+
+__all__ = [
+    "Budget",
+    "Engine",
+    "FunctionResponder",
+    "LLMPlanner",
+    "LLMResponder",
+    "Plan",
+    "PlanLimits",
+    "Planner",
+    "PlanningContext",
+    "PlanningError",
+    "RequestNotUnderstoodError",
+    "Responder",
+    "RunResult",
+    "Runtime",
+    "Step",
+    "build_graph",
+    "parse_condition",
+    "validate_plan",
+]

@@ -1,0 +1,310 @@
+"""The engine's ``StateGraph`` and ``Engine``, the object that runs it.
+
+```
+                 ┌→ react (model turn) ─→ dispatch …  (strategy "react": the model replaces
+                 │                                     plan, re-plan and the decision to respond)
+START → guard_input → plan → dispatch ─┬→ call_tool (×N, Send, parallel) ─┐
+                                ↑      │                                   │
+                                │      └────────────── ← ─────────────────┘
+                                └── replan ← (a step failed / was rejected)
+                     dispatch (all done) → respond → END        (any failure) → fail → END
+```
+
+``Engine.run`` returns a ``RunResult``: ``done`` with the validated response, ``paused`` with the
+approvals it waits for, ``blocked`` by a guardrail, or ``failed`` with a typed error. Runs are
+persisted by any LangGraph checkpointer (in memory by default), so ``resume`` continues a paused
+run — in this process or another one sharing the checkpointer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+from pydantic import BaseModel
+
+from plangate.graphs.engine.approvals import parse_decisions
+from plangate.graphs.engine.dispatch import call_tool, dispatch, route_after_dispatch
+from plangate.graphs.engine.events import Event, RunStarted, parse_event
+from plangate.graphs.engine.planning import plan_node, replan_node
+from plangate.graphs.engine.react import react_node
+from plangate.graphs.engine.respond import respond_node
+from plangate.graphs.engine.runtime import Runtime, emit, fail_state
+from plangate.graphs.engine.state import (
+    CALL_TOOL,
+    DISPATCH,
+    FAIL,
+    GUARD_INPUT,
+    PLAN,
+    REACT,
+    REPLAN,
+    RESPOND,
+    CallState,
+    RunState,
+)
+from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
+from plangate.tools.errors import GuardrailBlockedError, UsageError
+
+RunOutcome = Literal["done", "paused", "blocked", "failed", "interrupted"]
+Checkpointer = BaseCheckpointSaver[Any]
+"""Any LangGraph checkpointer; re-exported so packages above ``graphs`` never import langgraph."""
+
+
+async def guard_input(state: RunState, runtime: Runtime) -> dict[str, Any]:
+    """Input guardrails: length, injection, PII; a block ends the run."""
+    outcome = await run_guardrails(
+        runtime.guardrails,
+        GuardSubject(stage=Stage.INPUT, text=state["request"], metadata=runtime.metadata()),
+    )
+    verdicts = [v.model_dump(mode="json") for v in outcome.verdicts if v.action is not Action.ALLOW]
+    if outcome.blocked_by is not None:
+        blocked = GuardrailBlockedError(
+            f"request blocked by {outcome.blocked_by.guardrail}: {outcome.blocked_by.reason}",
+            verdict=outcome.blocked_by,
+        )
+        return {**fail_state(blocked, status="blocked"), "verdicts": verdicts}
+    return {"request": outcome.subject.text or state["request"], "verdicts": verdicts}
+
+
+async def route_after_guard(state: RunState) -> str:
+    """Plan (or take the first react turn), unless the request was blocked."""
+    if state.get("status") != "running":
+        return END
+    return REACT if state.get("strategy") == "react" else PLAN
+
+
+async def route_after_react(state: RunState) -> str:
+    """Dispatch the model's tool calls, or respond when it called none."""
+    if state.get("status") != "running":
+        return END
+    return RESPOND if state.get("react_done") else DISPATCH
+
+
+async def route_after_plan(state: RunState) -> str:
+    """Dispatch a valid plan; end a failed or blocked run."""
+    return DISPATCH if state.get("status") == "running" else END
+
+
+async def fail_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
+    """End a run that cannot go on, with an explanation if none was given yet."""
+    if state.get("error"):
+        return {}
+    return fail_state(UsageError("no step could start and none is running: the plan is stuck"))
+
+
+def build_graph(
+    runtime: Runtime, checkpointer: BaseCheckpointSaver[Any] | None = None
+) -> CompiledStateGraph[Any, Any, Any, Any]:
+    """Compile the engine's graph around ``runtime``."""
+
+    def bind(node: Any) -> Any:
+        async def run(state: Any, config: RunnableConfig) -> dict[str, Any]:
+            result: dict[str, Any] = await node(state, runtime.for_config(config))
+            return result
+
+        run.__name__ = node.__name__
+        return run
+
+    graph: StateGraph[RunState, Any, Any, Any] = StateGraph(RunState)
+    graph.add_node(GUARD_INPUT, bind(guard_input))
+    graph.add_node(PLAN, bind(plan_node))
+    graph.add_node(DISPATCH, bind(dispatch))
+    graph.add_node(CALL_TOOL, bind(call_tool), input_schema=CallState)
+    graph.add_node(REPLAN, bind(replan_node))
+    graph.add_node(RESPOND, bind(respond_node))
+    graph.add_node(FAIL, bind(fail_node))
+    graph.add_node(REACT, bind(react_node))
+    graph.add_edge(START, GUARD_INPUT)
+    graph.add_conditional_edges(GUARD_INPUT, route_after_guard, [PLAN, REACT, END])
+    graph.add_conditional_edges(REACT, route_after_react, [DISPATCH, RESPOND, END])
+    graph.add_conditional_edges(PLAN, route_after_plan, [DISPATCH, END])
+    graph.add_conditional_edges(
+        DISPATCH, route_after_dispatch, [CALL_TOOL, REPLAN, RESPOND, FAIL, REACT]
+    )
+    graph.add_edge(CALL_TOOL, DISPATCH)
+    graph.add_conditional_edges(REPLAN, route_after_plan, [DISPATCH, END])
+    graph.add_edge(RESPOND, END)
+    graph.add_edge(FAIL, END)
+    return graph.compile(checkpointer=checkpointer or InMemorySaver())
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a run (or a resumed run) ended.
+
+    Attributes:
+        thread_id: the run's thread, for ``resume``.
+        status: done, paused (waiting for approvals), blocked, failed, or interrupted (the
+            process stopped mid-run; ``recover`` continues it from its last checkpoint).
+        response: the validated response, when done.
+        approvals: the pending approvals, when paused: ``{id, tool, args, reasons}``.
+        error: ``{type, message}`` when blocked or failed.
+        steps: every step's record, by step id.
+        verdicts: every non-allow verdict, in order.
+        usage: counters: steps, tool_calls, model_calls, retries, replans.
+        plan: the last plan, as JSON data.
+    """
+
+    thread_id: str
+    status: RunOutcome
+    response: BaseModel | None = None
+    approvals: list[dict[str, Any]] = field(default_factory=list)
+    error: dict[str, str] | None = None
+    steps: dict[str, Any] = field(default_factory=dict)
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+    usage: dict[str, float] = field(default_factory=dict)
+    plan: dict[str, Any] | None = None
+
+
+class Engine:
+    """Runs requests through the engine graph.
+
+    Args:
+        runtime: the collaborators (tools, planner, responder, guardrails, budgets).
+        checkpointer: where runs are persisted (in memory by default).
+    """
+
+    def __init__(
+        self, runtime: Runtime, checkpointer: BaseCheckpointSaver[Any] | None = None
+    ) -> None:
+        self.runtime = runtime
+        self.graph = build_graph(runtime, checkpointer)
+
+    @staticmethod
+    def _config(thread_id: str) -> RunnableConfig:
+        # The run's budgets (steps, calls, time) bound it; LangGraph's own superstep limit is
+        # set far above them so it never ends a run with an untyped error first.
+        return {"configurable": {"thread_id": thread_id}, "recursion_limit": 100_000}
+
+    async def stream(self, request: str, *, thread_id: str | None = None) -> AsyncIterator[Event]:
+        """Run ``request``, yielding typed events as they happen."""
+        thread = thread_id or uuid.uuid4().hex[:12]
+        initial: RunState = {
+            "request": request, "status": "running", "round": 0, "plan": None,
+            "strategy": self.runtime.strategy, "react_done": False,
+            "started_at": self.runtime.clock.now().timestamp(), "steps": {}, "response": None,
+            "error": None, "wave": [],
+        }  # fmt: skip
+        yield RunStarted(thread_id=thread, request=request)
+        async for event in self._events(initial, thread):
+            yield event
+
+    async def stream_resume(
+        self, thread_id: str, decisions: Mapping[str, Any]
+    ) -> AsyncIterator[Event]:
+        """Resume a paused run with a decision per pending approval, yielding events.
+
+        Raises:
+            UsageError: the thread is not paused, or the decisions do not match its approvals.
+        """
+        pending = await self.pending_approvals(thread_id)
+        if not pending:
+            raise UsageError(f"thread {thread_id!r} is not waiting for approvals")
+        parse_decisions(dict(decisions), [p["id"] for p in pending])
+        state = await self.graph.aget_state(self._config(thread_id))
+        yield RunStarted(thread_id=thread_id, request=state.values.get("request", ""), resumed=True)
+        async for event in self._events(Command(resume=dict(decisions)), thread_id):
+            yield event
+
+    async def stream_recover(self, thread_id: str) -> AsyncIterator[Event]:
+        """Continue an interrupted run from its last checkpoint, yielding events.
+
+        Steps that finished are not run again (their results are in the checkpoint), and a
+        write that was in flight goes through the idempotency ledger, which reconciles it.
+
+        Raises:
+            UsageError: the thread is not interrupted (done, failed, blocked, paused or unknown).
+        """
+        current = await self.result(thread_id)
+        if current.status != "interrupted":
+            raise UsageError(f"thread {thread_id!r} has nothing to recover: it is {current.status}")
+        state = await self.graph.aget_state(self._config(thread_id))
+        yield RunStarted(thread_id=thread_id, request=state.values.get("request", ""), resumed=True)
+        async for event in self._events(None, thread_id):
+            yield event
+
+    async def recover(self, thread_id: str) -> RunResult:
+        """Continue an interrupted run (see ``stream_recover``)."""
+        async for _ in self.stream_recover(thread_id):
+            pass
+        return await self.result(thread_id)
+
+    async def _events(self, payload: Any, thread: str) -> AsyncIterator[Event]:
+        # "sync" durability: each superstep's checkpoint is written before the next one starts,
+        # so a process killed mid-run resumes from where it was, never from further back.
+        async for chunk in self.graph.astream(
+            payload, self._config(thread), stream_mode="custom", durability="sync"
+        ):
+            yield parse_event(chunk)
+
+    async def pending_approvals(self, thread_id: str) -> list[dict[str, Any]]:
+        """The approvals a paused thread waits for (empty if it is not paused)."""
+        state = await self.graph.aget_state(self._config(thread_id))
+        for interrupt in state.interrupts:
+            value = interrupt.value
+            if isinstance(value, dict) and "approvals" in value:
+                return list(value["approvals"])
+        return []
+
+    async def result(self, thread_id: str) -> RunResult:
+        """Where the thread stands now."""
+        state = await self.graph.aget_state(self._config(thread_id))
+        values: Mapping[str, Any] = state.values
+        pending = await self.pending_approvals(thread_id)
+        status: RunOutcome
+        if pending:
+            status = "paused"
+        elif values.get("status") == "done":
+            status = "done"
+        elif values.get("status") == "blocked":
+            status = "blocked"
+        elif state.next and values.get("status") == "running":
+            # The process stopped mid-run (killed, crashed): the checkpoint says what runs next.
+            status = "interrupted"
+        else:
+            status = "failed"
+        response = values.get("response")
+        return RunResult(
+            thread_id=thread_id,
+            status=status,
+            response=self.runtime.response_model.model_validate(response) if response else None,
+            approvals=pending,
+            error=values.get("error"),
+            steps=dict(values.get("steps") or {}),
+            verdicts=list(values.get("verdicts") or []),
+            usage=dict(values.get("usage") or {}),
+            plan=values.get("plan"),
+        )
+
+    async def run(self, request: str, *, thread_id: str | None = None) -> RunResult:
+        """Run ``request`` to its end or to a pause for approval."""
+        thread = thread_id or uuid.uuid4().hex[:12]
+        async for _ in self.stream(request, thread_id=thread):
+            pass
+        return await self.result(thread)
+
+    async def resume(self, thread_id: str, decisions: Mapping[str, Any]) -> RunResult:
+        """Resume a paused run with a decision per pending approval."""
+        async for _ in self.stream_resume(thread_id, decisions):
+            pass
+        return await self.result(thread_id)
+
+    def mermaid(self) -> str:
+        """The engine's graph as a Mermaid diagram."""
+        return self.graph.get_graph().draw_mermaid()
+
+    def run_sync(self, request: str, *, thread_id: str | None = None) -> RunResult:
+        """``run`` for code without an event loop."""
+        return asyncio.run(self.run(request, thread_id=thread_id))
+
+
+__all__ = ["Engine", "RunResult", "build_graph", "emit"]

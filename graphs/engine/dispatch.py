@@ -1,0 +1,369 @@
+"""Dispatch: pick the next wave of steps, gate it, fan it out, and run each call.
+
+A wave is the set of steps that may start now. For each, the dispatch node
+
+1. evaluates the step's condition (false → the step and its dependents are *skipped*),
+2. resolves its ``${...}`` references against earlier results,
+3. validates the resolved arguments against the tool's args model,
+4. runs the tool-call guardrails (before any effect), and
+5. gathers the calls that need approval and asks for all of them at once (one ``interrupt``
+   with a stable id per call: the step id).
+
+These pre-effect checks run here, not in the call-tool node, so that every approval of a wave is
+presented together and decided before any call of the wave starts. Approved calls fan out with
+``Send``; reads run in parallel, and writes that touch the same resource (``Tool.resource_key``)
+go in separate waves. The call-tool node executes through the ``ToolExecutor`` (retries, the
+idempotency ledger keyed by thread and step), validates the result and runs the tool-result
+guardrails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langgraph.config import get_stream_writer
+from langgraph.types import Send, interrupt
+from pydantic import BaseModel
+
+from plangate.graphs.engine.approvals import Decision, parse_decisions
+from plangate.graphs.engine.conditions import parse_condition
+from plangate.graphs.engine.events import (
+    ApprovalRequested,
+    StepFinished,
+    StepStarted,
+    VerdictIssued,
+)
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.references import resolve
+from plangate.graphs.engine.runtime import Runtime, emit, fail_state
+from plangate.graphs.engine.state import (
+    CALL_TOOL,
+    FAIL,
+    REACT,
+    REPLAN,
+    RESPOND,
+    CallState,
+    RunState,
+    StepRecord,
+    ToolCall,
+)
+from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, Verdict, run_guardrails
+from plangate.tools.errors import PlangateError, ToolError, UsageError
+
+TERMINAL = ("done", "failed", "skipped", "rejected")
+
+
+def _results(steps: Mapping[str, StepRecord]) -> dict[str, Any]:
+    return {sid: rec.get("result") for sid, rec in steps.items() if rec.get("status") == "done"}
+
+
+def _record(step_id: str, tool: str, status: Any, round_: int, **extra: Any) -> StepRecord:
+    record: StepRecord = {"step_id": step_id, "tool": tool, "status": status, "round": round_}
+    record.update(extra)  # type: ignore[typeddict-item]
+    return record
+
+
+class _Wave:
+    """Accumulates one dispatch's decisions."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, StepRecord] = {}
+        self.verdicts: list[Verdict] = []
+        self.calls: list[ToolCall] = []
+        self.approvals: list[tuple[ToolCall, list[Verdict]]] = []
+
+
+async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
+    """Choose, check and (if needed) get approval for the next wave of calls."""
+    if state.get("status") != "running" or not state.get("plan"):
+        return {"wave": []}
+    try:
+        runtime.budget.check_time(runtime.clock.now().timestamp() - state.get("started_at", 0.0))
+    except PlangateError as exc:
+        return fail_state(exc)
+    plan = Plan.model_validate(state["plan"])
+    steps = dict(state.get("steps") or {})
+    round_ = state.get("round", 0)
+    wave = _Wave()
+    _skip_blocked(plan, steps, wave, round_)
+    steps.update(wave.records)
+    done = [sid for sid, rec in steps.items() if rec.get("status") == "done"]
+    finished = [sid for sid, rec in steps.items() if rec.get("status") in TERMINAL]
+    ready = [step for step in plan.ready(done, skipped=finished) if step.id not in steps]
+    results = _results(steps)
+    resources: set[str] = set()
+    for step in ready:
+        if len(wave.calls) + len(wave.approvals) >= runtime.limits.max_parallel:
+            break
+        try:
+            holds = not step.condition or parse_condition(step.condition).evaluate(results)
+        except PlangateError as exc:
+            wave.records[step.id] = _record(
+                step.id, step.tool, "failed", round_, error=f"condition: {exc}",
+                error_type=type(exc).__name__,
+            )  # fmt: skip
+            continue
+        if not holds:
+            for sid in (step.id, *plan.dependents(step.id)):
+                if sid not in steps:
+                    wave.records[sid] = _record(sid, plan.step(sid).tool, "skipped", round_)
+            continue
+        if step.tool not in runtime.toolset or (
+            runtime.allowed is not None and step.tool not in runtime.allowed
+        ):
+            # Only a react model can get here: plans are validated before they run.
+            allowed = runtime.allowed if runtime.allowed is not None else runtime.toolset.names
+            wave.records[step.id] = _record(
+                step.id, step.tool, "failed", round_, error_type="ToolArgsError",
+                error=f"unknown tool {step.tool!r}; available: {', '.join(sorted(allowed))}",
+            )  # fmt: skip
+            continue
+        tool = runtime.toolset.get(step.tool)
+        try:
+            args = resolve(step.args, results)
+            model = tool.validate_args(args)
+        except PlangateError as exc:
+            wave.records[step.id] = _record(
+                step.id, step.tool, "failed", round_, error=str(exc), error_type=type(exc).__name__
+            )
+            continue
+        if tool.is_write:
+            resource = tool.resource_key(model)
+            if resource in resources:
+                continue  # a conflicting write of this wave goes first; this one waits
+            resources.add(resource)
+        tainted = any(
+            steps[dep].get("tainted", False) for dep in plan.dependencies(step.id) if dep in steps
+        )
+        call: ToolCall = {
+            "step_id": step.id, "tool": step.tool, "args": model.model_dump(mode="json"),
+            "tainted": tainted, "round": round_,
+        }  # fmt: skip
+        await _gate(runtime, call, wave)
+    if wave.approvals:
+        await _ask(runtime, wave)
+    # Steps failed or rejected in this very dispatch take their dependents with them now.
+    _skip_blocked(plan, {**steps, **wave.records}, wave, round_)
+    budget_used = len(wave.calls)
+    try:
+        runtime.budget.check(state.get("usage") or {}, "steps", budget_used)
+    except PlangateError as exc:
+        return fail_state(exc)
+    return {
+        "steps": wave.records,
+        "wave": wave.calls,
+        "verdicts": [v.model_dump(mode="json") for v in wave.verdicts],
+    }
+
+
+def _skip_blocked(plan: Plan, steps: Mapping[str, StepRecord], wave: _Wave, round_: int) -> None:
+    """Skip the steps that depend on a skipped, failed or rejected step.
+
+    They could only run on a result that does not exist; the re-plan (after a failure or a
+    rejection) is told about them through the failed step.
+    """
+    planned = {s.id for s in plan.steps}
+    for sid, record in steps.items():
+        status = record.get("status")
+        if status in ("skipped", "failed", "rejected") and sid in planned:
+            for dependent in plan.dependents(sid):
+                if dependent not in steps and dependent not in wave.records:
+                    wave.records[dependent] = _record(
+                        dependent, plan.step(dependent).tool, "skipped", round_,
+                        error=f"skipped: depends on {sid}, which was {status}",
+                    )  # fmt: skip
+
+
+async def _gate(runtime: Runtime, call: ToolCall, wave: _Wave) -> None:
+    """Tool-call guardrails for one call: allow, modify, block, or hold for approval."""
+    tool = runtime.toolset.get(call["tool"])
+    subject = GuardSubject(
+        stage=Stage.TOOL_CALL, tool=tool, args=dict(call["args"]), step_id=call["step_id"],
+        tainted=call["tainted"], metadata=runtime.metadata(),
+    )  # fmt: skip
+    outcome = await run_guardrails(runtime.guardrails, subject)
+    noted = [v for v in outcome.verdicts if v.action is not Action.ALLOW]
+    wave.verdicts.extend(noted)
+    for verdict in noted:
+        emit(VerdictIssued(verdict=verdict.model_dump(mode="json")))
+    if outcome.blocked_by is not None:
+        reason = f"blocked by {outcome.blocked_by.guardrail}: {outcome.blocked_by.reason}"
+        wave.records[call["step_id"]] = _record(
+            call["step_id"], call["tool"], "rejected", call["round"], error=reason,
+            error_type="GuardrailBlockedError",
+        )  # fmt: skip
+        return
+    final: ToolCall = {**call, "args": dict(outcome.subject.args or call["args"])}
+    if outcome.approvals:
+        wave.approvals.append((final, list(outcome.approvals)))
+    else:
+        wave.calls.append(final)
+
+
+async def _ask(runtime: Runtime, wave: _Wave) -> None:
+    """Present every pending approval of the wave at once and apply the decisions."""
+    requests: list[dict[str, Any]] = [
+        {
+            "id": call["step_id"],
+            "tool": call["tool"],
+            "args": call["args"],
+            "reasons": [v.reason for v in verdicts],
+        }
+        for call, verdicts in wave.approvals
+    ]
+    emit(ApprovalRequested(approvals=requests))
+    answer = interrupt({"approvals": requests})
+    decisions = parse_decisions(answer, [call["step_id"] for call, _ in wave.approvals])
+    for call, _ in wave.approvals:
+        await _apply(runtime, call, decisions[call["step_id"]], wave)
+
+
+async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wave) -> None:
+    verdict = Verdict(
+        guardrail="human", stage=Stage.TOOL_CALL,
+        action=Action.ALLOW if decision.action != "reject" else Action.BLOCK,
+        reason=decision.reason or f"{decision.action} by a person", step_id=call["step_id"],
+        details={"decision": decision.action},
+    )  # fmt: skip
+    wave.verdicts.append(verdict)
+    emit(VerdictIssued(verdict=verdict.model_dump(mode="json")))
+    if decision.action == "reject":
+        wave.records[call["step_id"]] = _record(
+            call["step_id"], call["tool"], "rejected", call["round"],
+            error=f"rejected by a person: {decision.reason or 'no reason given'}",
+            error_type="Rejected",
+        )  # fmt: skip
+        return
+    if decision.action == "approve":
+        wave.calls.append(call)
+        return
+    # edit: the new arguments are validated and guarded again; a person approved them, so a
+    # further approval verdict is satisfied, but a block still stops the call.
+    tool = runtime.toolset.get(call["tool"])
+    try:
+        model = tool.validate_args({**call["args"], **(decision.args or {})})
+    except ToolError as exc:
+        wave.records[call["step_id"]] = _record(
+            call["step_id"], call["tool"], "failed", call["round"], error=str(exc),
+            error_type=type(exc).__name__,
+        )  # fmt: skip
+        return
+    edited: ToolCall = {**call, "args": model.model_dump(mode="json")}
+    recheck = _Wave()
+    await _gate(runtime, edited, recheck)
+    wave.verdicts.extend(recheck.verdicts)
+    wave.records.update(recheck.records)
+    wave.calls.extend(recheck.calls)
+    wave.calls.extend(c for c, _ in recheck.approvals)
+
+
+async def route_after_dispatch(state: RunState) -> Sequence[Send] | str:
+    """Fan the wave out, or move on: re-plan after failures, respond when all is done.
+
+    Under ``react`` the model takes the place of re-plan and respond: it sees the wave's results.
+    """
+    if state.get("status") != "running":
+        return FAIL
+    wave = state.get("wave") or []
+    if wave:
+        return [Send(CALL_TOOL, {"call": call}) for call in wave]
+    steps = state.get("steps") or {}
+    plan = Plan.model_validate(state["plan"]) if state.get("plan") else None
+    if plan is None:
+        return FAIL
+    troubled = [sid for sid, rec in steps.items() if rec.get("status") in ("failed", "rejected")]
+    open_steps = [s.id for s in plan.steps if s.id not in steps]
+    if state.get("strategy") == "react" and not open_steps:
+        return REACT  # the model sees results and failures alike, and decides
+    if troubled:
+        return REPLAN
+    if open_steps:
+        # Nothing could start (e.g. every remaining write conflicts): dispatch again.
+        return FAIL
+    return RESPOND
+
+
+async def call_tool(state: CallState, runtime: Runtime) -> dict[str, Any]:
+    """Execute one approved call through the executor and guard its result."""
+    call = state["call"]
+    step_id, name = call["step_id"], call["tool"]
+    writer = get_stream_writer()
+    writer(StepStarted(step_id=step_id, tool=name, args=call["args"]).model_dump(mode="json"))
+    started = runtime.clock.monotonic()
+    try:
+        outcome = await runtime.executor.call(
+            name, call["args"], run_id=runtime.run_id, thread_id=runtime.thread_id, step_id=step_id
+        )
+    except UsageError:
+        raise
+    except ToolError as exc:
+        record = _record(
+            step_id, name, "failed", call["round"], args=call["args"], error=str(exc),
+            error_type=type(exc).__name__, duration=runtime.clock.monotonic() - started,
+        )  # fmt: skip
+        writer(_finished(record).model_dump(mode="json"))
+        return {"steps": {step_id: record}, "usage": {"tool_calls": 1}}
+    tool = runtime.toolset.get(name)
+    subject = GuardSubject(
+        stage=Stage.TOOL_RESULT, tool=tool, result=outcome.result_json, step_id=step_id,
+        text=None, tainted=call["tainted"], metadata=runtime.metadata(),
+    )  # fmt: skip
+    guarded = await run_guardrails(runtime.guardrails, subject)
+    noted = [v for v in guarded.verdicts if v.action is not Action.ALLOW]
+    for verdict in noted:
+        writer(VerdictIssued(verdict=verdict.model_dump(mode="json")).model_dump(mode="json"))
+    base = {
+        "args": call["args"], "attempts": outcome.attempts, "duration": outcome.duration,
+        "reused": outcome.reused, "key": outcome.idempotency_key,
+        "tainted": call["tainted"] or guarded.tainted,
+    }  # fmt: skip
+    if guarded.blocked_by is not None:
+        record = _record(
+            step_id, name, "rejected", call["round"], error=guarded.blocked_by.reason,
+            error_type="GuardrailBlockedError", **base,
+        )  # fmt: skip
+    else:
+        record = _record(
+            step_id, name, "done", call["round"], result=guarded.subject.result, **base
+        )
+    writer(_finished(record).model_dump(mode="json"))
+    return {
+        "steps": {step_id: record},
+        "verdicts": [v.model_dump(mode="json") for v in noted],
+        "usage": {"tool_calls": outcome.attempts, "steps": 1},
+    }
+
+
+def _finished(record: StepRecord) -> StepFinished:
+    return StepFinished(
+        step_id=record["step_id"],
+        tool=record["tool"],
+        status=record["status"],
+        summary=summarize(record),
+        duration=record.get("duration", 0.0),
+        attempts=record.get("attempts", 0),
+        reused=record.get("reused", False),
+    )
+
+
+def summarize(record: StepRecord, width: int = 80) -> str:
+    """A one-line summary of a step's result or error."""
+    if record.get("status") != "done":
+        return record.get("error", record.get("status", ""))[:width]
+    result = record.get("result")
+    if isinstance(result, list):
+        text = f"{len(result)} item(s)"
+    elif isinstance(result, dict):
+        text = ", ".join(f"{k}={_short(v)}" for k, v in list(result.items())[:4])
+    else:
+        text = _short(result)
+    return text[:width]
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    if isinstance(value, dict | list):
+        return f"<{len(value)}>"
+    return str(value)[:30]

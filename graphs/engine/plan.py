@@ -1,0 +1,202 @@
+"""``Step`` and ``Plan``: a workflow as a DAG of typed tool calls, and ``PlanLimits``.
+
+A plan is what a planner (a model, or the offline rule planner) produces and what the engine
+executes. Its models cross the model boundary — a model fills them in through structured
+output — so every field says what it means and how to write it.
+
+A step depends on the steps in its ``depends_on`` *and* on every step its ``args`` or its
+``condition`` reference: a reference is an implicit dependency, so a condition may only test
+results that are known when the step becomes ready, and nobody has to list a dependency twice.
+Steps may be written in any order; only cycles are forbidden (``plangate.graphs.engine.validation``).
+
+**Skipping.** A step whose condition is false is skipped, and so is every step that depends on
+it, directly or through others: a dependent would otherwise run on a result that does not exist.
+``Plan.ready`` therefore only offers steps whose dependencies are all *done*; the engine skips a
+step together with ``Plan.dependents(step_id)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from plangate.graphs.engine.conditions import ConditionSyntaxError, parse_condition
+from plangate.graphs.engine.references import (
+    STEP_ID_PATTERN,
+    ReferenceResolutionError,
+    find_references,
+)
+from plangate.tools.errors import UsageError
+
+
+class Step(BaseModel):
+    """One tool call in a plan."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(
+        pattern=f"^{STEP_ID_PATTERN}$",
+        description="Unique id of this step, e.g. 's1' or 'find_flights': a lowercase letter, "
+        "then up to 31 lowercase letters, digits or '_'. Other steps read this step's result "
+        "as ${id} or ${id.field}.",
+    )
+    tool: str = Field(description="Name of the tool this step calls; one of the available tools.")
+    args: dict[str, Any] = Field(
+        description="Arguments of the tool, as its argument schema describes. A string may use "
+        "an earlier step's result: a value that is exactly '${s1.offers[0].id}' becomes that "
+        "value with its JSON type; '${s1.city}' inside other text is replaced by its text. A "
+        "path starts at the step's result and continues with .field or [index]. Write $${ for "
+        "a literal ${."
+    )
+    depends_on: list[str] = Field(
+        default_factory=list,
+        description="Ids of steps that must finish before this one. Steps referenced with "
+        "${...} in args or condition are dependencies already and need not be listed.",
+    )
+    condition: str | None = Field(
+        default=None,
+        description='When to run this step, e.g. "${s1.price} < 200 and ${s1.seats} >= 2". '
+        "Operators: < <= > >= == != and or not, 'x in [1, 2]', parentheses; values: numbers, "
+        "'text', true, false, null, ${step.field}. If false, this step and every step that "
+        "depends on it are skipped. Omit it to always run the step.",
+    )
+    description: str = Field(default="", description="What this step is for, in a few words.")
+
+
+class Plan(BaseModel):
+    """A workflow: tool calls and the dependencies between them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    steps: list[Step] = Field(
+        min_length=1,
+        description="The steps. Steps that do not depend on each other run in parallel.",
+    )
+    rationale: str = Field(default="", description="Why this plan answers the request, briefly.")
+
+    def step(self, step_id: str) -> Step:
+        """The step called ``step_id`` (the first one, should ids repeat).
+
+        Raises:
+            UsageError: no step has that id.
+        """
+        found = next((step for step in self.steps if step.id == step_id), None)
+        if found is None:
+            known = ", ".join(step.id for step in self.steps)
+            raise UsageError(f"plan has no step {step_id!r}; steps: {known}")
+        return found
+
+    def dependencies(self, step_id: str) -> list[str]:
+        """Ids ``step_id`` waits for: its ``depends_on``, then those its args and condition reference.
+
+        Malformed references and conditions are left out here; ``validate_plan`` reports them.
+        Ids are listed once each, in order of appearance, and may name unknown steps.
+        """
+        step = self.step(step_id)
+        ids = list(step.depends_on)
+        for value in step.args.values():
+            try:
+                ids.extend(ref.step_id for ref in find_references(value))
+            except ReferenceResolutionError:
+                continue
+        if step.condition is not None:
+            with contextlib.suppress(ConditionSyntaxError):
+                ids.extend(ref.step_id for ref in parse_condition(step.condition).references)
+        return list(dict.fromkeys(ids))
+
+    def dependents(self, step_id: str) -> list[str]:
+        """Ids of every step that depends on ``step_id``, directly or not, in plan order.
+
+        These are the steps skipped along with ``step_id``.
+        """
+        self.step(step_id)
+        reached = {step_id}
+        changed = True
+        while changed:
+            changed = False
+            for step in self.steps:
+                if step.id not in reached and reached & set(self.dependencies(step.id)):
+                    reached.add(step.id)
+                    changed = True
+        return [step.id for step in self.steps if step.id in reached and step.id != step_id]
+
+    def topological_order(self) -> list[Step]:
+        """The steps, each after its dependencies; ties keep plan order.
+
+        Dependencies on unknown ids are ignored (validate first).
+
+        Raises:
+            UsageError: the plan has a cycle; ``validate_plan`` names its path.
+        """
+        ids = {step.id for step in self.steps}
+        waits = {step.id: set(self.dependencies(step.id)) & ids for step in self.steps}
+        order: list[Step] = []
+        placed: set[str] = set()
+        while len(order) < len(self.steps):
+            wave = [s for s in self.steps if s.id not in placed and waits[s.id] <= placed]
+            if not wave:
+                stuck = ", ".join(s.id for s in self.steps if s.id not in placed)
+                raise UsageError(f"plan has a cycle among steps {stuck}; validate it first")
+            order.extend(wave)
+            placed.update(step.id for step in wave)
+        return order
+
+    def ready(
+        self,
+        done: Collection[str],
+        skipped: Collection[str] = (),
+        running: Collection[str] = (),
+    ) -> list[Step]:
+        """Steps that may start now, in plan order.
+
+        A step is ready when it is not done, skipped or running and every dependency is done.
+        A step with a skipped dependency is never ready: skip it with ``dependents``.
+        """
+        finished = {*done, *skipped, *running}
+        return [
+            step
+            for step in self.steps
+            if step.id not in finished and all(dep in done for dep in self.dependencies(step.id))
+        ]
+
+    def depth(self) -> int:
+        """Steps on the longest dependency chain (1 when nothing depends on anything).
+
+        Raises:
+            UsageError: the plan has a cycle.
+        """
+        ids = {step.id for step in self.steps}
+        level: dict[str, int] = {}
+        for step in self.topological_order():
+            deps = [level[dep] for dep in self.dependencies(step.id) if dep in ids]
+            level[step.id] = 1 + max(deps, default=0)
+        return max(level.values())
+
+
+@dataclass(frozen=True)
+class PlanLimits:
+    """Bounds a plan must respect.
+
+    Attributes:
+        max_steps: most steps a plan may have.
+        max_parallel: most steps the engine runs at once (dispatch enforces it; a wider plan
+            is valid and simply runs in several waves).
+        max_depth: longest dependency chain allowed, in steps; ``None`` for no limit.
+    """
+
+    max_steps: int = 20
+    max_parallel: int = 8
+    max_depth: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("max_steps", "max_parallel", "max_depth"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise UsageError(f"PlanLimits.{name} must be at least 1, got {value}")
+
+
+DEFAULT_LIMITS = PlanLimits()

@@ -1,0 +1,304 @@
+"""The planner seam: ``Planner`` and the model-driven ``LLMPlanner``.
+
+The offline ``RulePlanner`` plugs into the same seam from ``plangate.graphs.offline``.
+
+A planner turns a request into a ``Plan``. The engine validates the plan and, when it has
+issues, calls the planner again with them as ``feedback``; after a step fails it calls again
+with what succeeded and what failed in the ``PlanningContext``. The engine owns the retry
+budget: a planner makes exactly one attempt per call.
+
+``LLMPlanner`` builds its prompt deterministically (same context, same messages) because traces
+key model requests by a hash of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from pydantic import ValidationError
+
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.validation import PlanIssue, format_issues
+from plangate.tools.base import Tool
+from plangate.tools.errors import PlangateError, UsageError
+
+MAX_TOKEN_SETTINGS = ("max_tokens", "max_output_tokens", "num_predict", "max_completion_tokens")
+"""Names chat models give their output-length setting (OpenAI/Anthropic, Google, Ollama...)."""
+
+PLAN_FORMAT = """# Plan format
+Answer with a plan: a list of steps, each one call of a tool listed above.
+- id: unique, lowercase, e.g. s1, s2 or find_flights.
+- tool: the tool's name; args: its arguments, as its schema says.
+- To use an earlier step's result, write ${id.field}, ${id[0].field} or ${id.items[0].field} \
+in a string argument. A string that is only the reference becomes the value with its type; \
+inside other text it becomes text. Write $${ for a literal ${.
+- A step waits for the steps it references; list other waits in depends_on. Steps that do not \
+wait for each other run in parallel, so do not chain steps needlessly.
+- condition (optional) decides whether the step runs, e.g. "${s1.price} < 200 and \
+${s1.seats} >= 2". Operators: < <= > >= == != and or not, x in [1, 2], parentheses. If false, \
+the step and every step depending on it are skipped.
+- Use only facts from the request and earlier results; never invent ids or prices.
+- rationale: one or two sentences on why the plan answers the request."""
+
+EFFECTS = {
+    "read": "read: only looks things up",
+    "write": "write: changes something (a booking, an order) and may need the user's approval",
+}
+
+
+class PlanningError(PlangateError):
+    """The planner's output is not a plan at all (the engine counts it against the budget).
+
+    Attributes:
+        raw_output: what the model answered, as text (tool call arguments as JSON).
+    """
+
+    model_visible = True
+
+    def __init__(self, message: str, *, raw_output: str = "") -> None:
+        super().__init__(message)
+        self.raw_output: str = raw_output
+
+
+class NothingToPlanError(PlangateError):
+    """Raised by a planner on a re-plan when the steps already done answer the request.
+
+    The engine then answers with what it has instead of counting the re-plan as a failure.
+    """
+
+
+class RequestNotUnderstoodError(UsageError):
+    """A planner cannot plan this request at all, so asking it again will not help.
+
+    The engine ends the run with this error instead of spending the retry budget. The offline
+    planner's ``OutsideGrammarError`` is one; a planner of your own may raise it too.
+    """
+
+
+@dataclass(frozen=True)
+class PlanningContext:
+    """Everything a planner may use.
+
+    Attributes:
+        request: what the user asked.
+        instructions: the agent's instructions.
+        tools: the tools this agent may call.
+        completed: step id → result JSON of steps kept from earlier attempts.
+        failed: step id → why it failed or was rejected; non-empty means this is a re-plan.
+        previous: on a re-plan, the plan that ran (whose steps ``completed`` and ``failed``
+            name); ``None`` for a first plan.
+        today: the date relative phrasings ("tomorrow") are read against; ``None`` if unknown.
+        timezone: the user's IANA timezone, e.g. ``"Europe/Lisbon"``.
+    """
+
+    request: str
+    instructions: str = ""
+    tools: Sequence[Tool[Any]] = ()
+    completed: Mapping[str, Any] = field(default_factory=dict)
+    failed: Mapping[str, str] = field(default_factory=dict)
+    previous: Plan | None = None
+    today: date | None = None
+    timezone: str | None = None
+
+    @property
+    def is_replan(self) -> bool:
+        """True when a step of an earlier attempt failed or was rejected."""
+        return bool(self.failed)
+
+
+class Planner(Protocol):
+    """Makes one planning attempt; the engine validates it and owns the retry budget."""
+
+    async def plan(self, context: PlanningContext, feedback: Sequence[PlanIssue] = ()) -> Plan:
+        """A plan for ``context.request``; ``feedback`` lists the issues of the previous attempt."""
+        ...
+
+
+class LLMPlanner:
+    """Plans with any LangChain chat model, through structured output (a forced tool call).
+
+    A repair (a call with ``feedback``) shows the model its previous answer, then the numbered
+    issues. The planner remembers its last answer per first-attempt prompt for that (the most
+    recent ``REMEMBERED`` prompts): the engine's repair loop calls it again with the same
+    context, and a repeated request must carry the same previous answer, so replay matches.
+
+    Args:
+        model: the chat model (``ChatOpenAI``, ``ChatOllama``, ``ScriptedChatModel``...).
+        max_output_tokens: caps the answer's length, set on the model's own setting
+            (``max_tokens``, ``num_predict``...).
+    """
+
+    REMEMBERED = 64
+
+    def __init__(self, model: BaseChatModel, *, max_output_tokens: int | None = None) -> None:
+        self.model = with_max_tokens(model, max_output_tokens)
+        # function_calling: the one method every provider supports, and Plan's free-form
+        # ``args`` object is not accepted by strict JSON-schema modes.
+        self._structured = self.model.with_structured_output(
+            Plan, include_raw=True, method="function_calling"
+        )
+        self._answers: OrderedDict[str, str] = OrderedDict()
+
+    def messages(
+        self,
+        context: PlanningContext,
+        feedback: Sequence[PlanIssue] = (),
+        previous_answer: str | None = None,
+    ) -> list[BaseMessage]:
+        """The exact messages of one attempt: a pure function of its arguments.
+
+        Args:
+            context: what to plan.
+            feedback: the issues of the previous attempt; empty for a first attempt.
+            previous_answer: the model's previous answer as text, shown before the issues.
+        """
+        messages: list[BaseMessage] = [
+            SystemMessage(system_prompt(context)),
+            HumanMessage(context.request),
+        ]
+        if feedback:
+            if previous_answer:
+                messages.append(AIMessage(previous_answer))
+            messages.append(
+                HumanMessage(
+                    "That plan cannot run. Its problems:\n"
+                    f"{format_issues(feedback)}\n"
+                    "Answer with the whole corrected plan, fixing every problem."
+                )
+            )
+        return messages
+
+    async def plan(self, context: PlanningContext, feedback: Sequence[PlanIssue] = ()) -> Plan:
+        """Ask the model for a plan.
+
+        Raises:
+            PlanningError: the answer holds no parsable plan.
+        """
+        first = self.messages(context)
+        key = hashlib.sha256("\n".join(m.text for m in first).encode()).hexdigest()
+        previous = self._answers.get(key) if feedback else None
+        output = await self._structured.ainvoke(self.messages(context, feedback, previous))
+        if not isinstance(output, Mapping):  # include_raw=True always gives a mapping
+            raise PlanningError(f"unexpected structured output {type(output).__name__}")
+        parsed, raw = output.get("parsed"), output.get("raw")
+        text = model_output_text(raw) if isinstance(raw, AIMessage) else repr(raw)
+        self._answers[key] = text
+        self._answers.move_to_end(key)
+        while len(self._answers) > self.REMEMBERED:
+            self._answers.popitem(last=False)
+        if isinstance(parsed, Plan):
+            return parsed
+        problem = output.get("parsing_error")
+        if isinstance(raw, AIMessage) and not raw.tool_calls:
+            # Some models answer with the plan as JSON text instead of the tool call.
+            data = parse_json_object(text)
+            if data is not None:
+                try:
+                    return Plan.model_validate(data)
+                except ValidationError as exc:
+                    problem = exc
+        reason = f"{problem}" if problem is not None else "the answer holds no Plan"
+        raise PlanningError(f"the model's answer is not a valid plan: {reason}", raw_output=text)
+
+
+def system_prompt(context: PlanningContext) -> str:
+    """The planner's system prompt: role, instructions, date, tools, format, earlier attempt."""
+    parts = [
+        "You plan the tool calls that answer a user's request. You do not call tools "
+        "yourself: you write the plan, and it runs once you have answered.",
+    ]
+    if context.instructions.strip():
+        parts.append(f"# Instructions\n{context.instructions.strip()}")
+    if context.today is not None:
+        when = f"Today is {context.today.isoformat()} ({context.today.strftime('%A')})"
+        parts.append(when + (f", timezone {context.timezone}." if context.timezone else "."))
+    catalogue = "\n\n".join(describe_tool(tool) for tool in context.tools)
+    parts.append(f"# Tools\n{catalogue or '(none)'}")
+    parts.append(PLAN_FORMAT)
+    if context.completed or context.failed:
+        parts.append(_earlier_attempt(context))
+    return "\n\n".join(parts)
+
+
+def _earlier_attempt(context: PlanningContext) -> str:
+    lines = ["# Earlier attempt"]
+    if context.previous is not None:
+        lines.append(f"The plan was: {_plan_json(context.previous)}")
+    if context.completed:
+        lines.append(
+            "These steps succeeded. Do not repeat them: use their results as ${id.field}. "
+            "A step you give one of their ids is taken to be that finished step."
+        )
+        lines.extend(f"- {key}: {summarize(value)}" for key, value in context.completed.items())
+    if context.failed:
+        lines.append("These steps failed or were rejected. Do not repeat them unchanged:")
+        lines.extend(f"- {key}: {reason}" for key, reason in context.failed.items())
+    lines.append("Plan only what is still needed to answer the request.")
+    return "\n".join(lines)
+
+
+def _plan_json(plan: Plan) -> str:
+    return json.dumps(plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+
+
+def describe_tool(tool: Tool[Any]) -> str:
+    """A tool for the catalogue: name, effect, description, JSON schema of its arguments."""
+    schema = json.dumps(tool.args_schema(), sort_keys=True, ensure_ascii=False)
+    return f"## {tool.name} ({EFFECTS[tool.effect]})\n{tool.description}\nArguments: {schema}"
+
+
+def summarize(value: Any, width: int = 300) -> str:
+    """``value`` as compact JSON, cut to ``width`` characters (deterministic)."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return text if len(text) <= width else f"{text[:width]}… ({len(text)} chars)"
+
+
+def model_output_text(message: AIMessage) -> str:
+    """What a model answered, as text: its content, then every tool call's arguments as JSON."""
+    parts: list[str] = [str(message.text)] if message.text else []
+    parts.extend(
+        json.dumps({"name": call["name"], "args": call["args"]}, sort_keys=True, default=str)
+        for call in message.tool_calls
+    )
+    parts.extend(str(call.get("args") or "") for call in message.invalid_tool_calls)
+    return "\n".join(parts)
+
+
+def parse_json_object(text: str) -> dict[str, Any] | None:
+    """The JSON object ``text`` holds, also inside a Markdown code fence; ``None`` if none."""
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", text, re.DOTALL)
+    try:
+        data = json.loads(fenced.group(1) if fenced else text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def with_max_tokens(model: BaseChatModel, limit: int | None) -> BaseChatModel:
+    """A copy of ``model`` whose output-length setting is ``limit`` (``model`` if ``None``).
+
+    Raises:
+        UsageError: the model has none of the settings in ``MAX_TOKEN_SETTINGS``.
+    """
+    if limit is None:
+        return model
+    if limit < 1:
+        raise UsageError(f"max_output_tokens must be at least 1, got {limit}")
+    fields = type(model).model_fields
+    name = next((name for name in MAX_TOKEN_SETTINGS if name in fields), None)
+    if name is None:
+        raise UsageError(
+            f"{type(model).__name__} has no output-length setting "
+            f"({', '.join(MAX_TOKEN_SETTINGS)}); set the limit on the model yourself and leave "
+            "max_output_tokens unset"
+        )
+    return model.model_copy(update={name: limit})

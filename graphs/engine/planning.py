@@ -1,0 +1,181 @@
+"""The plan and re-plan nodes: ask the planner, validate, guard, repair within the budget.
+
+A plan is validated (``plangate.graphs.engine.validation``) and passed through the plan guardrails before
+anything runs. Invalid output is fed back to the planner with the numbered issues; each repair
+draws on the run's one retry budget, and when that is spent the run ends with a
+``BudgetExceededError`` that lists the issues that kept coming back.
+
+**Re-plans keep what is done.** When a step fails or is rejected, the planner sees what
+succeeded (with results) and what failed and why. The plan it returns is merged with the steps
+already done: their records stay, a new step with the same id as a done step is that step (it is
+not re-run), and every record that is not done (failed, rejected, skipped) moves to ``history``
+so its id can be planned afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from plangate.graphs.engine.events import PlanReady, PlanRejected, Replanning, VerdictIssued
+from plangate.graphs.engine.metering import meter
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.planner import (
+    NothingToPlanError,
+    PlanningContext,
+    PlanningError,
+    RequestNotUnderstoodError,
+)
+from plangate.graphs.engine.runtime import Runtime, emit, fail_state
+from plangate.graphs.engine.state import RunState, StepRecord
+from plangate.graphs.engine.validation import PlanIssue, format_issues, validate_plan
+from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
+from plangate.tools.errors import BudgetExceededError, GuardrailBlockedError, PlangateError
+
+
+def _context(state: RunState, runtime: Runtime, failed: Mapping[str, str]) -> PlanningContext:
+    steps = state.get("steps") or {}
+    tools = [t for t in runtime.toolset if runtime.allowed is None or t.name in runtime.allowed]
+    previous = Plan.model_validate(state["plan"]) if state.get("plan") else None
+    now = runtime.clock.now()
+    return PlanningContext(
+        request=state["request"],
+        instructions=runtime.instructions,
+        tools=tools,
+        completed={sid: rec.get("result") for sid, rec in steps.items() if rec["status"] == "done"},
+        failed=dict(failed),
+        previous=previous,
+        today=now.date(),
+        timezone=str(now.tzinfo) if now.tzinfo else None,
+    )
+
+
+def _merge(kept: Plan | None, steps: Mapping[str, StepRecord], new: Plan | None) -> Plan | None:
+    """The new plan plus the done steps it builds on (kept verbatim, never re-run).
+
+    With ``new`` None (the planner has nothing to add) it is the done steps alone, or None when
+    nothing is done.
+    """
+    if kept is None:
+        return new
+    done = [s for s in kept.steps if steps.get(s.id, {}).get("status") == "done"]
+    done_ids = {s.id for s in done}
+    fresh = [s for s in new.steps if s.id not in done_ids] if new is not None else []
+    if not done and not fresh:
+        return None
+    return Plan(steps=[*done, *fresh], rationale=new.rationale if new is not None else "")
+
+
+async def plan_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
+    """Produce the first plan."""
+    if state.get("status") != "running":
+        return {}
+    return await _produce(state, runtime, failed={}, replan=False)
+
+
+async def replan_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
+    """Produce a new plan after failed or rejected steps."""
+    steps = state.get("steps") or {}
+    troubled = {
+        sid: rec.get("error", rec["status"])
+        for sid, rec in steps.items()
+        if rec["status"] in ("failed", "rejected")
+    }
+    usage = state.get("usage") or {}
+    try:
+        runtime.budget.check(usage, "replans")
+    except BudgetExceededError as exc:
+        detail = "; ".join(f"{sid}: {why}" for sid, why in troubled.items())
+        return fail_state(BudgetExceededError(
+            f"{exc} — still failing: {detail}", budget=exc.budget, limit=exc.limit, used=exc.used
+        ))  # fmt: skip
+    emit(Replanning(failed=troubled, attempt=int(usage.get("replans", 0)) + 1))
+    update = await _produce(state, runtime, failed=troubled, replan=True)
+    # Everything not done is retired, so the new plan may reuse those ids afresh.
+    unfinished = [sid for sid, rec in steps.items() if rec["status"] != "done"]
+    retired: dict[str, StepRecord | None] = dict.fromkeys(unfinished)
+    update.setdefault("steps", {}).update(retired)
+    update["history"] = [steps[sid] for sid in unfinished]
+    update["round"] = state.get("round", 0) + 1
+    update.setdefault("usage", {})["replans"] = 1
+    return update
+
+
+async def _produce(
+    state: RunState, runtime: Runtime, *, failed: Mapping[str, str], replan: bool
+) -> dict[str, Any]:
+    context = _context(state, runtime, failed)
+    steps = state.get("steps") or {}
+    feedback: list[PlanIssue] = []
+    usage = dict(state.get("usage") or {})
+    spent: dict[str, float] = {"model_calls": 0, "retries": 0}
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            runtime.budget.check(usage, "model_calls", spent["model_calls"] + 1)
+            runtime.budget.check(usage, "tokens", spent.get("tokens", 0))
+            runtime.budget.check(usage, "cost", spent.get("cost", 0))
+        except PlangateError as exc:
+            return {**fail_state(exc), "usage": spent}
+        spent["model_calls"] += 1
+        try:
+            with meter(runtime.prices) as used:
+                proposed = await runtime.planner.plan(context, feedback)
+            spent["tokens"] = spent.get("tokens", 0) + used.tokens
+            spent["cost"] = spent.get("cost", 0) + used.cost
+            merged = _merge(context.previous if replan else None, steps, proposed)
+            if merged is None:  # unreachable: a proposed plan has at least one step
+                raise PlanningError("the planner returned no steps")
+            plan = merged
+            issues = validate_plan(
+                plan, runtime.toolset, allowed=runtime.allowed, limits=runtime.limits
+            )
+        except PlanningError as exc:
+            issues = [PlanIssue(step_id=None, field=None, code="invalid_args", message=str(exc))]
+        except NothingToPlanError:
+            kept = _merge(context.previous, steps, None) if replan else None
+            if kept is not None:
+                emit(PlanReady(plan=kept.model_dump(mode="json"), attempt=attempt, replan=True))
+                return {"plan": kept.model_dump(mode="json"), "usage": spent}
+            issues = [
+                PlanIssue(
+                    step_id=None, field=None, code="invalid_args",
+                    message="nothing is done yet, so there is nothing to answer with: plan steps",
+                )
+            ]  # fmt: skip
+        except RequestNotUnderstoodError as exc:
+            # The planner cannot plan this request at all; asking again will not help.
+            return {**fail_state(exc), "usage": spent}
+        if not issues:
+            break
+        emit(PlanRejected(issues=[i.message for i in issues], attempt=attempt))
+        try:
+            runtime.budget.check(usage, "retries", spent["retries"] + 1)
+        except BudgetExceededError as exc:
+            message = (
+                f"{exc}: the planner's output kept failing validation:\n{format_issues(issues)}"
+            )
+            return {**fail_state(BudgetExceededError(
+                message, budget=exc.budget, limit=exc.limit, used=exc.used
+            )), "usage": spent}  # fmt: skip
+        spent["retries"] += 1
+        feedback = issues
+    plan_json = plan.model_dump(mode="json")
+    subject = GuardSubject(stage=Stage.PLAN, plan=plan_json, metadata=runtime.metadata())
+    outcome = await run_guardrails(runtime.guardrails, subject)
+    noted = [v for v in outcome.verdicts if v.action is not Action.ALLOW]
+    for verdict in noted:
+        emit(VerdictIssued(verdict=verdict.model_dump(mode="json")))
+    verdicts = [v.model_dump(mode="json") for v in noted]
+    if outcome.blocked_by is not None:
+        blocked = GuardrailBlockedError(
+            f"plan blocked by {outcome.blocked_by.guardrail}: {outcome.blocked_by.reason}",
+            verdict=outcome.blocked_by,
+        )
+        return {**fail_state(blocked, status="blocked"), "verdicts": verdicts, "usage": spent}
+    if outcome.action is Action.MODIFY:
+        plan = Plan.model_validate(outcome.subject.plan)
+        plan_json = plan.model_dump(mode="json")
+    emit(PlanReady(plan=plan_json, attempt=attempt, replan=replan))
+    return {"plan": plan_json, "verdicts": verdicts, "usage": spent}

@@ -1,0 +1,111 @@
+"""The respond node: the agent's response model, validated, repaired, then output guardrails.
+
+The responder (a model with structured output, or the agent's offline function) receives the
+request and every step's record — tool, args, status, result or error — keyed by step id. Its
+answer is validated against the response model; errors go back to it as feedback, each repair
+drawing on the run's retry budget. The output guardrails see the answer as JSON text: a
+``modify`` (PII redaction) is parsed back and validated again, so the answer always matches its
+model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from plangate.graphs.engine.events import FinalAnswer, VerdictIssued
+from plangate.graphs.engine.metering import meter
+from plangate.graphs.engine.runtime import Runtime, emit, fail_state
+from plangate.graphs.engine.state import RunState, StepRecord
+from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
+from plangate.tools.errors import BudgetExceededError, GuardrailBlockedError, OutputValidationError
+
+
+def step_view(
+    steps: Mapping[str, StepRecord], history: Sequence[StepRecord] = ()
+) -> dict[str, dict[str, Any]]:
+    """What a responder sees of each step: tool, args, status, result or error.
+
+    Steps retired by a re-plan (failed, rejected, skipped) are included with their last record,
+    so the answer can say why something was not done; a current step of the same id wins.
+    """
+    merged: dict[str, StepRecord] = {rec["step_id"]: rec for rec in history}
+    merged.update(steps)
+    return {
+        sid: {
+            key: rec.get(key) for key in ("tool", "args", "status", "result", "error") if key in rec
+        }
+        for sid, rec in merged.items()
+    }
+
+
+def _errors(exc: ValidationError) -> list[tuple[str, str]]:
+    return [(".".join(str(p) for p in e["loc"]) or "(root)", e["msg"]) for e in exc.errors()]
+
+
+async def respond_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
+    """Produce the validated, guarded answer."""
+    view = step_view(state.get("steps") or {}, state.get("history") or [])
+    usage = dict(state.get("usage") or {})
+    spent: dict[str, float] = {"model_calls": 0, "retries": 0}
+    feedback: list[str] = []
+    while True:
+        try:
+            runtime.budget.check(usage, "model_calls", spent["model_calls"] + 1)
+            runtime.budget.check(usage, "tokens", spent.get("tokens", 0))
+            runtime.budget.check(usage, "cost", spent.get("cost", 0))
+        except BudgetExceededError as exc:
+            return {**fail_state(exc), "usage": spent}
+        spent["model_calls"] += 1
+        with meter(runtime.prices) as used:
+            raw = await runtime.responder.respond(
+                state["request"], view, runtime.response_model, feedback
+            )
+        spent["tokens"] = spent.get("tokens", 0) + used.tokens
+        spent["cost"] = spent.get("cost", 0) + used.cost
+        try:
+            data = raw.model_dump(mode="json") if isinstance(raw, BaseModel) else raw
+            answer = runtime.response_model.model_validate(data)
+            break
+        except ValidationError as exc:
+            errors = _errors(exc)
+            feedback = [f"{loc}: {msg}" for loc, msg in errors]
+            try:
+                runtime.budget.check(usage, "retries", spent["retries"] + 1)
+            except BudgetExceededError:
+                failure = OutputValidationError(
+                    "the answer did not match "
+                    f"{runtime.response_model.__name__} when the retry budget ran out: "
+                    + "; ".join(feedback),
+                    errors=errors,
+                )
+                return {**fail_state(failure), "usage": spent}
+            spent["retries"] += 1
+    text = json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)
+    outcome = await run_guardrails(
+        runtime.guardrails, GuardSubject(stage=Stage.OUTPUT, text=text, metadata=runtime.metadata())
+    )
+    noted = [v for v in outcome.verdicts if v.action is not Action.ALLOW]
+    for verdict in noted:
+        emit(VerdictIssued(verdict=verdict.model_dump(mode="json")))
+    verdicts = [v.model_dump(mode="json") for v in noted]
+    if outcome.blocked_by is not None:
+        blocked = GuardrailBlockedError(
+            f"answer blocked by {outcome.blocked_by.guardrail}: {outcome.blocked_by.reason}",
+            verdict=outcome.blocked_by,
+        )
+        return {**fail_state(blocked, status="blocked"), "verdicts": verdicts, "usage": spent}
+    if outcome.action is Action.MODIFY and outcome.subject.text is not None:
+        try:
+            answer = runtime.response_model.model_validate_json(outcome.subject.text)
+        except ValidationError as exc:
+            failure = OutputValidationError(
+                "the redacted answer no longer matches its model", errors=_errors(exc)
+            )
+            return {**fail_state(failure), "verdicts": verdicts, "usage": spent}
+    response = answer.model_dump(mode="json")
+    emit(FinalAnswer(response=response))
+    return {"response": response, "status": "done", "verdicts": verdicts, "usage": spent}

@@ -1,0 +1,66 @@
+"""``RulePlanner``: the deterministic offline planner on the engine's planner seam."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.planner import PlanningContext, PlanningError
+from plangate.graphs.engine.validation import PlanIssue, format_issues
+from plangate.graphs.offline.grammar import (
+    Grammar,
+    Intent,
+    OutsideGrammarError,
+    replan_without_repeats,
+)
+from plangate.tools.errors import UsageError
+
+
+class RulePlanner:
+    """The deterministic offline planner, driven by an intent ``Grammar``.
+
+    ``plan`` returns the plan of the first intent matching the request. On a re-plan
+    (``context.failed`` non-empty) it calls the intent's ``replan``; without one it builds the
+    plan again and applies ``plangate.graphs.offline.grammar.replan_without_repeats``: steps already completed
+    are dropped (the rest reference their results under the same ids), and so is every step
+    that repeats a failed one exactly (same tool, same arguments), with its dependents.
+    """
+
+    def __init__(self, grammar: Grammar) -> None:
+        self.grammar = grammar
+
+    async def plan(self, context: PlanningContext, feedback: Sequence[PlanIssue] = ()) -> Plan:
+        """The plan of the matching intent.
+
+        Raises:
+            OutsideGrammarError: no intent matches; the message lists what is understood.
+            UsageError: called with feedback — the grammar built an invalid plan, which asking
+                again cannot fix.
+            PlanningError: a re-plan found nothing left to run.
+        """
+        found = self.grammar.match(context.request)
+        if found is None:
+            raise OutsideGrammarError(context.request, self.grammar)
+        intent, match = found
+        plan = self._plan(intent, match, context)
+        if feedback:
+            raise UsageError(
+                f"intent {intent.name!r} of the offline grammar built an invalid plan:\n"
+                f"{format_issues(feedback)}"
+            )
+        return plan
+
+    @staticmethod
+    def _plan(intent: Intent, match: re.Match[str], context: PlanningContext) -> Plan:
+        if not context.failed:
+            return intent.build(match, context)
+        if intent.replan is not None:
+            return intent.replan(match, context)
+        remaining = replan_without_repeats(intent.build(match, context), context)
+        if remaining is None:
+            failures = "; ".join(f"{key}: {why}" for key, why in context.failed.items())
+            raise PlanningError(
+                f"intent {intent.name!r} has no alternative to the failed steps ({failures})"
+            )
+        return remaining

@@ -1,0 +1,294 @@
+"""``TraceWriter``: the bookkeeping under ``plangate.graphs.traces.recording.Recorder``.
+
+It numbers and timestamps records, cleans them (``plangate.graphs.guards.redaction``), keeps them in memory and
+appends each one to the file as it happens, so a run that crashes still leaves its trace.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TextIO
+
+from plangate.graphs.engine.build import RunResult
+from plangate.graphs.engine.events import Event, RunStarted, StepStarted, parse_event
+from plangate.graphs.engine.runtime import Runtime
+from plangate.graphs.guards.redaction import Redactor, find_secrets
+from plangate.graphs.traces._codec import type_of
+from plangate.graphs.traces.format import (
+    BackendCallRecord,
+    DecisionsRecord,
+    EventRecord,
+    Header,
+    ModelInfo,
+    ModelRequestRecord,
+    ModelResponseRecord,
+    OutcomeRecord,
+    RunRecord,
+    ToolCallRecord,
+    ToolResultRecord,
+    Trace,
+    TraceRecord,
+    dump_line,
+    read_trace,
+)
+from plangate.graphs.traces.model_calls import jsonable, request_key
+from plangate.graphs.traces.surface import describe_surface, fingerprint, outcome_of
+from plangate.tools.errors import UsageError
+from plangate.tools.executor import ToolOutcome
+
+_SKIPPED_EVENTS = (RunStarted, StepStarted)  # the run and tool_call records say as much
+
+
+def error_data(exc: BaseException) -> dict[str, Any]:
+    """An exception as JSON: type, message, arguments, public attributes and, for a project's
+    own error class, its nearest ``plangate.tools.errors`` base (which replay rebuilds it on)."""
+    attrs = {
+        key: jsonable(value)
+        for key, value in vars(exc).items()
+        if not key.startswith("_") and key != "tool"
+    }
+    args = [jsonable(arg) for arg in exc.args]
+    base = next(
+        (c.__name__ for c in type(exc).__mro__ if c.__module__ == "plangate.tools.errors"), None
+    )
+    data = {"type": type(exc).__name__, "message": str(exc), "args": args, "attrs": attrs}
+    return {**data, "base": base} if base and base != data["type"] else data
+
+
+class TraceWriter:
+    """Numbers, cleans, keeps and writes trace records (see ``Recorder`` for the arguments)."""
+
+    def __init__(
+        self,
+        path: str | Path | None,
+        *,
+        agent: str,
+        redact_pii: bool,
+        append: bool,
+        timer: Callable[[], float],
+        source: str | None,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.agent = agent
+        self.source = source
+        self.redactor = Redactor(pii=redact_pii)
+        self._timer = timer
+        self._origin = timer()
+        self._offset = 0.0
+        self._records: list[TraceRecord] = []
+        self._header: Header | None = None
+        self._model: ModelInfo | None = None
+        self._file: TextIO | None = None
+        self._lock = threading.Lock()
+        self._seq = self._model_calls = self._tool_calls = 0
+        self._appending = False
+        if append and self.path is not None and self.path.exists():
+            self._resume_from(read_trace(self.path))
+
+    def _resume_from(self, existing: Trace) -> None:
+        self._header = existing.header
+        self._records = list(existing.records)
+        self.redactor = Redactor(pii=existing.header.pii_redacted)
+        self._seq = max((r.seq for r in self._records), default=0)
+        self._offset = max((r.at for r in self._records), default=0.0)
+        self._model_calls = max((r.call for r in existing.of_type(ModelRequestRecord)), default=0)
+        self._tool_calls = max((r.call for r in existing.of_type(ToolCallRecord)), default=0)
+        self._appending = True
+
+    @property
+    def trace(self) -> Trace:
+        """What was recorded so far.
+
+        Raises:
+            UsageError: nothing was recorded yet (no header).
+        """
+        if self._header is None:
+            raise UsageError("nothing was recorded yet: run something through the recorder")
+        source = str(self.path) if self.path is not None else "<recording>"
+        return Trace(header=self._header, records=tuple(self._records), source=source)
+
+    def clean(self, value: Any) -> Any:
+        """``value`` as it may be written: no secrets, PII redacted unless opted out."""
+        return self.redactor.clean(value)
+
+    def note_secrets(self, *sources: Any) -> None:
+        """Never write the credentials ``sources`` hold (models, backends, clients)."""
+        self.redactor = self.redactor.with_secrets(find_secrets(*sources))
+
+    def note_model(self, identity: str, params: Mapping[str, Any], model: Any) -> None:
+        """Remember the chat model for the header and the secrets it holds."""
+        self.note_secrets(model)
+        if self._model is None:
+            self._model = ModelInfo(id=identity, params=self.clean(dict(params)))
+
+    def new_thread(self) -> str:
+        """A fresh thread id."""
+        return uuid.uuid4().hex[:12]
+
+    def describe(self, runtime: Runtime, *, agent: str | None = None) -> None:
+        """Write the header for ``runtime``'s agent (once); check it when appending.
+
+        Raises:
+            UsageError: the trace already describes another agent or surface.
+        """
+        surface = self.clean(describe_surface(runtime))
+        named = agent or (self._header.agent if self._header is not None else self.agent)
+        header = Header(
+            agent=named, strategy=runtime.strategy, model=self._model,
+            fingerprint=fingerprint(surface), surface=surface,
+            pii_redacted=self.redactor.pii, source=self.source,
+        )  # fmt: skip
+        if self._header is not None:
+            old = self._header
+            if (old.agent, old.fingerprint, old.strategy) != (
+                header.agent,
+                header.fingerprint,
+                header.strategy,
+            ):
+                raise UsageError(
+                    f"cannot add to trace {self.path or '<recording>'}: it records agent "
+                    f"{old.agent!r} ({old.strategy}, fingerprint {old.fingerprint}), this run "
+                    f"is {header.agent!r} ({header.strategy}, fingerprint {header.fingerprint})"
+                )
+            return
+        self._header = header
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("w", encoding="utf-8")
+            self._file.write(dump_line(header))
+            self._file.flush()
+
+    def _add(self, kind: type[TraceRecord], **fields: Any) -> Any:
+        if self._header is None:
+            raise UsageError("describe the run (Recorder.describe) before recording into it")
+        with self._lock:
+            self._seq += 1
+            at = round(self._offset + self._timer() - self._origin, 6)
+            record = kind(seq=self._seq, at=at, **fields)
+            self._records.append(record)
+            if self._file is None and self._appending and self.path is not None:
+                self._file = self.path.open("a", encoding="utf-8")
+            if self._file is not None:
+                self._file.write(dump_line(record))
+                self._file.flush()
+        return record
+
+    def begin_run(self, thread: str, request: str, now: datetime) -> None:
+        """A run starts."""
+        zone = getattr(now.tzinfo, "key", None)
+        self._add(RunRecord, thread_id=thread, request=self.clean(request),
+                  now=now.isoformat(), zone=zone)  # fmt: skip
+
+    def decisions(self, thread: str, decisions: Mapping[str, Any], now: datetime) -> None:
+        """A paused run is resumed with ``decisions``."""
+        zone = getattr(now.tzinfo, "key", None)
+        self._add(DecisionsRecord, thread_id=thread, decisions=self.clean(jsonable(decisions)),
+                  now=now.isoformat(), zone=zone)  # fmt: skip
+
+    def event(self, thread: str, event: Event) -> None:
+        """An engine event (run and step starts are left out: other records cover them)."""
+        if isinstance(event, _SKIPPED_EVENTS):
+            return
+        cleaned = parse_event(self.clean(event.model_dump(mode="json")))
+        self._add(EventRecord, thread_id=thread, event=cleaned)
+
+    def outcome(self, result: RunResult) -> None:
+        """How the run ended."""
+        self._add(OutcomeRecord, thread_id=result.thread_id, outcome=self.clean(outcome_of(result)))
+
+    def model_request(self, request: Mapping[str, Any]) -> tuple[int, float]:
+        """A model request; returns its call number and start time."""
+        cleaned = self.clean(dict(request))
+        with self._lock:
+            self._model_calls += 1
+            call = self._model_calls
+        self._add(ModelRequestRecord, call=call, key=request_key(cleaned), request=cleaned)
+        return call, self._timer()
+
+    def _key(self, call: int) -> str:
+        for record in reversed(self._records):
+            if isinstance(record, ModelRequestRecord) and record.call == call:
+                return record.key
+        return ""
+
+    def model_response(self, call: int, started: float, response: Mapping[str, Any]) -> None:
+        """The answer to model request ``call``."""
+        self._add(ModelResponseRecord, call=call, key=self._key(call),
+                  response=self.clean(dict(response)),
+                  duration=round(self._timer() - started, 6))  # fmt: skip
+
+    def model_failed(self, call: int, started: float, exc: BaseException) -> None:
+        """Model request ``call`` raised ``exc``."""
+        data = self.clean(error_data(exc))
+        self._add(ModelResponseRecord, call=call, key=self._key(call),
+                  error={"type": data["type"], "message": data["message"]},
+                  duration=round(self._timer() - started, 6))  # fmt: skip
+
+    def tool_call(
+        self, thread: str, step: str, tool: str, args: Any, key: str | None
+    ) -> ToolCallRecord:
+        """A tool call starts."""
+        with self._lock:
+            self._tool_calls += 1
+            call = self._tool_calls
+        record: ToolCallRecord = self._add(
+            ToolCallRecord, call=call, thread_id=thread, step_id=step, tool=tool,
+            args=self.clean(args), idempotency_key=key,
+        )  # fmt: skip
+        return record
+
+    def tool_result(self, call: ToolCallRecord, outcome: ToolOutcome) -> None:
+        """Tool call ``call`` produced ``outcome``."""
+        self._add(ToolResultRecord, call=call.call, thread_id=call.thread_id,
+                  step_id=call.step_id, tool=call.tool, result=self.clean(outcome.result_json),
+                  attempts=outcome.attempts, duration=outcome.duration, reused=outcome.reused,
+                  idempotency_key=outcome.idempotency_key)  # fmt: skip
+
+    def tool_failed(self, call: ToolCallRecord, exc: BaseException, duration: float) -> None:
+        """Tool call ``call`` failed with ``exc``."""
+        self._add(ToolResultRecord, call=call.call, thread_id=call.thread_id,
+                  step_id=call.step_id, tool=call.tool, error=self.clean(error_data(exc)),
+                  attempts=getattr(exc, "attempts", 0) or 1, duration=duration,
+                  idempotency_key=call.idempotency_key)  # fmt: skip
+
+    def backend_call(
+        self,
+        backend: str,
+        method: str,
+        args: Any,
+        kwargs: Any,
+        *,
+        result: Any = None,
+        error: BaseException | None = None,
+        is_async: bool = False,
+        attribute: bool = False,
+    ) -> None:
+        """A backend read outside a tool call (see ``plangate.graphs.traces.taps``)."""
+        self._add(BackendCallRecord, backend=backend, method=method,
+                  args=self.clean(jsonable(list(args))) if args is not None else None,
+                  kwargs=self.clean(jsonable(dict(kwargs))) if kwargs is not None else None,
+                  result=self.clean(jsonable(result)), result_type=type_of(result),
+                  error=self.clean(error_data(error)) if error is not None else None,
+                  is_async=is_async, attribute=attribute)  # fmt: skip
+
+    def close(self) -> None:
+        """Close the file (the records stay available in ``trace``)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

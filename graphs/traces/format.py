@@ -1,0 +1,328 @@
+"""The trace format: a versioned JSONL record of runs at the model and tool boundary.
+
+```
+{"type": "header", "format": "plangate.trace", "version": 1, "agent": …, "model": …, …}
+{"type": "run", "seq": 1, "at": 0.0, "thread_id": "t1", "request": "…", "now": …}
+{"type": "model_request", "call": 1, "key": "3f…", "request": {messages, tools, …}}
+{"type": "model_response", "call": 1, "key": "3f…", "response": {content, tool_calls, …}}
+{"type": "event", "event": {"kind": "plan_ready", …}}          verdicts, approvals, final…
+{"type": "tool_call", "call": 1, "step_id": "a", "tool": …, "args": …, "idempotency_key": …}
+{"type": "tool_result", "call": 1, "step_id": "a", "result": … | "error": {type, message}}
+{"type": "backend_call", "method": "get_offer", "args": […], "result": …}   a guardrail's read
+{"type": "outcome", "thread_id": "t1", "outcome": {status, response, steps, verdicts, …}}
+{"type": "decisions", "thread_id": "t1", "decisions": {"c": "approve"}}      then a resume
+```
+
+The header names the agent, strategy and model, and carries the agent's *surface* (its
+instructions, tool schemas and response schema) with its fingerprint, so a replay can tell an
+edited instruction from a changed model answer. ``at`` is seconds since recording started.
+Everything written has been through a ``plangate.graphs.guards.redaction.Redactor``.
+
+``FORMAT_VERSION`` changes whenever a reader of the previous version could misread a trace;
+``read_trace`` refuses other versions with a ``TraceFormatError`` that says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from plangate.graphs.engine.events import Event
+from plangate.tools.errors import PlangateError
+
+FORMAT = "plangate.trace"
+FORMAT_VERSION = 1
+
+
+class TraceFormatError(PlangateError):
+    """A file is not a trace this plangate can read.
+
+    Attributes:
+        source: the file (or ``"<string>"``).
+        line: the 1-based line at fault, 0 when the file as a whole is.
+    """
+
+    def __init__(self, source: str, message: str, *, line: int = 0) -> None:
+        where = f"{source}, line {line}" if line else source
+        super().__init__(f"{where}: {message}")
+        self.source: str = source
+        self.line: int = line
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: str
+    seq: int = 0
+    at: float = 0.0
+
+
+_R = TypeVar("_R", bound=_Record)
+
+
+class ModelInfo(BaseModel):
+    """The chat model a run used (``None`` in the header for offline runs)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    params: dict[str, Any] = {}
+
+
+class Header(BaseModel):
+    """The first line of a trace.
+
+    Attributes:
+        agent: the agent's name (``plangate replay`` finds demo agents by it).
+        strategy: ``plan`` or ``react``.
+        model: the chat model, or ``None`` when the run was offline.
+        fingerprint: hash of ``surface``.
+        surface: instructions, tool schemas and response schema, as recorded.
+        pii_redacted: whether PII was redacted (replay cleans its own data the same way).
+        source: where the trace came from when it was not recorded (``openai-chat``).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal["header"] = "header"
+    format: Literal["plangate.trace"] = "plangate.trace"
+    version: int = FORMAT_VERSION
+    agent: str
+    strategy: Literal["plan", "react"] = "plan"
+    model: ModelInfo | None = None
+    fingerprint: str
+    surface: dict[str, Any]
+    pii_redacted: bool = True
+    source: str | None = None
+
+
+class RunRecord(_Record):
+    """A run began: its thread, its (cleaned) request and the time it saw."""
+
+    type: Literal["run"] = "run"
+    thread_id: str
+    request: str
+    now: str
+    zone: str | None = None
+
+
+class DecisionsRecord(_Record):
+    """A paused run was resumed with these decisions."""
+
+    type: Literal["decisions"] = "decisions"
+    thread_id: str
+    decisions: dict[str, Any]
+    now: str
+    zone: str | None = None
+
+
+class ModelRequestRecord(_Record):
+    """What a chat model was asked (see ``plangate.graphs.traces.model_calls.normalize_request``)."""
+
+    type: Literal["model_request"] = "model_request"
+    call: int
+    key: str
+    request: dict[str, Any]
+
+
+class ModelResponseRecord(_Record):
+    """What the chat model answered to request ``call``, or how it failed."""
+
+    type: Literal["model_response"] = "model_response"
+    call: int
+    key: str
+    response: dict[str, Any] | None = None
+    error: dict[str, str] | None = None
+    duration: float = 0.0
+
+
+class ToolCallRecord(_Record):
+    """A tool call, as the executor received it."""
+
+    type: Literal["tool_call"] = "tool_call"
+    call: int
+    thread_id: str
+    step_id: str
+    tool: str
+    args: Any
+    idempotency_key: str | None = None
+
+
+class ToolResultRecord(_Record):
+    """How tool call ``call`` ended: its result (JSON) or its error."""
+
+    type: Literal["tool_result"] = "tool_result"
+    call: int
+    thread_id: str
+    step_id: str
+    tool: str
+    result: Any = None
+    error: dict[str, Any] | None = None
+    attempts: int = 1
+    duration: float = 0.0
+    reused: bool = False
+    idempotency_key: str | None = None
+
+
+class BackendCallRecord(_Record):
+    """A backend read outside a tool call (a guardrail's), with its result or its error."""
+
+    type: Literal["backend_call"] = "backend_call"
+    backend: str
+    method: str
+    args: Any = None
+    kwargs: Any = None
+    result: Any = None
+    result_type: Any = None
+    error: dict[str, Any] | None = None
+    is_async: bool = False
+    attribute: bool = False
+
+
+class EventRecord(_Record):
+    """An engine event: plan, re-plan, verdict, approval request, step end, answer, failure."""
+
+    type: Literal["event"] = "event"
+    thread_id: str
+    event: Event
+
+
+class OutcomeRecord(_Record):
+    """Where a run (or a resume) ended, in the form replay compares (``outcome_of``)."""
+
+    type: Literal["outcome"] = "outcome"
+    thread_id: str
+    outcome: dict[str, Any]
+
+
+TraceRecord = Annotated[
+    RunRecord | DecisionsRecord | ModelRequestRecord | ModelResponseRecord | ToolCallRecord
+    | ToolResultRecord | BackendCallRecord | EventRecord | OutcomeRecord,
+    Field(discriminator="type"),
+]  # fmt: skip
+_RECORD: TypeAdapter[TraceRecord] = TypeAdapter(TraceRecord)
+RECORD_TYPES = ("run", "decisions", "model_request", "model_response", "tool_call",
+                "tool_result", "backend_call", "event", "outcome")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A header and its records, in the order they were written.
+
+    Attributes:
+        header: the first line.
+        records: every later line.
+        source: where it was read from.
+    """
+
+    header: Header
+    records: tuple[TraceRecord, ...] = ()
+    source: str = "<trace>"
+
+    def of_type(self, kind: type[_R]) -> list[_R]:
+        """The records of one type, in order."""
+        return [r for r in self.records if isinstance(r, kind)]
+
+    def dumps(self) -> str:
+        """The trace as JSONL text."""
+        return "".join(dump_line(item) for item in (self.header, *self.records))
+
+    def write(self, path: str | Path) -> Path:
+        """Write the trace to ``path`` (parents created); returns the path."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.dumps(), encoding="utf-8")
+        return target
+
+
+def dump_line(item: BaseModel) -> str:
+    """One JSONL line (with its newline)."""
+    return json.dumps(item.model_dump(mode="json"), ensure_ascii=False) + "\n"
+
+
+def read_trace(path: str | Path) -> Trace:
+    """Read a trace file.
+
+    Raises:
+        TraceFormatError: unreadable, not a trace, another format version, or a bad record.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TraceFormatError(source, f"cannot read the trace: {exc}") from exc
+    return parse_trace(text, source=source)
+
+
+def parse_trace(text: str, *, source: str = "<string>") -> Trace:
+    """Parse JSONL trace text (see ``read_trace``)."""
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not lines:
+        raise TraceFormatError(source, "the file is empty: a trace starts with a header line")
+    header = _header(source, *lines[0])
+    records = tuple(_record(source, number, line) for number, line in lines[1:])
+    return Trace(header=header, records=records, source=source)
+
+
+def _json(source: str, number: int, line: str) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError as exc:
+        raise TraceFormatError(source, f"not JSON ({exc})", line=number) from exc
+
+
+def _header(source: str, number: int, line: str) -> Header:
+    data = _json(source, number, line)
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise TraceFormatError(
+            source,
+            f'not a plangate trace: the first line must be a header with "format": "{FORMAT}"',
+        )
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise TraceFormatError(source, f"the header's version {version!r} is not an integer")
+    if version < FORMAT_VERSION:
+        raise TraceFormatError(
+            source,
+            f"trace format version {version} is older than this plangate reads "
+            f"({FORMAT_VERSION}); re-record it (pytest --record-traces, or run with --trace)",
+        )
+    if version > FORMAT_VERSION:
+        raise TraceFormatError(
+            source,
+            f"trace format version {version} is newer than this plangate reads "
+            f"({FORMAT_VERSION}); upgrade plangate to replay it",
+        )
+    try:
+        return Header.model_validate(data)
+    except ValidationError as exc:
+        raise TraceFormatError(source, f"invalid header: {_problems(exc)}", line=number) from exc
+
+
+def _record(source: str, number: int, line: str) -> TraceRecord:
+    data = _json(source, number, line)
+    kind = data.get("type") if isinstance(data, dict) else None
+    if kind not in RECORD_TYPES:
+        raise TraceFormatError(
+            source,
+            f"unknown record type {kind!r}; format {FORMAT_VERSION} has: {', '.join(RECORD_TYPES)}",
+            line=number,
+        )
+    try:
+        return _RECORD.validate_python(data)
+    except ValidationError as exc:
+        raise TraceFormatError(
+            source, f"invalid {kind} record: {_problems(exc, kind)}", line=number
+        ) from exc
+
+
+def _problems(exc: ValidationError, tag: object = None) -> str:
+    def where(loc: tuple[int | str, ...]) -> str:
+        path = loc[1:] if loc and loc[0] == tag else loc  # the union's tag is noise here
+        return ".".join(str(p) for p in path) or "(record)"
+
+    return "; ".join(f"{where(e['loc'])}: {e['msg']}" for e in exc.errors())

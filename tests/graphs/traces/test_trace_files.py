@@ -1,0 +1,57 @@
+"""Every committed trace under ``tests/traces/`` replays, with no model and no backend.
+
+With the plangate plugin's ``--record-traces`` the cases this suite knows are recorded afresh
+first (``pytest tests/graphs/test_trace_files.py -p plangate.graphs.traces.pytest_plugin --record-traces``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plangate.agents import Agent
+from plangate.agents.catalog import AGENTS, agent_spec
+from plangate.graphs.traces.format import read_trace
+from plangate.graphs.traces.replay import ReplayTarget, RunParts, replay
+from plangate.tools.domains.catalog import all_tools
+from tests.traces.agents import CASES, TRACES, replica
+from tests.traces.demos import SCENARIO_MODULES, record_demo, scenario, scenarios
+
+FILES = sorted(TRACES.rglob("*.jsonl"))
+REPLICAS: dict[str, ReplayTarget] = {"shop": replica}
+"""Agent name → how to rebuild it for a replay (demo agents are found in the catalog)."""
+
+
+def demo_replica(name: str) -> ReplayTarget:
+    """A demo agent rebuilt for a replay from its spec and the unbound tool catalog."""
+    spec = agent_spec(name)
+
+    def build(parts: RunParts) -> Agent:
+        toolset = all_tools().allow(spec.tools).bind(parts.deps)
+        return Agent(spec, toolset, model=parts.model, strategy=parts.strategy,
+                     clock=parts.clock, executor=parts.executor)  # fmt: skip
+
+    return build
+
+
+def test_the_committed_traces_cover_every_case_and_scenario() -> None:
+    recorded = {path.stem for path in (TRACES / "shop").glob("*.jsonl")}
+    assert recorded == set(CASES)
+    for agent in SCENARIO_MODULES:
+        expected = {case.name for case in scenarios(agent)}
+        assert {path.stem for path in (TRACES / agent).glob("*.jsonl")} >= expected, agent
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(TRACES)) for p in FILES])
+async def test_a_committed_trace_replays(path: Path, request: pytest.FixtureRequest) -> None:
+    agent = read_trace(path).header.agent
+    if request.config.getoption("record_traces", default=False):
+        if agent == "shop" and path.stem in CASES:
+            await CASES[path.stem](path)
+        elif agent in SCENARIO_MODULES:
+            await record_demo(agent, scenario(agent, path.stem), path)
+    assert agent in REPLICAS or agent in AGENTS, f"no replica for agent {agent!r} of {path}"
+    report = await replay(path, REPLICAS.get(agent) or demo_replica(agent))
+    assert report.ok, f"{report.summary()}\n{report.diff}"
+    assert report.runs >= 1

@@ -1,0 +1,165 @@
+"""The sandbox REST server's frame: app factory, fault layer, error bodies, a loopback runner.
+
+Each domain contributes an ``APIRouter`` over its sandbox backend (``tools/<domain>/routes.py``);
+``create_app`` mounts them and adds what every API shares:
+
+- **Errors**: a ``ToolRefusedError`` raised by a sandbox becomes a JSON error body
+  ``{"error": {"reason", "message", "hint"}}`` with status 404 (``not_found``), 422 (bad input) or
+  409 (any other refusal) — the shape ``plangate.tools.http.map_http_error`` reads back. Requests the
+  framework rejects (a parameter of the wrong type) get the same body with reason ``invalid``.
+- **Faults**: a ``FaultPlan`` given at start, or the request header ``X-Plangate-Fault`` naming one
+  fault (``timeout``, ``rate_limit``, ``server_error``, ``malformed``, ``reply_lost``), injects
+  failures at the HTTP layer: 429 with ``Retry-After``, 503, a reply delayed by
+  ``X-Plangate-Fault-Delay`` seconds (default 30), a truncated JSON body, or a write that commits
+  and then answers 504 (the reply was lost).
+- **Idempotency**: writes carry ``Idempotency-Key``; each sandbox records it with the resource it
+  creates, so a repeated write returns the first result and changes nothing.
+
+``serve_in_thread`` runs an app on a free loopback port, for tests and for users' own suites.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from plangate.tools.errors import BackendError, ToolArgsError, ToolRefusedError, UsageError
+from plangate.tools.faults import Fault, FaultPlan
+
+FAULT_HEADER = "X-Plangate-Fault"
+FAULT_DELAY_HEADER = "X-Plangate-Fault-Delay"
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refusal_status(error: ToolRefusedError) -> int:
+    """The HTTP status a refusal is served with."""
+    if error.reason == "not_found":
+        return 404
+    if error.reason in ("invalid", "invalid_argument", "bad_request"):
+        return 422
+    return 409
+
+
+def error_body(message: str, reason: str, hint: str = "") -> dict[str, dict[str, str]]:
+    """The JSON error body every sandbox API uses."""
+    return {"error": {"reason": reason, "message": message, "hint": hint}}
+
+
+def create_app(
+    mounts: Sequence[tuple[str, APIRouter]],
+    *,
+    faults: FaultPlan | None = None,
+    title: str = "plangate sandbox",
+) -> FastAPI:
+    """A FastAPI app serving ``mounts`` (``(prefix, router)`` pairs) with errors and faults."""
+    app = FastAPI(title=title)
+    for prefix, router in mounts:
+        app.include_router(router, prefix=prefix)
+
+    @app.exception_handler(ToolRefusedError)
+    async def refused(request: Request, exc: ToolRefusedError) -> JSONResponse:
+        return JSONResponse(error_body(exc.message, exc.reason, exc.hint), refusal_status(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        return JSONResponse(error_body(f"invalid request: {problems}", "invalid"), 422)
+
+    @app.exception_handler(ToolArgsError)
+    async def bad_args(request: Request, exc: ToolArgsError) -> JSONResponse:
+        return JSONResponse(error_body(exc.message, "invalid"), 422)
+
+    @app.exception_handler(BackendError)
+    async def backend_failed(request: Request, exc: BackendError) -> JSONResponse:
+        return JSONResponse(error_body(exc.message, "backend_error"), exc.status or 500)
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    attempts: dict[tuple[str, str], int] = {}
+
+    @app.middleware("http")
+    async def inject_faults(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        fault = _choose_fault(request, faults, attempts)
+        if fault is None:
+            return await call_next(request)
+        if fault is Fault.RATE_LIMIT:
+            retry_after = faults.retry_after if faults else 1.0
+            return JSONResponse(
+                error_body("rate limited (injected)", "rate_limited"),
+                429,
+                headers={"Retry-After": f"{retry_after:g}"},
+            )
+        if fault is Fault.SERVER_ERROR:
+            return JSONResponse(error_body("unavailable (injected)", "unavailable"), 503)
+        if fault is Fault.TIMEOUT:
+            await asyncio.sleep(float(request.headers.get(FAULT_DELAY_HEADER, "30")))
+            return await call_next(request)
+        response = await call_next(request)
+        if fault is Fault.MALFORMED:
+            return Response(
+                '{"trunc', status_code=response.status_code, media_type="application/json"
+            )
+        # REPLY_LOST: the write went through; the client never hears so.
+        return JSONResponse(error_body("gateway timeout (injected)", "reply_lost"), 504)
+
+    return app
+
+
+def _choose_fault(
+    request: Request, plan: FaultPlan | None, attempts: dict[tuple[str, str], int]
+) -> Fault | None:
+    named = request.headers.get(FAULT_HEADER)
+    if named:
+        try:
+            return Fault(named)
+        except ValueError:
+            return None
+    if plan is None or request.url.path == "/health":
+        return None
+    write = request.method in _WRITE_METHODS
+    key = request.headers.get("Idempotency-Key") or str(request.url)
+    operation = f"{request.method} {request.url.path}"
+    attempt = attempts.get((operation, key), 0) + 1
+    attempts[(operation, key)] = attempt
+    return plan.decide(operation, key, attempt, "write" if write else "read")
+
+
+@contextmanager
+def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``app`` on loopback in a background thread; yield its base URL.
+
+    Raises:
+        UsageError: the server did not start within 10 seconds.
+    """
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="plangate-sandbox", daemon=True)
+    thread.start()
+    started = threading.Event()
+    for _ in range(1000):
+        if server.started:
+            started.set()
+            break
+        threading.Event().wait(0.01)
+    if not started.is_set():
+        server.should_exit = True
+        raise UsageError(f"the sandbox server did not start on {host}:{port}")
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://{host}:{bound}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
