@@ -12,7 +12,7 @@ for retrievers).
 """
 
 from plangate.tools.base import RetryPolicy, Tool, ToolContext, tool
-from plangate.tools.clock import Clock, FakeClock, SystemClock
+from plangate.tools.clock import Clock, FakeClock, PinnedClock, SystemClock
 from plangate.tools.errors import (
     BackendError,
     PlangateError,
@@ -29,6 +29,7 @@ __all__ = [
     "BackendError",
     "Clock",
     "FakeClock",
+    "PinnedClock",
     "PlangateError",
     "RetryPolicy",
     "SystemClock",

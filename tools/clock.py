@@ -42,6 +42,40 @@ class SystemClock:
         await asyncio.sleep(max(0.0, seconds))
 
 
+class PinnedClock:
+    """The real clock, set to read ``start`` now: time then moves on at the real pace.
+
+    For a run "as if it were" another moment (``plangate run --now``, a demo scenario) that
+    still really waits when it sleeps. Only the monotonic clock is read after pinning, so the
+    wall clock of the machine never shows through.
+
+    Args:
+        start: what ``now()`` reads at once (timezone-aware).
+
+    Raises:
+        ValueError: ``start`` has no timezone.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self.pin(start)
+
+    def pin(self, start: datetime) -> None:
+        """Read ``start`` from this instant on (and move on from it)."""
+        if start.tzinfo is None:
+            raise ValueError(f"a pinned clock needs a timezone-aware time, got {start}")
+        self._start = start.astimezone(UTC)
+        self._pinned_at = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._pinned_at)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
 class FakeClock:
     """A clock that moves only when slept on or advanced; sleeping returns at once.
 

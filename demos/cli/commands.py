@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -27,8 +28,11 @@ from rich.text import Text
 from plangate.demos.cli.trace_commands import register
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from plangate.agents import AgentSpec
     from plangate.demos.cli.runner import Terminal
+    from plangate.tools.clock import Clock
 
 app = typer.Typer(
     name="plangate",
@@ -55,6 +59,17 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print only the answer, as 
 TraceFile = Annotated[
     Path | None,
     typer.Option(help="Record the run into this JSONL trace (replay it with `plangate replay`)."),
+]
+Now = Annotated[
+    str | None,
+    typer.Option(
+        envvar="PLANGATE_NOW",
+        help=(
+            "Run as if it were this moment (ISO 8601, e.g. 2026-03-09T09:00Z; no zone means "
+            "UTC), for a reproducible report; the sandbox's time moves on from there."
+        ),
+        show_default="the real time",
+    ),
 ]
 KeepPii = Annotated[
     bool,
@@ -113,6 +128,22 @@ def load_spec(name: str) -> AgentSpec:
         raise UsageError(f"agent {name!r} cannot be loaded: {exc}") from exc
 
 
+def pinned_clock(now: str | None, recorded: datetime | None, term: Terminal) -> Clock:
+    """The run's clock: ``now`` if given, else the moment the thread was pinned to, else
+    ``$PLANGATE_NOW``, else the real time.
+
+    A pinned clock is announced on the progress stream, so a report shows when it ran.
+    """
+    from plangate.demos.cli.clocks import NOW_VAR, clock_at, describe_moment, parse_now
+
+    if now is None and recorded is None:
+        now = os.environ.get(NOW_VAR) or None
+    moment = parse_now(now) if now is not None else recorded
+    if moment is not None:
+        term.progress.print(f"sandbox time: {describe_moment(moment)}", style="dim")
+    return clock_at(moment)
+
+
 def on_wait() -> None:
     """Say why a command waits for the state folder's lock."""
     err_console.print("waiting for another plangate command to finish…", highlight=False)
@@ -145,11 +176,13 @@ def run_command(
     ] = StrategyName.plan,
     trace: TraceFile = None,
     keep_pii: KeepPii = False,
+    now: Now = None,
 ) -> None:
     """Run AGENT on REQUEST: live progress, approvals, then the answer."""
 
     async def command() -> int:
         from plangate.agents.models import model_name, resolve_model
+        from plangate.demos.cli.clocks import parse_now
         from plangate.demos.cli.render import Progress
         from plangate.demos.cli.runner import build_agent, drive
         from plangate.demos.cli.session import (
@@ -167,13 +200,17 @@ def run_command(
             resolve_model(model),
             terminal(as_json=as_json, yes=yes),
         )
+        moment = parse_now(now) if now is not None else None
         record = ThreadRecord(
             thread_id=check_thread(thread or uuid.uuid4().hex[:12]), agent=spec.name,
             request=request, model=model_name(model), backend=check_backend(backend),
-            strategy=strategy.value,
+            strategy=strategy.value, now=moment,
         )  # fmt: skip
         session, thread_id = Session(home()), record.thread_id
-        async with open_workspace(session, record.backend, on_wait=on_wait) as workspace:
+        clock = pinned_clock(None, moment, term)
+        async with open_workspace(
+            session, record.backend, clock=clock, on_wait=on_wait
+        ) as workspace:
             if session.has_thread(thread_id):
                 raise UsageError(f"thread {thread_id!r} exists already: resume it or pick another")
             runnable = build_agent(spec, workspace, chat, record.strategy)
@@ -209,8 +246,18 @@ def resume_command(
     as_json: AsJson = False,
     trace: TraceFile = None,
     keep_pii: KeepPii = False,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="Continue as if it were this moment (ISO 8601; no zone means UTC).",
+            show_default="the moment the run was pinned to, else $PLANGATE_NOW, else real",
+        ),
+    ] = None,
 ) -> None:
-    """Continue a paused run (one decision per pending id) or an interrupted one (none)."""
+    """Continue a paused run (one decision per pending id) or an interrupted one (none).
+
+    A run started at a pinned moment (``--now``, a demo scenario) continues at that moment.
+    """
 
     async def command() -> int:
         from plangate.agents.models import resolve_model
@@ -223,8 +270,9 @@ def resume_command(
         session, term = Session(home()), terminal(as_json=as_json, yes=yes)
         record = session.thread(thread)
         spec, chat = load_spec(record.agent), resolve_model(record.model)
+        clock = pinned_clock(now, record.now, term)
         async with open_workspace(
-            session, record.backend, world=record.world, on_wait=on_wait
+            session, record.backend, world=record.world, clock=clock, on_wait=on_wait
         ) as workspace:
             runnable = build_agent(spec, workspace, chat, record.strategy)
             pending = [a["id"] for a in await runnable.pending_approvals(thread)]
@@ -264,6 +312,7 @@ def demo_command(
     """Run an agent's scripted scenarios offline, on a fresh sandbox world."""
 
     async def command() -> int:
+        from plangate.demos.cli.clocks import describe_moment
         from plangate.demos.cli.render import Progress
         from plangate.demos.cli.runner import (
             BLOCKED,
@@ -276,6 +325,7 @@ def demo_command(
             load_scenarios,
         )
         from plangate.demos.cli.session import Session, ThreadRecord, home, open_workspace
+        from plangate.tools.clock import PinnedClock
         from plangate.tools.errors import UsageError
 
         spec, term = load_spec(agent), terminal()
@@ -284,17 +334,22 @@ def demo_command(
             known = ", ".join(s.name for s in load_scenarios(spec.name))
             raise UsageError(f"no scenario {scenario!r} for {spec.name}; choose one of: {known}")
         session, worst = Session(home()), DONE
+        # Each scenario runs at its own moment, whatever the hour: the world is made at the
+        # first one's and the clock is pinned again before each.
+        clock = PinnedClock(scenarios[0].now)
         async with open_workspace(
-            session, "sandbox", world="demo", fresh=True, on_wait=on_wait
+            session, "sandbox", world="demo", fresh=True, clock=clock, on_wait=on_wait
         ) as workspace:
             runnable = build_agent(spec, workspace, None, "plan")
             for item in scenarios:
                 term.out.rule(f"[bold]{escape(item.title)}[/] ({escape(item.name)})")
                 term.out.print(Text(f"> {item.request}"))
+                term.out.print(f"sandbox time: {describe_moment(item.now)}", style="dim")
+                clock.pin(item.now)
                 record = ThreadRecord(
                     thread_id=f"{spec.name}-{item.name}-{uuid.uuid4().hex[:6]}", agent=spec.name,
                     request=item.request, model="offline", backend="sandbox", strategy="plan",
-                    world="demo",
+                    world="demo", now=item.now,
                 )  # fmt: skip
                 session.add_thread(record)
                 decide = (
@@ -401,18 +456,26 @@ def sandbox_serve(
         0.0, min=0.0, max=1.0, help="Share of requests that fail with an injected fault."
     ),
     fault_seed: int = typer.Option(0, help="Seed of the fault plan."),
+    now: Now = None,
 ) -> None:
     """Serve calendar, flights, restaurants, retrieval, market data and broker APIs."""
     import uvicorn
 
+    from plangate.demos.cli.clocks import clock_at, describe_moment, parse_now
     from plangate.tools.domains.backends import sandbox_app as build_app
     from plangate.tools.domains.backends import sandbox_backends
+    from plangate.tools.errors import UsageError
     from plangate.tools.faults import FaultPlan
 
+    try:
+        moment = parse_now(now) if now is not None else None
+    except UsageError as exc:
+        raise fail(str(exc), 2) from exc
     faults = FaultPlan.uniform(fault_rate, seed=fault_seed) if fault_rate else None
-    app_ = build_app(sandbox_backends(seed=seed), faults=faults)
+    app_ = build_app(sandbox_backends(seed=seed, clock=clock_at(moment)), faults=faults)
+    at = f", sandbox time {describe_moment(moment)}" if moment is not None else ""
     err_console.print(
-        f"plangate sandbox on http://{host}:{port} (seed {seed}, fault rate {fault_rate:g}); "
+        f"plangate sandbox on http://{host}:{port} (seed {seed}, fault rate {fault_rate:g}{at}); "
         "APIs under /calendar /flights /restaurants /retrieval /market /broker"
     )
     uvicorn.run(app_, host=host, port=port, log_level="warning")

@@ -229,6 +229,7 @@ def build_agent(
         strategy=strategy,
         checkpointer=workspace.checkpointer,
         ledger=workspace.ledger,
+        clock=workspace.clock,
     )
 
 

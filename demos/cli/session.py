@@ -31,6 +31,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from plangate.graphs.engine.build import Checkpointer
 from plangate.graphs.engine.persistence import sqlite_checkpointer
+from plangate.tools.clock import Clock, FakeClock, PinnedClock, SystemClock
 from plangate.tools.domains.backends import Backends, http_backends, sandbox_backends
 from plangate.tools.errors import UsageError
 from plangate.tools.ledger_sqlite import SQLiteLedger
@@ -45,7 +47,9 @@ from plangate.tools.ledger_sqlite import SQLiteLedger
 HOME_VAR = "PLANGATE_HOME"
 SANDBOX = "sandbox"
 World = Literal["sandbox", "demo"]
-_FORMAT = 1
+_FORMAT = 2
+_CLOCKS = (SystemClock, PinnedClock, FakeClock)
+_CLOCK_ID = "clock"
 _LOCKS = (type(threading.Lock()), type(threading.RLock()))
 
 
@@ -89,6 +93,8 @@ class ThreadRecord(BaseModel):
         backend: ``sandbox`` or the base URL of a sandbox REST server.
         strategy: ``plan`` or ``react``.
         world: which sandbox world the thread acts on (``sandbox`` for run, ``demo``).
+        now: the moment the run was pinned to (``--now``, a demo scenario), or ``None`` for
+            the real time; ``plangate resume`` continues at it.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -100,15 +106,36 @@ class ThreadRecord(BaseModel):
     backend: str
     strategy: Literal["plan", "react"]
     world: World = "sandbox"
+    now: datetime | None = None
 
 
 class _WorldPickler(pickle.Pickler):
-    """Pickles a world whose objects hold locks: a lock is saved as a fresh, unheld lock."""
+    """Pickles a world whose objects hold locks and a clock.
+
+    A lock is saved as a fresh, unheld lock. The clock is not saved at all: each command
+    loads the world onto its own clock (``_WorldUnpickler``), the real one or a pinned one.
+    """
 
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, _LOCKS):
             return threading.Lock, ()
         return NotImplemented
+
+    def persistent_id(self, obj: Any) -> Any:
+        return _CLOCK_ID if isinstance(obj, _CLOCKS) else None
+
+
+class _WorldUnpickler(pickle.Unpickler):
+    """Loads a world onto ``clock``: every object that held the saved world's clock gets it."""
+
+    def __init__(self, file: io.BytesIO, clock: Clock) -> None:
+        super().__init__(file)
+        self.clock = clock
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid != _CLOCK_ID:
+            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+        return self.clock
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -156,17 +183,17 @@ class Session:
             finally:
                 fcntl.flock(file, fcntl.LOCK_UN)
 
-    def load_world(self, world: World, *, fresh: bool = False) -> Backends:
-        """The saved sandbox world, or a new one (seed 0) when missing or ``fresh``.
+    def load_world(self, world: World, clock: Clock, *, fresh: bool = False) -> Backends:
+        """The saved sandbox world on ``clock``, or a new one (seed 0) when missing or ``fresh``.
 
         Raises:
             UsageError: the file exists but cannot be read back; the message says to delete it.
         """
         path = self.world_path(world)
         if fresh or not path.exists():
-            return sandbox_backends(seed=0)
+            return sandbox_backends(seed=0, clock=clock)
         try:
-            saved = pickle.loads(path.read_bytes())
+            saved = _WorldUnpickler(io.BytesIO(path.read_bytes()), clock).load()
             backends = saved["backends"] if saved.get("format") == _FORMAT else None
         except Exception as exc:  # any unpickling failure means the same thing to the user
             raise UsageError(
@@ -220,19 +247,20 @@ class Session:
         """Remember ``record`` (call while holding the lock)."""
         threads = self._threads()
         threads[record.thread_id] = record
-        data = {key: value.model_dump() for key, value in threads.items()}
+        data = {key: value.model_dump(mode="json") for key, value in threads.items()}
         self.root.mkdir(parents=True, exist_ok=True)
         _write_atomically(self.threads_path, json.dumps(data, indent=1).encode("utf-8"))
 
 
 @dataclass(frozen=True)
 class Workspace:
-    """What a command runs with: backends, the ledger, the checkpointer, the folder."""
+    """What a command runs with: backends, the ledger, the checkpointer, the folder, the clock."""
 
     session: Session
     backends: Backends
     ledger: SQLiteLedger
     checkpointer: Checkpointer
+    clock: Clock
 
 
 @asynccontextmanager
@@ -242,6 +270,7 @@ async def open_workspace(
     *,
     world: World = "sandbox",
     fresh: bool = False,
+    clock: Clock | None = None,
     on_wait: Callable[[], None] = lambda: None,
 ) -> AsyncIterator[Workspace]:
     """Lock the folder and open everything a run needs; save the world when the block ends.
@@ -254,15 +283,19 @@ async def open_workspace(
         backend: ``sandbox`` or a sandbox REST server's base URL.
         world: the sandbox world to load (ignored for a URL).
         fresh: start ``world`` from a new seeded sandbox.
+        clock: the time the run and the local sandbox see; the real time by default.
         on_wait: called when another command holds the lock.
     """
+    clock = clock or SystemClock()
     with session.locked(on_wait):
         local = backend == SANDBOX
-        backends = session.load_world(world, fresh=fresh) if local else http_backends(backend)
+        backends = (
+            session.load_world(world, clock, fresh=fresh) if local else http_backends(backend)
+        )
         ledger = SQLiteLedger(session.ledger_path)
         try:
             async with sqlite_checkpointer(session.runs) as checkpointer:
-                yield Workspace(session, backends, ledger, checkpointer)
+                yield Workspace(session, backends, ledger, checkpointer, clock)
         finally:
             ledger.close()
             if local:

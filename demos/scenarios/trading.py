@@ -22,43 +22,57 @@ market orders are refused while the market is closed (the report says so).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from plangate.demos.scenarios.base import Scenario
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+"""When the trading scenarios run: Monday 2 March 2026, 10:00 in New York (the market is
+open).
+"""
 
 SCENARIOS: list[Scenario] = [
     Scenario(
         name="buy_apple",
         title="Buy 10 Apple shares: look first, then order after approval",
         request="Buy 10 shares of AAPL",
+        now=NOW,
     ),
     Scenario(
         name="rsi_dip_nvidia",
         title="A conditional order whose condition is false: skipped",
         request="Buy 10 NVDA if its 14-day RSI is below 30",
+        now=NOW,
     ),
     Scenario(
         name="rsi_dip_exxon",
         title="A conditional order whose condition holds: approved and placed",
         request="Buy 20 shares of Exxon if its 14-day RSI is below 30",
+        now=NOW,
     ),
     Scenario(
         name="limit_microsoft",
         title="A limit order below the market: approved, it rests as an open order",
         request="Buy 5 shares of Microsoft at $380 limit",
+        now=NOW,
     ),
     Scenario(
         name="over_the_limit",
         title="An order over the $25,000 notional limit: blocked by the policy",
         request="Buy 300 shares of MSFT",
+        now=NOW,
     ),
     Scenario(
         name="restricted_symbol",
         title="An order in a restricted symbol: blocked by compliance",
         request="Buy 5 shares of Tesla",
+        now=NOW,
     ),
     Scenario(
         name="rejected_by_user",
         title="An order the person rejects at approval: nothing is placed",
         request="Buy 3 shares of Nvidia",
+        now=NOW,
         approve=False,
     ),
 ]

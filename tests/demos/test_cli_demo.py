@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from plangate.demos.cli.commands import app
 from plangate.demos.cli.runner import load_scenarios
 from plangate.demos.cli.session import Session
+from plangate.tools.clock import FakeClock
 from plangate.tools.domains.restaurants.sandbox import SandboxRestaurantBackend
 from plangate.tools.errors import UsageError
 
@@ -37,7 +38,7 @@ def test_a_demo_pause_without_a_terminal_exits_4_and_its_resume_completes(home: 
     assert hint, result.stdout
     resumed = runner.invoke(app, ["resume", hint[1], "--approve", hint[2]])
     assert resumed.exit_code == 0, resumed.output
-    restaurants = Session(home).load_world("demo").restaurants
+    restaurants = Session(home).load_world("demo", FakeClock()).restaurants
     assert isinstance(restaurants, SandboxRestaurantBackend)
     assert len(restaurants.reservations()) == 1
 

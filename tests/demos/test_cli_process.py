@@ -14,16 +14,19 @@ from typer.testing import CliRunner
 
 from plangate.demos.cli.commands import app
 from plangate.demos.cli.session import Session
+from plangate.tools.clock import FakeClock
 from plangate.tools.domains.restaurants.sandbox import SandboxRestaurantBackend
 from plangate.tools.ledger import WriteState
 from plangate.tools.ledger_sqlite import SQLiteLedger
+from tests.demos.conftest import CLI_NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = (
     "langgraph",
     "langchain",
     "langchain_core",
-    "agents",
+    "plangate.agents",
+    "plangate.graphs",
     "fastapi",
     "uvicorn",
     "bm25s",
@@ -32,7 +35,7 @@ HEAVY = (
 
 
 def plangate(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PLANGATE_HOME": str(home), "COLUMNS": "200"}
+    env = {**os.environ, "PLANGATE_HOME": str(home), "COLUMNS": "200", "PLANGATE_NOW": CLI_NOW}
     env.pop("PLANGATE_MODEL", None)
     return subprocess.run(
         [sys.executable, "-m", "plangate.demos", *args],
@@ -62,7 +65,7 @@ def test_a_run_paused_in_one_process_is_resumed_by_another_with_one_booking(
     second = plangate(tmp_path, "resume", "proc1", *hint[1].split())
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Booked: table rsv-" in second.stdout
-    restaurants = Session(tmp_path).load_world("sandbox").restaurants
+    restaurants = Session(tmp_path).load_world("sandbox", FakeClock()).restaurants
     assert isinstance(restaurants, SandboxRestaurantBackend)
     assert len(restaurants.reservations()) == 1
     ledger = SQLiteLedger(tmp_path / "ledger.db")

@@ -12,6 +12,7 @@ from typer.testing import CliRunner, Result
 from plangate.demos.cli import runner
 from plangate.demos.cli.commands import app
 from plangate.demos.cli.session import Session
+from plangate.tools.clock import FakeClock
 from plangate.tools.domains.restaurants.sandbox import SandboxRestaurantBackend
 from plangate.tools.ledger import WriteState
 from tests.demos.cli_agent import TableAnswer
@@ -26,7 +27,7 @@ def invoke(*args: str, stdin: str | None = None) -> Result:
 
 def bookings(home: Path) -> list[str]:
     """Names the tables in the saved sandbox world are booked under."""
-    restaurants = Session(home).load_world("sandbox").restaurants
+    restaurants = Session(home).load_world("sandbox", FakeClock()).restaurants
     assert isinstance(restaurants, SandboxRestaurantBackend)
     return [r.name for r in restaurants.reservations()]
 

@@ -11,13 +11,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from plangate.demos.cli.clocks import parse_now
 from plangate.demos.cli.commands import app
 from plangate.demos.cli.session import Session, ThreadRecord, home
+from plangate.tools.clock import FakeClock, PinnedClock
 from plangate.tools.domains.backends import Backends, bind_tools, sandbox_app, sandbox_backends
 from plangate.tools.domains.retrieval.sandbox import SandboxRetrievalBackend
 from plangate.tools.domains.server import serve_in_thread
 from plangate.tools.errors import UsageError
 from plangate.tools.executor import ToolExecutor
+from tests.demos.conftest import CLI_NOW
 
 FIND = "find a table for 2 in Lisbon"
 
@@ -42,8 +45,12 @@ async def test_the_world_round_trips_with_its_state_and_a_built_index(tmp_path: 
     created = await executor.call("create_event", {"summary": "Call", **event})
     session.save_world("sandbox", world)
     assert os.listdir(tmp_path) == ["sandbox.pickle"], "a temporary file was left behind"
-    loaded = session.load_world("sandbox")
+    clock = FakeClock()
+    loaded = session.load_world("sandbox", clock)
     assert isinstance(loaded, Backends)
+    # The clock is not saved: the world is loaded onto the command's own clock, everywhere.
+    assert all(backend.clock is clock for _, backend in loaded)
+    assert all(backend.faults.clock is clock for _, backend in loaded)
     retrieval = loaded.retrieval
     assert isinstance(retrieval, SandboxRetrievalBackend)
     again = ToolExecutor(bind_tools(loaded))
@@ -62,7 +69,7 @@ def test_an_unreadable_world_is_a_usage_error_that_says_to_delete_it(
 ) -> None:
     (tmp_path / "sandbox.pickle").write_bytes(content)
     with pytest.raises(UsageError, match=r"delete it to start from a fresh sandbox: rm .*"):
-        Session(tmp_path).load_world("sandbox")
+        Session(tmp_path).load_world("sandbox", FakeClock())
 
 
 def test_a_corrupt_world_stops_the_command_and_is_left_untouched(home: Path) -> None:
@@ -113,7 +120,7 @@ def test_a_second_command_waits_for_the_lock(tmp_path: Path) -> None:
 
 
 def test_a_url_backend_runs_against_the_server_and_keeps_no_local_world(home: Path) -> None:
-    served = sandbox_backends(seed=0)
+    served = sandbox_backends(seed=0, clock=PinnedClock(parse_now(CLI_NOW)))  # as `--now` would
     with serve_in_thread(sandbox_app(served)) as url:
         result = CliRunner().invoke(app, ["run", "tables", FIND, "--backend", url, "--json"])
     assert result.exit_code == 0, result.output

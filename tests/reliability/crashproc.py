@@ -28,10 +28,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+CRASH_NOW = "2026-03-02T15:00:00Z"
+"""Monday 2 March 2026, 10:00 in New York: the sandbox market is open."""
+
+
 def env(home: Path) -> dict[str, str]:
-    """The environment of a CLI subprocess: state in ``home``, unbuffered output, offline."""
+    """The environment of a CLI subprocess: state in ``home``, unbuffered output, offline.
+
+    Server and runs are pinned to ``CRASH_NOW`` (the market is open), whatever the hour.
+    """
     out = {k: v for k, v in os.environ.items() if not k.startswith(("PLANGATE_", "PYTEST_"))}
     out.update(PLANGATE_HOME=str(home), PYTHONUNBUFFERED="1", COLUMNS="200", NO_COLOR="1")
+    out.update(PLANGATE_NOW=CRASH_NOW)
     return out
 
 

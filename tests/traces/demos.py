@@ -10,7 +10,6 @@ which a redacted ``[email]`` would fail. Regenerate with
 from __future__ import annotations
 
 import importlib
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,6 @@ from plangate.agents import Agent
 from plangate.agents.catalog import agent_spec
 from plangate.tools.clock import FakeClock
 from plangate.tools.domains.backends import bind_tools, sandbox_backends
-
-NOW = {
-    "reservation": datetime(2026, 3, 9, 9, 0, tzinfo=UTC),
-    "trading": datetime(2026, 3, 2, 15, 0, tzinfo=UTC),
-}
-"""When each agent's scenarios run, as their own tests run them: Monday 9 March 2026, 09:00
-UTC ("tomorrow" is the 10th); Monday 2 March 2026, 10:00 in New York (the market is open)."""
 
 SCENARIO_MODULES = {
     "reservation": "plangate.demos.scenarios.reservation",
@@ -49,7 +41,7 @@ def scenario(agent: str, name: str) -> Any:
 
 async def record_demo(agent: str, case: Any, path: Path) -> None:
     """Run ``case`` on the sandbox, deciding each pause as it says, recording into ``path``."""
-    clock = FakeClock(NOW[agent])
+    clock = FakeClock(case.now)  # the scenario's own moment, as `plangate demo` runs it
     live = Agent(agent_spec(agent), bind_tools(sandbox_backends(seed=0, clock=clock)), clock=clock)
     decision = "approve" if case.approve else "reject"
     with live.record(path, redact_pii=False):

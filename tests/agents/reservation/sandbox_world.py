@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from plangate.agents import Agent
 from plangate.agents.reservation.spec import SPEC
+from plangate.demos.scenarios.reservation import NOW  # worlds start at the demo scenarios' moment
 from plangate.graphs.engine.build import RunResult
 from plangate.tools.clock import FakeClock
 from plangate.tools.domains.backends import Backends, bind_tools, sandbox_backends
@@ -16,9 +16,6 @@ from plangate.tools.domains.calendar.sandbox import SandboxCalendarBackend
 from plangate.tools.domains.flights.sandbox import SandboxFlightBackend
 from plangate.tools.domains.restaurants.sandbox import SandboxRestaurantBackend
 from plangate.tools.registry import Toolset
-
-NOW = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
-"""Monday 9 March 2026, 09:00 in Lisbon: "tomorrow" is the 10th, "next Friday" the 13th."""
 
 
 @dataclass

@@ -5,22 +5,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from plangate.agents import Agent
 from plangate.agents.trading.policy import TradingLimits, trading_policy
 from plangate.agents.trading.response import TradeReport
 from plangate.agents.trading.spec import SPEC
+from plangate.demos.scenarios.trading import NOW  # worlds start at the demo scenarios' moment
 from plangate.graphs.engine.build import RunResult
 from plangate.graphs.engine.references import lookup, parse_reference
 from plangate.tools.clock import FakeClock
 from plangate.tools.domains.backends import Backends, bind_tools, sandbox_backends
 from plangate.tools.domains.broker.models import Order, OrderRequest
 from plangate.tools.domains.broker.sandbox import SandboxBrokerBackend
-
-NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
-"""Monday 2 March 2026, 10:00 in New York: the market is open."""
 
 Decision = str | Mapping[str, Any]
 

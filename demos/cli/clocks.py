@@ -1,0 +1,47 @@
+"""The command line's clock: the real time, or a pinned one.
+
+A run uses the real time unless something pins it: ``--now`` (or ``$PLANGATE_NOW``) for a
+reproducible bug report, a demo scenario's own moment, or the moment a paused thread was started
+at, so that ``plangate resume`` decides where the run left off. A pinned clock then moves on at
+the real pace (``PinnedClock``), and the command says what time the sandbox runs at.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from plangate.tools.clock import Clock, PinnedClock, SystemClock
+from plangate.tools.errors import UsageError
+
+NOW_VAR = "PLANGATE_NOW"
+NOW_HELP = (
+    "Run as if it were this moment (ISO 8601, e.g. 2026-03-09T09:00Z; no zone means UTC); "
+    "the sandbox's time moves on from there."
+)
+
+
+def parse_now(text: str) -> datetime:
+    """``text`` as a timezone-aware moment; a date-time without a zone is UTC.
+
+    Raises:
+        UsageError: ``text`` is not an ISO 8601 date or date-time; the message shows the form.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--now / ${NOW_VAR}: {text!r} is not an ISO 8601 date-time; "
+            "write it like 2026-03-09T09:00Z or 2026-03-09 09:00+01:00"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def clock_at(moment: datetime | None) -> Clock:
+    """The real clock, or one pinned to ``moment``."""
+    return SystemClock() if moment is None else PinnedClock(moment)
+
+
+def describe_moment(moment: datetime) -> str:
+    """``moment`` for a person: ``Monday 9 March 2026, 09:00 UTC``."""
+    at = moment.astimezone(UTC)
+    return f"{at:%A} {at.day} {at:%B %Y, %H:%M} UTC"
