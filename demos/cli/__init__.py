@@ -1,7 +1,7 @@
 """The ``plangate`` command line: ``app`` is the typer application, ``main`` runs it.
 
 ``commands`` holds the commands (run, resume, demo, graph, tools, sandbox), ``trace_commands``
-the trace ones (replay, trace show, trace import); ``runner`` drives a run with live progress,
+the trace ones (replay, trace show); ``runner`` drives a run with live progress,
 ``render`` draws events and answers, ``session`` keeps the ``.plangate/`` state.
 """
 

@@ -1,6 +1,7 @@
 """Scripted demo scenarios of the reservation assistant (``plangate demo reservation``).
 
-Each runs offline on the sandbox, pauses at every booking for approval, and is approved:
+Each runs offline on the sandbox at ``NOW`` (Monday 9 March 2026, 09:00 UTC, whatever the hour
+it is started at), pauses at every booking for approval, and is approved:
 
 - ``dinner``: a table, after the calendar and availability are checked;
 - ``trip``: a flight, dinner where it lands (only once the flight is booked) and the dinner in

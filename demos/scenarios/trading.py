@@ -1,7 +1,7 @@
 """The trading assistant's scripted demo scenarios.
 
-Each runs offline on the seeded sandbox. What they show was checked on the sandbox at Monday
-2 March 2026, 10:00 in New York (the market open; ``tests/agents/trading`` runs them there):
+Each runs offline on the seeded sandbox at ``NOW``, Monday 2 March 2026, 10:00 in New York (the
+market is open), whatever the hour it is started at; ``tests/agents/trading`` runs them there:
 
 - ``buy_apple``: the quote, the research notes, the positions and the account are read in
   parallel, then the market order waits for approval and fills at the ask.
@@ -16,8 +16,8 @@ Each runs offline on the seeded sandbox. What they show was checked on the sandb
 - ``restricted_symbol``: TSLA is on the default restricted list; the order is blocked.
 - ``rejected_by_user``: the person rejects the order at approval; nothing is placed.
 
-At another clock the indicators and prices differ, so a condition may go the other way, and
-market orders are refused while the market is closed (the report says so).
+At another moment (``plangate run --now``) the indicators and prices differ, so a condition may
+go the other way, and market orders are refused while the market is closed (the report says so).
 """
 
 from __future__ import annotations

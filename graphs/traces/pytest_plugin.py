@@ -39,7 +39,7 @@ Scenario = Sequence[str | Mapping[str, Any]]
 
 @runtime_checkable
 class Recordable(Protocol):
-    """A live agent that records its runs (``agents.Agent``)."""
+    """A live agent that records its runs (``plangate.agents.Agent``)."""
 
     def record(
         self, path: str | Path | None, *, redact_pii: bool = True, append: bool = False
@@ -137,7 +137,7 @@ class TraceCheck:
     async def _record(self, agent: ReplayTarget, path: Path, scenario: Scenario) -> None:
         if not isinstance(agent, Recordable):
             pytest.fail(
-                f"{OPTION} needs the live agent (an object with record(), like agents.Agent); "
+                f"{OPTION} needs the live agent (an object with record(), like plangate.agents.Agent); "
                 f"got {type(agent).__name__}",
                 pytrace=False,
             )

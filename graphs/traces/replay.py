@@ -5,7 +5,7 @@
 ``ReplayExecutor`` that returns each step's recorded result after checking its tool and
 arguments, a clock showing the recorded time, and ``NO_BACKEND`` in place of every backend —
 then re-runs each recorded request and resume (with the recorded approval decisions) and compares
-how each ended. ``target`` is an ``agents.Agent`` (anything with ``for_replay(parts)``) or a
+how each ended. ``target`` is a ``plangate.agents.Agent`` (anything with ``for_replay(parts)``) or a
 factory ``(parts) -> Engine``::
 
     def shop(parts: RunParts) -> Engine:

@@ -56,7 +56,7 @@ class RunParts:
 
 @runtime_checkable
 class SupportsReplay(Protocol):
-    """An agent that can rebuild itself around replay stand-ins (``agents.Agent`` can)."""
+    """An agent that can rebuild itself around replay stand-ins (``plangate.agents.Agent`` can)."""
 
     def for_replay(self, parts: RunParts) -> Runner:
         """The same agent, built with ``parts`` instead of its model and backends."""

@@ -1,6 +1,6 @@
 """The built-in tool catalog: every domain's tools, plus third-party tools from entry points.
 
-Domain packages expose ``TOOLS`` (a tuple of unbound tools) in ``tools/<domain>/tools.py``.
+Domain packages expose ``TOOLS`` (a tuple of unbound tools) in ``tools/domains/<domain>/tools.py``.
 """
 
 from __future__ import annotations

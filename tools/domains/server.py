@@ -1,6 +1,6 @@
 """The sandbox REST server's frame: app factory, fault layer, error bodies, a loopback runner.
 
-Each domain contributes an ``APIRouter`` over its sandbox backend (``tools/<domain>/routes.py``);
+Each domain contributes an ``APIRouter`` over its sandbox backend (``tools/domains/<domain>/routes.py``);
 ``create_app`` mounts them and adds what every API shares:
 
 - **Errors**: a ``ToolRefusedError`` raised by a sandbox becomes a JSON error body
