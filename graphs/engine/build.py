@@ -29,7 +29,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 from pydantic import BaseModel
 
 from plangate.graphs.engine.approvals import parse_decisions
@@ -212,8 +212,31 @@ class Engine:
         parse_decisions(dict(decisions), [p["id"] for p in pending])
         state = await self.graph.aget_state(self._config(thread_id))
         yield RunStarted(thread_id=thread_id, request=state.values.get("request", ""), resumed=True)
-        async for event in self._events(Command(resume=dict(decisions)), thread_id):
+        command: Command[Any] = Command(
+            resume=dict(decisions), update=self._without_the_wait(state)
+        )
+        async for event in self._events(command, thread_id):
             yield event
+
+    def _without_the_wait(self, state: StateSnapshot) -> dict[str, Any] | None:
+        """The state update that leaves the wait for a person out of the wall-clock budget.
+
+        The run's clock started at ``started_at``; moving that on by the time since the
+        approvals were asked for keeps the work before the pause counted and the wait not.
+        """
+        asked_at = next(
+            (
+                i.value["asked_at"]
+                for i in state.interrupts
+                if isinstance(i.value, dict) and isinstance(i.value.get("asked_at"), float)
+            ),
+            None,
+        )
+        started_at = state.values.get("started_at")
+        if asked_at is None or not isinstance(started_at, float):
+            return None
+        waited = self.runtime.clock.now().timestamp() - asked_at
+        return {"started_at": started_at + waited} if waited > 0 else None
 
     async def stream_recover(self, thread_id: str) -> AsyncIterator[Event]:
         """Continue an interrupted run from its last checkpoint, yielding events.

@@ -213,7 +213,9 @@ async def _ask(runtime: Runtime, wave: _Wave) -> None:
         for call, verdicts in wave.approvals
     ]
     emit(ApprovalRequested(approvals=requests))
-    answer = interrupt({"approvals": requests})
+    # ``asked_at`` lets a resume leave the time spent waiting for the person out of the run's
+    # wall-clock budget (``Engine.stream_resume``).
+    answer = interrupt({"approvals": requests, "asked_at": runtime.clock.now().timestamp()})
     decisions = parse_decisions(answer, [call["step_id"] for call, _ in wave.approvals])
     for call, _ in wave.approvals:
         await _apply(runtime, call, decisions[call["step_id"]], wave)
