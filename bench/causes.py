@@ -22,14 +22,14 @@ HINTS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "function",
-        "graphs/react.py:conversation",
+        "graphs/engine/react.py:conversation",
         "`conversation` rebuilds the whole message list from the plan and step records every "
         "turn (`Plan.model_validate` of the growing plan, one `ToolMessage` per earlier step), "
         "so its cost grows with the run.",
     ),
     (
         "function",
-        "graphs/plan.py:ready",
+        "graphs/engine/plan.py:ready",
         "Every dispatch re-validates the plan from state and asks `Plan.ready`, which calls "
         "`Plan.dependencies` for every pending step: a linear `Plan.step` lookup plus parsing "
         "the step's `${...}` references again. Over a chained plan of n steps that is O(n²) "
@@ -37,14 +37,14 @@ HINTS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "function",
-        "graphs/redaction.py:clean",
+        "graphs/guards/redaction.py:clean",
         "The trace recorder redacts PII (and secrets) in everything it writes, and each model "
         "request it records holds the whole conversation so far: under react every turn "
         "re-scans all earlier turns, so tracing's cost grows with the run.",
     ),
     (
         "function",
-        "graphs/guardrails.py:run_guardrails",
+        "graphs/guards/guardrails.py:run_guardrails",
         "Guardrails scan every tool result (PromptInjection, PIIRedaction) and every call "
         "(ApproveWrites): the price of guarding each step, which the peers do not pay.",
     ),

@@ -61,7 +61,7 @@ def category(key: FunctionKey) -> str:
     path = filename.replace("\\", "/")
     local = _local(path)
     if local is not None:
-        if local == "graphs/scripted.py":
+        if local == "graphs/offline/scripted.py":
             return "scripted model double (same for all)"
         if local.startswith("bench/"):
             return "benchmark harness"
@@ -84,7 +84,11 @@ def category(key: FunctionKey) -> str:
 
 
 LOCAL_PACKAGES = ("graphs", "tools", "agents", "demos", "bench")
-WRAPPERS = ("graphs/build.py:", "graphs/recording.py:run", "graphs/recording.py:stream")
+WRAPPERS = (
+    "graphs/engine/build.py:",
+    "graphs/traces/recording.py:run",
+    "graphs/traces/recording.py:stream",
+)
 """Functions (``module:name`` prefixes) that only wrap a whole run: left out of the top list."""
 
 
@@ -130,7 +134,7 @@ def _charge(stats: Mapping[FunctionKey, Any], into: _Profiled) -> None:
         if (
             local
             and local.split("/")[0] in ("graphs", "tools")
-            and local != "graphs/scripted.py"
+            and local != "graphs/offline/scripted.py"
             and not name.startswith(WRAPPERS)
         ):
             into.cumulative_by_function[name] += cumulative

@@ -115,7 +115,7 @@ async def measure(
             title="Replay vs run",
             summary="Skipped: this plangate has no `plangate.graphs.traces.replay` (trace replay) yet.",
             status="skipped",
-            notes=["graphs/replay.py does not exist; the replay benchmark did not run."],
+            notes=["graphs/traces/replay.py does not exist; the replay benchmark did not run."],
         )
     await time_run(0.0, 0.0)  # warm-up
     rows: list[dict[str, Any]] = []

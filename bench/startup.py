@@ -211,7 +211,7 @@ def measure(*, runs: int = 5, top: int = 8, warm_up: bool = True, api: bool = Tr
     if help_s >= HELP_TARGET_S and cli_rows:
         slow = ", ".join(f"{r['module']} ({r['cumulative_ms']:.0f} ms)" for r in cli_rows[:4])
         report.notes.append(
-            f"`--help` is over target; demos/cli.py's slowest top-level imports: {slow}. "
+            f"`--help` is over target; demos/cli/commands.py's slowest top-level imports: {slow}. "
             "Importing them inside the commands that need them would keep `--help` fast."
         )
     return report

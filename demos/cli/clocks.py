@@ -8,16 +8,30 @@ the real pace (``PinnedClock``), and the command says what time the sandbox runs
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
 
-from plangate.tools.clock import Clock, PinnedClock, SystemClock
-from plangate.tools.errors import UsageError
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from plangate.tools.clock import Clock
 
 NOW_VAR = "PLANGATE_NOW"
-NOW_HELP = (
-    "Run as if it were this moment (ISO 8601, e.g. 2026-03-09T09:00Z; no zone means UTC); "
-    "the sandbox's time moves on from there."
-)
+Now = Annotated[
+    str | None,
+    typer.Option(
+        envvar=NOW_VAR,
+        help=(
+            "Run as if it were this moment (ISO 8601, e.g. 2026-03-09T09:00Z; no zone means "
+            "UTC), for a reproducible report; the sandbox's time moves on from there."
+        ),
+        show_default="the real time",
+    ),
+]
+"""The ``--now`` option (or ``$PLANGATE_NOW``) of ``run`` and ``sandbox serve``."""
 
 
 def parse_now(text: str) -> datetime:
@@ -26,6 +40,8 @@ def parse_now(text: str) -> datetime:
     Raises:
         UsageError: ``text`` is not an ISO 8601 date or date-time; the message shows the form.
     """
+    from plangate.tools.errors import UsageError
+
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -38,6 +54,8 @@ def parse_now(text: str) -> datetime:
 
 def clock_at(moment: datetime | None) -> Clock:
     """The real clock, or one pinned to ``moment``."""
+    from plangate.tools.clock import PinnedClock, SystemClock
+
     return SystemClock() if moment is None else PinnedClock(moment)
 
 
@@ -45,3 +63,20 @@ def describe_moment(moment: datetime) -> str:
     """``moment`` for a person: ``Monday 9 March 2026, 09:00 UTC``."""
     at = moment.astimezone(UTC)
     return f"{at:%A} {at.day} {at:%B %Y, %H:%M} UTC"
+
+
+def pinned_clock(now: str | None, recorded: datetime | None, say: Console) -> Clock:
+    """A command's clock: ``now`` if given, else the moment its thread was pinned to, else
+    ``$PLANGATE_NOW``, else the real time.
+
+    A pinned moment is said on ``say`` (the progress stream), so a report shows when it ran.
+
+    Raises:
+        UsageError: ``now`` or ``$PLANGATE_NOW`` is not an ISO 8601 date-time.
+    """
+    if now is None and recorded is None:
+        now = os.environ.get(NOW_VAR) or None
+    moment = parse_now(now) if now is not None else recorded
+    if moment is not None:
+        say.print(f"sandbox time: {describe_moment(moment)}", style="dim")
+    return clock_at(moment)

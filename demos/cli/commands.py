@@ -1,20 +1,16 @@
-"""The ``plangate`` command line.
+"""The ``plangate`` command line: the app, and the commands that run agents (run, resume, demo).
+
+The other commands register themselves on the app: ``catalog_commands`` (tools, graph),
+``sandbox_commands`` (sandbox serve), ``trace_commands`` (replay, trace show).
 
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 blocked by a guardrail, 4 waiting for approval.
-State lives in ``.plangate/`` (see ``plangate.demos.cli.session``). The engine, LangGraph, the agents and
-the sandbox are imported inside the commands, so ``plangate --help`` starts at once.
+State lives in ``.plangate/`` (see ``plangate.demos.cli.session``). The engine, LangGraph, the
+agents and the sandbox are imported inside the commands, so ``plangate --help`` starts at once.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import shutil
-import subprocess
-import tempfile
 import uuid
-from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,17 +18,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
-from plangate.demos.cli.trace_commands import register
+from plangate.demos.cli import catalog_commands, sandbox_commands, trace_commands
+from plangate.demos.cli.clocks import Now
+from plangate.demos.cli.consoles import err_console, guarded
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from plangate.agents import AgentSpec
     from plangate.demos.cli.runner import Terminal
-    from plangate.tools.clock import Clock
 
 app = typer.Typer(
     name="plangate",
@@ -40,9 +33,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err_console = Console(stderr=True)
-register(app)
+for group in (catalog_commands, sandbox_commands, trace_commands):
+    group.register(app)
 
 
 class StrategyName(StrEnum):
@@ -59,17 +51,6 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print only the answer, as 
 TraceFile = Annotated[
     Path | None,
     typer.Option(help="Record the run into this JSONL trace (replay it with `plangate replay`)."),
-]
-Now = Annotated[
-    str | None,
-    typer.Option(
-        envvar="PLANGATE_NOW",
-        help=(
-            "Run as if it were this moment (ISO 8601, e.g. 2026-03-09T09:00Z; no zone means "
-            "UTC), for a reproducible report; the sandbox's time moves on from there."
-        ),
-        show_default="the real time",
-    ),
 ]
 KeepPii = Annotated[
     bool,
@@ -91,57 +72,11 @@ def root() -> None:
     """Tool-using agents on LangGraph: plan, act in parallel, guard every step, replay runs."""
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print ``message`` as an error and return the exit to raise."""
-    err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
-    return typer.Exit(code)
-
-
-def guarded(command: Callable[[], Coroutine[Any, Any, int]]) -> None:
-    """Run an async command; exit with its code, or 2 / 1 for a usage / plangate error."""
-    from plangate.tools.errors import PlangateError, UsageError
-
-    try:
-        code = asyncio.run(command())
-    except UsageError as exc:
-        raise fail(str(exc), 2) from exc
-    except PlangateError as exc:
-        raise fail(f"{type(exc).__name__}: {exc}", 1) from exc
-    raise typer.Exit(code)
-
-
 def terminal(*, as_json: bool = False, yes: bool = False) -> Terminal:
     """The consoles of this invocation (made now, so they see this invocation's streams)."""
     from plangate.demos.cli.runner import Terminal
 
     return Terminal(Console(), Console(stderr=True), as_json=as_json, yes=yes)
-
-
-def load_spec(name: str) -> AgentSpec:
-    """The agent called ``name``; an unknown or broken agent is a usage error."""
-    from plangate.agents.catalog import agent_spec
-    from plangate.tools.errors import UsageError
-
-    try:
-        return agent_spec(name)
-    except ImportError as exc:
-        raise UsageError(f"agent {name!r} cannot be loaded: {exc}") from exc
-
-
-def pinned_clock(now: str | None, recorded: datetime | None, term: Terminal) -> Clock:
-    """The run's clock: ``now`` if given, else the moment the thread was pinned to, else
-    ``$PLANGATE_NOW``, else the real time.
-
-    A pinned clock is announced on the progress stream, so a report shows when it ran.
-    """
-    from plangate.demos.cli.clocks import NOW_VAR, clock_at, describe_moment, parse_now
-
-    if now is None and recorded is None:
-        now = os.environ.get(NOW_VAR) or None
-    moment = parse_now(now) if now is not None else recorded
-    if moment is not None:
-        term.progress.print(f"sandbox time: {describe_moment(moment)}", style="dim")
-    return clock_at(moment)
 
 
 def on_wait() -> None:
@@ -182,9 +117,9 @@ def run_command(
 
     async def command() -> int:
         from plangate.agents.models import model_name, resolve_model
-        from plangate.demos.cli.clocks import parse_now
+        from plangate.demos.cli.clocks import parse_now, pinned_clock
         from plangate.demos.cli.render import Progress
-        from plangate.demos.cli.runner import build_agent, drive
+        from plangate.demos.cli.runner import build_agent, drive, load_spec
         from plangate.demos.cli.session import (
             Session,
             ThreadRecord,
@@ -207,7 +142,7 @@ def run_command(
             strategy=strategy.value, now=moment,
         )  # fmt: skip
         session, thread_id = Session(home()), record.thread_id
-        clock = pinned_clock(None, moment, term)
+        clock = pinned_clock(None, moment, term.progress)
         async with open_workspace(
             session, record.backend, clock=clock, on_wait=on_wait
         ) as workspace:
@@ -261,8 +196,15 @@ def resume_command(
 
     async def command() -> int:
         from plangate.agents.models import resolve_model
+        from plangate.demos.cli.clocks import pinned_clock
         from plangate.demos.cli.render import Progress
-        from plangate.demos.cli.runner import build_agent, check_decisions, collect_decisions, drive
+        from plangate.demos.cli.runner import (
+            build_agent,
+            check_decisions,
+            collect_decisions,
+            drive,
+            load_spec,
+        )
         from plangate.demos.cli.session import Session, home, open_workspace
         from plangate.tools.errors import UsageError
 
@@ -270,7 +212,7 @@ def resume_command(
         session, term = Session(home()), terminal(as_json=as_json, yes=yes)
         record = session.thread(thread)
         spec, chat = load_spec(record.agent), resolve_model(record.model)
-        clock = pinned_clock(now, record.now, term)
+        clock = pinned_clock(now, record.now, term.progress)
         async with open_workspace(
             session, record.backend, world=record.world, clock=clock, on_wait=on_wait
         ) as workspace:
@@ -323,6 +265,7 @@ def demo_command(
             build_agent,
             drive,
             load_scenarios,
+            load_spec,
         )
         from plangate.demos.cli.session import Session, ThreadRecord, home, open_workspace
         from plangate.tools.clock import PinnedClock
@@ -367,118 +310,6 @@ def demo_command(
         return worst
 
     guarded(command)
-
-
-@app.command("graph")
-def graph_command(
-    agent: Annotated[str, typer.Argument(help="The agent whose graph to draw.")],
-    png: Annotated[
-        Path | None, typer.Option(help="Render to this PNG with mmdc (Mermaid CLI).")
-    ] = None,
-) -> None:
-    """Print the agent's graph as Mermaid text, or render it to a PNG locally."""
-    renderer = shutil.which("mmdc")
-    if png is not None and renderer is None:
-        raise fail(
-            "--png needs the Mermaid CLI (mmdc) on PATH: npm install -g @mermaid-js/mermaid-cli "
-            "(or paste the text printed without --png into any Mermaid viewer)",
-            2,
-        )
-
-    async def command() -> int:
-        from plangate.agents import Agent
-        from plangate.tools.domains.catalog import all_tools
-
-        text = Agent(load_spec(agent), all_tools()).mermaid()
-        if png is None or renderer is None:
-            typer.echo(text)
-            return 0
-        with tempfile.TemporaryDirectory() as folder:
-            source = Path(folder) / "graph.mmd"
-            source.write_text(text, encoding="utf-8")
-            done = subprocess.run(  # noqa: ASYNC221 - a short local render; nothing else runs
-                [renderer, "-i", str(source), "-o", str(png)], capture_output=True, text=True
-            )
-        if done.returncode != 0:
-            raise fail(f"mmdc could not render {png}: {done.stderr.strip() or done.stdout.strip()}")
-        console.print(Text(f"wrote {png}"))
-        return 0
-
-    guarded(command)
-
-
-@app.command("tools")
-def tools_command(
-    as_json: bool = typer.Option(
-        False, "--json", help="Print a JSON list with each tool's schema."
-    ),
-) -> None:
-    """List the registered tools: name, effect and description."""
-    from plangate.tools.domains.catalog import all_tools
-    from plangate.tools.errors import PlangateError
-
-    try:
-        toolset = all_tools()
-    except PlangateError as exc:
-        raise fail(str(exc)) from exc
-    if as_json:
-        payload = [
-            {
-                "name": item.name,
-                "description": item.description,
-                "effect": item.effect,
-                "parameters": item.args_schema(),
-            }
-            for item in toolset
-        ]
-        typer.echo(json.dumps(payload, indent=2))
-        return
-    table = Table(title=f"plangate tools ({len(toolset)})")
-    table.add_column("name", style="bold cyan")
-    table.add_column("effect")
-    table.add_column("description")
-    for item in toolset:
-        effect = "[yellow]write[/]" if item.is_write else "[green]read[/]"
-        table.add_row(item.name, effect, item.description)
-    console.print(table)
-
-
-sandbox_app = typer.Typer(help="The sandbox REST server: all five APIs over the sandbox state.")
-app.add_typer(sandbox_app, name="sandbox")
-
-
-@sandbox_app.command("serve")
-def sandbox_serve(
-    port: int = typer.Option(8765, min=0, max=65535, help="Port to listen on (0: any free)."),
-    host: str = typer.Option("127.0.0.1", help="Address to bind; loopback by default."),
-    seed: int = typer.Option(0, help="Seed of the sandbox data: same seed, same world."),
-    fault_rate: float = typer.Option(
-        0.0, min=0.0, max=1.0, help="Share of requests that fail with an injected fault."
-    ),
-    fault_seed: int = typer.Option(0, help="Seed of the fault plan."),
-    now: Now = None,
-) -> None:
-    """Serve calendar, flights, restaurants, retrieval, market data and broker APIs."""
-    import uvicorn
-
-    from plangate.demos.cli.clocks import clock_at, describe_moment, parse_now
-    from plangate.tools.domains.backends import sandbox_app as build_app
-    from plangate.tools.domains.backends import sandbox_backends
-    from plangate.tools.errors import UsageError
-    from plangate.tools.faults import FaultPlan
-
-    try:
-        moment = parse_now(now) if now is not None else None
-    except UsageError as exc:
-        raise fail(str(exc), 2) from exc
-    faults = FaultPlan.uniform(fault_rate, seed=fault_seed) if fault_rate else None
-    app_ = build_app(sandbox_backends(seed=seed, clock=clock_at(moment)), faults=faults)
-    at = f", sandbox time {describe_moment(moment)}" if moment is not None else ""
-    err_console.print(
-        f"plangate sandbox on http://{host}:{port} (seed {seed}, fault rate {fault_rate:g}{at}); "
-        "APIs under /calendar /flights /restaurants /retrieval /market /broker"
-    )
-    uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

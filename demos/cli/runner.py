@@ -218,6 +218,16 @@ def load_scenarios(agent: str) -> list[Scenario]:
     return scenarios
 
 
+def load_spec(name: str) -> AgentSpec:
+    """The agent called ``name``; an unknown or broken agent is a usage error."""
+    from plangate.agents.catalog import agent_spec
+
+    try:
+        return agent_spec(name)
+    except ImportError as exc:
+        raise UsageError(f"agent {name!r} cannot be loaded: {exc}") from exc
+
+
 def build_agent(
     spec: AgentSpec, workspace: Workspace, model: BaseChatModel | None, strategy: Strategy
 ) -> Agent:

@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from plangate.demos.cli.consoles import console, err_console, fail
 
 if TYPE_CHECKING:
     from plangate.graphs.traces.format import Trace
     from plangate.graphs.traces.replay import ReplayTarget, RunParts
 
-console = Console()
-err_console = Console(stderr=True)
 
 FILE = typer.Argument(..., help="The trace file (JSONL).", show_default=False)
 AGENT = typer.Option(
@@ -36,11 +35,6 @@ AGENT = typer.Option(
 )
 
 
-def _exit(message: str, code: int) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
-
-
 def load(file: Path) -> Trace:
     """The trace in ``file``; exits with 2 when it cannot be read."""
     from plangate.graphs.traces.format import TraceFormatError, read_trace
@@ -48,7 +42,7 @@ def load(file: Path) -> Trace:
     try:
         return read_trace(file)
     except TraceFormatError as exc:
-        raise _exit(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
 
 
 def _import(reference: str) -> Any:
@@ -121,13 +115,13 @@ def replay_command(
     try:
         target = resolve_target(trace.header.agent, agent)
     except ValueError as exc:
-        raise _exit(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     from plangate.tools.errors import PlangateError
 
     try:
         report = asyncio.run(replay(trace, target, strict_order=strict_order))
     except PlangateError as exc:  # the agent could not be rebuilt for the replay
-        raise _exit(f"cannot replay {file}: {exc}", 2) from exc
+        raise fail(f"cannot replay {file}: {exc}", 2) from exc
     if report.ok:
         console.print(f"[green]✓[/] {report.summary()}", highlight=False)
         return

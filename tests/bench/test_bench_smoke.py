@@ -117,7 +117,7 @@ async def test_replay_is_skipped_without_graphs_replay(monkeypatch: pytest.Monke
     monkeypatch.setattr(replay, "is_available", lambda: False)
     report = await replay.measure()
     assert report.status == "skipped"
-    assert "graphs/replay.py" in report.notes[0]
+    assert "graphs/traces/replay.py" in report.notes[0]
 
 
 def stub_report(name: str) -> Report:

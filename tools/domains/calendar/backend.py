@@ -2,7 +2,7 @@
 
 Two implementations follow this Protocol: ``SandboxCalendarBackend`` (in process, seeded) and
 ``HttpCalendarBackend`` (Google Calendar API v3 shaped REST). Both give identical results for the
-same state; the contract suite in ``tests/tools/calendar`` holds them to it.
+same state; the contract suite in ``tests/tools/domains/calendar`` holds them to it.
 
 Semantics every implementation keeps:
 

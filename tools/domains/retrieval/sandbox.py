@@ -1,6 +1,6 @@
 """``SandboxRetrievalBackend``: a folder of Markdown/text files, indexed and searched in process.
 
-By default it serves the bundled corpus (``tools/retrieval/corpus``): a corporate travel
+By default it serves the bundled corpus (``tools/domains/retrieval/corpus``): a corporate travel
 policy, venue guides for the sandbox cities, and fictional research notes for the sandbox
 tickers. The index is built on first use, not at construction, so creating a backend is free.
 
