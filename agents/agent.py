@@ -5,9 +5,9 @@ spec's ``offline_answer`` writes the answer. With any LangChain chat model, ``LL
 ``LLMResponder`` take over (and ``strategy="react"`` lets the model call tools turn by turn).
 Either way the same engine runs the plan, with the spec's guardrails at every stage.
 
-``with agent.record(path):`` records the runs made inside it into a trace (``plangate.graphs.traces.format``);
-``plangate.graphs.traces.replay.replay(path, agent)`` replays one through ``for_replay``, with no model and no
-backend.
+``with agent.record(path):`` records the runs made inside it into a trace
+(``plangate.graphs.traces.format``); ``plangate.graphs.traces.replay.replay(path, agent)`` replays
+one through ``for_replay``, with no model and no backend.
 """
 
 from __future__ import annotations

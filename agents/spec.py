@@ -1,7 +1,7 @@
 """``AgentSpec``: what makes an assistant — instructions, tools, policy, answer, offline grammar.
 
-A spec is pure configuration. ``plangate.agents.agent.Agent`` turns it into a running engine, given the
-tools' backends and a chat model (or none: then the offline ``RulePlanner`` plans with the
+A spec is pure configuration. ``plangate.agents.agent.Agent`` turns it into a running engine, given
+the tools' backends and a chat model (or none: then the offline ``RulePlanner`` plans with the
 spec's grammar and ``offline_answer`` writes the answer).
 """
 

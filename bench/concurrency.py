@@ -2,9 +2,9 @@
 
 Each run is a plangate ``plan`` run: ``LLMPlanner`` (a zero-latency ``ScriptedChatModel``)
 plans three ``get_quote`` reads, which run in parallel against the in-process sandbox market
-(``plangate.tools.domains.backends.sandbox_backends``) slowed by a ``FaultPlan`` latency on a ``SystemClock``,
-through the guardrails, and a ``FunctionResponder`` answers. One ``Engine`` (one compiled
-graph, one checkpointer) serves all runs, as a server would.
+(``plangate.tools.domains.backends.sandbox_backends``) slowed by a ``FaultPlan`` latency on a
+``SystemClock``, through the guardrails, and a ``FunctionResponder`` answers. One ``Engine`` (one
+compiled graph, one checkpointer) serves all runs, as a server would.
 
 Each concurrency level runs in a fresh subprocess (``python -m bench.concurrency --level N``) so
 its peak memory is its own: the figure is the growth of the peak resident set over the

@@ -2,10 +2,10 @@
 
 The run: a ``plan`` run of 8 independent reads (``LLMPlanner`` + ``LLMResponder`` over a
 ``ScriptedChatModel`` with latency ``M``, a tool sleeping ``L``), with the standard guardrails.
-It is recorded once per latency setting with ``plangate.graphs.traces.recording.Recorder`` into a JSONL file,
-then replayed with ``plangate.graphs.traces.replay.replay(path, factory)``: the timed replay reads and parses
-the file, rebuilds the engine around the replay stand-ins, checks the agent's surface and
-re-runs the request, matching every model request and tool call.
+It is recorded once per latency setting with ``plangate.graphs.traces.recording.Recorder`` into a
+JSONL file, then replayed with ``plangate.graphs.traces.replay.replay(path, factory)``: the timed
+replay reads and parses the file, rebuilds the engine around the replay stand-ins, checks the
+agent's surface and re-runs the request, matching every model request and tool call.
 
 The run is timed with its engine already built (as a server runs); the replay includes building
 its engine, so the ratio is, if anything, conservative.

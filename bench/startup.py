@@ -2,8 +2,8 @@
 
 Each command runs once to warm the file cache, then ``runs`` times; the median is reported. A
 ``python -c pass`` baseline shows the interpreter's own share. ``-X importtime`` then attributes
-import time to top-level packages, and lists what ``plangate.demos.cli.commands`` imports at its top level, so a
-slow ``--help`` names the modules to import lazily.
+import time to top-level packages, and lists what ``plangate.demos.cli.commands`` imports at its top
+level, so a slow ``--help`` names the modules to import lazily.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class ImportEntry:
 
 
 def plangate_command() -> list[str]:
-    """The installed ``plangate`` script next to this interpreter, else ``python -m plangate.demos``."""
+    """The installed ``plangate`` script beside this interpreter, else ``python -m plangate.demos``."""
     script = Path(sys.executable).parent / ("plangate.exe" if os.name == "nt" else "plangate")
     return [str(script)] if script.exists() else [sys.executable, "-m", "plangate.demos"]
 

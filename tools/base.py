@@ -12,8 +12,8 @@ policy. Two declaration styles are accepted::
     def add(a: int, b: int) -> int:          # args model derived from the parameters
         '''Add two integers.'''
 
-A third, ``Tool.from_json_schema``, lives in ``plangate.tools.schema_tool`` for tools described by a JSON
-schema (MCP servers, OpenAPI operations).
+A third, ``Tool.from_json_schema``, lives in ``plangate.tools.schema_tool`` for tools described by a
+JSON schema (MCP servers, OpenAPI operations).
 
 The effect defaults to ``write``: a tool must say it only reads before it is run without an
 idempotency key or an approval. This is the safe default, and the same one used for wrapped

@@ -207,7 +207,8 @@ class GuardrailBlockedError(PlangateError):
     """A guardrail verdict stopped the run.
 
     Attributes:
-        verdict: the verdict that blocked (a ``plangate.graphs.guards.guardrails.Verdict``; typed loosely here
+        verdict: the verdict that blocked (a ``plangate.graphs.guards.guardrails.Verdict``; typed
+        loosely here
             because ``tools`` does not import ``graphs``).
     """
 

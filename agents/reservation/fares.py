@@ -1,9 +1,9 @@
 """The travel policy's fare caps, read from the policy itself, and the guardrail that applies them.
 
 The caps are parsed once, when the policy is built, from the copy of ``travel-policy.md``
-bundled with ``plangate.tools.domains.retrieval`` (``importlib.resources``), not fetched through the retrieval
-backend: building an agent is synchronous and must not depend on a live (perhaps remote, perhaps
-fault-injected) document service, and the caps the agent enforces should be those of the
+bundled with ``plangate.tools.domains.retrieval`` (``importlib.resources``), not fetched through the
+retrieval backend: building an agent is synchronous and must not depend on a live (perhaps remote,
+perhaps fault-injected) document service, and the caps the agent enforces should be those of the
 policy version it ships with. The numbers are never copied into code: edit the document and the
 guardrail follows; remove the table and building the policy fails, naming what is missing.
 

@@ -1,10 +1,11 @@
 """What the offline planner understands, and the plan it makes of each kind of request.
 
-Intents are tried in order (see ``plangate.graphs.offline.grammar``): cancellations and policy questions first,
-since they mention bookings and flights too; a trip (a flight *and* a meal) before a flight
-alone; bookings before searches. Each intent's ``build`` reads its slots from the whole request
-(``plangate.agents.reservation.slots`` and ``plangate.graphs.offline.slots``), so words may come in any order: "for four
-tomorrow at 8 in Lisbon" and "in Lisbon at 8pm tomorrow, party of four" plan the same table.
+Intents are tried in order (see ``plangate.graphs.offline.grammar``): cancellations and policy
+questions first, since they mention bookings and flights too; a trip (a flight *and* a meal) before
+a flight alone; bookings before searches. Each intent's ``build`` reads its slots from the whole
+request (``plangate.agents.reservation.slots`` and ``plangate.graphs.offline.slots``), so words may
+come in any order: "for four tomorrow at 8 in Lisbon" and "in Lisbon at 8pm tomorrow, party of four"
+plan the same table.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Reading a reservation request: places, party size, cuisine, names, durations and ids.
 
-Dates and times are read with ``plangate.graphs.offline.slots``; this module adds what is specific to bookings.
-Places are the cities and airports of ``plangate.tools.domains.world``, by city name (a few local spellings
-too), airport name or IATA code. IATA codes are matched in capitals only, so "mad" or "bos" in
-a sentence are words, not Madrid and Boston. Readers take the request as written (case kept)
-and return a value, or raise ``UnclearRequestError`` saying what is missing.
+Dates and times are read with ``plangate.graphs.offline.slots``; this module adds what is specific
+to bookings. Places are the cities and airports of ``plangate.tools.domains.world``, by city name (a
+few local spellings too), airport name or IATA code. IATA codes are matched in capitals only, so
+"mad" or "bos" in a sentence are words, not Madrid and Boston. Readers take the request as written
+(case kept) and return a value, or raise ``UnclearRequestError`` saying what is missing.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The offline answer: a ``TradeReport`` built from the step records, never from guesses.
 
 The engine hands over ``{step_id: {tool, args, status, result, error}}``. Figures, orders and
-research passages are copied from the results (``plangate.agents.trading.figures``). An order that was
-not placed has no result and, when a guardrail or the condition stopped it, no arguments in its
+research passages are copied from the results (``plangate.agents.trading.figures``). An order that
+was not placed has no result and, when a guardrail or the condition stopped it, no arguments in its
 record either; its details come from the plan the grammar makes of the same request (the plan
 that ran), and its reason from the record: the condition and the values it read, the blocking
 guardrail's words with their figures, the person's rejection, the broker's refusal — or, after

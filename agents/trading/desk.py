@@ -10,7 +10,8 @@ Why the run's own figures first:
 - **Consistency.** A blocked order's reason quotes the same ask, equity and holdings as the
   report, and an edit made at approval is measured at the figures the person was shown.
 - **Replay.** A replayed run has no backends; its tool results come from the trace and pass the
-  same result guardrails, so the policy reaches the same verdicts (``plangate.graphs.traces.replay``).
+  same result guardrails, so the policy reaches the same verdicts
+  (``plangate.graphs.traces.replay``).
 
 The desk watches two stages to stay truthful: each new request (``input``) forgets what earlier
 runs read, and a write (an order placed or cancelled) forgets the positions and the account,

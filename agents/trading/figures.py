@@ -3,7 +3,8 @@
 One reader per tool, each taking a step's id and its result JSON. Values are copied, never
 computed, except the period high and low of a bar series, which are the bars' own highs and
 lows (and name the bar they come from). Each figure's ``source`` is the reference path of the
-value (``quote.ask_price``), so ``plangate.graphs.engine.references.lookup`` finds it again in the results.
+value (``quote.ask_price``), so ``plangate.graphs.engine.references.lookup`` finds it again in the
+results.
 """
 
 from __future__ import annotations

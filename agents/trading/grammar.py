@@ -1,12 +1,12 @@
 """What the offline planner understands, and the plan it makes of each kind of request.
 
-Intents are tried in order (see ``plangate.graphs.offline.grammar``): a cancellation first (it may name an order
-to buy), then orders — for an amount of money, with a condition, plain — then the questions:
-portfolio before indicators, bars, research and quotes, since "how much cash" or "what is my
-position worth" also sound like price questions. Each ``build`` reads its slots from the whole
-request (``plangate.agents.trading.slots`` and ``plangate.agents.trading.signals``), so words may come in any
-order: "buy 10 NVDA if its RSI is below 30" and "if NVDA's 14-day RSI drops below 30, buy ten
-shares" plan the same order.
+Intents are tried in order (see ``plangate.graphs.offline.grammar``): a cancellation first (it may
+name an order to buy), then orders — for an amount of money, with a condition, plain — then the
+questions: portfolio before indicators, bars, research and quotes, since "how much cash" or "what is
+my position worth" also sound like price questions. Each ``build`` reads its slots from the whole
+request (``plangate.agents.trading.slots`` and ``plangate.agents.trading.signals``), so words may
+come in any order: "buy 10 NVDA if its RSI is below 30" and "if NVDA's 14-day RSI drops below 30,
+buy ten shares" plan the same order.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Each check looks at the resolved order at the ``tool_call`` stage — after a person's edit too,
 since the engine guards edited arguments again — and either allows it or blocks it with the
-figures behind the decision. The figures come from the ``Desk`` (``plangate.agents.trading.desk``): the
-quote, the positions and the account the run read before the order, else the market and broker
+figures behind the decision. The figures come from the ``Desk`` (``plangate.agents.trading.desk``):
+the quote, the positions and the account the run read before the order, else the market and broker
 backends bound in the agent's toolset. An order is measured at the most it can cost or the least
 it can fetch: its limit, else the ask (buy) or the bid (sell).
 

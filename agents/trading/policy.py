@@ -9,8 +9,8 @@ with other limits. Stage by stage:
   neutralised, and the step is marked tainted.
 - **tool call** (before the broker is reached), on ``place_order``: restricted symbols, no
   short selling, the order's notional, the position's share of equity after a buy, and the
-  daily loss limit (``plangate.agents.trading.guards``) — each blocks with its figures. A tainted write
-  and every write (orders, cancels) wait for a person's approval; an edit a person makes at
+  daily loss limit (``plangate.agents.trading.guards``) — each blocks with its figures. A tainted
+  write and every write (orders, cancels) wait for a person's approval; an edit a person makes at
   approval is checked again, and blocked if it breaks a limit.
 - **output**: emails, phone, card and IBAN numbers are redacted from the answer.
 

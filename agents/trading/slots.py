@@ -2,12 +2,12 @@
 
 Stocks are named by ticker symbol (``AAPL``, ``$AAPL``, or ``aapl`` for symbols of three letters
 or more that are not English words) or by company name (``Apple``, ``Nvidia``, ``Coca-Cola``,
-``the S&P 500``), as listed in ``plangate.tools.domains.world.TICKERS``. An upper-case word that is no listed
-symbol (``GME``) counts only when the request names no listed stock at all: the market backend,
-not the grammar, decides what is listed, and it refuses unknown symbols with a hint.
+``the S&P 500``), as listed in ``plangate.tools.domains.world.TICKERS``. An upper-case word that is
+no listed symbol (``GME``) counts only when the request names no listed stock at all: the market
+backend, not the grammar, decides what is listed, and it refuses unknown symbols with a hint.
 
-Indicators and conditions are read by ``plangate.agents.trading.signals``. Readers take the request as
-written (case kept) and return a value, ``None``, or raise ``UnclearRequestError`` saying what
+Indicators and conditions are read by ``plangate.agents.trading.signals``. Readers take the request
+as written (case kept) and return a value, ``None``, or raise ``UnclearRequestError`` saying what
 is missing.
 """
 

@@ -1,8 +1,8 @@
 """What the command line shows: a run's progress, its pending approvals and its answer.
 
-``Progress`` follows the typed events of a run (``plangate.graphs.engine.events``). On a terminal it keeps a
-live tree of the plan's steps — state, timing, result summary — redrawn as events arrive; when
-the output is not a terminal (a pipe, CI, tests) it prints one line per event instead, because
+``Progress`` follows the typed events of a run (``plangate.graphs.engine.events``). On a terminal it
+keeps a live tree of the plan's steps — state, timing, result summary — redrawn as events arrive;
+when the output is not a terminal (a pipe, CI, tests) it prints one line per event instead, because
 a redrawn display would leave escape codes and repeated frames in a log.
 """
 

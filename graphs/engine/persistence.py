@@ -2,8 +2,9 @@
 
 ``Engine`` takes any LangGraph checkpointer. The command line keeps its runs in one SQLite file
 so that ``plangate run`` can pause for approval and a later ``plangate resume`` — another
-process — continues the same thread. This module is the one place above ``plangate.graphs.engine.build`` that
-names LangGraph's SQLite saver, so ``agents/`` and ``demos/`` get it without importing langgraph.
+process — continues the same thread. This module is the one place above
+``plangate.graphs.engine.build`` that names LangGraph's SQLite saver, so ``agents/`` and ``demos/``
+get it without importing langgraph.
 """
 
 from __future__ import annotations

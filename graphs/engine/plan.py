@@ -7,7 +7,8 @@ output — so every field says what it means and how to write it.
 A step depends on the steps in its ``depends_on`` *and* on every step its ``args`` or its
 ``condition`` reference: a reference is an implicit dependency, so a condition may only test
 results that are known when the step becomes ready, and nobody has to list a dependency twice.
-Steps may be written in any order; only cycles are forbidden (``plangate.graphs.engine.validation``).
+Steps may be written in any order; only cycles are forbidden
+(``plangate.graphs.engine.validation``).
 
 **Skipping.** A step whose condition is false is skipped, and so is every step that depends on
 it, directly or through others: a dependent would otherwise run on a result that does not exist.

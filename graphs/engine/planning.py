@@ -1,8 +1,8 @@
 """The plan and re-plan nodes: ask the planner, validate, guard, repair within the budget.
 
-A plan is validated (``plangate.graphs.engine.validation``) and passed through the plan guardrails before
-anything runs. Invalid output is fed back to the planner with the numbered issues; each repair
-draws on the run's one retry budget, and when that is spent the run ends with a
+A plan is validated (``plangate.graphs.engine.validation``) and passed through the plan guardrails
+before anything runs. Invalid output is fed back to the planner with the numbered issues; each
+repair draws on the run's one retry budget, and when that is spent the run ends with a
 ``BudgetExceededError`` that lists the issues that kept coming back.
 
 **Re-plans keep what is done.** When a step fails or is rejected, the planner sees what

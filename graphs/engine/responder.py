@@ -57,7 +57,8 @@ class LLMResponder:
     Args:
         model: any LangChain chat model.
         instructions: the agent's instructions, put at the top of the system prompt.
-        max_output_tokens: caps the answer's length (see ``plangate.graphs.engine.planner.with_max_tokens``).
+        max_output_tokens: caps the answer's length (see
+            ``plangate.graphs.engine.planner.with_max_tokens``).
     """
 
     def __init__(

@@ -15,8 +15,8 @@ raising at the first problem, so a planner can fix them all in one repair round.
   reference, exactly or inside text, cannot be checked before its value exists: errors located
   in it are left to the engine, which validates the resolved arguments again.
 
-A condition's references are implicit dependencies (see ``plangate.graphs.engine.plan``), so a condition
-always tests results that exist when the step is ready.
+A condition's references are implicit dependencies (see ``plangate.graphs.engine.plan``), so a
+condition always tests results that exist when the step is ready.
 """
 
 from __future__ import annotations

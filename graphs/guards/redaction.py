@@ -7,8 +7,8 @@
 2. replaces, inside every string, each secret it knows by value (collected from the chat model's
    fields and the backends' clients with ``find_secrets``) and anything shaped like one
    (``Bearer …``, ``sk-…``);
-3. redacts PII with ``plangate.graphs.guards.pii.redact`` (emails, phones, Luhn-valid cards, IBANs), unless
-   ``pii=False``.
+3. redacts PII with ``plangate.graphs.guards.pii.redact`` (emails, phones, Luhn-valid cards,
+   IBANs), unless ``pii=False``.
 
 Cleaning is idempotent, which is what lets replay compare: the recorder cleans what it writes,
 the replayer cleans what the replayed run produced, and equal runs clean to equal data.

@@ -22,9 +22,9 @@ class RulePlanner:
 
     ``plan`` returns the plan of the first intent matching the request. On a re-plan
     (``context.failed`` non-empty) it calls the intent's ``replan``; without one it builds the
-    plan again and applies ``plangate.graphs.offline.grammar.replan_without_repeats``: steps already completed
-    are dropped (the rest reference their results under the same ids), and so is every step
-    that repeats a failed one exactly (same tool, same arguments), with its dependents.
+    plan again and applies ``plangate.graphs.offline.grammar.replan_without_repeats``: steps already
+    completed are dropped (the rest reference their results under the same ids), and so is every
+    step that repeats a failed one exactly (same tool, same arguments), with its dependents.
     """
 
     def __init__(self, grammar: Grammar) -> None:

@@ -1,8 +1,8 @@
 """Slot parsers: dates, times, counts and amounts of money as people write them.
 
-Intent grammars (``plangate.graphs.offline.grammar``) capture a slot's text with a named group and hand it to
-one of these parsers. Each parser returns a value or ``None``, never raises, and reads the
-*first* expression of its kind in the text, so a whole request also works::
+Intent grammars (``plangate.graphs.offline.grammar``) capture a slot's text with a named group and
+hand it to one of these parsers. Each parser returns a value or ``None``, never raises, and reads
+the *first* expression of its kind in the text, so a whole request also works::
 
     parse_date("dinner next Friday at 8", today=date(2026, 3, 9))   # date(2026, 3, 13)
     parse_time("dinner next Friday at 8 tonight")                    # time(20, 0)

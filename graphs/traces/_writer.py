@@ -1,7 +1,7 @@
 """``TraceWriter``: the bookkeeping under ``plangate.graphs.traces.recording.Recorder``.
 
-It numbers and timestamps records, cleans them (``plangate.graphs.guards.redaction``), keeps them in memory and
-appends each one to the file as it happens, so a run that crashes still leaves its trace.
+It numbers and timestamps records, cleans them (``plangate.graphs.guards.redaction``), keeps them in
+memory and appends each one to the file as it happens, so a run that crashes still leaves its trace.
 """
 
 from __future__ import annotations

@@ -121,7 +121,7 @@ class DecisionsRecord(_Record):
 
 
 class ModelRequestRecord(_Record):
-    """What a chat model was asked (see ``plangate.graphs.traces.model_calls.normalize_request``)."""
+    """What a chat model was asked (``plangate.graphs.traces.model_calls.normalize_request``)."""
 
     type: Literal["model_request"] = "model_request"
     call: int

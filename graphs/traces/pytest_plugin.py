@@ -1,8 +1,8 @@
 """The plangate pytest plugin: replay recorded traces in tests; re-record them on demand.
 
 Installed with plangate (the ``pytest11`` entry point ``plangate``); without the entry point,
-load it with ``-p plangate.graphs.traces.pytest_plugin``. A test names its trace with the ``plangate_trace``
-marker and checks an agent against it with the fixture of the same name::
+load it with ``-p plangate.graphs.traces.pytest_plugin``. A test names its trace with the
+``plangate_trace`` marker and checks an agent against it with the fixture of the same name::
 
     @pytest.mark.plangate_trace("traces/shop/prices.jsonl")   # relative to this test file
     def test_prices(plangate_trace):

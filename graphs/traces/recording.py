@@ -9,8 +9,8 @@ Build the runtime with the recorder's wrappers, then run through the recorder::
     result = await recorder.run(engine, "tea and cake prices")
     recorder.close()
 
-(``plangate.agents.Agent.record(path)`` does all of this.) The wrapped model records each request and
-answer at the normalized boundary; the wrapped executor records each tool call and its result
+(``plangate.agents.Agent.record(path)`` does all of this.) The wrapped model records each request
+and answer at the normalized boundary; the wrapped executor records each tool call and its result
 or error with timings; ``run``/``resume`` record the request, the engine's events (plans,
 verdicts, approvals, the answer), the decisions and the outcome. Secrets held by the model and
 the backends are collected when they are wrapped and never written; PII is redacted unless

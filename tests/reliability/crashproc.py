@@ -102,8 +102,8 @@ def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def run_and_kill(
     home: Path, args: list[str], should_kill: Callable[[str], bool], *, poll: Callable[[], bool]
 ) -> tuple[bool, str]:
-    """Start ``python -m plangate.demos ARGS`` and SIGKILL it once ``should_kill(line)`` holds for an
-    output line or ``poll()`` holds; returns whether it was killed, and its output so far."""
+    """Start ``python -m plangate.demos ARGS`` and SIGKILL it once ``should_kill(line)`` holds for
+    an output line or ``poll()`` holds; returns whether it was killed, and its output so far."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "plangate.demos", *args],
         cwd=ROOT,

@@ -5,8 +5,8 @@ Each domain contributes an ``APIRouter`` over its sandbox backend (``tools/domai
 
 - **Errors**: a ``ToolRefusedError`` raised by a sandbox becomes a JSON error body
   ``{"error": {"reason", "message", "hint"}}`` with status 404 (``not_found``), 422 (bad input) or
-  409 (any other refusal) — the shape ``plangate.tools.http.map_http_error`` reads back. Requests the
-  framework rejects (a parameter of the wrong type) get the same body with reason ``invalid``.
+  409 (any other refusal) — the shape ``plangate.tools.http.map_http_error`` reads back. Requests
+  the framework rejects (a parameter of the wrong type) get the same body with reason ``invalid``.
 - **Faults**: a ``FaultPlan`` given at start, or the request header ``X-Plangate-Fault`` naming one
   fault (``timeout``, ``rate_limit``, ``server_error``, ``malformed``, ``reply_lost``), injects
   failures at the HTTP layer: 429 with ``Retry-After``, 503, a reply delayed by

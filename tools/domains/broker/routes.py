@@ -1,10 +1,11 @@
 """The broker REST API over any ``BrokerBackend``, shaped like Alpaca Trading API v2.
 
-Mounted at ``PREFIX`` by ``plangate sandbox serve``; ``plangate.tools.domains.broker.http.HttpBrokerBackend`` is
-its client (see there for the routes and where they differ from Alpaca). Writes need an
-idempotency key: ``client_order_id`` in the order's body or the ``Idempotency-Key`` header (the
-same value if both are given). A ``DELETE`` without a key uses ``cancel:{id}``, so cancelling
-twice is harmless. Refusals become the error bodies of ``plangate.tools.domains.server``.
+Mounted at ``PREFIX`` by ``plangate sandbox serve``;
+``plangate.tools.domains.broker.http.HttpBrokerBackend`` is its client (see there for the routes and
+where they differ from Alpaca). Writes need an idempotency key: ``client_order_id`` in the order's
+body or the ``Idempotency-Key`` header (the same value if both are given). A ``DELETE`` without a
+key uses ``cancel:{id}``, so cancelling twice is harmless. Refusals become the error bodies of
+``plangate.tools.domains.server``.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@
   Resting orders are matched whenever the broker is next asked anything: an order marketable at
   that moment fills at that moment's quote. A ``day`` order still resting at its session's close
   (the next session's, if placed while closed) is cancelled, stamped with the close.
-- **Books** (``plangate.tools.domains.broker.portfolio``): exact ``Decimal`` cash and average-cost holdings; a
-  resting buy reserves ``limit * qty`` of buying power, a resting sell its shares.
+- **Books** (``plangate.tools.domains.broker.portfolio``): exact ``Decimal`` cash and average-cost
+  holdings; a resting buy reserves ``limit * qty`` of buying power, a resting sell its shares.
 - **Refusals**: ``market_closed``, ``insufficient_buying_power`` (the hint says how many shares
   fit), ``insufficient_position`` (the paper broker is long-only: no short selling),
   ``unknown_ticker`` (from the market backend), ``not_found``, ``not_cancellable``,

@@ -1,7 +1,7 @@
 """The calendar domain: events, free/busy, free slots, create and cancel; iCalendar import/export.
 
-Import it as ``plangate.tools.domains.calendar`` (never as a top-level ``calendar``, which is the standard
-library's). Modules, as in every domain (see ``docs/domains.md``):
+Import it as ``plangate.tools.domains.calendar`` (never as a top-level ``calendar``, which is the
+standard library's). Modules, as in every domain (see ``docs/domains.md``):
 
 - ``models``: ``Event``, ``NewEvent``, ``BusyInterval``, ``FreeSlot``, ``WorkingHours``
 - ``backend``: the ``CalendarBackend`` Protocol

@@ -1,4 +1,5 @@
-"""The sandbox's self-audit: the invariants ``plangate.tools.domains.calendar.sandbox`` documents, checked exactly.
+"""The sandbox's self-audit: the invariants ``plangate.tools.domains.calendar.sandbox`` documents,
+checked exactly.
 
 Each check reads the store through the same paths the API uses (paged listings, free/busy) and
 compares them with what the stored events say directly, so a bug in paging, expansion,

@@ -1,7 +1,8 @@
 """``HttpCalendarBackend``: the ``CalendarBackend`` over REST, shaped like Google Calendar API v3.
 
-The endpoints are those of ``plangate.tools.domains.calendar.routes`` (events.list, events.insert, events.get,
-events.delete, freebusy.query, plus our lookup by key); the JSON is ``plangate.tools.domains.calendar.wire``.
+The endpoints are those of ``plangate.tools.domains.calendar.routes`` (events.list, events.insert,
+events.get, events.delete, freebusy.query, plus our lookup by key); the JSON is
+``plangate.tools.domains.calendar.wire``.
 
 **Idempotency mapping.** Google makes ``events.insert`` idempotent through a client-chosen event
 ``id``: a second insert with the same id fails with 409 *duplicate*, and the client must then
@@ -12,8 +13,8 @@ of a 409, and ``GET /idempotencyKeys/{key}`` — our extension, with no Google e
 answers whether a write with that key took effect. Deletes carry a key the same way.
 
 **Retries.** Reads, and writes that carry their key, are retried on 429/5xx and lost replies (see
-``plangate.tools.http``). ``POST /freeBusy`` is a query despite its verb: it carries a key derived from
-its body, so the same rules retry it, and a lost reply is reported as a timeout, not as a write
+``plangate.tools.http``). ``POST /freeBusy`` is a query despite its verb: it carries a key derived
+from its body, so the same rules retry it, and a lost reply is reported as a timeout, not as a write
 of unknown outcome.
 """
 

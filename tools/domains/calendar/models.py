@@ -6,7 +6,8 @@
 - An event's ``start`` and ``end`` are converted into the event's own ``timezone``, and busy
   intervals into UTC, so a model compares and serializes identically whether it came from the
   sandbox, over HTTP or out of an .ics file.
-- Recurrence lines are validated and stored canonically (see ``plangate.tools.domains.calendar.recurrence``).
+- Recurrence lines are validated and stored canonically (see
+  ``plangate.tools.domains.calendar.recurrence``).
 """
 
 from __future__ import annotations

@@ -1,18 +1,18 @@
 """``HttpFlightBackend``: the ``FlightBackend`` over REST, shaped like Amadeus Self-Service.
 
 The API is Amadeus's Flight Offers Search, Flight Offers Price, Flight Create Orders and Flight
-Order Management, with the departures from it listed in ``plangate.tools.domains.flights.wire`` (offers by id,
-times with offsets, order status, the lookup by idempotency key). Point it at the sandbox server
-(``http://127.0.0.1:PORT/flights``) or at any service speaking the same documents.
+Order Management, with the departures from it listed in ``plangate.tools.domains.flights.wire``
+(offers by id, times with offsets, order status, the lookup by idempotency key). Point it at the
+sandbox server (``http://127.0.0.1:PORT/flights``) or at any service speaking the same documents.
 
 Nothing here pages. Search has no pages in Amadeus either (``max`` bounds it), and flight orders
 are never listed, only looked up by id or by idempotency key, which finds at most one.
 
-Retries come from ``plangate.tools.http.HttpBackend``: reads are retried on 429, 502–504 and timeouts, and
-so are writes, because every write carries its ``Idempotency-Key`` and a repeat returns the first
-result. Pricing changes nothing but is a POST (Amadeus sends the offer in the body): it is sent
-with a key derived from the offer id, which marks it safe to repeat, and a reply it never got is a
-plain timeout rather than an unknown write.
+Retries come from ``plangate.tools.http.HttpBackend``: reads are retried on 429, 502–504 and
+timeouts, and so are writes, because every write carries its ``Idempotency-Key`` and a repeat
+returns the first result. Pricing changes nothing but is a POST (Amadeus sends the offer in the
+body): it is sent with a key derived from the offer id, which marks it safe to repeat, and a reply
+it never got is a plain timeout rather than an unknown write.
 """
 
 from __future__ import annotations

@@ -2,11 +2,13 @@
 
 What crosses a boundary is validated here, once, in words a model can act on:
 
-- An airport is an IATA code — three uppercase letters — of an airport in ``plangate.tools.domains.world``; an
-  unknown code is named in the error together with the codes it may have meant.
+- An airport is an IATA code — three uppercase letters — of an airport in
+  ``plangate.tools.domains.world``; an unknown code is named in the error together with the codes it
+  may have meant.
 - Instants are timezone-aware; a segment's departure and arrival are in their airports' local
   time zones, so "07:35" reads as the traveller reads it on the ticket.
-- Prices are ``plangate.tools.money.Money``; an offer's ``price`` is the total for all its passengers.
+- Prices are ``plangate.tools.money.Money``; an offer's ``price`` is the total for all its
+  passengers.
 - A party is 1 to 9 passengers (the limit Amadeus and most airlines put on one booking).
 """
 

@@ -1,10 +1,10 @@
 """The flights REST API over any ``FlightBackend``: what ``HttpFlightBackend`` calls.
 
-Mounted at ``PREFIX`` by ``plangate sandbox serve`` (``plangate.tools.domains.server.create_app``). The documents
-are Amadeus-shaped (``plangate.tools.domains.flights.wire`` lists the endpoints and where they depart from
-Amadeus). Input is validated by the same models the sandbox uses, so a bad request is refused
-with the same ``invalid`` reason (HTTP 422) whichever side notices it; the server's error handler
-turns every refusal into ``{"error": {"reason", "message", "hint"}}``.
+Mounted at ``PREFIX`` by ``plangate sandbox serve`` (``plangate.tools.domains.server.create_app``).
+The documents are Amadeus-shaped (``plangate.tools.domains.flights.wire`` lists the endpoints and
+where they depart from Amadeus). Input is validated by the same models the sandbox uses, so a bad
+request is refused with the same ``invalid`` reason (HTTP 422) whichever side notices it; the
+server's error handler turns every refusal into ``{"error": {"reason", "message", "hint"}}``.
 """
 
 from __future__ import annotations

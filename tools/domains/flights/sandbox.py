@@ -1,20 +1,21 @@
 """``SandboxFlightBackend``: a deterministic, stateful airline, in process.
 
-Flights come from the seeded weekly timetable of ``plangate.tools.domains.flights.schedule``, over every airport
-of ``plangate.tools.domains.world``. Seats are counted per flight, day and cabin (``plangate.tools.domains.flights.inventory``);
-booking takes seats and cancelling gives them back. Time is the injected clock's: a date or a
-departure in the past is refused with ``past_date``.
+Flights come from the seeded weekly timetable of ``plangate.tools.domains.flights.schedule``, over
+every airport of ``plangate.tools.domains.world``. Seats are counted per flight, day and cabin
+(``plangate.tools.domains.flights.inventory``); booking takes seats and cancelling gives them back.
+Time is the injected clock's: a date or a departure in the past is refused with ``past_date``.
 
 Searches connect through a hub only between airports with no nonstop route, and sell a
 connection in a cabin only when both its flights have that cabin. Offer ids spell their flights
-(``plangate.tools.domains.flights.offer_ids``), so the same search yields the same ids and any id can be re-priced
-later.
+(``plangate.tools.domains.flights.offer_ids``), so the same search yields the same ids and any id
+can be re-priced later.
 
 Every write takes an idempotency key. Sent again with the same arguments, it returns the booking
 it wrote — as that booking stands now, so a retry never hides a later cancellation — and changes
 nothing; sent with other arguments, it is refused (``key_reused``). Every operation runs inside a
-``plangate.tools.faults.FaultInjector``, under the names of the tools that call it (``search_flights``,
-``get_offer``, ``book_flight``, ``cancel_booking``, ``find_booking_by_key``, ``get_booking``).
+``plangate.tools.faults.FaultInjector``, under the names of the tools that call it
+(``search_flights``, ``get_offer``, ``book_flight``, ``cancel_booking``, ``find_booking_by_key``,
+``get_booking``).
 
 ``audit()`` checks the books balance: the seats taken on each flight, day and cabin are the
 passengers of the confirmed bookings on it, and no count is negative.

@@ -17,8 +17,8 @@ Where this API departs from Amadeus's, and why:
 - Times (``at``) carry their UTC offset, so they are exact across DST changes; Amadeus sends
   local time without one, which we still read — as local time at the airport.
 - Pricing and booking take an offer by its ``id`` alone (any other fields are ignored): our ids
-  spell their flights, cabin and party (``plangate.tools.domains.flights.offer_ids``). Amadeus wants the whole
-  offer back as search returned it.
+  spell their flights, cabin and party (``plangate.tools.domains.flights.offer_ids``). Amadeus wants
+  the whole offer back as search returned it.
 - A flight order carries three extension fields: ``status`` (``CONFIRMED`` | ``CANCELLED``),
   ``idempotencyKey`` and ``cancelledAt``. DELETE answers 200 with the cancelled order, where
   Amadeus answers 204 with no body, so the caller learns the outcome without asking again.

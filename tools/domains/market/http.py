@@ -9,8 +9,8 @@
 Market hours are not part of Alpaca's *data* API: Alpaca serves ``GET /v2/clock`` from its
 *trading* API (``https://paper-api.alpaca.markets``). Pass that root as ``trading_url`` to ask
 it there; without it the clock is asked at ``{base_url}/v2/clock``, which is where the sandbox
-REST server (``plangate.tools.domains.market.routes``) serves it. ``at`` is a sandbox extension that Alpaca
-ignores (it always answers for now).
+REST server (``plangate.tools.domains.market.routes``) serves it. ``at`` is a sandbox extension that
+Alpaca ignores (it always answers for now).
 
 Every call is a GET, so transient failures (timeouts, 429, 502/503/504) are retried by
 ``plangate.tools.http.HttpBackend``, honouring ``Retry-After``.

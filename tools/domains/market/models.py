@@ -4,8 +4,9 @@ What crosses a boundary is validated here, once, in words a model can act on:
 
 - A symbol is 1-5 uppercase letters with an optional one-letter class suffix (``BRK.B``). Its
   *form* is checked by the models (a ``ToolArgsError``); whether the market *lists* it is the
-  backend's business: the sandbox refuses a symbol missing from ``plangate.tools.domains.world.TICKERS`` with
-  reason ``unknown_ticker`` and a hint naming the symbols it may have meant.
+  backend's business: the sandbox refuses a symbol missing from
+  ``plangate.tools.domains.world.TICKERS`` with reason ``unknown_ticker`` and a hint naming the
+  symbols it may have meant.
 - Prices are exact ``Decimal`` in USD, canonical: two decimals when the price is a whole number
   of cents, up to four below that, so a price reads the same after any round trip.
 - Instants are timezone-aware and normalised to UTC.

@@ -1,7 +1,7 @@
 """Seeded price paths of the sandbox market: geometric Brownian motion, one series per symbol.
 
-Each symbol's series starts near its ``plangate.tools.domains.world`` base price on the first trading day of the
-sandbox's window and moves day by day with the ticker's annualised volatility:
+Each symbol's series starts near its ``plangate.tools.domains.world`` base price on the first
+trading day of the sandbox's window and moves day by day with the ticker's annualised volatility:
 
 - the daily log return is ``(mu - sigma^2 / 2) / 252 + sigma / sqrt(252) * z``;
 - the open gaps a little from the previous close; the session then follows a Brownian bridge

@@ -1,9 +1,10 @@
 """The market REST API over any ``MarketDataBackend``, shaped like Alpaca Market Data v2.
 
-Mounted at ``PREFIX`` by ``plangate sandbox serve``; ``plangate.tools.domains.market.http.HttpMarketBackend``
-is its client. ``GET /v2/clock`` (Alpaca serves it from its trading API) is served here too, with
-an ``at`` query parameter as a sandbox extension. Refusals become the error bodies of
-``plangate.tools.domains.server``: 404 ``not_found``, 422 ``invalid``, 409 for the rest (``unknown_ticker``).
+Mounted at ``PREFIX`` by ``plangate sandbox serve``;
+``plangate.tools.domains.market.http.HttpMarketBackend`` is its client. ``GET /v2/clock`` (Alpaca
+serves it from its trading API) is served here too, with an ``at`` query parameter as a sandbox
+extension. Refusals become the error bodies of ``plangate.tools.domains.server``: 404 ``not_found``,
+422 ``invalid``, 409 for the rest (``unknown_ticker``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""``SandboxMarketBackend``: a deterministic, offline market of the ``plangate.tools.domains.world`` tickers.
+"""``SandboxMarketBackend``: a deterministic, offline market of the ``plangate.tools.domains.world``
+tickers.
 
 - **Window**: a year of sessions ending at the clock's current date. The window starts 365 days
   before the date the sandbox was created, where each symbol's series opens near its base price;
@@ -10,7 +11,8 @@
 - **Quotes**: while a session runs, the mid follows the session's path at the clock's time; when
   the market is closed it is the last close. The spread (1-4 basis points, at least a cent each
   side) and the sizes are drawn from a hash of (seed, symbol, minute), so they are reproducible.
-- **Hours**: 09:30-16:00 America/New_York on NYSE trading days (``plangate.tools.domains.market.sessions``).
+- **Hours**: 09:30-16:00 America/New_York on NYSE trading days
+  (``plangate.tools.domains.market.sessions``).
 
 Every operation runs through a ``FaultInjector``.
 """

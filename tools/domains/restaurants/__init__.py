@@ -1,9 +1,9 @@
 """The restaurants domain: search venues, check availability, book and cancel tables.
 
 ``RestaurantBackend`` is the seam; ``SandboxRestaurantBackend`` (seeded, in process) and
-``HttpRestaurantBackend`` (the REST API documented in ``plangate.tools.domains.restaurants.http``) implement it.
-The tools are in ``plangate.tools.domains.restaurants.tools`` (``TOOLS``); the REST routes in
-``plangate.tools.domains.restaurants.routes``.
+``HttpRestaurantBackend`` (the REST API documented in ``plangate.tools.domains.restaurants.http``)
+implement it. The tools are in ``plangate.tools.domains.restaurants.tools`` (``TOOLS``); the REST
+routes in ``plangate.tools.domains.restaurants.routes``.
 """
 
 from plangate.tools.domains.restaurants.backend import RestaurantBackend

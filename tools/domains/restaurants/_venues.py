@@ -1,4 +1,5 @@
-"""The sandbox's seeded restaurant world: 7 to 9 venues in every city of ``plangate.tools.domains.world.CITIES``.
+"""The sandbox's seeded restaurant world: 7 to 9 venues in every city of
+``plangate.tools.domains.world.CITIES``.
 
 Names, addresses, kitchens, prices, hours and tables are all drawn from one
 ``random.Random(seed)``, city by city in ``CITIES`` order, so a seed always yields the same world.

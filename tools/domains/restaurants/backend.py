@@ -1,8 +1,8 @@
 """``RestaurantBackend``: what the restaurant tools need of a booking service.
 
 Two implementations follow it: ``SandboxRestaurantBackend`` (seeded, in process) and
-``HttpRestaurantBackend`` (the REST API of ``plangate.tools.domains.restaurants.http``). Business refusals are
-``ToolRefusedError`` with one of these reasons:
+``HttpRestaurantBackend`` (the REST API of ``plangate.tools.domains.restaurants.http``). Business
+refusals are ``ToolRefusedError`` with one of these reasons:
 
 | reason            | when                                                              |
 |-------------------|-------------------------------------------------------------------|

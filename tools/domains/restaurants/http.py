@@ -2,7 +2,8 @@
 
 The API is plangate's own (no public restaurant API is open enough to model), shaped like the
 common booking APIs: JSON bodies, cursor pagination, ``Idempotency-Key`` on every write. The
-sandbox serves it (``plangate.tools.domains.restaurants.routes``); a real service may implement it too.
+sandbox serves it (``plangate.tools.domains.restaurants.routes``); a real service may implement it
+too.
 
 Endpoints, relative to the service root (e.g. ``http://127.0.0.1:8765/restaurants``)::
 
@@ -23,9 +24,9 @@ Endpoints, relative to the service root (e.g. ``http://127.0.0.1:8765/restaurant
     POST /v1/reservations/{reservation_id}/cancel   header Idempotency-Key (required),
          no body                                                -> 200 Reservation
 
-Bodies are the JSON form of ``plangate.tools.domains.restaurants.models`` (instants in ISO 8601 with the venue's
-UTC offset, money as ``{"amount": "40.00", "currency": "EUR"}``). A repeated ``Idempotency-Key``
-returns the first reply and changes nothing.
+Bodies are the JSON form of ``plangate.tools.domains.restaurants.models`` (instants in ISO 8601 with
+the venue's UTC offset, money as ``{"amount": "40.00", "currency": "EUR"}``). A repeated
+``Idempotency-Key`` returns the first reply and changes nothing.
 
 Errors share one shape, ``{"error": {"reason": str, "message": str, "hint": str}}``:
 

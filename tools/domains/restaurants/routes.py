@@ -1,9 +1,11 @@
-"""The restaurants REST API (documented in ``plangate.tools.domains.restaurants.http``) over any backend.
+"""The restaurants REST API (documented in ``plangate.tools.domains.restaurants.http``) over any
+backend.
 
 ``router(backend)`` serves exactly the endpoints ``HttpRestaurantBackend`` calls. Parameters
 arrive loosely typed and the backend validates them, so an out-of-range value is refused in the
-same words, with the same reason, over HTTP as in process. ``plangate.tools.domains.server.create_app`` turns the
-backend's ``ToolRefusedError`` into the shared error body.
+same words, with the same reason, over HTTP as in process.
+``plangate.tools.domains.server.create_app`` turns the backend's ``ToolRefusedError`` into the
+shared error body.
 """
 
 from __future__ import annotations

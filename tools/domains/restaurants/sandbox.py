@@ -1,10 +1,11 @@
 """``SandboxRestaurantBackend``: a deterministic, stateful, in-process restaurant service.
 
 The world (``plangate.tools.domains.restaurants._venues``) has 7 to 9 venues in every city of
-``plangate.tools.domains.world.CITIES``, seeded. Bookings take one table — the smallest free one that seats the
-party — for a 90-minute seating; cancelling frees it (``plangate.tools.domains.restaurants._inventory``). Every
-operation runs inside a ``plangate.tools.faults.FaultInjector``, and ``audit()`` re-derives the table
-inventory from the confirmed reservations to prove the two never disagree.
+``plangate.tools.domains.world.CITIES``, seeded. Bookings take one table — the smallest free one
+that seats the party — for a 90-minute seating; cancelling frees it
+(``plangate.tools.domains.restaurants._inventory``). Every operation runs inside a
+``plangate.tools.faults.FaultInjector``, and ``audit()`` re-derives the table inventory from the
+confirmed reservations to prove the two never disagree.
 
 Idempotency keys are honoured as the REST API promises: a repeated key returns the first reply
 and changes nothing, and ``find_reservation_by_key`` finds the reservation a key booked or

@@ -3,9 +3,10 @@
 ``RetrievalBackend`` is the seam. ``SandboxRetrievalBackend`` indexes a folder in process (by
 default the bundled corpus: travel policy, venue guides, research notes) with BM25, optionally
 fused with dense embeddings; ``HttpRetrievalBackend`` speaks the REST API documented in
-``plangate.tools.domains.retrieval.http``; ``LangChainRetrievalBackend`` (in ``plangate.tools.domains.retrieval.retriever``) wraps
-any LangChain retriever. The tools are in ``plangate.tools.domains.retrieval.tools`` (``TOOLS``); the REST routes
-in ``plangate.tools.domains.retrieval.routes``.
+``plangate.tools.domains.retrieval.http``; ``LangChainRetrievalBackend`` (in
+``plangate.tools.domains.retrieval.retriever``) wraps any LangChain retriever. The tools are in
+``plangate.tools.domains.retrieval.tools`` (``TOOLS``); the REST routes in
+``plangate.tools.domains.retrieval.routes``.
 
 Modules: ``models`` (documents, chunks, hits), ``loader`` (files → documents), ``chunking``
 (documents → chunks), ``tokens`` (tokenization), ``index`` (BM25), ``dense`` (embeddings),

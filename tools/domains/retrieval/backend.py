@@ -2,8 +2,8 @@
 
 Three implementations share this Protocol: ``SandboxRetrievalBackend`` (the bundled corpus, or
 any folder, indexed in process), ``HttpRetrievalBackend`` (the REST API of
-``plangate.tools.domains.retrieval.http``), and ``LangChainRetrievalBackend`` (any LangChain ``BaseRetriever``).
-Retrieval only reads, so there are no idempotency keys and no lookups by key.
+``plangate.tools.domains.retrieval.http``), and ``LangChainRetrievalBackend`` (any LangChain
+``BaseRetriever``). Retrieval only reads, so there are no idempotency keys and no lookups by key.
 
 Refusals are ``ToolRefusedError``s with a ``reason`` every implementation shares:
 

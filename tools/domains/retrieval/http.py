@@ -24,8 +24,8 @@ read-only. It is served over any backend by ``plangate.tools.domains.retrieval.r
     ``404`` (reason ``not_found``): no such id.
 
 Errors use the shared body ``{"error": {"reason", "message", "hint"}}``. Every call is a GET, so
-``plangate.tools.http.HttpBackend`` retries connect errors, 429 (honouring ``Retry-After``), 502/503/504
-and timeouts.
+``plangate.tools.http.HttpBackend`` retries connect errors, 429 (honouring ``Retry-After``),
+502/503/504 and timeouts.
 """
 
 from __future__ import annotations

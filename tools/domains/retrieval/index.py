@@ -1,11 +1,11 @@
 """``Bm25Index``: lexical search over chunks with ``bm25s``, built in memory, savable to a folder.
 
 Each chunk is indexed as its title (the heading path), twice, followed by its text, tokenized by
-``plangate.tools.domains.retrieval.tokens``: a heading names what its section is about, so its words weigh more
-than the same words in passing ("NVDA risks" finds the NVDA note's Risks section before another
-note's risks that mention NVDA once). Scores come from bm25s' sparse score matrix (Lucene's BM25 variant);
-ranking, the source filter and tie-breaking (document order) are done here, so equal inputs give
-equal rankings on every machine.
+``plangate.tools.domains.retrieval.tokens``: a heading names what its section is about, so its words
+weigh more than the same words in passing ("NVDA risks" finds the NVDA note's Risks section before
+another note's risks that mention NVDA once). Scores come from bm25s' sparse score matrix (Lucene's
+BM25 variant); ranking, the source filter and tie-breaking (document order) are done here, so equal
+inputs give equal rankings on every machine.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""The retrieval REST API (documented in ``plangate.tools.domains.retrieval.http``) over any backend.
+"""The retrieval REST API (documented in ``plangate.tools.domains.retrieval.http``) over any
+backend.
 
 ``router(backend)`` serves exactly the endpoints ``HttpRetrievalBackend`` calls. Parameters
 arrive loosely typed and the backend validates them, so a bad query is refused in the same
-words, with the same reason, over HTTP as in process. ``plangate.tools.domains.server.create_app`` turns the
-backend's ``ToolRefusedError`` into the shared error body.
+words, with the same reason, over HTTP as in process. ``plangate.tools.domains.server.create_app``
+turns the backend's ``ToolRefusedError`` into the shared error body.
 """
 
 from __future__ import annotations

@@ -4,13 +4,13 @@ By default it serves the bundled corpus (``tools/domains/retrieval/corpus``): a 
 policy, venue guides for the sandbox cities, and fictional research notes for the sandbox
 tickers. The index is built on first use, not at construction, so creating a backend is free.
 
-Every operation runs inside a ``plangate.tools.faults.FaultInjector``. Retrieval holds no random data:
-the same corpus gives the same hits on every run; ``seed`` is accepted so every sandbox is
+Every operation runs inside a ``plangate.tools.faults.FaultInjector``. Retrieval holds no random
+data: the same corpus gives the same hits on every run; ``seed`` is accepted so every sandbox is
 built the same way, and seeds nothing here (fault plans carry their own seed).
 
-``dense=True`` fuses BM25 with all-MiniLM-L6-v2 embeddings (``plangate.tools.domains.retrieval.dense``). Without
-the ``embeddings`` extra the backend searches with BM25 only, and says so with a
-``DenseUnavailableWarning`` and ``mode == "bm25"``.
+``dense=True`` fuses BM25 with all-MiniLM-L6-v2 embeddings
+(``plangate.tools.domains.retrieval.dense``). Without the ``embeddings`` extra the backend searches
+with BM25 only, and says so with a ``DenseUnavailableWarning`` and ``mode == "bm25"``.
 """
 
 from __future__ import annotations

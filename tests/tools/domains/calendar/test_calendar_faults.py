@@ -1,4 +1,5 @@
-"""Fault plans through the calendar sandbox: each fault raises what plangate.tools.faults declares."""
+"""Fault plans through the calendar sandbox: each fault raises what plangate.tools.faults
+declares."""
 
 from __future__ import annotations
 
