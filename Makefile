@@ -33,21 +33,18 @@ typecheck: $(STAMP)
 		ln -s "$(CURDIR)/$$entry" "$(TYPECHECK)/$$entry"; done
 	$(BIN)/mypy
 
-# No test may depend on the hour or the day: the whole suite runs again with the machine's clock
-# faked by libfaketime at two very different moments, a Saturday just before midnight and a
-# Wednesday afternoon in summer time. A test that read the wall clock instead of an injected one
-# would fail at one of them, whatever the hour CI runs at. The monotonic clock is faked as well:
-# libfaketime 0.9.10 turns Python's sleeps (absolute monotonic deadlines) into EINVAL otherwise.
-TIME_SUITES := tests
-FAKE_TIMES := "2026-12-05 23:30:00" "2027-06-16 14:00:00"
+# No test may depend on the hour or the day: the whole suite runs again with the wall clock
+# (time.time, datetime.now, date.today...) moved by time-machine to two very different moments,
+# a Saturday just before midnight and a Wednesday afternoon in summer time (tests/conftest.py
+# reads $$PLANGATE_TEST_WALLCLOCK). A test that read the wall clock instead of an injected clock
+# would fail at one of them, whatever the hour CI runs at.
+WALL_CLOCKS := 2026-12-05T23:30:00+00:00 2027-06-16T14:00:00+00:00
 
 test-times: $(STAMP)
-	@command -v faketime >/dev/null || { \
-		echo "make test-times needs faketime: apt-get install faketime"; exit 2; }
-	@for at in $(FAKE_TIMES); do \
-		echo "== the tests with the clock at $$at UTC (faketime)"; \
-		TZ=UTC faketime "$$at" \
-			$(BIN)/python -m pytest -q -p no:cacheprovider $(TIME_SUITES) || exit 1; \
+	@for at in $(WALL_CLOCKS); do \
+		echo "== the tests with the wall clock at $$at"; \
+		PLANGATE_TEST_WALLCLOCK=$$at $(BIN)/python -m pytest -q -p no:cacheprovider tests \
+			|| exit 1; \
 	done
 
 check: lint typecheck test test-times
