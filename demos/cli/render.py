@@ -1,5 +1,7 @@
 """What the command line shows: a run's progress, its pending approvals and its answer.
 
+Everything shown that came from a tool or a model goes through ``untrusted.scrub`` first.
+
 ``Progress`` follows the typed events of a run (``plangate.graphs.engine.events``). On a terminal it
 keeps a live tree of the plan's steps — state, timing, result summary — redrawn as events arrive;
 when the output is not a terminal (a pipe, CI, tests) it prints one line per event instead, because
@@ -22,7 +24,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from plangate.graphs.engine.events import Event
+from plangate.demos.cli.untrusted import scrub
+from plangate.graphs.engine.events import Event, parse_event
 
 _STATES = {
     "pending": ("·", "dim"),
@@ -178,7 +181,8 @@ class Progress:
                 self._display = None
 
     def show(self, event: Event) -> None:
-        """Take ``event`` into account."""
+        """Take ``event`` into account (its text made printable first: it comes from tools)."""
+        event = parse_event(scrub(event.model_dump(mode="json")))
         self.tree.apply(event)
         if self._display is not None:
             self._display.update(self.tree.render())
@@ -188,6 +192,7 @@ class Progress:
 
 def approvals_table(approvals: list[dict[str, Any]]) -> Table:
     """The pending approvals: id, tool, arguments and the reasons they wait."""
+    approvals = scrub(approvals)
     table = Table(title="Waiting for approval", title_justify="left")
     for column in ("id", "tool", "args", "reasons"):
         table.add_column(column, overflow="fold", style="bold" if column == "id" else None)
@@ -237,6 +242,6 @@ def answer_table(response: BaseModel) -> Table:
     table = Table(title=type(response).__name__, title_justify="left", show_header=False)
     table.add_column("field", style="bold cyan", no_wrap=True)
     table.add_column("value", overflow="fold")
-    for name, value in response.model_dump(mode="json").items():
+    for name, value in scrub(response.model_dump(mode="json")).items():
         table.add_row(name, _cell(value))
     return table

@@ -22,6 +22,7 @@ from rich.text import Text
 from plangate.agents import Agent, AgentSpec
 from plangate.demos.cli.render import Progress, answer_table, approvals_table
 from plangate.demos.cli.session import Workspace
+from plangate.demos.cli.untrusted import printable
 from plangate.demos.scenarios.base import Scenario
 from plangate.graphs.engine.build import RunResult
 from plangate.graphs.engine.events import Event
@@ -102,6 +103,8 @@ class AutoApprover:
 class PromptApprover:
     """Shows the pending approvals and asks a person, id by id: approve, reject or edit.
 
+    The default answer is ``reject``: a person who just presses Enter writes nothing.
+
     Args:
         console: where the table and the questions go.
         stream: where answers are read (standard input by default).
@@ -121,7 +124,8 @@ class PromptApprover:
         for approval in approvals:
             pid = approval["id"]
             choices = ["approve", "reject", "edit"]
-            action = self._ask(f"{pid} ({approval['tool']})", choices=choices, default="approve")
+            # Safe by default: Enter (or a closed input) rejects; approving takes a word.
+            action = self._ask(f"{pid} ({approval['tool']})", choices=choices, default="reject")
             if action == "approve":
                 decisions[pid] = "approve"
             elif action == "reject":
@@ -309,5 +313,5 @@ class Terminal:
         else:
             error = result.error or {"type": "Error", "message": "the run ended without an answer"}
             what = "blocked" if result.status == "blocked" else f"failed ({error['type']})"
-            self.err.print(Text.assemble((f"{what}: ", "bold red"), error["message"]))
+            self.err.print(Text.assemble((f"{what}: ", "bold red"), printable(error["message"])))
         return exit_code(result)

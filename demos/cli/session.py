@@ -10,6 +10,9 @@
 └── lock             held from loading the world to saving it, so commands never interleave
 ```
 
+The folder is the owner's alone: it is created (or tightened to) mode 0700 and every file in
+it 0600, because it holds what the runs saw — requests, tool results, bookings.
+
 Why pickle for the sandbox: the world is a graph of in-process sandbox objects (seeded venues,
 inventories, bookings keyed by idempotency key) with no serialisation format of its own, and
 the file is local state written by the CLI itself for the same user — never data received
@@ -151,6 +154,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def _private_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only, or tighten it to that (SQLite files too:
+    SQLite gives its journal and WAL files the database file's mode)."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
+
+
 class Session:
     """The files of one state folder.
 
@@ -164,6 +174,13 @@ class Session:
         self.ledger_path = root / "ledger.db"
         self.threads_path = root / "threads.json"
 
+    def prepare(self) -> None:
+        """Create the folder and its databases, private to their owner (0700 / 0600)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.root, 0o700)
+        for path in (self.root / "lock", self.runs, self.ledger_path):
+            _private_file(path)
+
     def world_path(self, world: World) -> Path:
         """The pickle file of ``world``."""
         return self.root / f"{world}.pickle"
@@ -171,7 +188,7 @@ class Session:
     @contextmanager
     def locked(self, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
         """Hold the folder's lock; ``on_wait`` is called once if another command holds it."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.prepare()
         with open(self.root / "lock", "a+b") as file:
             try:
                 fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -213,7 +230,7 @@ class Session:
         _WorldPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
             {"format": _FORMAT, "backends": backends}
         )
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.prepare()
         _write_atomically(self.world_path(world), buffer.getvalue())
 
     def _threads(self) -> dict[str, ThreadRecord]:
@@ -248,7 +265,7 @@ class Session:
         threads = self._threads()
         threads[record.thread_id] = record
         data = {key: value.model_dump(mode="json") for key, value in threads.items()}
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.prepare()
         _write_atomically(self.threads_path, json.dumps(data, indent=1).encode("utf-8"))
 
 

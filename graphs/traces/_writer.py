@@ -6,6 +6,7 @@ memory and appends each one to the file as it happens, so a run that crashes sti
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -42,6 +43,16 @@ from plangate.tools.errors import UsageError
 from plangate.tools.executor import ToolOutcome
 
 _SKIPPED_EVENTS = (RunStarted, StepStarted)  # the run and tool_call records say as much
+
+
+def _private_open(path: Path, mode: str) -> TextIO:
+    """Open a trace for writing, readable by its owner only: a trace holds what a run saw."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "a" else os.O_TRUNC)
+    handle = os.open(path, flags, 0o600)
+    os.fchmod(handle, 0o600)  # a file that existed keeps its mode through os.open
+    if mode == "a":
+        return os.fdopen(handle, "a", encoding="utf-8")
+    return os.fdopen(handle, "w", encoding="utf-8")
 
 
 def error_data(exc: BaseException) -> dict[str, Any]:
@@ -159,7 +170,7 @@ class TraceWriter:
         self._header = header
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("w", encoding="utf-8")
+            self._file = _private_open(self.path, "w")
             self._file.write(dump_line(header))
             self._file.flush()
 
@@ -172,7 +183,7 @@ class TraceWriter:
             record = kind(seq=self._seq, at=at, **fields)
             self._records.append(record)
             if self._file is None and self._appending and self.path is not None:
-                self._file = self.path.open("a", encoding="utf-8")
+                self._file = _private_open(self.path, "a")
             if self._file is not None:
                 self._file.write(dump_line(record))
                 self._file.flush()

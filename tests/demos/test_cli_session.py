@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import stat
 import threading
 from pathlib import Path
 
@@ -44,7 +45,8 @@ async def test_the_world_round_trips_with_its_state_and_a_built_index(tmp_path: 
     event = {"start": "2031-01-06T10:00:00Z", "end": "2031-01-06T11:00:00Z", "timezone": "UTC"}
     created = await executor.call("create_event", {"summary": "Call", **event})
     session.save_world("sandbox", world)
-    assert os.listdir(tmp_path) == ["sandbox.pickle"], "a temporary file was left behind"
+    assert "sandbox.pickle" in os.listdir(tmp_path)
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")], "a temporary file was left"
     clock = FakeClock()
     loaded = session.load_world("sandbox", clock)
     assert isinstance(loaded, Backends)
@@ -133,3 +135,15 @@ def _threads(folder: Path) -> list[str]:
     import json
 
     return list(json.loads((folder / "threads.json").read_text(encoding="utf-8")))
+
+
+def test_the_state_folder_and_every_file_in_it_are_the_owners_alone(home: Path) -> None:
+    home.mkdir(parents=True)
+    home.chmod(0o755)  # a folder made by hand, readable by others, is tightened
+    result = CliRunner().invoke(app, ["run", "tables", "book a table for 2 in Lisbon"])
+    assert result.exit_code == 4, result.output
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    files = sorted(path.name for path in home.iterdir())
+    assert {"runs.db", "ledger.db", "threads.json", "sandbox.pickle", "lock"} <= set(files)
+    modes = {name: stat.S_IMODE((home / name).stat().st_mode) for name in files}
+    assert modes == dict.fromkeys(files, 0o600)

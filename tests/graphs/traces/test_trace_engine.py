@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,23 @@ async def test_an_agent_built_with_a_recorder_records_every_run(tmp_path: Path) 
     trace = read_trace(path)
     assert trace.header.agent == "shop"
     assert [r.type for r in trace.records][-1] == "outcome"
+
+
+@pytest.mark.parametrize("append", [False, True], ids=["new", "appended"])
+async def test_a_trace_file_is_readable_by_its_owner_only(tmp_path: Path, append: bool) -> None:
+    path = tmp_path / "private.jsonl"
+    if append:  # a trace that exists, made readable by all, is tightened when written again
+        agent = Agent(SPEC, Toolset(TOOLS, deps=Till()), clock=FakeClock())
+        with agent.record(path):
+            await agent.run("prices of pie", thread_id="a")
+        path.chmod(0o644)
+    agent = Agent(SPEC, Toolset(TOOLS, deps=Till()), clock=FakeClock())
+    with agent.record(path, append=append):
+        await agent.run("prices of pie", thread_id="b")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert {r.thread_id for r in read_trace(path).records if r.type == "run"} == (
+        {"a", "b"} if append else {"b"}
+    )
 
 
 def test_no_backend_says_what_a_replay_cannot_do() -> None:
