@@ -3,7 +3,9 @@
 The folder may be a ``pathlib.Path`` or an ``importlib.resources`` ``Traversable`` (the bundled
 corpus is package data). Files are found recursively and loaded in the order of their relative
 paths, so every machine sees the same documents in the same order. Other files (``__init__.py``,
-images) are ignored, as are hidden files and folders.
+images) are ignored, as are hidden files and folders. Symbolic links are followed only while they
+stay inside the folder: a link to a file or folder outside it (``notes -> /etc``) is skipped, and
+so is a link back to a folder already walked.
 """
 
 from __future__ import annotations
@@ -26,13 +28,32 @@ def bundled_corpus() -> Traversable:
     return files("plangate.tools.domains.retrieval").joinpath("corpus")
 
 
-def _walk(folder: Traversable, prefix: str) -> Iterator[tuple[str, Traversable]]:
+def _inside(entry: Traversable, root: Path | None, seen: set[Path]) -> bool:
+    """Whether ``entry`` may be read: on disk, a link must stay inside ``root`` and a folder
+    must not be one already walked (a link back up would loop)."""
+    if root is None or not isinstance(entry, Path):
+        return True  # package data: no links to follow
+    real = entry.resolve()
+    if not real.is_relative_to(root):
+        return False
+    if entry.is_dir():
+        if real in seen:
+            return False
+        seen.add(real)
+    return True
+
+
+def _walk(
+    folder: Traversable, prefix: str, root: Path | None, seen: set[Path]
+) -> Iterator[tuple[str, Traversable]]:
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if entry.name.startswith((".", "_")):
             continue  # hidden files, __init__.py, __pycache__
+        if not _inside(entry, root, seen):
+            continue  # a link out of the corpus folder is never followed
         relative = f"{prefix}{entry.name}"
         if entry.is_dir():
-            yield from _walk(entry, f"{relative}/")
+            yield from _walk(entry, f"{relative}/", root, seen)
         elif entry.name.endswith(SUFFIXES):
             yield relative, entry
 
@@ -73,7 +94,8 @@ def load_documents(folder: Traversable | Path) -> list[Document]:
         raise UsageError(f"corpus folder {str(folder)!r} does not exist or is not a folder")
     documents: list[Document] = []
     seen: dict[str, str] = {}
-    for source, entry in _walk(folder, ""):
+    root = folder.resolve() if isinstance(folder, Path) else None
+    for source, entry in _walk(folder, "", root, {root} if root is not None else set()):
         document = load_document(entry, source)
         if document.id in seen:
             raise UsageError(

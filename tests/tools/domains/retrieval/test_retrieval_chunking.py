@@ -231,3 +231,19 @@ def test_the_bundled_corpus_is_package_data_and_within_budget() -> None:
         chunks = chunk_document(doc)
         assert chunks[0].start == 0
         assert chunks[-1].end == len(doc.text)
+
+
+def test_a_link_out_of_the_corpus_folder_is_never_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret\n\nthe private key\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    (corpus / "guides").mkdir(parents=True)
+    (corpus / "guides" / "lisbon.md").write_text("# Lisbon\n\ntrams\n", encoding="utf-8")
+    (corpus / "leak.md").symlink_to(outside / "secret.md")  # a file link out
+    (corpus / "elsewhere").symlink_to(outside, target_is_directory=True)  # a folder link out
+    (corpus / "loop").symlink_to(corpus, target_is_directory=True)  # a link back up
+    (corpus / "alias.md").symlink_to(corpus / "guides" / "lisbon.md")  # a link that stays in
+    sources = [d.source for d in load_documents(corpus)]
+    assert sources == ["alias.md", "guides/lisbon.md"]
+    assert all("private key" not in d.text for d in load_documents(corpus))
