@@ -29,6 +29,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from plangate.tools.errors import BackendError, ToolArgsError, ToolRefusedError, UsageError
 from plangate.tools.faults import Fault, FaultPlan
@@ -36,6 +37,7 @@ from plangate.tools.faults import Fault, FaultPlan
 FAULT_HEADER = "X-Plangate-Fault"
 FAULT_DELAY_HEADER = "X-Plangate-Fault-Delay"
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_HTTP_REASONS = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 def refusal_status(error: ToolRefusedError) -> int:
@@ -77,6 +79,28 @@ def create_app(
     @app.exception_handler(ToolArgsError)
     async def bad_args(request: Request, exc: ToolArgsError) -> JSONResponse:
         return JSONResponse(error_body(exc.message, "invalid"), 422)
+
+    # Input no model rejects but no computation can take: a date whose window runs past year
+    # 9999 or before year 1, a body nested deeper than Python parses. It is the request's fault,
+    # so it is a 422 with the shared body, never a 500.
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: OverflowError) -> JSONResponse:
+        message = f"a date or number in the request is out of the range this API handles ({exc})"
+        hint = "use dates well inside years 1 to 9999"
+        return JSONResponse(error_body(message, "invalid", hint), 422)
+
+    @app.exception_handler(RecursionError)
+    async def too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        return JSONResponse(error_body("the request body is nested too deeply", "invalid"), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # The framework's own 4xx (an unknown path, a body it cannot parse) in the shared body.
+        message = str(exc.detail)
+        if message == "There was an error parsing the body":
+            message = "the request body cannot be read as JSON (malformed, or nested too deeply)"
+        reason = _HTTP_REASONS.get(exc.status_code, "invalid" if exc.status_code < 500 else "error")
+        return JSONResponse(error_body(message, reason), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(BackendError)
     async def backend_failed(request: Request, exc: BackendError) -> JSONResponse:

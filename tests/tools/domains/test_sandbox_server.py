@@ -101,3 +101,35 @@ def test_cli_tools_table_and_sandbox_help() -> None:
     serve = runner.invoke(app, ["sandbox", "serve", "--help"])
     assert serve.exit_code == 0
     assert "--seed" in serve.output
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "message"),
+    [
+        ("POST", "/calendar/freeBusy",
+         '{"timeMin": "0001-01-01T00:00:00Z", "timeMax": "9999-12-31T00:00:00Z", '
+         '"items": [{"id": "primary"}]}',
+         422, "out of the range"),
+        ("POST", "/calendar/freeBusy",
+         '{"timeMin": "0001-01-01T00:00:00Z", "timeMax": "0001-01-02T00:00:00Z", '
+         '"items": [{"id": "primary"}]}', 422, "out of the range"),
+        ("GET", "/calendar/calendars/primary/events?timeMin=0001-01-01T00:00:00Z"
+         "&timeMax=0001-01-02T00:00:00Z", None, 422, "out of the range"),
+        ("POST", "/calendar/freeBusy", "[" * 5000 + "]" * 5000, 422, "nested too deeply"),
+        ("POST", "/restaurants/v1/reservations", '{"venue_id": ' + "[" * 100_000 + "]" * 100_000
+         + "}", 400, "nested too deeply"),
+        ("GET", "/restaurants/v1/nowhere", None, 404, "Not Found"),
+    ],
+    ids=["year-1-to-9999", "year-1", "list-year-1", "nested-list", "nested-field", "no-route"],
+)  # fmt: skip
+def test_bad_input_is_a_4xx_with_the_shared_body_never_a_500(
+    server_url: str, method: str, path: str, body: str | None, status: int, message: str
+) -> None:
+    response = httpx.request(
+        method, server_url + path, content=body, timeout=30,
+        headers={"Content-Type": "application/json", "Idempotency-Key": "k-deep"},
+    )  # fmt: skip
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["reason"] == ("not_found" if status == 404 else "invalid")
+    assert message in error["message"]
