@@ -77,6 +77,7 @@ class _KeyRecord:
     calendar_id: str
     event_id: str
     result: Event
+    request: NewEvent | None = None  # what a create asked for, to tell a retry from a reuse
 
 
 class SandboxCalendarBackend:
@@ -190,7 +191,7 @@ class SandboxCalendarBackend:
         """
 
         def run() -> Event:
-            replayed = self._replay(idempotency_key, "create")
+            replayed = self._replay(idempotency_key, "create", calendar_id, event)
             if replayed is not None:
                 return replayed
             self._store.calendar(calendar_id)
@@ -205,7 +206,9 @@ class SandboxCalendarBackend:
             if not allow_conflict:
                 self._refuse_conflict(calendar_id, event)
             created = self._insert(calendar_id, event, idempotency_key, allow_conflict)
-            self._keys[idempotency_key] = _KeyRecord("create", calendar_id, created.id, created)
+            self._keys[idempotency_key] = _KeyRecord(
+                "create", calendar_id, created.id, created, request=event
+            )
             return created
 
         return await self._write("create_event", idempotency_key, run)
@@ -217,7 +220,7 @@ class SandboxCalendarBackend:
         """
 
         def run() -> Event:
-            replayed = self._replay(idempotency_key, "cancel")
+            replayed = self._replay(idempotency_key, "cancel", calendar_id, event_id)
             if replayed is not None:
                 return replayed
             target = self._store.lookup(calendar_id, event_id)
@@ -268,15 +271,25 @@ class SandboxCalendarBackend:
 
         return await self.faults.run(operation, key, "write", action)
 
-    def _replay(self, key: str, operation: Literal["create", "cancel"]) -> Event | None:
+    def _replay(
+        self,
+        key: str,
+        operation: Literal["create", "cancel"],
+        calendar_id: str,
+        target: NewEvent | str,
+    ) -> Event | None:
+        """The first result of a repeated write; a key reused for a different write is refused
+        with ``idempotency_key_reused`` (HTTP 409)."""
         record = self._keys.get(key)
         if record is None:
             return None
-        if record.operation != operation:
-            raise invalid(
+        asked = record.request if operation == "create" else record.event_id
+        if (record.operation, record.calendar_id, asked) != (operation, calendar_id, target):
+            raise ToolRefusedError(
                 f"idempotency key {key!r} was already used to {record.operation} event "
-                f"{record.event_id!r}",
-                "use a fresh idempotency key for a different write",
+                f"{record.event_id!r} in calendar {record.calendar_id!r}",
+                reason="idempotency_key_reused",
+                hint="use a fresh idempotency key for a different write",
             )
         return record.result
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from plangate.tools.clock import Clock, SystemClock
@@ -74,6 +74,7 @@ class SandboxRestaurantBackend:
         self._reservations: dict[str, Reservation] = {}
         self._replies: dict[str, Reservation] = {}  # key -> the first reply given for it
         self._keyed: dict[str, str] = {}  # key -> the reservation it booked or cancelled
+        self._asked: dict[str, tuple[Any, ...]] = {}  # key -> the write it answered
 
     # -- the Protocol -------------------------------------------------------------------------
 
@@ -252,9 +253,10 @@ class SandboxRestaurantBackend:
     def _book(
         self, venue_id: str, start: datetime, party_size: int, name: str, key: str
     ) -> Reservation:
+        asked = ("book", venue_id, start.isoformat(), party_size, name)
         replay = self._replies.get(key)
         if replay is not None:
-            return replay
+            return replay if self._asked.get(key) == asked else _reused(key, replay)
         check_key(key)
         name = check_name(name)
         venue = self.venue(venue_id)
@@ -307,12 +309,14 @@ class SandboxRestaurantBackend:
             idempotency_key=key,
             created_at=self.clock.now(),
         )
+        self._asked[key] = asked
         return self._record(key, booking)
 
     def _cancel(self, reservation_id: str, key: str) -> Reservation:
+        asked = ("cancel", reservation_id)
         replay = self._replies.get(key)
         if replay is not None:
-            return replay
+            return replay if self._asked.get(key) == asked else _reused(key, replay)
         check_key(key)
         booking = self._reservation(reservation_id)
         if booking.status is ReservationStatus.CANCELLED:
@@ -337,6 +341,7 @@ class SandboxRestaurantBackend:
                 "cancelled_at": self.clock.now(),
             }
         )
+        self._asked[key] = asked
         return self._record(key, cancelled)
 
     def _record(self, key: str, booking: Reservation) -> Reservation:
@@ -354,3 +359,14 @@ class SandboxRestaurantBackend:
                 hint="use the id book_table returned, e.g. 'rsv-000001'",
             )
         return found
+
+
+def _reused(key: str, first: Reservation) -> Reservation:
+    """Refuse a write whose idempotency key already answered a different one."""
+    done = "cancelled" if first.status is ReservationStatus.CANCELLED else "booked"
+    raise ToolRefusedError(
+        f"idempotency key {key!r} already {done} reservation {first.id} "
+        f"({first.venue_id}, {first.party_size} at {first.start.isoformat()}, {first.name})",
+        reason="idempotency_key_reused",
+        hint="use a new idempotency key for a different write",
+    )

@@ -319,8 +319,12 @@ async def test_a_repeated_key_returns_the_first_result_and_creates_nothing(h: Ha
     start = await _free_start(h)
     first = await h.both(lambda b: b.create_event(PRIMARY, _new("Once", start), "same"))
     again = await h.both(lambda b: b.create_event(PRIMARY, _new("Once", start), "same"))
-    other = await h.both(lambda b: b.create_event(PRIMARY, _new("Else", start + WEEK), "same"))
-    assert first == again == other
+    assert first == again
+    # The same key for a different event is a reused key (409 over HTTP), not the first result.
+    with pytest.raises(ToolRefusedError) as info:
+        await h.both(lambda b: b.create_event(PRIMARY, _new("Else", start + WEEK), "same"))
+    assert info.value.reason == "idempotency_key_reused"
+    assert "'same' was already used to create event" in info.value.message
     page = await h.both(lambda b: b.list_events(PRIMARY, NOW, NOW + 2 * WEEK))
     assert [e.summary for e in page.items].count("Once") == 1
     assert "Else" not in {e.summary for e in page.items}
@@ -419,4 +423,4 @@ async def test_a_key_cannot_be_reused_for_another_kind_of_write(h: Harness) -> N
     created = await h.both(lambda b: b.create_event(PRIMARY, _new("Keyed", start), "k-mixed"))
     with pytest.raises(ToolRefusedError) as info:
         await h.both(lambda b: b.cancel_event(PRIMARY, created.id, "k-mixed"))
-    assert info.value.reason == "invalid"
+    assert info.value.reason == "idempotency_key_reused"

@@ -42,7 +42,9 @@ class CalendarMachine(RuleBasedStateMachine):
         self.loop = asyncio.new_event_loop()
         self.clock = FakeClock(NOW)
         self.sandbox = SandboxCalendarBackend(seed=5, clock=self.clock)
-        self.first: dict[str, tuple[str, Event]] = {}  # key -> (operation, first result)
+        # key -> (operation, what it asked, first result): a repeat of the same write gets the
+        # first result, any other write under the key is refused as a reused key.
+        self.first: dict[str, tuple[str, Any, Event]] = {}
         self.cancelled: set[str] = set()
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -98,10 +100,11 @@ class CalendarMachine(RuleBasedStateMachine):
         outcome = self.attempt(
             self.sandbox.create_event(calendar_id, event, key, allow_conflict=allow)
         )
+        asked = ("create", (calendar_id, event))
         if isinstance(outcome, ToolRefusedError):
             if key in self.first:
-                assert outcome.reason == "invalid"
-                assert self.first[key][0] == "cancel"
+                assert outcome.reason == "idempotency_key_reused"
+                assert self.first[key][:2] != asked
             else:
                 assert outcome.reason in ("past_date", "conflict")
                 assert outcome.reason != "conflict" or not allow
@@ -109,10 +112,10 @@ class CalendarMachine(RuleBasedStateMachine):
             return
         created = outcome
         if key in self.first:
-            assert self.first[key] == ("create", created)
+            assert self.first[key] == (*asked, created)
         else:
             assert start >= self.clock.now()
-            self.first[key] = ("create", created)
+            self.first[key] = (*asked, created)
 
     @rule(
         calendar_id=st.sampled_from([PRIMARY, COLLEAGUE]),
@@ -127,21 +130,22 @@ class CalendarMachine(RuleBasedStateMachine):
         target = listed[pick % len(listed)]
         event_id = (target.recurring_event_id or target.id) if whole_series else target.id
         outcome = self.attempt(self.sandbox.cancel_event(calendar_id, event_id, key))
+        asked = ("cancel", (calendar_id, event_id))
         if isinstance(outcome, ToolRefusedError):
             if key in self.first:
-                assert outcome.reason == "invalid"
-                assert self.first[key][0] == "create"
+                assert outcome.reason == "idempotency_key_reused"
+                assert self.first[key][:2] != asked
             else:
                 # A listed occurrence may have ended meanwhile (the clock moves).
                 assert outcome.reason in ("past_date", "already_cancelled")
             return
         cancelled = outcome
         if key in self.first:
-            assert self.first[key] == ("cancel", cancelled)
+            assert self.first[key] == (*asked, cancelled)
             return
         assert cancelled.status == "cancelled"
         assert cancelled.id == event_id
-        self.first[key] = ("cancel", cancelled)
+        self.first[key] = (*asked, cancelled)
         self.cancelled.add(event_id)
         assert event_id not in {e.id for e in self._listed(calendar_id)}
 
@@ -155,7 +159,7 @@ class CalendarMachine(RuleBasedStateMachine):
 
     @invariant()
     def keys_find_what_they_did(self) -> None:
-        for key, (operation, first) in self.first.items():
+        for key, (operation, _, first) in self.first.items():
             found = self.run(self.sandbox.find_event_by_key(key))
             assert found is not None
             assert found.id == first.id

@@ -59,6 +59,7 @@ async def replay(ops: list[tuple[object, ...]]) -> None:
     clock = FakeClock(START)
     sandbox = SandboxRestaurantBackend(seed=SEED, clock=clock)
     replies: dict[str, Reservation] = {}
+    asked: dict[str, tuple[object, ...]] = {}  # key -> the write it first answered
     confirmed = 0
     for op in ops:
         if op[0] == "book":
@@ -76,13 +77,18 @@ async def replay(ops: list[tuple[object, ...]]) -> None:
             local = start.replace(tzinfo=sandbox.now_in(venue).tzinfo)
             before = free_by_size(sandbox, venue, local)
             booked, refusal = await attempt(sandbox.book(venue.id, start, party, "Guest", key))
-            if booked is None:
-                assert key not in replies
+            write = ("book", venue.id, start, party)
+            if booked is None and key in replies:  # the key answered another write: refused
+                assert refusal == "idempotency_key_reused"
+                assert asked[key] != write
+                assert free_by_size(sandbox, venue, local) == before
+            elif booked is None:
                 assert refusal in {"sold_out", "closed", "past_date", "party_too_large"}
                 event(f"book refused: {refusal}")
                 assert free_by_size(sandbox, venue, local) == before
             else:
                 if key in replies:
+                    assert asked[key] == write
                     assert booked == replies[key]
                     assert free_by_size(sandbox, venue, local) == before
                 else:
@@ -91,6 +97,7 @@ async def replay(ops: list[tuple[object, ...]]) -> None:
                     after = free_by_size(sandbox, venue, local)
                     assert after[booked.table_seats] == before[booked.table_seats] - 1
                     replies[key] = booked
+                    asked[key] = write
                     confirmed += 1
                     event("fresh booking")
         elif op[0] == "cancel":
@@ -100,16 +107,21 @@ async def replay(ops: list[tuple[object, ...]]) -> None:
             target = made[index % len(made)].id if made else "rsv-999999"
             key = f"cancel-{k}"
             cancelled, refusal = await attempt(sandbox.cancel(target, key))
-            if cancelled is None:
-                assert key not in replies
+            write = ("cancel", target)
+            if cancelled is None and key in replies:
+                assert refusal == "idempotency_key_reused"
+                assert asked[key] != write
+            elif cancelled is None:
                 assert refusal in {"already_cancelled", "past_date", "not_found"}
                 event(f"cancel refused: {refusal}")
             else:
                 if key in replies:
+                    assert asked[key] == write
                     assert cancelled == replies[key]
                 else:
                     assert cancelled.status is ReservationStatus.CANCELLED
                     replies[key] = cancelled
+                    asked[key] = write
                     confirmed -= 1
                     event("cancellation")
         else:

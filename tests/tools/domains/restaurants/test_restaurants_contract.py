@@ -273,11 +273,16 @@ async def test_repeated_key_returns_the_first_reservation_and_books_nothing(
         first = await observe(backend.book(VENUE_ID, at(THURSDAY, 19), 2, "Ada", "key-1"))
         middle = await observe(backend.availability(VENUE_ID, THURSDAY, 2))
         clock.advance(60)
-        again = await observe(backend.book(VENUE_ID, at(THURSDAY, 21), 4, "Bob", "key-1"))
-        return [first, again, middle, await observe(backend.availability(VENUE_ID, THURSDAY, 2))]
+        again = await observe(backend.book(VENUE_ID, at(THURSDAY, 19), 2, "Ada", "key-1"))
+        other = await observe(backend.book(VENUE_ID, at(THURSDAY, 21), 4, "Bob", "key-1"))
+        after = await observe(backend.availability(VENUE_ID, THURSDAY, 2))
+        return [first, again, other, middle, after]
 
-    first, again, middle, after = await contract.both(scenario)
+    first, again, other, middle, after = await contract.both(scenario)
     assert again == first
+    # The same key for a different booking is a reused key (409 over HTTP): nothing is booked.
+    assert other["error"] == "ToolRefusedError"
+    assert other["reason"] == "idempotency_key_reused"
     assert after == middle
 
 
