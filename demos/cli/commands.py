@@ -127,6 +127,7 @@ def run_command(
             check_thread,
             home,
             open_workspace,
+            without_password,
         )
         from plangate.tools.errors import UsageError
 
@@ -136,16 +137,16 @@ def run_command(
             terminal(as_json=as_json, yes=yes),
         )
         moment = parse_now(now) if now is not None else None
+        backend_url = check_backend(backend)
         record = ThreadRecord(
             thread_id=check_thread(thread or uuid.uuid4().hex[:12]), agent=spec.name,
-            request=request, model=model_name(model), backend=check_backend(backend),
+            request=request, model=model_name(model), backend=without_password(backend_url),
             strategy=strategy.value, now=moment,
+            backend_password=without_password(backend_url) != backend_url,
         )  # fmt: skip
         session, thread_id = Session(home()), record.thread_id
         clock = pinned_clock(None, moment, term.progress)
-        async with open_workspace(
-            session, record.backend, clock=clock, on_wait=on_wait
-        ) as workspace:
+        async with open_workspace(session, backend_url, clock=clock, on_wait=on_wait) as workspace:
             if session.has_thread(thread_id):
                 raise UsageError(f"thread {thread_id!r} exists already: resume it or pick another")
             runnable = build_agent(spec, workspace, chat, record.strategy)
@@ -181,6 +182,13 @@ def resume_command(
     as_json: AsJson = False,
     trace: TraceFile = None,
     keep_pii: KeepPii = False,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="The thread's backend URL again, when it had a password (never stored).",
+            show_default="the thread's own",
+        ),
+    ] = None,
     now: Annotated[
         str | None,
         typer.Option(
@@ -205,7 +213,7 @@ def resume_command(
             drive,
             load_spec,
         )
-        from plangate.demos.cli.session import Session, home, open_workspace
+        from plangate.demos.cli.session import Session, home, open_workspace, resume_backend
         from plangate.tools.errors import UsageError
 
         decisions = collect_decisions(approve or [], reject or [], edit or [], reason)
@@ -213,8 +221,9 @@ def resume_command(
         record = session.thread(thread)
         spec, chat = load_spec(record.agent), resolve_model(record.model)
         clock = pinned_clock(now, record.now, term.progress)
+        backend_url = resume_backend(record, backend)
         async with open_workspace(
-            session, record.backend, world=record.world, clock=clock, on_wait=on_wait
+            session, backend_url, world=record.world, clock=clock, on_wait=on_wait
         ) as workspace:
             runnable = build_agent(spec, workspace, chat, record.strategy)
             pending = [a["id"] for a in await runnable.pending_approvals(thread)]

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -69,6 +70,42 @@ def check_backend(backend: str) -> str:
     )
 
 
+def without_password(backend: str) -> str:
+    """``backend`` with the password of its URL left out (``http://ada@host``): what is stored."""
+    parts = urlsplit(backend)
+    if parts.password is None:
+        return backend
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{parts.username or ''}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def resume_backend(record: ThreadRecord, given: str | None) -> str:
+    """The backend a resumed thread runs against: its own, with the password given again.
+
+    A URL's password is never written to disk, so a thread started with one needs the full URL
+    once more (``--backend``); a URL given must be the thread's own.
+
+    Raises:
+        UsageError: the password is needed and not given, or ``given`` is another backend.
+    """
+    if given is None:
+        if record.backend_password:
+            raise UsageError(
+                f"thread {record.thread_id!r} ran against {record.backend} with a password, "
+                "which is not stored: give the URL again, "
+                f"plangate resume {record.thread_id} --backend URL"
+            )
+        return record.backend
+    if without_password(check_backend(given)) != record.backend:
+        raise UsageError(
+            f"thread {record.thread_id!r} ran against {record.backend}, not "
+            f"{without_password(given)}: resume it against its own backend"
+        )
+    return given
+
+
 def check_thread(thread: str) -> str:
     """``thread`` if it is safe to paste in a shell command: letters, digits, '-' and '_'.
 
@@ -98,6 +135,8 @@ class ThreadRecord(BaseModel):
         world: which sandbox world the thread acts on (``sandbox`` for run, ``demo``).
         now: the moment the run was pinned to (``--now``, a demo scenario), or ``None`` for
             the real time; ``plangate resume`` continues at it.
+        backend_password: whether the backend URL had a password; it is never stored, so
+            ``resume`` asks for the URL again.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -110,6 +149,7 @@ class ThreadRecord(BaseModel):
     strategy: Literal["plan", "react"]
     world: World = "sandbox"
     now: datetime | None = None
+    backend_password: bool = False
 
 
 class _WorldPickler(pickle.Pickler):

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from plangate.demos.cli.clocks import parse_now
 from plangate.demos.cli.commands import app
-from plangate.demos.cli.session import Session, ThreadRecord, home
+from plangate.demos.cli.session import Session, ThreadRecord, home, without_password
 from plangate.tools.clock import FakeClock, PinnedClock
 from plangate.tools.domains.backends import Backends, bind_tools, sandbox_app, sandbox_backends
 from plangate.tools.domains.retrieval.sandbox import SandboxRetrievalBackend
@@ -147,3 +147,37 @@ def test_the_state_folder_and_every_file_in_it_are_the_owners_alone(home: Path) 
     assert {"runs.db", "ledger.db", "threads.json", "sandbox.pickle", "lock"} <= set(files)
     modes = {name: stat.S_IMODE((home / name).stat().st_mode) for name in files}
     assert modes == dict.fromkeys(files, 0o600)
+
+
+def test_a_backend_password_is_never_written_and_resume_asks_for_it(home: Path) -> None:
+    served = sandbox_backends(seed=0, clock=PinnedClock(parse_now(CLI_NOW)))
+    with serve_in_thread(sandbox_app(served)) as url:
+        secret_url = url.replace("http://", "http://ada:hunter2-secret@")
+        book = "book a table for 2 in Lisbon"
+        first = CliRunner().invoke(app, ["run", "tables", book, "--backend", secret_url,
+                                         "--thread", "pw"])  # fmt: skip
+        assert first.exit_code == 4, first.output
+        for path in home.iterdir():
+            assert b"hunter2-secret" not in path.read_bytes(), path.name
+        assert Session(home).thread("pw").backend == url.replace("http://", "http://ada@")
+        asked = CliRunner().invoke(app, ["resume", "pw", "--approve", "book"])
+        assert asked.exit_code == 2
+        assert "with a password, which is not stored" in asked.stderr
+        assert "--backend URL" in asked.stderr
+        other = CliRunner().invoke(
+            app, ["resume", "pw", "--approve", "book", "--backend", "http://ada:x@10.9.9.9:1"]
+        )
+        assert other.exit_code == 2
+        assert "resume it against its own backend" in other.stderr
+        done = CliRunner().invoke(
+            app, ["resume", "pw", "--approve", "book", "--backend", secret_url]
+        )
+        assert done.exit_code == 0, done.output
+    assert len(served.restaurants.reservations()) == 1  # type: ignore[attr-defined]
+
+
+def test_without_password_keeps_the_user_host_and_port() -> None:
+    assert without_password("http://ada:pw@127.0.0.1:8765/x") == "http://ada@127.0.0.1:8765/x"
+    assert without_password("https://:pw@[::1]:9/") == "https://@[::1]:9/"
+    assert without_password("http://127.0.0.1:8765") == "http://127.0.0.1:8765"
+    assert without_password("sandbox") == "sandbox"
