@@ -96,6 +96,7 @@ class Agent:
             model = recorder.model(model) if model is not None else None
             executor = recorder.executor(executor)
             policy_tools = recorder.backends(self.toolset)  # the policy's own reads, recorded
+        policy = (*self.spec.policy(policy_tools), *self._guardrails)
         runtime = Runtime(
             toolset=self.toolset,
             executor=executor,
@@ -103,7 +104,7 @@ class Agent:
             responder=self._responder(model),
             response_model=self.spec.response_model,
             instructions=self.spec.instructions,
-            guardrails=(*self.spec.policy(policy_tools), *self._guardrails),
+            guardrails=(*policy, *self.spec.write_gate(policy)),
             allowed=self.spec.tools,
             budget=self.spec.budget,
             clock=self.clock,
