@@ -48,10 +48,11 @@ def exit_code(result: RunResult) -> int:
     """The exit code for how ``result`` ended.
 
     A run that failed on a usage error (a request outside the offline grammar, a model that
-    cannot plan) exits 2 like any other bad usage: the user must change the command.
+    cannot plan) exits 2 like any other bad usage: the user must change the command. A run that
+    answered although a guardrail refused one of its calls exits 3, as a blocked run does.
     """
     if result.status == "done":
-        return DONE
+        return BLOCKED if result.blocked_calls else DONE
     if result.status == "paused":
         return PAUSED
     if result.status == "blocked":
@@ -305,6 +306,10 @@ class Terminal:
                 self.out.file.write(result.response.model_dump_json(indent=2) + "\n")
             else:
                 self.out.print(answer_table(result.response))
+            for step_id, why in result.blocked_calls.items():
+                self.err.print(
+                    Text.assemble(("blocked: ", "bold red"), f"{step_id}: ", printable(why))
+                )
         elif result.status == "paused":
             shown = self.progress
             shown.print(approvals_table(result.approvals))

@@ -164,6 +164,23 @@ class RunResult:
     usage: dict[str, float] = field(default_factory=dict)
     plan: dict[str, Any] | None = None
 
+    @property
+    def blocked_calls(self) -> dict[str, str]:
+        """The calls a guardrail refused (``{step_id: why}``), even when the run answered.
+
+        A run that answers around a refused order ("Not placed: blocked by ...") still ran into
+        a gate; the command line exits 3 for it, as for a run blocked outright.
+        """
+        return {
+            str(verdict.get("step_id")): f"blocked by {verdict.get('guardrail')}: "
+            f"{verdict.get('reason')}"
+            for verdict in self.verdicts
+            if verdict.get("action") == "block"
+            and verdict.get("stage") == "tool_call"
+            and verdict.get("guardrail") != "human"  # a person's "no" is an answer, not a gate
+            and verdict.get("step_id")
+        }
+
 
 class Engine:
     """Runs requests through the engine graph.
