@@ -150,9 +150,10 @@ def run_command(
             if session.has_thread(thread_id):
                 raise UsageError(f"thread {thread_id!r} exists already: resume it or pick another")
             runnable = build_agent(spec, workspace, chat, record.strategy)
-            session.add_thread(record)
             progress = Progress(term.progress, f"{spec.name} · {thread_id} · {request}")
+            # The trace is opened first: a path that cannot be written leaves no thread behind.
             with recording(runnable, trace, keep_pii=keep_pii, append=False):
+                session.add_thread(record)
                 events = runnable.stream(request, thread_id=thread_id)
                 result = await drive(runnable, events, progress, term.approver())
         return term.report(result)

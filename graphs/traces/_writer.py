@@ -45,10 +45,21 @@ from plangate.tools.executor import ToolOutcome
 _SKIPPED_EVENTS = (RunStarted, StepStarted)  # the run and tool_call records say as much
 
 
+def _cannot_write(path: Path, exc: OSError) -> UsageError:
+    return UsageError(f"cannot write the trace {path}: {exc.strerror or exc}")
+
+
 def _private_open(path: Path, mode: str) -> TextIO:
-    """Open a trace for writing, readable by its owner only: a trace holds what a run saw."""
+    """Open a trace for writing, readable by its owner only: a trace holds what a run saw.
+
+    Raises:
+        UsageError: the path is a folder, or cannot be created or written.
+    """
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "a" else os.O_TRUNC)
-    handle = os.open(path, flags, 0o600)
+    try:
+        handle = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
     os.fchmod(handle, 0o600)  # a file that existed keeps its mode through os.open
     if mode == "a":
         return os.fdopen(handle, "a", encoding="utf-8")
@@ -169,10 +180,12 @@ class TraceWriter:
             return
         self._header = header
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _cannot_write(self.path, exc) from exc
             self._file = _private_open(self.path, "w")
-            self._file.write(dump_line(header))
-            self._file.flush()
+            self._write(dump_line(header))
 
     def _add(self, kind: type[TraceRecord], **fields: Any) -> Any:
         if self._header is None:
@@ -185,9 +198,18 @@ class TraceWriter:
             if self._file is None and self._appending and self.path is not None:
                 self._file = _private_open(self.path, "a")
             if self._file is not None:
-                self._file.write(dump_line(record))
-                self._file.flush()
+                self._write(dump_line(record))
         return record
+
+    def _write(self, line: str) -> None:
+        """Append ``line`` and flush it, so a crash leaves every record written so far."""
+        if self._file is None or self.path is None:
+            return
+        try:
+            self._file.write(line)
+            self._file.flush()
+        except OSError as exc:
+            raise _cannot_write(self.path, exc) from exc
 
     def begin_run(self, thread: str, request: str, now: datetime) -> None:
         """A run starts."""

@@ -268,11 +268,37 @@ def parse_trace(text: str, *, source: str = "<string>") -> Trace:
     return Trace(header=header, records=records, source=source)
 
 
+MAX_DEPTH = 100
+"""How deeply a record's JSON may nest; recorded runs stay far below it, and code that walks a
+record (redaction, replay, ``trace show``) can then never run out of stack."""
+
+
 def _json(source: str, number: int, line: str) -> Any:
+    too_deep = TraceFormatError(
+        source, f"the record nests deeper than {MAX_DEPTH} levels", line=number
+    )
     try:
-        return json.loads(line)
+        data = json.loads(line)
     except ValueError as exc:
         raise TraceFormatError(source, f"not JSON ({exc})", line=number) from exc
+    except RecursionError:
+        raise too_deep from None
+    if _deeper_than(data, MAX_DEPTH):
+        raise too_deep
+    return data
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests more than ``limit`` containers deep (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _header(source: str, number: int, line: str) -> Header:

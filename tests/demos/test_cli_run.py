@@ -212,3 +212,18 @@ def test_a_thread_id_cannot_be_reused(home: Path) -> None:
     result = invoke("run", "tables", FIND, "--thread", "mine")
     assert result.exit_code == 2
     assert "thread 'mine' exists already" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["folder", "/dev/full"])
+def test_a_trace_that_cannot_be_written_is_one_line_and_leaves_no_thread(
+    home: Path, tmp_path: Path, target: str
+) -> None:
+    if target == "/dev/full" and not Path("/dev/full").exists():
+        pytest.skip("this system has no /dev/full")
+    path = tmp_path if target == "folder" else Path(target)
+    result = invoke("run", "tables", FIND, "--thread", "tr", "--trace", str(path))
+    assert result.exit_code == 2, result.output
+    assert f"cannot write the trace {path}" in result.stderr
+    assert "Traceback" not in result.output
+    again = invoke("run", "tables", FIND, "--thread", "tr")  # the thread id is still free
+    assert again.exit_code == 0, again.output

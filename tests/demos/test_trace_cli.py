@@ -137,3 +137,13 @@ def test_a_demo_agents_trace_replays_without_constructing_any_sandbox(
     code, output = invoke(app, "replay", str(path))  # the agent is found by the trace's name
     assert code == 0, output
     assert "replay matches (5 run(s), 0 model call(s), 10 tool call(s))" in " ".join(output.split())
+
+
+def test_a_trace_nested_too_deeply_is_refused_in_one_line(app: typer.Typer, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"type": "header", "x": ' + "[" * 5000 + "]" * 5000 + "}\n", encoding="utf-8")
+    for command in (["replay", str(deep)], ["trace", "show", str(deep)]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert "line 1: the record nests deeper than 100 levels" in result.stderr
+        assert "Traceback" not in result.output
