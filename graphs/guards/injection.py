@@ -94,10 +94,10 @@ _CONFUSABLES = str.maketrans(
 )
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u180e\u00ad]")
 _TAGS = re.compile(r"[\U000e0000-\U000e007f]+")
-_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}")
 # A sentence ends at . ! ? followed by a space (not inside "example.com") or at a line end.
 _SEGMENT = re.compile(r"(?:[^\n.!?]|[.!?]+(?![\s.!?]|$))*(?:[.!?]+(?=\s|$)|\n|$)")
+_WORDS = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,} [A-Za-z]{2}")
 _LETTER_SPACED = re.compile(r"\b(?:\w[ .\-_*]){2,}\w\b")
 
 
@@ -126,13 +126,39 @@ def normalise(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text)
 
 
+def comments(text: str) -> list[tuple[int, int, str]]:
+    """Each HTML comment in ``text``: ``(start, end, body)``, the first ``-->`` closing it.
+
+    Found with ``str.find`` rather than a lazy regex, which scans to the end of the text from
+    every unclosed ``<!--`` and so takes quadratic time on a text full of them.
+    """
+    found: list[tuple[int, int, str]] = []
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break  # no comment closes after this one, so none after it either
+        found.append((start, end + 3, text[start + 4 : end]))
+        position = end + 3
+    return found
+
+
+def _without_comments(text: str, replacement: str) -> str:
+    pieces, position = [], 0
+    for start, end, _ in comments(text):
+        pieces += [text[position:start], replacement]
+        position = end
+    return "".join([*pieces, text[position:]])
+
+
 def _decoded_blobs(text: str) -> Iterable[str]:
     for blob in _BASE64.findall(text):
         try:
             decoded = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
             continue
-        if decoded.isprintable() and re.search(r"[A-Za-z]{3,} [A-Za-z]{2,}", decoded):
+        # Words, not a blob of letters; the lookbehind keeps the search linear in a long blob.
+        if decoded.isprintable() and _WORDS.search(decoded):
             yield decoded
 
 
@@ -160,7 +186,7 @@ def _signals(text: str, *, decode: bool) -> dict[str, float]:
         signals["obfuscated_override"] = 1.0
     if re.search(r"[A-Za-z][\u200b-\u200f\u2060\ufeff]+[A-Za-z]", text) or _TAGS.search(text):
         signals["invisible_characters"] = 0.5
-    if weight := max(map(_comment_weight, _COMMENT.findall(plain)), default=0.0):
+    if weight := max((_comment_weight(body) for _, _, body in comments(plain)), default=0.0):
         signals["hidden_comment"] = weight
     # One level of decoding: a blob inside a decoded blob is not decoded again.
     if decode and any(_signals(blob, decode=False) for blob in _decoded_blobs(text)):
@@ -188,7 +214,7 @@ def neutralise(text: str, *, threshold: float = 1.0) -> str:
     if not scan_injection(text, threshold=threshold).flagged:
         return text
     cleaned = _TAGS.sub(REMOVED, _ZERO_WIDTH.sub("", text))
-    cleaned = _COMMENT.sub(REMOVED, cleaned)
+    cleaned = _without_comments(cleaned, REMOVED)
     cleaned = _BASE64.sub(
         lambda m: REMOVED if any(_decoded_blobs(m.group())) else m.group(), cleaned
     )
