@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from plangate.tools.clock import Clock
 
 NOW_VAR = "PLANGATE_NOW"
+FIRST_YEAR, LAST_YEAR = 1971, 2199
+"""The years ``--now`` may name: the sandboxes reach a year or more either side of "now", and
+their date arithmetic must stay inside what ``datetime`` can hold."""
 Now = Annotated[
     str | None,
     typer.Option(
@@ -49,7 +52,13 @@ def parse_now(text: str) -> datetime:
             f"--now / ${NOW_VAR}: {text!r} is not an ISO 8601 date-time; "
             "write it like 2026-03-09T09:00Z or 2026-03-09 09:00+01:00"
         ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if not FIRST_YEAR <= moment.astimezone(UTC).year <= LAST_YEAR:
+        raise UsageError(
+            f"--now / ${NOW_VAR}: {text!r} is outside the years the sandbox can run in "
+            f"({FIRST_YEAR} to {LAST_YEAR})"
+        )
+    return moment
 
 
 def clock_at(moment: datetime | None) -> Clock:

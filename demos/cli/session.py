@@ -63,7 +63,16 @@ def check_backend(backend: str) -> str:
     Raises:
         UsageError: it is neither.
     """
-    if backend == SANDBOX or backend.startswith(("http://", "https://")):
+    if backend == SANDBOX:
+        return backend
+    if backend.startswith(("http://", "https://")):
+        try:
+            parts = urlsplit(backend)
+            _ = parts.port  # a port that is not a number raises here, not in the middle of a run
+        except ValueError as exc:
+            raise UsageError(f"--backend {backend!r} is not a valid URL: {exc}") from None
+        if not parts.hostname:
+            raise UsageError(f"--backend {backend!r} names no host")
         return backend
     raise UsageError(
         f"--backend must be 'sandbox' or a URL like http://127.0.0.1:8765, got {backend!r}"

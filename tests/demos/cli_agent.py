@@ -21,6 +21,7 @@ from plangate.graphs.engine.planner import PlanningContext
 from plangate.graphs.guards.guardrails import Stage
 from plangate.graphs.guards.policy import ApproveWrites, MaxLength
 from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.tools.errors import UsageError
 from plangate.tools.registry import Toolset
 
 NAME = "tables"
@@ -42,7 +43,9 @@ class TableAnswer(BaseModel):
 
 
 def _day(context: PlanningContext) -> str:
-    return str((context.today or dt.date.today()) + dt.timedelta(days=2))
+    if context.today is None:  # the engine always passes today, from the agent's clock
+        raise UsageError("the tables agent plans from today's date, which the engine gives")
+    return str(context.today + dt.timedelta(days=2))
 
 
 def _search(match: re.Match[str], context: PlanningContext) -> Step:

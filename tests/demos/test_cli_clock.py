@@ -48,6 +48,12 @@ def test_now_takes_iso_moments_and_a_missing_zone_is_utc(text: str, moment: date
     assert parse_now(text) == moment
 
 
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31T23:00Z", "1970-01-01T00:00Z"])
+def test_a_now_the_sandbox_cannot_run_at_is_refused_with_the_range(text: str) -> None:
+    with pytest.raises(UsageError, match="outside the years the sandbox can run in"):
+        parse_now(text)
+
+
 @pytest.mark.parametrize("text", ["tomorrow", "", "2026-13-01T00:00", "9/3/2026 09:00"])
 def test_a_bad_now_names_the_value_and_the_form(text: str) -> None:
     with pytest.raises(UsageError, match="is not an ISO 8601 date-time") as raised:

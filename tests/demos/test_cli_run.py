@@ -179,11 +179,25 @@ def test_on_a_terminal_each_pending_id_is_asked(
         (["run", "tables", "sing me a song"], 2, "does not understand 'sing me a song'"),
         (["run", "tables", FIND + ", then tell me a long story about it"], 3, "blocked: "),
         (["run", "tables", FIND, "--backend", "ftp://x"], 2, "--backend must be 'sandbox'"),
+        (["run", "tables", FIND, "--backend", "http://a:b@host:xx"], 2, "is not a valid URL"),
+        (["run", "tables", FIND, "--backend", "http://"], 2, "names no host"),
+        (["run", "tables", FIND, "--now", "9999-12-31T23:00Z"], 2, "outside the years"),
         (["run", "tables", FIND, "--thread", "a b"], 2, "--thread 'a b'"),
         (["run", "tables", FIND, "--strategy", "react"], 2, "react strategy needs a chat model"),
         (["resume", "ghost", "--approve", "x"], 2, "no thread 'ghost'"),
     ],
-    ids=["agent", "grammar", "blocked", "backend", "thread", "react", "ghost"],
+    ids=[
+        "agent",
+        "grammar",
+        "blocked",
+        "backend",
+        "port",
+        "host",
+        "now",
+        "thread",
+        "react",
+        "ghost",
+    ],
 )
 def test_bad_requests_and_options_exit_with_their_code_and_message(
     home: Path, args: list[str], code: int, message: str
