@@ -50,8 +50,11 @@ class CheckpointKeyError(UsageError):
 def _decode_one(text: str, source: str, label: str) -> bytes:
     """One key from its hex or base64 text (text of hex digits only is read as hex)."""
     if _HEX.fullmatch(text):
-        key = bytes.fromhex(text) if len(text) % 2 == 0 else b""
-        what = "hex"
+        if len(text) % 2:
+            raise CheckpointKeyError(
+                f"{source}: {label} has an odd number of hex digits; {_FORMAT}"
+            )
+        key, what = bytes.fromhex(text), "hex"
     else:
         try:
             padded = text + "=" * (-len(text) % 4)  # token_urlsafe() output comes unpadded

@@ -110,7 +110,7 @@ def test_several_keys_are_read_in_order() -> None:
         ("", "is empty: unset it"),
         ("  \n", "is empty: unset it"),
         ("correct horse battery staple", "the key is neither hex nor base64"),
-        ("0123456789abcdef0123456789abcde", "the key is hex of 0 bytes"),  # odd length
+        ("0123456789abcdef0123456789abcde", "the key has an odd number of hex digits"),
         ("00" * 20, "the key is hex of 20 bytes, not 16, 24 or 32"),
         (base64.b64encode(b"s3cret-s3cret-s3cret").decode(), "base64 of 20 bytes"),
         (f"{KEY},", "key 2 of 2 is empty"),
