@@ -15,9 +15,10 @@ traces; ``PIIRedaction`` is the guardrail.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -58,6 +59,7 @@ _ID_BEFORE = re.compile(
     r"\s*(?:no\.?|number|#|id)?\s*[:#]?\s*$",
     re.IGNORECASE,
 )
+_MAX_PASSES = 6  # with a replacer; then markers, which always end (see redact_text)
 _CURRENCY = re.compile(r"[$€£¥]|\b(?:usd|eur|gbp|chf|jpy)\b", re.IGNORECASE)
 
 
@@ -83,6 +85,10 @@ class PiiMatch:
         if self.kind == "card":
             return f"[card ****{re.sub(r'[^0-9]', '', self.text)[-4:]}]"
         return f"[{self.kind}]"
+
+
+Replacer = Callable[[PiiMatch], str]
+"""What replaces a match, instead of its marker (``redact_text``)."""
 
 
 def is_luhn_valid(digits: str) -> bool:
@@ -194,43 +200,64 @@ def find_pii(text: str, kinds: Iterable[PiiKind] = PII_KINDS) -> list[PiiMatch]:
     return sorted(chosen, key=lambda m: m.start)
 
 
-def redact_text(text: str, kinds: Iterable[PiiKind] = PII_KINDS) -> tuple[str, list[PiiMatch]]:
-    """``text`` with each match replaced by its marker, and the matches.
+def redact_text(
+    text: str, kinds: Iterable[PiiKind] = PII_KINDS, replace: Replacer | None = None
+) -> tuple[str, list[PiiMatch]]:
+    """``text`` with each match replaced by its marker (or by ``replace(match)``), and the matches.
 
-    Redaction repeats until nothing more is found: removing a card can leave digits that read
-    as a phone on their own, and a second ``redact`` must find nothing (idempotence). Each pass
-    removes digits, so this ends; matches of later passes have offsets in the earlier result.
+    Redaction repeats until nothing more changes: removing a card can leave digits that read
+    as a phone on their own, and a second ``redact`` must find nothing new (idempotence). With
+    markers each pass removes digits, so this ends; a ``replace`` that keeps what it already
+    replaced (``plangate.graphs.guards.pseudonyms``) has a few passes, then markers finish
+    what it left. Matches of later passes have offsets in the earlier result.
     """
     kinds = tuple(kinds)
     found: list[PiiMatch] = []
-    while matches := find_pii(text, kinds):
+    for attempt in itertools.count():
+        matches = find_pii(text, kinds)
+        chosen = replace if replace is not None and attempt < _MAX_PASSES - 1 else None
         parts: list[str] = []
         position = 0
         for match in matches:
-            parts += [text[position : match.start], match.replacement]
+            swap = chosen(match) if chosen is not None else match.replacement
+            if replace is not None and chosen is None and replace(match) == match.text:
+                swap = match.text  # already a stand-in: the last pass keeps it
+            parts += [text[position : match.start], swap]
             position = match.end
-        text = "".join(parts) + text[position:]
+        replaced = "".join(parts) + text[position:]
+        if replaced == text:
+            break
         found += matches
+        text = replaced
     return text, found
 
 
-def redact(value: Any, kinds: Iterable[PiiKind] = PII_KINDS) -> Any:
+def redact(
+    value: Any, kinds: Iterable[PiiKind] = PII_KINDS, replace: Replacer | None = None
+) -> Any:
     """``value`` with PII redacted in every string of nested dicts, lists and tuples.
 
-    Keys and non-string leaves are kept as they are; the input is not mutated.
+    Each match becomes its marker, or ``replace(match)`` when given (stable pseudonyms: see
+    ``plangate.graphs.guards.pseudonyms``). Keys and non-string leaves are kept as they are;
+    the input is not mutated.
     """
-    return _walk(value, tuple(kinds), [])
+    return _walk(value, tuple(kinds), [], replace)
 
 
-def _walk(value: Any, kinds: tuple[PiiKind, ...], found: list[PiiMatch]) -> Any:
+def _walk(
+    value: Any,
+    kinds: tuple[PiiKind, ...],
+    found: list[PiiMatch],
+    replace: Replacer | None = None,
+) -> Any:
     if isinstance(value, str):
-        redacted, matches = redact_text(value, kinds)
+        redacted, matches = redact_text(value, kinds, replace)
         found += matches
         return redacted
     if isinstance(value, Mapping):
-        return {key: _walk(item, kinds, found) for key, item in value.items()}
+        return {key: _walk(item, kinds, found, replace) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(_walk(item, kinds, found) for item in value)
+        return type(value)(_walk(item, kinds, found, replace) for item in value)
     return value
 
 

@@ -8,10 +8,15 @@
    fields and the backends' clients with ``find_secrets``) and anything shaped like one
    (``Bearer …``, ``sk-…``);
 3. redacts PII with ``plangate.graphs.guards.pii.redact`` (emails, phones, Luhn-valid cards,
-   IBANs), unless ``pii=False``.
+   IBANs), unless ``pii=False``: with ``pseudonyms`` (what a recorder uses), each distinct value
+   becomes the same stand-in of the same shape wherever it appears
+   (``plangate.graphs.guards.pseudonyms``); without, a marker such as ``[email]``.
 
 Cleaning is idempotent, which is what lets replay compare: the recorder cleans what it writes,
-the replayer cleans what the replayed run produced, and equal runs clean to equal data.
+the replayer cleans what the replayed run produced, and equal runs clean to equal data. Stand-ins
+also keep replay exact when cleaning changes data a later step reads: the code that replays a
+recorded result sees ``user1@redacted.example.com`` where the live run saw an address, passes
+the same validators, and the requests it builds from it clean to the recorded ones.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel, SecretBytes, SecretStr
 
 from plangate.graphs.guards.pii import redact
+from plangate.graphs.guards.pseudonyms import Pseudonyms
 
 SECRET = "[secret]"
 _SECRET_KEY = re.compile(
@@ -49,20 +55,26 @@ class Redactor:
     Attributes:
         pii: redact PII (the default); ``False`` keeps it, for runs that depend on it.
         secrets: secret values to replace wherever they occur.
+        pseudonyms: the stand-ins PII is replaced with (one table per trace); ``None``
+            replaces it with markers (``[email]``), as traces of earlier versions hold.
     """
 
     pii: bool = True
     secrets: frozenset[str] = field(default_factory=frozenset)
+    pseudonyms: Pseudonyms | None = field(default=None, compare=False)
 
     def with_secrets(self, values: Iterable[str]) -> Redactor:
-        """This redactor, also replacing ``values``."""
+        """This redactor, also replacing ``values`` (with the same stand-ins)."""
         extra = {v for v in values if len(v) >= _MIN_SECRET}
-        return Redactor(pii=self.pii, secrets=self.secrets | extra)
+        return Redactor(pii=self.pii, secrets=self.secrets | extra, pseudonyms=self.pseudonyms)
 
     def clean(self, value: Any) -> Any:
         """``value`` without secrets (and PII, if ``pii``); the input is not mutated."""
         scrubbed = self._scrub(value)
-        return redact(scrubbed) if self.pii else scrubbed
+        if not self.pii:
+            return scrubbed
+        table = self.pseudonyms
+        return redact(scrubbed, replace=table.replace if table is not None else None)
 
     def clean_text(self, text: str) -> str:
         """``clean`` for one string."""

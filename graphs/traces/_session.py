@@ -5,16 +5,22 @@ replay executor asks it for the result of a step's call, which must name the sam
 same arguments. Whatever does not match becomes a ``ReplayMismatchError`` with a diff against the
 nearest recorded counterpart, and the first one is kept: the replay reports it even if the engine
 swallowed the exception on its way up.
+
+Live data is cleaned as the recorder cleaned it. Values the replay read from the trace are
+stand-ins already; a value the agent holds itself is tied to the stand-in recorded in its place
+(``plangate.graphs.traces._align``) the first time it is compared.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import plangate.tools.errors as errors_module
+from plangate.graphs.guards.pseudonyms import Pseudonyms
 from plangate.graphs.guards.redaction import Redactor
+from plangate.graphs.traces._align import align
 from plangate.graphs.traces._codec import call_key, rebuild
 from plangate.graphs.traces.format import (
     BackendCallRecord,
@@ -81,7 +87,9 @@ class ReplaySession:
     def __init__(self, trace: Trace, *, strict_order: bool = False) -> None:
         self.trace = trace
         self.strict_order = strict_order
-        self.redactor = Redactor(pii=trace.header.pii_redacted)
+        header = trace.header
+        table = Pseudonyms(allocate=False) if header.pii_pseudonyms else None
+        self.redactor = Redactor(pii=header.pii_redacted, pseudonyms=table)
         self.mismatch: ReplayMismatchError | None = None
         self.model_calls = 0
         self.tool_calls = 0
@@ -105,6 +113,21 @@ class ReplaySession:
             kind = "attribute" if read.attribute else "async" if read.is_async else "sync"
             self._read_kinds.setdefault(read.method, kind)
 
+    def clean(
+        self, live: Any, counterparts: Callable[[], Iterable[Any]], *, strict: bool = False
+    ) -> Any:
+        """``live`` cleaned as the recorder cleaned it, to compare with ``counterparts``.
+
+        Args:
+            live: what the replayed run produced.
+            counterparts: the recorded data it should equal, most likely first.
+            strict: whether a counterpart must equal it but for PII to lend it stand-ins.
+        """
+        return align(
+            lambda: self.redactor.clean(live), counterparts, self.redactor.pseudonyms,
+            strict=strict,
+        )  # fmt: skip
+
     def fail(self, message: str, diff: str = "") -> ReplayMismatchError:
         """A mismatch to raise; the first one is kept in ``mismatch``."""
         error = ReplayMismatchError(message, diff=diff)
@@ -119,7 +142,7 @@ class ReplaySession:
             ReplayMismatchError: no recorded request matches.
             RecordedModelError: the recorded call failed.
         """
-        cleaned = self.redactor.clean(dict(request))
+        cleaned = self.clean(dict(request), self._unused_requests, strict=True)
         key = request_key(cleaned)
         self.model_calls += 1
         number = self.model_calls
@@ -140,6 +163,12 @@ class ReplaySession:
                 f"{response.error.get('message')}"
             )
         return dict(response.response or {})
+
+    def _unused_requests(self) -> list[dict[str, Any]]:
+        order = [i for i in range(len(self._calls)) if i not in self._used]
+        if self.strict_order:
+            order = order[:1]
+        return [self._calls[i][0].request for i in order]
 
     def _strict(self, number: int, key: str, cleaned: Mapping[str, Any]) -> int:
         index = number - 1
@@ -193,9 +222,12 @@ class ReplaySession:
         Raises:
             ReplayMismatchError: no such call was recorded, it differs, or it has no result.
         """
-        live = self.redactor.clean({"tool": tool, "args": args})
-        self.tool_calls += 1
         queue = self._tools.get((thread, step))
+        live = self.clean(
+            {"tool": tool, "args": args},
+            lambda: [{"tool": call.tool, "args": call.args} for call, _ in (queue or ())][:1],
+        )
+        self.tool_calls += 1
         if not queue:
             nearest = self._nearest_call(thread, {"step_id": step, **live})
             raise self.fail(
@@ -244,7 +276,10 @@ class ReplaySession:
             ReplayMismatchError: the recording holds no such read (or fewer of them).
             ToolError: the recorded read failed with it.
         """
-        args, kwargs = self.redactor.clean(args), self.redactor.clean(kwargs)
+        same = [{"args": r.args, "kwargs": r.kwargs}
+                for q in self._reads.values() for r in q if r.method == method]  # fmt: skip
+        cleaned = self.clean({"args": args, "kwargs": kwargs}, lambda: same, strict=True)
+        args, kwargs = cleaned["args"], cleaned["kwargs"]
         queue = self._reads.get(call_key(method, args, kwargs))
         if not queue:
             live = {"method": method, "args": args, "kwargs": kwargs}

@@ -2,6 +2,8 @@
 
 It numbers and timestamps records, cleans them (``plangate.graphs.guards.redaction``), keeps them in
 memory and appends each one to the file as it happens, so a run that crashes still leaves its trace.
+PII becomes stable stand-ins, one table per trace; a writer that continues a trace learns the
+stand-ins the earlier records gave to the values a resumed run still holds (``learn``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from typing import Any, Self, TextIO
 from plangate.graphs.engine.build import RunResult
 from plangate.graphs.engine.events import Event, RunStarted, StepStarted, parse_event
 from plangate.graphs.engine.runtime import Runtime
+from plangate.graphs.guards.pii import find_pii
+from plangate.graphs.guards.pseudonyms import Pseudonyms
 from plangate.graphs.guards.redaction import Redactor, find_secrets
+from plangate.graphs.traces._align import align
 from plangate.graphs.traces._codec import type_of
 from plangate.graphs.traces.format import (
     BackendCallRecord,
@@ -82,6 +87,16 @@ def error_data(exc: BaseException) -> dict[str, Any]:
     return {**data, "base": base} if base and base != data["type"] else data
 
 
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
 class TraceWriter:
     """Numbers, cleans, keeps and writes trace records (see ``Recorder`` for the arguments)."""
 
@@ -98,7 +113,7 @@ class TraceWriter:
         self.path = Path(path) if path is not None else None
         self.agent = agent
         self.source = source
-        self.redactor = Redactor(pii=redact_pii)
+        self.redactor = Redactor(pii=redact_pii, pseudonyms=Pseudonyms() if redact_pii else None)
         self._timer = timer
         self._origin = timer()
         self._offset = 0.0
@@ -115,7 +130,13 @@ class TraceWriter:
     def _resume_from(self, existing: Trace) -> None:
         self._header = existing.header
         self._records = list(existing.records)
-        self.redactor = Redactor(pii=existing.header.pii_redacted)
+        header = existing.header
+        table = Pseudonyms() if header.pii_redacted and header.pii_pseudonyms else None
+        self.redactor = Redactor(pii=header.pii_redacted, pseudonyms=table)
+        if table is not None:  # new values must not get the stand-ins earlier ones have
+            for text in _strings([r.model_dump(mode="json") for r in existing.records]):
+                for match in find_pii(text):
+                    table.note(match.kind, match.text)
         self._seq = max((r.seq for r in self._records), default=0)
         self._offset = max((r.at for r in self._records), default=0.0)
         self._model_calls = max((r.call for r in existing.of_type(ModelRequestRecord)), default=0)
@@ -164,6 +185,7 @@ class TraceWriter:
             agent=named, strategy=runtime.strategy, model=self._model,
             fingerprint=fingerprint(surface), surface=surface,
             pii_redacted=self.redactor.pii, source=self.source,
+            pii_pseudonyms=self.redactor.pii and self.redactor.pseudonyms is not None,
         )  # fmt: skip
         if self._header is not None:
             old = self._header
@@ -216,6 +238,20 @@ class TraceWriter:
         zone = getattr(now.tzinfo, "key", None)
         self._add(RunRecord, thread_id=thread, request=self.clean(request),
                   now=now.isoformat(), zone=zone)  # fmt: skip
+
+    def learn(self, thread: str, outcome: Mapping[str, Any]) -> None:
+        """Give the values ``outcome`` holds (a paused run's, read back from its checkpoint)
+        the stand-ins the trace's last outcome of ``thread`` gave them, before it resumes."""
+        table = self.redactor.pseudonyms
+        recorded = [r.outcome for r in self._records if isinstance(r, OutcomeRecord)
+                    and r.thread_id == thread]  # fmt: skip
+        if table is None or not recorded:
+            return
+        table.allocate = False
+        try:
+            align(lambda: self.clean(dict(outcome)), lambda: recorded[-1:], table, strict=False)
+        finally:
+            table.allocate = True
 
     def decisions(self, thread: str, decisions: Mapping[str, Any], now: datetime) -> None:
         """A paused run is resumed with ``decisions``."""

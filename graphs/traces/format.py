@@ -83,6 +83,8 @@ class Header(BaseModel):
         fingerprint: hash of ``surface``.
         surface: instructions, tool schemas and response schema, as recorded.
         pii_redacted: whether PII was redacted (replay cleans its own data the same way).
+        pii_pseudonyms: whether redacted PII became stable stand-ins of the same shape
+            (``plangate.graphs.guards.pseudonyms``); traces without it hold markers (``[email]``).
         source: where the trace came from when it was not recorded (``openai-chat``).
     """
 
@@ -97,6 +99,7 @@ class Header(BaseModel):
     fingerprint: str
     surface: dict[str, Any]
     pii_redacted: bool = True
+    pii_pseudonyms: bool = False
     source: str | None = None
 
 

@@ -45,6 +45,7 @@ from plangate.graphs.traces.model_calls import (
     normalize_request,
     normalize_response,
 )
+from plangate.graphs.traces.surface import outcome_of
 from plangate.graphs.traces.taps import RecordingExecutor, tap_toolset
 from plangate.tools.errors import UsageError
 from plangate.tools.executor import ToolExecutor
@@ -162,6 +163,7 @@ class Recorder(TraceWriter):
     ) -> AsyncIterator[Event]:
         """``resume``, yielding the events as they happen."""
         self.describe(runner.runtime)
+        self.learn(thread_id, outcome_of(await runner.result(thread_id)))
         stream = runner.stream_resume(thread_id, decisions)
         first = await anext(stream)  # the engine checks the decisions before anything moves
         self.decisions(thread_id, decisions, runner.runtime.clock.now())

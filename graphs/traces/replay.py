@@ -177,7 +177,8 @@ async def _play(runner: Runner, episode: Episode, session: ReplaySession) -> Run
         raise session.mismatch
     result = await runner.result(episode.thread)
     if episode.outcome is not None:
-        live = _json(session.redactor.clean(outcome_of(result)))
+        recorded = episode.outcome
+        live = _json(session.clean(outcome_of(result), lambda: [recorded]))
         if live != episode.outcome:
             raise session.fail(
                 f"{episode.label} ended differently than recorded "
@@ -195,7 +196,7 @@ def _check_surface(trace: Trace, runner: Runner, session: ReplaySession) -> None
             f"replays with {runtime.strategy}",
             json_diff({"strategy": trace.header.strategy}, {"strategy": runtime.strategy}),
         )
-    live = _json(session.redactor.clean(describe_surface(runtime)))
+    live = _json(session.clean(describe_surface(runtime), lambda: [trace.header.surface]))
     change = surface_change(trace.header.surface, live)
     if change is not None:
         raise session.fail(*change)
