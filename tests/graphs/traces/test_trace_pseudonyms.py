@@ -133,6 +133,10 @@ async def _record(path: Path, request: str) -> str:
     agent = live()
     with agent.record(path):
         result = await agent.run(request, thread_id="t")
+        for _ in range(4):  # writes of values read from results may wait for a person
+            if result.status != "paused":
+                break
+            result = await agent.resume("t", {a["id"]: "approve" for a in result.approvals})
     assert result.status == "done", result.error
     return _text(path)
 
