@@ -51,9 +51,13 @@ class ToolError(PlangateError):
     Attributes:
         tool: name of the tool that failed ("" when not known at the raise site).
         retryable: whether repeating the same call may succeed (transient failures).
+        attempts: how many attempts were made before this error was raised: more than 1 when
+            a layer below already retried (``HttpBackend``), so a layer above does not retry it
+            again and multiply the waiting.
     """
 
     retryable: bool = False
+    attempts: int = 1
 
     def __init__(self, message: str, *, tool: str = "") -> None:
         super().__init__(message)

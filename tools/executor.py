@@ -4,6 +4,13 @@ This is the one path by which plangate performs a tool call: validate the argume
 ``ToolContext`` (with the idempotency key for writes), run the attempt within the tool's timeout,
 retry transient failures with jittered backoff on the injected clock, validate the result, and
 for writes go through ``perform_once`` so no write ever happens twice.
+
+Retries are bounded twice: by the tool's ``RetryPolicy`` and by ``max_wait`` seconds of waiting
+in all. An error that a layer below already retried (an ``HttpBackend`` request: its
+``attempts`` is above 1) is not retried again, so the two layers never multiply their waits —
+except a write whose outcome is unknown, which the next attempt reconciles by key rather than
+re-sends. Every wait is announced to ``on_retry`` first, with the notices of the layers below
+(``plangate.tools.retrying``), so a caller can say "retrying" while it waits.
 """
 
 from __future__ import annotations
@@ -17,9 +24,23 @@ from pydantic import BaseModel
 
 from plangate.tools.base import Tool, ToolContext
 from plangate.tools.clock import Clock, SystemClock
-from plangate.tools.errors import OutcomeUnknownError, RateLimitedError, ToolError, ToolTimeoutError
+from plangate.tools.errors import (
+    BackendError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    ToolError,
+    ToolTimeoutError,
+)
 from plangate.tools.ledger import Ledger, MemoryLedger, idempotency_key, new_owner, perform_once
 from plangate.tools.registry import Toolset
+from plangate.tools.retrying import (
+    RetryListener,
+    RetryNotice,
+    current_listener,
+    failure_reason,
+    listening,
+    with_tool,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,8 @@ class ToolExecutor:
         ledger: the idempotency ledger for writes (in-memory by default).
         clock: time source for timeouts' bookkeeping, backoff sleeps and ledger timestamps.
         seed: seeds the backoff jitter, so runs are reproducible.
+        max_wait: the most seconds one call may spend waiting between its attempts; a wait that
+            would go past it (a long ``Retry-After``) ends the retries with the error instead.
     """
 
     def __init__(
@@ -64,8 +87,10 @@ class ToolExecutor:
         ledger: Ledger | None = None,
         clock: Clock | None = None,
         seed: int = 0,
+        max_wait: float = 15.0,
     ) -> None:
         self.toolset = toolset
+        self.max_wait = max_wait
         self.ledger: Ledger = ledger if ledger is not None else MemoryLedger()
         self.clock: Clock = clock or SystemClock()
         self._rng = random.Random(seed)
@@ -82,12 +107,24 @@ class ToolExecutor:
         run_id: str = "run",
         thread_id: str = "thread",
         step_id: str = "step",
+        on_retry: RetryListener | None = None,
     ) -> ToolOutcome:
         """Call tool ``name`` with ``args``.
 
+        Args:
+            name: the tool.
+            args: its arguments, validated here.
+            run_id: the run, given to the tool's context.
+            thread_id: the thread, part of a write's idempotency key.
+            step_id: the step, part of a write's idempotency key.
+            on_retry: told about every wait before a retry, this layer's and the backend's,
+                each notice naming the tool; by default the listener of an enclosing
+                ``plangate.tools.retrying.listening`` block.
+
         Raises:
             UsageError: no such tool.
-            ToolError: the call failed for good (after retries where they are safe).
+            ToolError: the call failed for good (after retries where they are safe); its
+                ``attempts`` says how many attempts were made.
         """
         binding = self.toolset.binding(name)
         tool = binding.tool
@@ -100,6 +137,8 @@ class ToolExecutor:
         started = self.clock.monotonic()
         owner = new_owner()
         attempt = 1
+        waited = 0.0
+        relay = _relay(on_retry or current_listener(), tool.name)
         while True:
             ctx: ToolContext[Any] = ToolContext(
                 deps=binding.deps,
@@ -111,14 +150,27 @@ class ToolExecutor:
                 attempt=attempt,
             )
             try:
-                result, reused = await self._attempt(tool, model, ctx, owner)
+                with listening(relay):
+                    result, reused = await self._attempt(tool, model, ctx, owner)
             except ToolError as exc:
                 if not exc.tool:
                     exc.tool = tool.name
+                exc.attempts = max(exc.attempts, attempt)
                 if not self._should_retry(tool, exc, attempt):
                     raise
                 retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
-                await self.clock.sleep(tool.retry.delay(attempt, self._rng.random(), retry_after))
+                delay = tool.retry.delay(attempt, self._rng.random(), retry_after)
+                if waited + delay > self.max_wait:
+                    raise
+                relay(
+                    RetryNotice(
+                        attempt=attempt + 1, max_attempts=tool.retry.max_attempts, delay=delay,
+                        reason=failure_reason(exc), tool=tool.name,
+                        service=exc.service if isinstance(exc, BackendError) else "",
+                    )
+                )  # fmt: skip
+                await self.clock.sleep(delay)
+                waited += delay
                 attempt += 1
                 continue
             return ToolOutcome(
@@ -138,6 +190,8 @@ class ToolExecutor:
         if tool.is_write and isinstance(exc, OutcomeUnknownError | ToolTimeoutError):
             # The next attempt reconciles by key before anything is re-sent.
             return tool.reconciler is not None
+        if exc.attempts > attempt:
+            return False  # the backend retried it already, as far as its own policy allows
         return exc.retryable
 
     async def _attempt(
@@ -168,3 +222,13 @@ class ToolExecutor:
             owner=owner,
             clock=self.clock,
         )
+
+
+def _relay(listener: RetryListener | None, tool: str) -> RetryListener:
+    """``listener`` given each notice with the tool's name; a no-op without a listener."""
+
+    def relay(notice: RetryNotice) -> None:
+        if listener is not None:
+            listener(with_tool(notice, tool))
+
+    return relay

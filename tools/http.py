@@ -10,6 +10,13 @@ repeat a side effect:
 | 429 (refused before processing)  | retry    | retry                      | retry         |
 | 502/503/504, read timeout        | retry    | retry                      | never         |
 
+Every wait is announced first (``plangate.tools.retrying``: "market unreachable, retrying (2/4)
+in 0.5 s"), and the waiting is bounded: by default three waits of at most 0.25, 0.5 and 1 s,
+and never more than ``max_wait`` seconds in all — a ``Retry-After`` that asks for longer ends the
+retries at once with the ``RateLimitedError`` that carries it. An error raised after retries
+records how many attempts were made (``ToolError.attempts``), so the executor above does not
+retry it again.
+
 ``map_http_error`` is the one place where httpx failures and HTTP statuses become plangate
 errors; ``parse_body`` is the one place a body becomes a model.
 """
@@ -24,7 +31,7 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from plangate.tools.base import RetryPolicy
 from plangate.tools.clock import Clock, SystemClock
@@ -38,6 +45,7 @@ from plangate.tools.errors import (
     ToolTimeoutError,
     UsageError,
 )
+from plangate.tools.retrying import RetryNotice, announce, failure_reason
 
 T = TypeVar("T")
 
@@ -178,6 +186,7 @@ class HttpBackend:
         clock: what backoff sleeps on (a ``FakeClock`` in tests).
         transport: an httpx transport (tests; respx mocks the default one).
         seed: seeds the backoff jitter.
+        max_wait: the most seconds one request may spend waiting between its attempts.
     """
 
     SERVICE: ClassVar[str] = ""
@@ -195,6 +204,7 @@ class HttpBackend:
         transport: httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         seed: int = 0,
+        max_wait: float = 15.0,
     ) -> None:
         name = service or type(self).SERVICE
         if not name:
@@ -204,6 +214,7 @@ class HttpBackend:
         self.service = name
         self.retry = retry or RetryPolicy(max_attempts=4, initial_delay=0.25, max_delay=8.0)
         self.clock: Clock = clock or SystemClock()
+        self.max_wait = max_wait
         self._rng = random.Random(seed)
         all_headers = {"Accept": "application/json", **(headers or {})}
         if token:
@@ -245,6 +256,24 @@ class HttpBackend:
         retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
         return self.retry.delay(state.attempt_number, self._rng.random(), retry_after)
 
+    def _stop(self, state: RetryCallState) -> bool:
+        # Tenacity computes the wait before it asks whether to stop, so a wait that would take
+        # the request past ``max_wait`` (a long Retry-After) stops it instead.
+        out_of_attempts = state.attempt_number >= self.retry.max_attempts
+        return out_of_attempts or state.idle_for + state.upcoming_sleep > self.max_wait
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        announce(
+            RetryNotice(
+                attempt=state.attempt_number + 1,
+                max_attempts=self.retry.max_attempts,
+                delay=state.upcoming_sleep,
+                reason=failure_reason(exc) if exc is not None else "failed",
+                service=self.service,
+            )
+        )
+
     async def request(
         self,
         method: str,
@@ -258,15 +287,19 @@ class HttpBackend:
         """Send a request, retrying where safe; return a 2xx response.
 
         Raises:
-            ToolError: the mapped failure once retries are exhausted or unsafe.
+            ToolError: the mapped failure once retries are exhausted or unsafe; its
+                ``attempts`` says how many were made.
         """
         method = method.upper()
         send_headers = dict(headers or {})
         if idempotency_key:
             send_headers[IDEMPOTENCY_HEADER] = idempotency_key
         keyed = bool(idempotency_key)
+        made = 0
 
         async def once() -> httpx.Response:
+            nonlocal made
+            made += 1
             try:
                 response = await self._client.request(
                     method, path, params=params, json=json, headers=send_headers
@@ -286,13 +319,18 @@ class HttpBackend:
             )
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.retry.max_attempts),
+            stop=self._stop,
             wait=self._wait,
             retry=retry_if_exception(lambda exc: self._is_retryable(method, keyed, exc)),
+            before_sleep=self._before_sleep,
             sleep=self.clock.sleep,
             reraise=True,
         )
-        response: httpx.Response = await retrying(once)
+        try:
+            response: httpx.Response = await retrying(once)
+        except ToolError as exc:
+            exc.attempts = max(exc.attempts, made)
+            raise
         return response
 
     async def get_json(

@@ -2,8 +2,9 @@
 
 Each record is ``{tool, args, status, result, error}``. Results are read back through the
 domain models that produced them (``Reservation``, ``Booking``, ``Event``...), so a result of
-the wrong shape is reported as not done rather than guessed at. ``why_<step>`` records are the
-explanations ``replan`` adds for refused or failed steps: their query is the reason.
+the wrong shape is reported as not done rather than guessed at. A ``why_<step>`` record is the
+travel policy lookup ``replan`` adds for a blocked step: the step's own record gives the reason,
+the lookup the policy's passage.
 """
 
 from __future__ import annotations
@@ -54,12 +55,15 @@ def answer(request: str, steps: Mapping[str, Any]) -> Itinerary:
     for step_id, record in steps.items():
         what = LABELS.get(step_id, f"step {step_id}")
         if step_id.startswith(WHY):
-            notes.skipped.append(_explanation(step_id.removeprefix(WHY), record))
+            target = step_id.removeprefix(WHY)
+            notes.skipped.append(_explanation(target, steps.get(target) or {}, record))
         elif step_id in explained:
             continue
         elif record.get("status") != "done":
             reason = str(record.get("error") or record.get("status") or "not run")
-            status = "skipped" if record.get("status") == "skipped" else "failed"
+            status = {"skipped": "skipped", "rejected": "refused"}.get(
+                str(record.get("status")), "failed"
+            )
             notes.skipped.append(Skipped(what=what, reason=reason, status=status))
         elif (reader := _READERS.get(str(record.get("tool")))) is not None:
             try:
@@ -87,8 +91,9 @@ def _read(model: type[M], value: Any) -> M | None:
         return None
 
 
-def _explanation(step_id: str, record: Mapping[str, Any]) -> Skipped:
-    reason = str((record.get("args") or {}).get("query") or "not done")
+def _explanation(step_id: str, failed: Mapping[str, Any], record: Mapping[str, Any]) -> Skipped:
+    # A checkpoint of an earlier version may hold the reason as the lookup's query.
+    reason = str(failed.get("error") or (record.get("args") or {}).get("query") or "not done")
     refused = reason.startswith(REFUSED_BY)
     passage = None
     if reason.startswith("blocked by") and record.get("status") == "done":

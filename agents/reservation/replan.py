@@ -1,19 +1,20 @@
 """What the offline planner does after a step failed or was refused.
 
-Two answers, decided per failed step:
+Decided per failed step:
 
 1. **Try the nearest seating.** A table the venue refused (sold out, or no seating at that
    time) is booked again once, at the free seating nearest the time asked for, read from the
    availability already checked. The steps that depended on the table (a trip's calendar event)
    are planned again on the new booking. The new booking is guarded and approved like any other.
-2. **Explain.** Anything else — a booking the policy blocked or a person rejected, a search that
-   found nothing — is not retried unchanged. Instead the plan looks the refusal up in the travel
-   policy: a ``why_<step>`` search whose query is the reason. The answer reports the step as not
-   done with that reason, citing the policy when the policy refused it.
-
-Why a search and not nothing: after a re-plan the engine retires failed records, and the
-responder only sees the steps of the final plan; a plan must also have at least one step. The
-lookup keeps the reason in the records the answer reads, and gives the user the policy's text.
+2. **Cite the policy.** A booking a guardrail blocked is not retried; the plan looks up what the
+   travel policy says on that rule (a ``why_<step>`` search), so the answer can quote it next to
+   the reason. The query is made of the rule's name and the kind of booking — never of the
+   failure's message, which is the engine's text about a step, not data for a tool.
+3. **Nothing else.** A person's rejection, a search that found nothing, a refusal with no free
+   seating left: nothing is worth running again. The engine answers with the records it has, the
+   failed steps included (``NothingToPlanError``), so the answer says why each was not done. (A
+   backend that stays down never reaches the re-plan: the engine ends the run with its
+   ``BackendError``.)
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from typing import Any
 
 from plangate.agents.reservation.plans import POLICY_SOURCE
 from plangate.graphs.engine.plan import Plan, Step
-from plangate.graphs.engine.planner import PlanningContext, PlanningError
+from plangate.graphs.engine.planner import NothingToPlanError, PlanningContext
 
 WHY = "why_"
-"""Prefix of the step that explains a failed step (``why_table`` explains ``table``)."""
+"""Prefix of the policy lookup for a blocked step (``why_table`` for ``table``)."""
 
 REBOOK = "rebook"
 """Id of the second attempt at a table."""
@@ -36,12 +37,22 @@ REBOOK = "rebook"
 REFUSED_BY = ("blocked by", "rejected by")
 """How the engine words a guardrail's block and a person's rejection."""
 
+_BLOCKED_BY = re.compile(r"blocked by ([a-z][a-z0-9_]{0,40}):")
+"""A guardrail's block, as the engine words it: the rule's name is an identifier."""
+
+TOPICS = {
+    "book_table": "restaurant dinner booking", "cancel_reservation": "restaurant booking",
+    "book_flight": "flight booking fare", "cancel_booking": "flight booking",
+    "create_event": "travel calendar", "cancel_event": "travel calendar",
+}  # fmt: skip
+"""What the policy calls each kind of booking, for the lookup's query."""
+
 
 def replan(match: re.Match[str], context: PlanningContext) -> Plan:
-    """The plan after ``context.failed``: a rebooking, or the explanations.
+    """The plan after ``context.failed``: a rebooking, or the policy on a blocked booking.
 
     Raises:
-        PlanningError: only explanations failed; nothing is left to try.
+        NothingToPlanError: nothing is worth running again; the engine answers with what it has.
     """
     previous = context.previous
     planned = {step.id: step for step in previous.steps} if previous else {}
@@ -56,26 +67,29 @@ def replan(match: re.Match[str], context: PlanningContext) -> Plan:
             steps.extend(
                 _rewire(previous.step(dep), step_id) for dep in previous.dependents(step_id)
             )
-        else:
-            steps.append(explain(step_id, why))
+        elif (lookup := explain(step, why)) is not None:
+            steps.append(lookup)
     if not steps:
-        failures = "; ".join(f"{key}: {why}" for key, why in context.failed.items())
-        raise PlanningError(f"nothing left to try after: {failures}")
+        raise NothingToPlanError(f"nothing left to try after: {', '.join(context.failed)}")
     return Plan(steps=steps, rationale="Re-plan after: " + ", ".join(context.failed))
 
 
-def explain(step_id: str, why: str) -> Step:
-    """The step that looks the refusal of ``step_id`` up in the travel policy."""
+def explain(step: Step, why: str) -> Step | None:
+    """The lookup of what the travel policy says on the rule that blocked ``step``.
+
+    ``None`` when no guardrail blocked it. The query names the rule and the kind of booking;
+    ``why`` itself is not put into it.
+    """
+    blocked = _BLOCKED_BY.match(why)
+    if blocked is None:
+        return None
+    rule = blocked.group(1).replace("_", " ")
+    topic = TOPICS.get(step.tool, "booking")
     return Step(
-        id=f"{WHY}{step_id}"[:32],
+        id=f"{WHY}{step.id}"[:32],
         tool="search_documents",
-        # The reason may quote a ${...} reference; $${ keeps it literal text.
-        args={
-            "query": why[:450].replace("${", "$${") or "refused",
-            "sources": [POLICY_SOURCE],
-            "k": 1,
-        },
-        description=f"Why {step_id} was not done, and what the travel policy says",
+        args={"query": f"{rule} {topic}", "sources": [POLICY_SOURCE], "k": 1},
+        description=f"What the travel policy says on {rule}, which blocked {step.id}",
     )
 
 

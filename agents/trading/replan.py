@@ -9,21 +9,25 @@ why each one did not finish; the re-plan only has to let the run reach its answe
    with a finished step's id as that step, so nothing runs again and the run goes on to answer.
 2. **A failed cancel** also lists the open orders, so the user sees the ids that can be
    cancelled.
-3. **Nothing finished** (a lone quote of an unlisted symbol): a plan needs one step at least, so
-   it holds a ``why_<step>`` step — a search of the research notes whose query is the reason —
-   which also keeps the reason in a record of the final plan.
+3. **Nothing finished** (a lone quote of an unlisted symbol): nothing is left to run, and the
+   engine answers with the failed step's record (``NothingToPlanError``).
+
+A failure's message is never put into a step's arguments: it is the engine's text about a step,
+not data for a tool. (A backend that stays down never reaches the re-plan: the engine ends the
+run with its ``BackendError``.)
 """
 
 from __future__ import annotations
 
 import re
 
-from plangate.agents.trading.plans import ORDERS, RESEARCH_FOLDER
+from plangate.agents.trading.plans import ORDERS
 from plangate.graphs.engine.plan import Plan, Step
-from plangate.graphs.engine.planner import PlanningContext, PlanningError
+from plangate.graphs.engine.planner import NothingToPlanError, PlanningContext
 
 WHY = "why_"
-"""Prefix of the step that explains a step which did not finish (``why_quote``)."""
+"""Prefix of the explanation steps earlier versions planned (``why_quote``); a checkpoint made
+by one may still hold them."""
 
 BLOCKED = "blocked by"
 REJECTED = "rejected by a person"
@@ -37,10 +41,11 @@ def explained(step_id: str) -> str | None:
 
 
 def replan(match: re.Match[str], context: PlanningContext) -> Plan:
-    """The finished steps, kept; the open orders after a failed cancel; else an explanation.
+    """The finished steps, kept, and the open orders after a failed cancel.
 
     Raises:
-        PlanningError: nothing finished and only explanations failed: nothing is left to run.
+        NothingToPlanError: nothing finished and nothing else is worth running: the engine
+            answers with the records it has.
     """
     previous = context.previous
     planned = {step.id: step for step in previous.steps} if previous is not None else {}
@@ -56,21 +61,8 @@ def replan(match: re.Match[str], context: PlanningContext) -> Plan:
             )
         )
     if not steps:
-        steps = [explain(sid, why) for sid, why in context.failed.items() if not explained(sid)]
-    if not steps:
-        failures = "; ".join(f"{key}: {why}" for key, why in context.failed.items())
-        raise PlanningError(f"nothing left to run after: {failures}")
+        raise NothingToPlanError(f"nothing left to run after: {', '.join(context.failed)}")
     return Plan(steps=steps, rationale="Not retried: " + ", ".join(context.failed))
 
 
 _NONE = Step(id="none", tool="", args={})
-
-
-def explain(step_id: str, why: str) -> Step:
-    """The step that carries why ``step_id`` did not finish (see the module docstring)."""
-    return Step(
-        id=f"{WHY}{step_id}"[:32],
-        tool="search_documents",
-        args={"query": why.strip()[:500] or NOT_RUN, "sources": [RESEARCH_FOLDER], "k": 1},
-        description=f"Why {step_id} was not done",
-    )

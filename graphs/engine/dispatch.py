@@ -13,8 +13,12 @@ These pre-effect checks run here, not in the call-tool node, so that every appro
 presented together and decided before any call of the wave starts. Approved calls fan out with
 ``Send``; reads run in parallel, and writes that touch the same resource (``Tool.resource_key``)
 go in separate waves. The call-tool node executes through the ``ToolExecutor`` (retries, the
-idempotency ledger keyed by thread and step), validates the result and runs the tool-result
-guardrails.
+idempotency ledger keyed by thread and step), streams a ``StepRetrying`` event before each
+retry, validates the result and runs the tool-result guardrails.
+
+A step that failed in a way no re-plan can route around (a backend still down after its
+retries: ``plangate.graphs.engine.failures``) ends the run at the next dispatch, once every call
+of its wave has finished, with an error naming the step, the tool and the service.
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ from plangate.graphs.engine.conditions import parse_condition
 from plangate.graphs.engine.events import (
     ApprovalRequested,
     StepFinished,
+    StepRetrying,
     StepStarted,
     VerdictIssued,
 )
+from plangate.graphs.engine.failures import failure_fields, fatal_error
 from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.references import resolve
-from plangate.graphs.engine.runtime import Runtime, emit, fail_state
+from plangate.graphs.engine.runtime import Runtime, emit, fail_state, fail_with
 from plangate.graphs.engine.state import (
     CALL_TOOL,
     FAIL,
@@ -50,6 +56,7 @@ from plangate.graphs.engine.state import (
 )
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, Verdict, run_guardrails
 from plangate.tools.errors import PlangateError, ToolError, UsageError
+from plangate.tools.retrying import RetryNotice, listening
 
 TERMINAL = ("done", "failed", "skipped", "rejected")
 
@@ -78,12 +85,20 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
     """Choose, check and (if needed) get approval for the next wave of calls."""
     if state.get("status") != "running" or not state.get("plan"):
         return {"wave": []}
+    steps = dict(state.get("steps") or {})
+    done_writes = {
+        sid: rec["tool"] for sid, rec in steps.items()
+        if rec.get("status") == "done" and rec.get("tool") in runtime.toolset
+        and runtime.toolset.get(rec["tool"]).is_write
+    }  # fmt: skip
+    fatal = fatal_error(steps, done_writes)
+    if fatal is not None:
+        return fail_with(fatal)
     try:
         runtime.budget.check_time(runtime.clock.now().timestamp() - state.get("started_at", 0.0))
     except PlangateError as exc:
         return fail_state(exc)
     plan = Plan.model_validate(state["plan"])
-    steps = dict(state.get("steps") or {})
     round_ = state.get("round", 0)
     wave = _Wave()
     _skip_blocked(plan, steps, wave, round_)
@@ -273,7 +288,8 @@ async def route_after_dispatch(state: RunState) -> Sequence[Send] | str:
     steps = state.get("steps") or {}
     plan = Plan.model_validate(state["plan"]) if state.get("plan") else None
     if plan is None:
-        return FAIL
+        # A re-plan with nothing left to run, and nothing done: the answer says why.
+        return RESPOND if state.get("history") else FAIL
     troubled = [sid for sid, rec in steps.items() if rec.get("status") in ("failed", "rejected")]
     open_steps = [s.id for s in plan.steps if s.id not in steps]
     if state.get("strategy") == "react" and not open_steps:
@@ -293,19 +309,32 @@ async def call_tool(state: CallState, runtime: Runtime) -> dict[str, Any]:
     writer = get_stream_writer()
     writer(StepStarted(step_id=step_id, tool=name, args=call["args"]).model_dump(mode="json"))
     started = runtime.clock.monotonic()
+
+    def retrying(notice: RetryNotice) -> None:
+        event = StepRetrying(
+            step_id=step_id, tool=name, attempt=notice.attempt, max_attempts=notice.max_attempts,
+            delay=notice.delay, reason=notice.reason, service=notice.service,
+        )  # fmt: skip
+        writer(event.model_dump(mode="json"))
+
     try:
-        outcome = await runtime.executor.call(
-            name, call["args"], run_id=runtime.run_id, thread_id=runtime.thread_id, step_id=step_id
-        )
+        # Through the context, so the notices also reach through an executor that wraps
+        # another (a trace recorder's).
+        with listening(retrying):
+            outcome = await runtime.executor.call(
+                name, call["args"], run_id=runtime.run_id, thread_id=runtime.thread_id,
+                step_id=step_id,
+            )  # fmt: skip
     except UsageError:
         raise
     except ToolError as exc:
         record = _record(
             step_id, name, "failed", call["round"], args=call["args"], error=str(exc),
             error_type=type(exc).__name__, duration=runtime.clock.monotonic() - started,
+            **failure_fields(exc),
         )  # fmt: skip
         writer(_finished(record).model_dump(mode="json"))
-        return {"steps": {step_id: record}, "usage": {"tool_calls": 1}}
+        return {"steps": {step_id: record}, "usage": {"tool_calls": exc.attempts}}
     tool = runtime.toolset.get(name)
     subject = GuardSubject(
         stage=Stage.TOOL_RESULT, tool=tool, result=outcome.result_json, step_id=step_id,

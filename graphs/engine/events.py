@@ -50,6 +50,24 @@ class StepStarted(_Event):
     args: dict[str, Any]
 
 
+class StepRetrying(_Event):
+    """A step's call failed and is tried again after ``delay`` seconds.
+
+    ``attempt`` is the attempt about to start (2 for the first retry), of at most
+    ``max_attempts``; ``reason`` says in a few words what went wrong ("unreachable",
+    "answered HTTP 503"); ``service`` names the backend when one failed.
+    """
+
+    kind: Literal["step_retrying"] = "step_retrying"
+    step_id: str
+    tool: str
+    attempt: int
+    max_attempts: int
+    delay: float
+    reason: str
+    service: str = ""
+
+
 class StepFinished(_Event):
     """A step ended: done, failed, skipped or rejected."""
 
@@ -101,8 +119,8 @@ class RunFailed(_Event):
 
 
 Event = Annotated[
-    RunStarted | PlanReady | PlanRejected | StepStarted | StepFinished | VerdictIssued
-    | ApprovalRequested | Replanning | FinalAnswer | RunFailed,
+    RunStarted | PlanReady | PlanRejected | StepStarted | StepRetrying | StepFinished
+    | VerdictIssued | ApprovalRequested | Replanning | FinalAnswer | RunFailed,
     Field(discriminator="kind"),
 ]  # fmt: skip
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

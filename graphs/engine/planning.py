@@ -10,6 +10,16 @@ succeeded (with results) and what failed and why. The plan it returns is merged 
 already done: their records stay, a new step with the same id as a done step is that step (it is
 not re-run), and every record that is not done (failed, rejected, skipped) moves to ``history``
 so its id can be planned afresh.
+
+**A re-plan works around refusals, not around outages.** Only failures a re-plan can route
+around reach it (``plangate.graphs.engine.failures``: a backend still down after its retries
+ends the run at dispatch). A re-plan that has nothing to add (``NothingToPlanError``) lets the
+run answer with what it has — even when nothing is done, the answer says why. A re-plan that
+cannot get past a failure (the re-plan budget is spent, or its output keeps failing validation)
+ends the run with that failure's own type — ``GuardrailBlockedError`` for a blocked call, the
+tool's error for a failed one — naming the step, the tool and the cause, never a budget error.
+A re-plan whose arguments quote a failure's message (a search for the error text) is rejected
+like any invalid plan: an error message is not data.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from plangate.graphs.engine.events import PlanReady, PlanRejected, Replanning, VerdictIssued
+from plangate.graphs.engine.failures import failure_error, quoted_failures
 from plangate.graphs.engine.metering import meter
 from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.planner import (
@@ -26,7 +37,7 @@ from plangate.graphs.engine.planner import (
     PlanningError,
     RequestNotUnderstoodError,
 )
-from plangate.graphs.engine.runtime import Runtime, emit, fail_state
+from plangate.graphs.engine.runtime import Runtime, emit, fail_state, fail_with
 from plangate.graphs.engine.state import RunState, StepRecord
 from plangate.graphs.engine.validation import PlanIssue, format_issues, validate_plan
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
@@ -85,10 +96,9 @@ async def replan_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     try:
         runtime.budget.check(usage, "replans")
     except BudgetExceededError as exc:
-        detail = "; ".join(f"{sid}: {why}" for sid, why in troubled.items())
-        return fail_state(BudgetExceededError(
-            f"{exc} — still failing: {detail}", budget=exc.budget, limit=exc.limit, used=exc.used
-        ))  # fmt: skip
+        records = {sid: rec for sid, rec in steps.items() if sid in troubled}
+        error, status = failure_error(records, f"no re-plan got past it ({exc})")
+        return fail_with(error, status)
     emit(Replanning(failed=troubled, attempt=int(usage.get("replans", 0)) + 1))
     update = await _produce(state, runtime, failed=troubled, replan=True)
     # Everything not done is retired, so the new plan may reuse those ids afresh.
@@ -106,6 +116,7 @@ async def _produce(
 ) -> dict[str, Any]:
     context = _context(state, runtime, failed)
     steps = state.get("steps") or {}
+    done = {sid for sid, rec in steps.items() if rec.get("status") == "done"}
     feedback: list[PlanIssue] = []
     usage = dict(state.get("usage") or {})
     spent: dict[str, float] = {"model_calls": 0, "retries": 0}
@@ -130,7 +141,7 @@ async def _produce(
             plan = merged
             issues = validate_plan(
                 plan, runtime.toolset, allowed=runtime.allowed, limits=runtime.limits
-            )
+            ) + quoted_failures(plan, failed, keep=done)
         except PlanningError as exc:
             issues = [PlanIssue(step_id=None, field=None, code="invalid_args", message=str(exc))]
         except NothingToPlanError:
@@ -138,6 +149,9 @@ async def _produce(
             if kept is not None:
                 emit(PlanReady(plan=kept.model_dump(mode="json"), attempt=attempt, replan=True))
                 return {"plan": kept.model_dump(mode="json"), "usage": spent}
+            if replan:
+                # Nothing is done and nothing is left to try: the answer says why.
+                return {"plan": None, "usage": spent}
             issues = [
                 PlanIssue(
                     step_id=None, field=None, code="invalid_args",
@@ -156,6 +170,13 @@ async def _produce(
             message = (
                 f"{exc}: the planner's output kept failing validation:\n{format_issues(issues)}"
             )
+            records = {sid: rec for sid, rec in steps.items() if sid in failed}
+            if replan and records:
+                found = "; ".join(issue.message for issue in issues)
+                error, status = failure_error(
+                    records, f"the re-plan found no way around it: {found}"
+                )
+                return {**fail_with(error, status), "usage": spent}
             return {**fail_state(BudgetExceededError(
                 message, budget=exc.budget, limit=exc.limit, used=exc.used
             )), "usage": spent}  # fmt: skip

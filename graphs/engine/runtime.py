@@ -22,7 +22,7 @@ from plangate.graphs.engine.metering import Price
 from plangate.graphs.engine.plan import DEFAULT_LIMITS, PlanLimits
 from plangate.graphs.guards.guardrails import Guardrail
 from plangate.tools.clock import Clock, SystemClock
-from plangate.tools.errors import PlangateError
+from plangate.tools.errors import BackendError, PlangateError, ToolError
 from plangate.tools.executor import ToolExecutor
 from plangate.tools.registry import Toolset
 
@@ -97,9 +97,23 @@ def emit(event: BaseModel) -> None:
 
 def fail_state(exc: PlangateError, status: str = "failed") -> dict[str, Any]:
     """The state update that ends a run with ``exc``."""
-    emit(RunFailed(error=type(exc).__name__, message=str(exc)))
-    return {
-        "status": status,
-        "error": {"type": type(exc).__name__, "message": str(exc)},
-        "wave": [],
-    }
+    return fail_with(describe_error(exc), status)
+
+
+def fail_with(error: dict[str, str], status: str = "failed") -> dict[str, Any]:
+    """The state update that ends a run with ``error`` (``{type, message, ...}``)."""
+    emit(RunFailed(error=error["type"], message=error["message"]))
+    return {"status": status, "error": error, "wave": []}
+
+
+def describe_error(exc: PlangateError) -> dict[str, str]:
+    """``exc`` as a run's error: its type and message; for a tool's failure also the tool,
+    and for a backend's the service and its HTTP status."""
+    error = {"type": type(exc).__name__, "message": str(exc)}
+    if isinstance(exc, ToolError) and exc.tool:
+        error["tool"] = exc.tool
+    if isinstance(exc, BackendError):
+        error["service"] = exc.service
+        if exc.status is not None:
+            error["status"] = str(exc.status)
+    return error
