@@ -25,7 +25,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from plangate.demos.cli.untrusted import scrub
-from plangate.graphs.engine.events import Event, parse_event
+from plangate.graphs.engine.events import Event, StepRetrying, parse_event
 
 _STATES = {
     "pending": ("·", "dim"),
@@ -74,6 +74,8 @@ class ProgressTree:
         elif event.kind == "step_started":
             view = self.steps.setdefault(event.step_id, StepView(event.tool))
             view.state, view.started = "running", time.monotonic()
+        elif event.kind == "step_retrying":
+            self.steps.setdefault(event.step_id, StepView(event.tool)).summary = retry_text(event)
         elif event.kind == "step_finished":
             view = self.steps.setdefault(event.step_id, StepView(event.tool))
             view.state, view.duration, view.summary = event.status, event.duration, event.summary
@@ -119,6 +121,14 @@ class ProgressTree:
         return tree
 
 
+def retry_text(event: StepRetrying) -> str:
+    """What a retry's wait says: "market unreachable, retrying (2/4) in 0.5 s"."""
+    return (
+        f"{event.service or event.tool} {event.reason}, retrying "
+        f"({event.attempt}/{event.max_attempts}) in {event.delay:.1f} s"
+    )
+
+
 def event_line(event: Event) -> Text:
     """One line that says what ``event`` means."""
     if event.kind == "run_started":
@@ -136,6 +146,8 @@ def event_line(event: Event) -> Text:
         took = f" in {event.duration * 1000:.0f}ms" if event.status != "skipped" else ""
         detail = f": {compact(event.summary, 70)}" if event.summary else ""
         return Text(f"{mark} step {event.step_id} {event.tool} {event.status}{took}{detail}", style)
+    if event.kind == "step_retrying":
+        return Text(f"  step {event.step_id} {event.tool}: {retry_text(event)}", "yellow")
     if event.kind == "verdict":
         v = event.verdict
         where = f" on {v['step_id']}" if v.get("step_id") else ""
