@@ -2,7 +2,9 @@
 
 Writes are gated by default: every write tool waits for a person's approval unless the spec
 lists it in ``writes_without_approval`` (or says ``"all"``), or its policy brings its own
-``ApproveWrites``.
+``ApproveWrites``. A write exempted that way still waits when a value in its arguments came from
+a tool result, or when it was planned after reading tool results (``UntrustedWriteApproval``),
+unless the spec also lists it in ``untrusted_writes_without_approval``.
 
 A spec is pure configuration. ``plangate.agents.agent.Agent`` turns it into a running engine, given
 the tools' backends and a chat model (or none: then the offline ``RulePlanner`` plans with the
@@ -20,6 +22,7 @@ from pydantic import BaseModel
 from plangate.graphs.engine.budget import DEFAULT_BUDGET, Budget
 from plangate.graphs.guards.guardrails import Guardrail
 from plangate.graphs.guards.policy import ApproveWrites
+from plangate.graphs.guards.sinks import UntrustedWriteApproval
 from plangate.graphs.offline.grammar import Grammar
 from plangate.tools.errors import UsageError
 from plangate.tools.registry import Toolset
@@ -49,6 +52,10 @@ class AgentSpec:
         writes_without_approval: the write tools that run without a person's approval, or
             ``"all"``. By default every write waits for one: the agent adds ``ApproveWrites``
             to its guardrails unless its policy has an ``ApproveWrites`` of its own.
+        untrusted_writes_without_approval: the write tools that run without approval even
+            when their arguments hold values from tool results, or ``"all"``. By default a
+            write that no ``ApproveWrites`` gates still waits for a person when its arguments
+            are untrusted (``plangate.graphs.guards.sinks.UntrustedWriteApproval``).
     """
 
     name: str
@@ -62,34 +69,58 @@ class AgentSpec:
     budget: Budget = DEFAULT_BUDGET
     examples: tuple[str, ...] = ()
     writes_without_approval: tuple[str, ...] | Literal["all"] = ()
+    untrusted_writes_without_approval: tuple[str, ...] | Literal["all"] = ()
 
     def write_gate(self, policy: Sequence[Guardrail]) -> tuple[Guardrail, ...]:
-        """The approval gate on writes this agent adds to ``policy`` (none if it has its own)."""
-        if self.writes_without_approval == "all" or any(
-            isinstance(guard, ApproveWrites) for guard in policy
+        """The approval gates on writes this agent adds to ``policy``.
+
+        ``ApproveWrites`` for the writes not exempted (none if the policy has its own), then
+        ``UntrustedWriteApproval`` for the writes no ``ApproveWrites`` covers, unless exempted
+        from that too (or the policy has its own).
+        """
+        own = [guard for guard in policy if isinstance(guard, ApproveWrites)]
+        gates: list[Guardrail] = []
+        covered: set[str] | None  # None: every write waits for approval already
+        if own:
+            lists = [guard.tools for guard in own]
+            covered = None if None in lists else {name for names in lists for name in names or ()}
+        elif self.writes_without_approval == "all":
+            covered = set()
+        else:
+            exempt = set(self.writes_without_approval)
+            gated = [name for name in self.tools if name not in exempt] if exempt else None
+            gates.append(ApproveWrites(tools=gated))
+            covered = None if gated is None else set(gated)
+        if (
+            covered is None
+            or self.untrusted_writes_without_approval == "all"
+            or any(isinstance(guard, UntrustedWriteApproval) for guard in policy)
         ):
-            return ()
-        exempt = set(self.writes_without_approval)
-        gated = [name for name in self.tools if name not in exempt] if exempt else None
-        return (ApproveWrites(tools=gated),)
+            return tuple(gates)
+        trusting = set(self.untrusted_writes_without_approval)
+        watched = [name for name in self.tools if name not in covered and name not in trusting]
+        if watched:
+            gates.append(UntrustedWriteApproval(tools=watched))
+        return tuple(gates)
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
             raise UsageError(f"agent name {self.name!r} must be an identifier, e.g. 'reservation'")
         if not self.tools:
             raise UsageError(f"agent {self.name!r} lists no tools")
-        exempt = self.writes_without_approval
-        if isinstance(exempt, str) and exempt != "all":
-            raise UsageError(
-                f"agent {self.name!r}: writes_without_approval is 'all' or a tuple of tool "
-                f"names, e.g. ({exempt!r},), not the string {exempt!r}"
-            )
-        unknown = [] if exempt == "all" else [n for n in exempt if n not in self.tools]
-        if unknown:
-            raise UsageError(
-                f"agent {self.name!r}: writes_without_approval names tools it does not use: "
-                f"{', '.join(unknown)}"
-            )
+        for option in ("writes_without_approval", "untrusted_writes_without_approval"):
+            exempt = getattr(self, option)
+            if isinstance(exempt, str) and exempt != "all":
+                raise UsageError(
+                    f"agent {self.name!r}: {option} is 'all' or a tuple of tool "
+                    f"names, e.g. ({exempt!r},), not the string {exempt!r}"
+                )
+            unknown = [] if exempt == "all" else [n for n in exempt if n not in self.tools]
+            if unknown:
+                raise UsageError(
+                    f"agent {self.name!r}: {option} names tools it does not use: "
+                    f"{', '.join(unknown)}"
+                )
         if not (
             isinstance(self.response_model, type) and issubclass(self.response_model, BaseModel)
         ):

@@ -28,6 +28,7 @@ from typing import Any, Protocol, Self, TypedDict, Unpack, runtime_checkable
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import to_jsonable_python
 
+from plangate.graphs.guards.labels import CallProvenance
 from plangate.tools.base import Tool
 from plangate.tools.errors import GuardrailBlockedError, UsageError
 
@@ -159,6 +160,8 @@ class GuardSubject:
         step_id: the plan step concerned.
         tainted: True when the step's args derive from a tool result that an injection check
             flagged; set by the engine.
+        provenance: where each argument came from and whether it is trusted (tool_call; set
+            by the engine, see ``plangate.graphs.guards.labels``).
         metadata: anything else the engine wants guardrails to see (run id, agent name...).
     """
 
@@ -170,6 +173,7 @@ class GuardSubject:
     result: Any | None = None
     step_id: str | None = None
     tainted: bool = False
+    provenance: CallProvenance | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -100,7 +100,12 @@ def outcome_of(result: RunResult) -> dict[str, Any]:
         "status": result.status,
         "response": result.response.model_dump(mode="json") if result.response else None,
         "error": result.error,
-        "approvals": result.approvals,
+        # Provenance labels are left out: they are derived from the plan, the arguments and
+        # the results compared here, and traces recorded before labels existed must replay.
+        "approvals": [
+            {key: value for key, value in approval.items() if key != "provenance"}
+            for approval in result.approvals
+        ],
         "steps": steps,
         "verdicts": verdicts,
     }

@@ -1,0 +1,292 @@
+"""Labelling a call's arguments with their provenance before the tool-call guardrails run.
+
+For every leaf of a call's validated arguments the ``ProvenanceTracer`` finds its sources
+(``plangate.graphs.guards.labels``):
+
+1. **References.** A leaf written as (or inside) a ``${step.path}`` reference in the step's raw
+   arguments comes from that step's result, at that path — followed at field level, so
+   ``"${s2[0]}"`` gives ``venue.id`` the source ``s2 [0].id``. Tool results are untrusted.
+2. **The request.** A literal that occurs in the user's request (case-folded, NFKC, spaces
+   collapsed; short strings and numbers as whole words) came from the request: trusted.
+3. **Earlier results.** A literal chosen under *untrusted control* — a re-plan, or a react turn
+   after the first, both made after reading tool results — is matched against the results of
+   the finished steps: equal to a string there (two characters or more), or, for eight or
+   more characters, contained in one or containing one. It is labelled with the step and
+   the path it appears at. (Under trusted control the planner had seen no result, so a literal
+   cannot have come from one and is not matched.)
+4. **The model.** Anything else was chosen by the planner or the model: trusted exactly when
+   the control is.
+
+A leaf absent from the raw arguments was filled in by the tool's argument model (``default``).
+Work is bounded: at most ``MAX_LEAVES`` leaves per call (deeper or further parts are labelled as
+a whole) and ``MAX_RESULT_STRINGS`` strings per result.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.engine.references import (
+    PathSegment,
+    Reference,
+    ReferenceResolutionError,
+    format_path,
+    parse_template,
+)
+from plangate.graphs.guards.labels import ArgumentLabel, CallProvenance, Source
+
+MAX_LEAVES = 200
+MAX_DEPTH = 24
+MAX_RESULT_STRINGS = 5000
+MIN_EXACT = 2
+MIN_CONTAINED = 8
+_SHORT = 4  # below this many characters a request match must be a whole word
+_ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+_SPACES = re.compile(r"\s+")
+_SEPARATOR = "\x00"
+_MISSING: Any = object()
+
+
+def normalize(text: str) -> str:
+    """``text`` for matching: NFKC, zero-width characters removed, case-folded, spaces collapsed."""
+    text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub(" ", text.casefold()).strip()
+
+
+def result_path(path: tuple[PathSegment, ...]) -> str:
+    """A path inside a result as shown to a person: ``[0].id``, ``price.amount``."""
+    return format_path("", path).removeprefix(".")
+
+
+def _walk(value: Any, limit: int) -> Iterator[tuple[tuple[PathSegment, ...], Any]]:
+    """``(path, leaf)`` pairs in order; containers past ``limit`` leaves or too deep are leaves."""
+    stack: list[tuple[tuple[PathSegment, ...], Any]] = [((), value)]
+    count = 0
+    while stack:
+        path, node = stack.pop()
+        children: list[tuple[PathSegment, Any]] = []
+        if len(path) < MAX_DEPTH and count + len(stack) < limit:
+            if isinstance(node, Mapping):
+                children = [(str(key), item) for key, item in node.items()]
+            elif isinstance(node, list | tuple):
+                children = list(enumerate(node))
+        if children:
+            stack.extend(((*path, seg), item) for seg, item in reversed(children))
+        else:
+            count += 1
+            yield path, node
+
+
+@dataclass
+class _StepText:
+    """One result's strings, for exact and contained matching."""
+
+    exact: dict[str, str] = field(default_factory=dict)  # normalized string -> first path
+    long: list[tuple[str, str]] = field(default_factory=list)  # (normalized, path), long enough
+    text: str = ""  # the long strings joined by _SEPARATOR
+    starts: list[int] = field(default_factory=list)  # where each long string starts in text
+
+    @classmethod
+    def of(cls, result: Any) -> _StepText:
+        found = cls()
+        for path, leaf in _walk(result, MAX_RESULT_STRINGS):
+            if not isinstance(leaf, str):
+                continue
+            norm = normalize(leaf)
+            if len(norm) >= MIN_EXACT:
+                found.exact.setdefault(norm, result_path(path))
+            if len(norm) >= MIN_CONTAINED:
+                found.long.append((norm, result_path(path)))
+        offset = 0
+        for norm, _ in found.long:
+            found.starts.append(offset)
+            offset += len(norm) + len(_SEPARATOR)
+        found.text = _SEPARATOR.join(norm for norm, _ in found.long)
+        return found
+
+    def find(self, norm: str) -> str | None:
+        """The path of a string equal to, containing, or contained in ``norm``."""
+        if norm in self.exact:
+            return self.exact[norm]
+        if len(norm) >= MIN_CONTAINED:
+            at = self.text.find(norm)
+            if at >= 0:
+                return self.long[bisect.bisect_right(self.starts, at) - 1][1]
+            return next((path for text, path in self.long if text in norm), None)
+        return None
+
+
+class ProvenanceTracer:
+    """Labels the calls of one dispatch.
+
+    Args:
+        request: the user's request.
+        results: result JSON of the finished steps, by step id (in the order they ran).
+        tools: the tool of each step, by step id.
+        strategy: ``plan`` or ``react`` (decides which calls were made under trusted control).
+        round_: the plan's round (0 = the first plan, made from the request alone).
+    """
+
+    def __init__(
+        self,
+        request: str,
+        results: Mapping[str, Any],
+        tools: Mapping[str, str],
+        *,
+        strategy: str = "plan",
+        round_: int = 0,
+    ) -> None:
+        self._request = normalize(request)
+        self._results = results
+        self._tools = tools
+        self._strategy = strategy
+        self._round = round_
+        self._texts: dict[str, _StepText] = {}
+
+    def is_trusted_control(self, plan: Plan, step: Step) -> bool:
+        """Whether ``step`` was planned from the request alone, before any result was read."""
+        if self._strategy == "react":  # react steps are t<turn>_<n>; turn 1 saw only the request
+            return step.id.split("_")[0] == plan.steps[0].id.split("_")[0]
+        return self._round == 0
+
+    def trace(self, plan: Plan, step: Step, args: Mapping[str, Any]) -> CallProvenance:
+        """The labels of ``args``: ``step``'s arguments as validated for its tool."""
+        control = self.is_trusted_control(plan, step)
+        labels = []
+        for path, value in _walk(args, MAX_LEAVES):
+            if not path:
+                continue  # no arguments at all
+            sources = self._referenced(step.args, path)
+            if sources is None:
+                sources = self._literal(value, _raw(step.args, path), control)
+            trusted = all(_is_trusted(source, control) for source in sources)
+            labels.append(ArgumentLabel(path=result_path(path), sources=sources, trusted=trusted))
+        return CallProvenance(trusted_control=control, arguments=tuple(labels))
+
+    def _referenced(self, raw: Any, path: tuple[PathSegment, ...]) -> tuple[Source, ...] | None:
+        """The sources of a leaf written with references; None for a literal."""
+        node = raw
+        for depth, seg in enumerate(path):
+            if isinstance(node, str):  # a reference that resolved to a container
+                return self._template(node, path[depth:])
+            node = _child(node, seg)
+            if node is _MISSING:
+                return (Source(kind="default"),)
+        return self._template(node, ()) if isinstance(node, str) else None
+
+    def _template(self, text: str, rest: tuple[PathSegment, ...]) -> tuple[Source, ...] | None:
+        if "${" not in text:
+            return None
+        try:
+            parts = parse_template(text)
+        except ReferenceResolutionError:
+            return None
+        refs = [part for part in parts if isinstance(part, Reference)]
+        if not refs:
+            return None
+        sources = [self._from_step(ref.step_id, ref.path + rest) for ref in refs]
+        literal = "".join(part for part in parts if isinstance(part, str)).strip()
+        if literal:
+            in_request = self._in_request(literal)
+            sources.append(Source(kind="request" if in_request else "model"))
+        return tuple(dict.fromkeys(sources))
+
+    def _from_step(
+        self, step_id: str, path: tuple[PathSegment, ...], *, matched: bool = False
+    ) -> Source:
+        return Source(
+            kind="step", step_id=step_id, tool=self._tools.get(step_id), path=result_path(path),
+            matched=matched,
+        )  # fmt: skip
+
+    def _literal(self, value: Any, raw: Any, control: bool) -> tuple[Source, ...]:
+        if self._in_request(value) or (raw != value and self._in_request(raw)):
+            return (Source(kind="request"),)
+        if not control and isinstance(value, str):
+            found = self._in_results(normalize(value))
+            if found:
+                return found
+        return (Source(kind="model"),)
+
+    def _in_request(self, value: Any) -> bool:
+        if isinstance(value, bool) or value is None:
+            return False
+        if isinstance(value, int | float):
+            forms = {str(value)} | ({str(int(value))} if float(value).is_integer() else set())
+            return any(_has_word(form, self._request) for form in forms)
+        if not isinstance(value, str):
+            return False
+        norm = normalize(value)
+        if not norm:
+            return False
+        return _has_word(norm, self._request) if len(norm) < _SHORT else norm in self._request
+
+    def _in_results(self, norm: str) -> tuple[Source, ...]:
+        if len(norm) < MIN_EXACT:
+            return ()
+        found = []
+        for step_id, result in self._results.items():
+            if step_id not in self._texts:
+                self._texts[step_id] = _StepText.of(result)
+            path = self._texts[step_id].find(norm)
+            if path is not None:
+                found.append(
+                    Source(kind="step", step_id=step_id, tool=self._tools.get(step_id),
+                           path=path, matched=True)
+                )  # fmt: skip
+        return tuple(found[:3])
+
+
+def _child(node: Any, seg: PathSegment) -> Any:
+    """``node[seg]`` when it exists, else ``_MISSING``."""
+    if isinstance(seg, str) and isinstance(node, Mapping):
+        return node.get(seg, _MISSING)
+    if isinstance(seg, int) and isinstance(node, list | tuple) and seg < len(node):
+        return node[seg]
+    return _MISSING
+
+
+def _raw(raw: Any, path: tuple[PathSegment, ...]) -> Any:
+    node = raw
+    for seg in path:
+        node = _child(node, seg)
+        if node is _MISSING:
+            return None
+    return node
+
+
+def _has_word(word: str, text: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(word)}(?![\w]|\.\d)", text) is not None
+
+
+def _is_trusted(source: Source, control: bool) -> bool:
+    if source.kind == "model":
+        return control
+    return source.kind != "step"
+
+
+def with_edits(
+    provenance: CallProvenance | None, args: Mapping[str, Any], edited: Mapping[str, Any]
+) -> CallProvenance | None:
+    """``provenance`` after a person edited the ``edited`` arguments of a call (now ``args``)."""
+    if provenance is None:
+        return None
+    control = provenance.trusted_control
+    labels = []
+    for path, _ in _walk(args, MAX_LEAVES):
+        if not path:
+            continue
+        shown = result_path(path)
+        label = provenance.label(shown)
+        if path[0] in edited:
+            label = ArgumentLabel(path=shown, sources=(Source(kind="person"),), trusted=True)
+        elif label is None:  # reshaped by the edit's validation: as if the model chose it
+            label = ArgumentLabel(path=shown, sources=(Source(kind="model"),), trusted=control)
+        labels.append(label)
+    return CallProvenance(trusted_control=provenance.trusted_control, arguments=tuple(labels))
