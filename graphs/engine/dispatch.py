@@ -5,9 +5,11 @@ A wave is the set of steps that may start now. For each, the dispatch node
 1. evaluates the step's condition (false → the step and its dependents are *skipped*),
 2. resolves its ``${...}`` references against earlier results,
 3. validates the resolved arguments against the tool's args model,
-4. runs the tool-call guardrails (before any effect), and
+4. labels each argument with where it came from (``plangate.graphs.engine.provenance``) and
+   runs the tool-call guardrails (before any effect), and
 5. gathers the calls that need approval and asks for all of them at once (one ``interrupt``
-   with a stable id per call: the step id).
+   with a stable id per call: the step id, and the labels, so a person sees which argument
+   came from which step's result).
 
 These pre-effect checks run here, not in the call-tool node, so that every approval of a wave is
 presented together and decided before any call of the wave starts. Approved calls fan out with
@@ -41,6 +43,7 @@ from plangate.graphs.engine.events import (
 )
 from plangate.graphs.engine.failures import failure_fields, fatal_error
 from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.provenance import ProvenanceTracer, with_edits
 from plangate.graphs.engine.references import resolve
 from plangate.graphs.engine.runtime import Runtime, emit, fail_state, fail_with
 from plangate.graphs.engine.state import (
@@ -55,6 +58,7 @@ from plangate.graphs.engine.state import (
     ToolCall,
 )
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, Verdict, run_guardrails
+from plangate.graphs.guards.labels import CallProvenance
 from plangate.tools.errors import PlangateError, ToolError, UsageError
 from plangate.tools.retrying import RetryNotice, listening
 
@@ -79,6 +83,7 @@ class _Wave:
         self.verdicts: list[Verdict] = []
         self.calls: list[ToolCall] = []
         self.approvals: list[tuple[ToolCall, list[Verdict]]] = []
+        self.provenance: dict[str, CallProvenance | None] = {}
 
 
 async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
@@ -108,6 +113,10 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
     ready = [step for step in plan.ready(done, skipped=finished) if step.id not in steps]
     results = _results(steps)
     resources: set[str] = set()
+    tracer = ProvenanceTracer(
+        state.get("request", ""), results, {sid: rec["tool"] for sid, rec in steps.items()},
+        strategy=state.get("strategy", "plan"), round_=round_,
+    )  # fmt: skip
     for step in ready:
         if len(wave.calls) + len(wave.approvals) >= runtime.limits.max_parallel:
             break
@@ -155,6 +164,7 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
             "step_id": step.id, "tool": step.tool, "args": model.model_dump(mode="json"),
             "tainted": tainted, "round": round_,
         }  # fmt: skip
+        wave.provenance[step.id] = tracer.trace(plan, step, call["args"])
         await _gate(runtime, call, wave)
     if wave.approvals:
         await _ask(runtime, wave)
@@ -195,7 +205,8 @@ async def _gate(runtime: Runtime, call: ToolCall, wave: _Wave) -> None:
     tool = runtime.toolset.get(call["tool"])
     subject = GuardSubject(
         stage=Stage.TOOL_CALL, tool=tool, args=dict(call["args"]), step_id=call["step_id"],
-        tainted=call["tainted"], metadata=runtime.metadata(),
+        tainted=call["tainted"], provenance=wave.provenance.get(call["step_id"]),
+        metadata=runtime.metadata(),
     )  # fmt: skip
     outcome = await run_guardrails(runtime.guardrails, subject)
     noted = [v for v in outcome.verdicts if v.action is not Action.ALLOW]
@@ -224,6 +235,8 @@ async def _ask(runtime: Runtime, wave: _Wave) -> None:
             "tool": call["tool"],
             "args": call["args"],
             "reasons": [v.reason for v in verdicts],
+            # where each argument came from, so a person sees tool-result text before approving
+            **_labels(wave.provenance.get(call["step_id"])),
         }
         for call, verdicts in wave.approvals
     ]
@@ -234,6 +247,10 @@ async def _ask(runtime: Runtime, wave: _Wave) -> None:
     decisions = parse_decisions(answer, [call["step_id"] for call, _ in wave.approvals])
     for call, _ in wave.approvals:
         await _apply(runtime, call, decisions[call["step_id"]], wave)
+
+
+def _labels(provenance: CallProvenance | None) -> dict[str, Any]:
+    return {} if provenance is None else {"provenance": provenance.to_payload()}
 
 
 async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wave) -> None:
@@ -268,6 +285,9 @@ async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wa
         return
     edited: ToolCall = {**call, "args": model.model_dump(mode="json")}
     recheck = _Wave()
+    recheck.provenance[call["step_id"]] = with_edits(
+        wave.provenance.get(call["step_id"]), edited["args"], decision.args or {}
+    )
     await _gate(runtime, edited, recheck)
     wave.verdicts.extend(recheck.verdicts)
     wave.records.update(recheck.records)
