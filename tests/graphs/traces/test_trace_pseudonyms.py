@@ -7,6 +7,7 @@ the replay therefore meets unredacted.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,15 @@ from pydantic import BaseModel, field_validator
 from plangate.agents import Agent, AgentSpec
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.guards.redaction import Redactor
 from plangate.graphs.offline.grammar import Grammar, Intent
 from plangate.graphs.traces.format import read_trace
 from plangate.graphs.traces.replay import RunParts, replay
 from plangate.tools import Toolset, tool
 from plangate.tools.base import ToolContext
 from plangate.tools.clock import FakeClock
+from tests.traces.agents import live as shop
+from tests.traces.agents import replica as shop_replica
 
 DESK = "help.desk@crm.example.org"
 """The agent's own address: in its instructions and in every message's copy."""
@@ -184,3 +188,19 @@ async def test_an_edited_stand_in_is_still_a_loud_mismatch(tmp_path: Path) -> No
     edited.write_text(header + "".join(lines[1:]), encoding="utf-8")
     report = await replay(edited, replica)
     assert not report.ok
+
+
+async def test_a_trace_with_markers_from_earlier_versions_still_replays(tmp_path: Path) -> None:
+    path = tmp_path / "old.jsonl"
+    agent = shop()
+    with agent.record(path) as recorder:
+        recorder.redactor = Redactor()  # markers, as plangate wrote them before stand-ins
+        await agent.run("card of ana", thread_id="c")
+    header, *records = _text(path).splitlines(keepends=True)
+    old = json.loads(header)
+    del old["pii_pseudonyms"]  # a header of an earlier version has no such field
+    path.write_text(json.dumps(old) + "\n" + "".join(records), encoding="utf-8")
+    assert "[card ****1111]" in _text(path)
+    assert not read_trace(path).header.pii_pseudonyms
+    report = await replay(path, shop_replica)
+    assert report.ok, f"{report.summary()}\n{report.diff}"
