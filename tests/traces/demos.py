@@ -2,8 +2,8 @@
 
 Each scenario runs offline on the seeded sandbox, on a fixed clock, and its approvals are
 decided as the scenario says. The sandbox's data is synthetic, so these traces keep it as it is
-(``redact_pii=False``): the reservation agent validates attendees' emails in calendar results,
-which a redacted ``[email]`` would fail. Regenerate with
+(``redact_pii=False``), readable in review; ``tests/demos/test_scenario_traces.py`` records every
+scenario with redaction on, as a user would, and replays it. Regenerate with
 ``pytest tests/graphs/traces/test_trace_files.py -p plangate.graphs.traces.pytest_plugin --record-traces``.
 """
 
