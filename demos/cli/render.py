@@ -26,6 +26,7 @@ from rich.tree import Tree
 
 from plangate.demos.cli.untrusted import scrub
 from plangate.graphs.engine.events import Event, StepRetrying, parse_event
+from plangate.graphs.guards.labels import CallProvenance
 
 _STATES = {
     "pending": ("·", "dim"),
@@ -202,8 +203,71 @@ class Progress:
             self.console.print(event_line(event), highlight=False, soft_wrap=True)
 
 
+UNTRUSTED_STYLE = "bold red"
+"""How a value taken from a tool result is shown in an approval."""
+
+
+def _argument_values(args: Any) -> dict[str, Any]:
+    """Every node of ``args`` by its argument path (``legs[0].date``), as provenance names them."""
+    values: dict[str, Any] = {}
+    stack: list[tuple[str, Any]] = [("", args)]
+    while stack:
+        path, node = stack.pop()
+        values[path] = node
+        if isinstance(node, dict):
+            stack.extend(
+                (f"{path}.{key}" if path else str(key), item) for key, item in node.items()
+            )
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(node))
+    return values
+
+
+def arguments_text(approval: dict[str, Any]) -> Text:
+    """An approval's arguments, each with where it came from; tool-result values stand out.
+
+    Without provenance (a payload made before it existed) the arguments are shown as JSON.
+    Call it with a payload already passed through ``scrub``.
+    """
+    provenance = CallProvenance.from_payload(approval)
+    args = approval.get("args", {})
+    if provenance is None:
+        return Text(json.dumps(args, ensure_ascii=False, indent=1))
+    values = _argument_values(args)
+    text = Text()
+    for label in provenance.arguments:
+        if text:
+            text.append("\n")
+        value = compact(values.get(label.path), 60)
+        if label.trusted:
+            text.append(f"{label.path} = {value}  ")
+            text.append(label.describe(), "dim")
+        else:
+            text.append(f"{label.path} = ", UNTRUSTED_STYLE)
+            text.append(value, f"{UNTRUSTED_STYLE} reverse")
+            text.append(f"  {label.describe()}  (untrusted)", UNTRUSTED_STYLE)
+    if not provenance.trusted_control:
+        text.append("\n" if text else "")
+        text.append("planned after reading tool results (untrusted control)", "yellow")
+    return text
+
+
+def untrusted_warning(approval: dict[str, Any]) -> Text | None:
+    """One line naming the arguments of ``approval`` that came from tool results, if any."""
+    approval = scrub(approval)
+    provenance = CallProvenance.from_payload(approval)
+    if provenance is None or not provenance.untrusted:
+        return None
+    where = "; ".join(f"{label.path} {label.describe()}" for label in provenance.untrusted)
+    return Text(
+        f"! {approval['id']} ({approval['tool']}) uses text from tool results: {where}. "
+        "Check these values before approving.",
+        UNTRUSTED_STYLE,
+    )
+
+
 def approvals_table(approvals: list[dict[str, Any]]) -> Table:
-    """The pending approvals: id, tool, arguments and the reasons they wait."""
+    """The pending approvals: id, tool, arguments (with their provenance) and the reasons."""
     approvals = scrub(approvals)
     table = Table(title="Waiting for approval", title_justify="left")
     for column in ("id", "tool", "args", "reasons"):
@@ -212,7 +276,7 @@ def approvals_table(approvals: list[dict[str, Any]]) -> Table:
         table.add_row(
             Text(approval["id"]),
             Text(approval["tool"]),
-            Text(json.dumps(approval.get("args", {}), ensure_ascii=False, indent=1)),
+            arguments_text(approval),
             Text("\n".join(approval.get("reasons", []))),
         )
     return table

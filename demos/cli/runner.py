@@ -20,7 +20,7 @@ from rich.prompt import Prompt
 from rich.text import Text
 
 from plangate.agents import Agent, AgentSpec
-from plangate.demos.cli.render import Progress, answer_table, approvals_table
+from plangate.demos.cli.render import Progress, answer_table, approvals_table, untrusted_warning
 from plangate.demos.cli.session import Workspace
 from plangate.demos.cli.untrusted import printable
 from plangate.demos.scenarios.base import Scenario
@@ -104,7 +104,9 @@ class AutoApprover:
 class PromptApprover:
     """Shows the pending approvals and asks a person, id by id: approve, reject or edit.
 
-    The default answer is ``reject``: a person who just presses Enter writes nothing.
+    The default answer is ``reject``: a person who just presses Enter writes nothing. The table
+    shows where each argument came from; before asking about a call whose arguments hold text
+    from tool results, a warning names those arguments and the steps they came from.
 
     Args:
         console: where the table and the questions go.
@@ -125,6 +127,9 @@ class PromptApprover:
         for approval in approvals:
             pid = approval["id"]
             choices = ["approve", "reject", "edit"]
+            warning = untrusted_warning(approval)
+            if warning is not None:
+                self.console.print(warning, soft_wrap=True)
             # Safe by default: Enter (or a closed input) rejects; approving takes a word.
             action = self._ask(f"{pid} ({approval['tool']})", choices=choices, default="reject")
             if action == "approve":
