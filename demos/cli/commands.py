@@ -3,7 +3,8 @@
 The other commands register themselves on the app: ``catalog_commands`` (tools, graph),
 ``sandbox_commands`` (sandbox serve), ``trace_commands`` (replay, trace show).
 
-Exit codes: 0 done, 1 failed, 2 bad usage, 3 blocked by a guardrail, 4 waiting for approval.
+Exit codes: 0 done, 1 failed, 2 bad usage, 3 blocked by a guardrail, 4 waiting for approval,
+5 a backend failed after its retries (unreachable, 5xx, timing out).
 State lives in ``.plangate/`` (see ``plangate.demos.cli.session``). The engine, LangGraph, the
 agents and the sandbox are imported inside the commands, so ``plangate --help`` starts at once.
 """
@@ -84,7 +85,13 @@ def on_wait() -> None:
     err_console.print("waiting for another plangate command to finish…", highlight=False)
 
 
-@app.command("run")
+EXIT_CODES = (
+    "Exit codes: 0 done, 1 failed, 2 bad usage, 3 blocked by a guardrail, 4 waiting for "
+    "approval, 5 a backend failed after its retries (unreachable, 5xx, timing out)."
+)
+
+
+@app.command("run", epilog=EXIT_CODES)
 def run_command(
     agent: Annotated[str, typer.Argument(help="The agent, e.g. reservation or trading.")],
     request: Annotated[str, typer.Argument(help="What to ask, in quotes.")],
@@ -161,7 +168,7 @@ def run_command(
     guarded(command)
 
 
-@app.command("resume")
+@app.command("resume", epilog=EXIT_CODES)
 def resume_command(
     thread: Annotated[str, typer.Argument(help="The paused run's thread id.")],
     approve: Annotated[

@@ -28,15 +28,24 @@ from plangate.graphs.engine.build import RunResult
 from plangate.graphs.engine.events import Event
 from plangate.graphs.engine.runtime import Strategy
 from plangate.tools.domains.backends import bind_tools
-from plangate.tools.errors import UsageError
+from plangate.tools.errors import BackendError, ToolTimeoutError, UsageError
 
-DONE, FAILED, USAGE, BLOCKED, PAUSED = 0, 1, 2, 3, 4
-"""Exit codes: done, failed, bad usage, blocked by a guardrail, waiting for approval."""
+DONE, FAILED, USAGE, BLOCKED, PAUSED, BACKEND = 0, 1, 2, 3, 4, 5
+"""Exit codes: done, failed, bad usage, blocked by a guardrail, waiting for approval, a
+backend failed (unreachable, 5xx, timing out) after its retries."""
 
 
 def _usage_error_names() -> set[str]:
+    return _error_names(UsageError)
+
+
+def _backend_error_names() -> set[str]:
+    return _error_names(BackendError) | _error_names(ToolTimeoutError)
+
+
+def _error_names(root: type[BaseException]) -> set[str]:
     found: set[str] = set()
-    todo: list[type[BaseException]] = [UsageError]
+    todo: list[type[BaseException]] = [root]
     while todo:
         cls = todo.pop()
         found.add(cls.__name__)
@@ -49,7 +58,9 @@ def exit_code(result: RunResult) -> int:
 
     A run that failed on a usage error (a request outside the offline grammar, a model that
     cannot plan) exits 2 like any other bad usage: the user must change the command. A run that
-    answered although a guardrail refused one of its calls exits 3, as a blocked run does.
+    answered although a guardrail refused one of its calls exits 3, as a blocked run does. A run
+    that ended because a backend kept failing after its retries (``BackendError``, a timeout)
+    exits 5: the command was fine, the service was not; try again later or check ``--backend``.
     """
     if result.status == "done":
         return BLOCKED if result.blocked_calls else DONE
@@ -58,7 +69,9 @@ def exit_code(result: RunResult) -> int:
     if result.status == "blocked":
         return BLOCKED
     error_type = (result.error or {}).get("type", "")
-    return USAGE if error_type in _usage_error_names() else FAILED
+    if error_type in _usage_error_names():
+        return USAGE
+    return BACKEND if error_type in _backend_error_names() else FAILED
 
 
 def is_interactive() -> bool:
@@ -323,5 +336,9 @@ class Terminal:
         else:
             error = result.error or {"type": "Error", "message": "the run ended without an answer"}
             what = "blocked" if result.status == "blocked" else f"failed ({error['type']})"
-            self.err.print(Text.assemble((f"{what}: ", "bold red"), printable(error["message"])))
+            # One line however long: a message naming a service and its failure is grep-able.
+            self.err.print(
+                Text.assemble((f"{what}: ", "bold red"), printable(error["message"])),
+                soft_wrap=True,
+            )
         return exit_code(result)
