@@ -39,6 +39,7 @@ from plangate.tools.clock import SystemClock
 from plangate.tools.errors import ToolError, UsageError
 from plangate.tools.executor import ToolExecutor, ToolOutcome
 from plangate.tools.registry import Toolset
+from plangate.tools.retrying import RetryListener
 
 MAX_APPROVAL_ROUNDS = 50
 
@@ -214,6 +215,7 @@ class _LogExecutor(ToolExecutor):
         run_id: str = "run",
         thread_id: str = "thread",
         step_id: str = "step",
+        on_retry: RetryListener | None = None,
     ) -> ToolOutcome:
         turn, _, number = step_id.removeprefix("t").partition("_")
         calls = [t for t in self.conversation.turns if t.calls]

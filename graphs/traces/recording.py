@@ -163,7 +163,8 @@ class Recorder(TraceWriter):
     ) -> AsyncIterator[Event]:
         """``resume``, yielding the events as they happen."""
         self.describe(runner.runtime)
-        self.learn(thread_id, outcome_of(await runner.result(thread_id)))
+        if self.redactor.pseudonyms is not None:  # a resume in another process: same stand-ins
+            self.learn(thread_id, outcome_of(await runner.result(thread_id)))
         stream = runner.stream_resume(thread_id, decisions)
         first = await anext(stream)  # the engine checks the decisions before anything moves
         self.decisions(thread_id, decisions, runner.runtime.clock.now())

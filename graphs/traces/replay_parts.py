@@ -30,6 +30,7 @@ from plangate.tools.clock import Clock
 from plangate.tools.errors import ToolError
 from plangate.tools.executor import ToolExecutor, ToolOutcome
 from plangate.tools.registry import Toolset
+from plangate.tools.retrying import RetryListener
 
 NO_BACKEND = ReplayBackend(None)
 """A backend stand-in with nothing recorded: any use says a replay has no backend."""
@@ -147,6 +148,7 @@ class ReplayExecutor(ToolExecutor):
         run_id: str = "run",
         thread_id: str = "thread",
         step_id: str = "step",
+        on_retry: RetryListener | None = None,
     ) -> ToolOutcome:
         """The recorded outcome of this call.
 

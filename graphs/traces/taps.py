@@ -25,6 +25,7 @@ from plangate.tools.base import Tool
 from plangate.tools.errors import PlangateError, ToolError, UsageError
 from plangate.tools.executor import ToolExecutor, ToolOutcome
 from plangate.tools.registry import Toolset
+from plangate.tools.retrying import RetryListener
 
 if TYPE_CHECKING:
     from plangate.graphs.traces._session import ReplaySession
@@ -63,6 +64,7 @@ class RecordingExecutor(ToolExecutor):
         run_id: str = "run",
         thread_id: str = "thread",
         step_id: str = "step",
+        on_retry: RetryListener | None = None,
     ) -> ToolOutcome:
         """Perform the call with the wrapped executor, recording it and how it ended."""
         tool = self.toolset.get(name)
@@ -79,7 +81,7 @@ class RecordingExecutor(ToolExecutor):
         started = self.clock.monotonic()
         try:
             outcome = await self.inner.call(
-                name, args, run_id=run_id, thread_id=thread_id, step_id=step_id
+                name, args, run_id=run_id, thread_id=thread_id, step_id=step_id, on_retry=on_retry
             )
         except ToolError as exc:
             self._recorder.tool_failed(call, exc, self.clock.monotonic() - started)
