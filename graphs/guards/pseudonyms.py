@@ -10,9 +10,9 @@ first appear, and remembers it for the rest of the trace:
   unlike ``.invalid``, passes strict email validators);
 - a phone keeps its layout (``+``, spaces, brackets, dashes) and its number of digits, which
   become ``000``, the counter and a digit that keeps the number from passing Luhn (so it never
-  reads as a card): ``+351 912 345 678`` → ``+000 000 000 018``;
+  reads as a card): ``+351 912 345 678`` → ``+000 000 000 010``;
 - a card keeps its layout, its length and its last four digits (what ``[card ****1111]`` showed)
-  and passes Luhn: ``4111 1111 1111 1111`` → ``0000 0001 0003 1111``;
+  and passes Luhn: ``4111 1111 1111 1111`` → ``0000 0000 0012 1111``;
 - an IBAN keeps its country, length and layout; its account part becomes zeros and the counter
   and its check digits are recomputed, so it stays a valid IBAN.
 
@@ -29,6 +29,7 @@ a value it has not seen; ``bind`` later ties the value to the stand-in recorded 
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -153,12 +154,17 @@ class Pseudonyms:
         self._counters: Counter[PiiKind] = Counter()
         self._pending: list[Pending] = []
         self._pending_ids: dict[Pending, int] = {}
+        self._lock = threading.Lock()  # a recorder may clean from a model's worker thread
 
     def replace(self, match: PiiMatch) -> str:
         """What stands in for ``match``: its stand-in, a placeholder, or itself if it is one.
 
         The marker of ``match`` (``[phone]``) when no stand-in of its shape is left.
         """
+        with self._lock:
+            return self._replace(match)
+
+    def _replace(self, match: PiiMatch) -> str:
         kind, text = match.kind, match.text
         if is_pseudonym(kind, text):
             self._taken.add((kind, _key(kind, text)))
@@ -209,6 +215,10 @@ class Pseudonyms:
         its last four digits), already stands in for another value, or the value already has
         another stand-in.
         """
+        with self._lock:
+            return self._bind(list(ties))
+
+    def _bind(self, ties: list[tuple[Pending, str]]) -> bool:
         table, owners = dict(self._table), dict(self._owners)
         for pending, text in ties:
             kind, value = pending.kind, pending.canonical
