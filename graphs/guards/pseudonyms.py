@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from plangate.graphs.guards.pii import IBAN_LENGTHS, PiiKind, PiiMatch, is_luhn_valid
 
 PSEUDONYM_DOMAIN = "redacted.example.com"
-_PLACEHOLDER = re.compile("\ue000([\ue010-\ue019]+)\ue001")  # no digits: never read as PII
+# Readable in a replay's diff, and never read as PII: a lone number is no phone or card.
+_PLACEHOLDER = re.compile(r"⟦unmatched (?:email|phone|card|iban) ([0-9]+)⟧")
 _IBAN_COUNTER = 6  # digits of the counter at the end of a stand-in IBAN's account part
 
 
@@ -85,12 +86,12 @@ def split_placeholders(text: str) -> list[str | int]:
     """``text`` as literal parts and placeholder ids, in order."""
     parts: list[str | int] = []
     for index, part in enumerate(_PLACEHOLDER.split(text)):
-        parts.append(int("".join(str(ord(c) - 0xE010) for c in part)) if index % 2 else part)
+        parts.append(int(part) if index % 2 else part)
     return parts
 
 
-def _placeholder(index: int) -> str:
-    return "\ue000" + "".join(chr(0xE010 + int(d)) for d in str(index)) + "\ue001"
+def _placeholder(kind: PiiKind, index: int) -> str:
+    return f"⟦unmatched {kind} {index}⟧"
 
 
 def _key(kind: PiiKind, text: str) -> str:
@@ -176,7 +177,7 @@ class Pseudonyms:
             index = self._pending_ids.setdefault(pending, len(self._pending))
             if index == len(self._pending):
                 self._pending.append(pending)
-            return _placeholder(index)
+            return _placeholder(kind, index)
         if stand_in is None:
             stand_in = self._new(kind, key[1])
             if stand_in is None:
