@@ -240,12 +240,12 @@ def arguments_text(approval: dict[str, Any]) -> Text:
             text.append("\n")
         value = compact(values.get(label.path), 60)
         if label.trusted:
-            text.append(f"{label.path} = {value}  ")
-            text.append(label.describe(), "dim")
+            text.append(f"{label.path} = {value}\n")
+            text.append(f"  ↳ {label.describe()}", "dim")
         else:
             text.append(f"{label.path} = ", UNTRUSTED_STYLE)
             text.append(value, f"{UNTRUSTED_STYLE} reverse")
-            text.append(f"  {label.describe()}  (untrusted)", UNTRUSTED_STYLE)
+            text.append(f"\n  ↳ {label.describe()}  (untrusted)", UNTRUSTED_STYLE)
     if not provenance.trusted_control:
         text.append("\n" if text else "")
         text.append("planned after reading tool results (untrusted control)", "yellow")

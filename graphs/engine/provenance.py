@@ -65,22 +65,37 @@ def result_path(path: tuple[PathSegment, ...]) -> str:
 
 
 def _walk(value: Any, limit: int) -> Iterator[tuple[tuple[PathSegment, ...], Any]]:
-    """``(path, leaf)`` pairs in order; containers past ``limit`` leaves or too deep are leaves."""
+    """``(path, leaf)`` pairs in order, at most ``limit``: a container whose items would pass
+    the limit, or that lies too deep, is yielded whole."""
     stack: list[tuple[tuple[PathSegment, ...], Any]] = [((), value)]
     count = 0
     while stack:
         path, node = stack.pop()
         children: list[tuple[PathSegment, Any]] = []
-        if len(path) < MAX_DEPTH and count + len(stack) < limit:
+        if len(path) < MAX_DEPTH:
             if isinstance(node, Mapping):
                 children = [(str(key), item) for key, item in node.items()]
             elif isinstance(node, list | tuple):
                 children = list(enumerate(node))
-        if children:
+        if children and count + len(stack) + len(children) <= limit:
             stack.extend(((*path, seg), item) for seg, item in reversed(children))
         else:
             count += 1
             yield path, node
+
+
+def _strings(value: Any, limit: int) -> Iterator[tuple[tuple[PathSegment, ...], str]]:
+    """The first ``limit`` strings in ``value`` with their paths, in order."""
+    stack: list[tuple[tuple[PathSegment, ...], Any]] = [((), value)]
+    while stack and limit > 0:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            limit -= 1
+            yield path, node
+        elif len(path) < MAX_DEPTH and isinstance(node, Mapping):
+            stack.extend(((*path, str(k)), item) for k, item in reversed(list(node.items())))
+        elif len(path) < MAX_DEPTH and isinstance(node, list | tuple):
+            stack.extend(((*path, i), item) for i, item in reversed(list(enumerate(node))))
 
 
 @dataclass
@@ -95,9 +110,7 @@ class _StepText:
     @classmethod
     def of(cls, result: Any) -> _StepText:
         found = cls()
-        for path, leaf in _walk(result, MAX_RESULT_STRINGS):
-            if not isinstance(leaf, str):
-                continue
+        for path, leaf in _strings(result, MAX_RESULT_STRINGS):
             norm = normalize(leaf)
             if len(norm) >= MIN_EXACT:
                 found.exact.setdefault(norm, result_path(path))
