@@ -5,6 +5,8 @@ Below the engine: guards know tools, never the engine that consults them.
 - verdicts: ``Verdict``, ``Stage``, ``Action``, ``Guardrail``, ``guardrail_from_function``
 - policies (``policy``): ``PolicyRules``, ``Rule``, ``Check``, ``MaxLength``, ``ToolAllowList``,
   ``ApproveWrites``, ``TaintedWriteApproval``
+- provenance: ``UntrustedWriteApproval`` (``sinks``) over the labels of ``labels``
+  (``CallProvenance``)
 - text scanners: ``PromptInjection`` (``injection``), ``PIIRedaction`` (``pii``)
 - secrets and PII kept out of traces: ``Redactor`` (``redaction``)
 """
@@ -17,6 +19,7 @@ from plangate.graphs.guards.guardrails import (
     guardrail_from_function,
 )
 from plangate.graphs.guards.injection import PromptInjection
+from plangate.graphs.guards.labels import CallProvenance
 from plangate.graphs.guards.pii import PIIRedaction
 from plangate.graphs.guards.policy import (
     ApproveWrites,
@@ -28,10 +31,12 @@ from plangate.graphs.guards.policy import (
     ToolAllowList,
 )
 from plangate.graphs.guards.redaction import Redactor
+from plangate.graphs.guards.sinks import UntrustedWriteApproval
 
 __all__ = [
     "Action",
     "ApproveWrites",
+    "CallProvenance",
     "Check",
     "Guardrail",
     "MaxLength",
@@ -43,6 +48,7 @@ __all__ = [
     "Stage",
     "TaintedWriteApproval",
     "ToolAllowList",
+    "UntrustedWriteApproval",
     "Verdict",
     "guardrail_from_function",
 ]
