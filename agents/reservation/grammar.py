@@ -26,9 +26,11 @@ from plangate.agents.reservation.plans import (
     trip_plan,
 )
 from plangate.agents.reservation.replan import replan
+from plangate.agents.reservation.scope import DURATION, ONE_PASSENGER, PARTY, SCOPE
 from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.planner import PlanningContext
 from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.graphs.offline.numbers import ANYWHERE, DATES, TIMES
 from plangate.graphs.offline.slots import parse_date, parse_time
 from plangate.tools.clock import SystemClock
 from plangate.tools.domains.flights.models import Cabin
@@ -130,7 +132,7 @@ def build_calendar(match: re.Match[str], context: PlanningContext) -> Plan:
         day,
         slots.HOME.timezone,
         days=7 if week else 1,
-        minutes=slots.read_minutes(text),
+        minutes=slots.read_minutes(text, "When am I free next Tuesday for 2 hours?"),
         evening=evening,
     )
 
@@ -176,6 +178,8 @@ GRAMMAR = Grammar(
             patterns=(r"\b(?:cancel|call off|drop)\b",),
             build=build_cancel,
             replan=replan,
+            numbers=(_RESERVATION_ID, _EVENT_ID, _LOCATOR),
+            reads="only the id of what to cancel",
         ),
         Intent(
             name="policy",
@@ -192,6 +196,8 @@ GRAMMAR = Grammar(
             ),
             build=build_policy,
             replan=replan,
+            numbers=(ANYWHERE,),  # the topic is searched as written
+            actions=0,
         ),
         Intent(
             name="plan_trip",
@@ -203,6 +209,9 @@ GRAMMAR = Grammar(
             ),
             build=build_trip,
             replan=replan,
+            numbers=(DATES, TIMES, *PARTY, ONE_PASSENGER),
+            reads="the day, the dinner's time and its party size (one passenger flies)",
+            actions=2,
         ),
         Intent(
             name="book_flight",
@@ -217,6 +226,8 @@ GRAMMAR = Grammar(
             ),
             build=build_flight,
             replan=replan,
+            numbers=(DATES, ONE_PASSENGER),
+            reads="only the day of the flight, for one passenger",
         ),
         Intent(
             name="find_flights",
@@ -225,6 +236,9 @@ GRAMMAR = Grammar(
             patterns=(r"\bflights?\b",),
             build=build_flight_search,
             replan=replan,
+            numbers=(DATES, ONE_PASSENGER),
+            reads="only the day of the flight, for one passenger",
+            actions=0,
         ),
         Intent(
             name="book_table",
@@ -237,6 +251,8 @@ GRAMMAR = Grammar(
             ),
             build=build_table,
             replan=replan,
+            numbers=(DATES, TIMES, *PARTY),
+            reads="a party size, a date and a time",
         ),
         Intent(
             name="find_restaurants",
@@ -249,6 +265,9 @@ GRAMMAR = Grammar(
             ),
             build=build_restaurants,
             replan=replan,
+            numbers=(DATES, TIMES, *PARTY),
+            reads="a party size, a date and a time",
+            actions=0,
         ),
         Intent(
             name="calendar",
@@ -265,7 +284,11 @@ GRAMMAR = Grammar(
             ),
             build=build_calendar,
             replan=replan,
+            numbers=(DATES, TIMES, DURATION),
+            reads="a day or a week, and how long a free slot should be",
+            actions=0,
         ),
-    ]
+    ],
+    scope=SCOPE,
 )
 """The reservation assistant's offline grammar."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Literal
 
+from plangate.graphs.engine.planner import RequestRefusedError
 from plangate.graphs.offline.grammar import OutsideGrammarError
 from plangate.graphs.offline.slots import NUMBER_WORDS, parse_count, parse_time
 from plangate.tools.domains.restaurants.models import MAX_PARTY_SIZE, Cuisine
@@ -53,7 +54,7 @@ _CUISINE_RE = re.compile(
 _N = r"(\d{1,3}|a couple|a dozen|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 _NOT_A_PARTY = r"(?!\s*(?:[:.h]\d|[ap]\.?m\b|o'?clock|days?\b|weeks?\b|hours?\b|minutes?\b|mins?\b|nights?\b|th\b|st\b|nd\b|rd\b))"
 _PEOPLE = r"(?:people|persons|guests|pax|diners|adults|of us)\b"
-_PARTY_RES = tuple(
+PARTY_RES = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         rf"\b(?:party|group) of {_N}\b",
@@ -64,7 +65,7 @@ _PARTY_RES = tuple(
 )
 _JUST_ME = re.compile(r"\b(?:for me|just me|for myself|for one)\b", re.IGNORECASE)
 _NAME_RE = re.compile(r"\bunder (?:the name )?(?P<name>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)")
-_DURATION_RE = re.compile(
+DURATION_RE = re.compile(
     r"\b(?P<n>\d{1,3}|an?|one|two|three|four|half an?)\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b",
     re.IGNORECASE,
 )
@@ -172,7 +173,7 @@ def read_party(text: str, example: str, default: int = 2) -> int:
         UnclearRequestError: more guests than one booking can hold.
     """
     size = None
-    for pattern in _PARTY_RES:
+    for pattern in PARTY_RES:
         found = pattern.search(text)
         if found is not None:
             size = parse_count(found.group(1))
@@ -235,14 +236,31 @@ def read_passenger(text: str) -> dict[str, str]:
     return {"first_name": first, "last_name": last}
 
 
-def read_minutes(text: str, default: int = 60) -> int:
-    """A duration in minutes ("2 hours", "30 minutes", "an hour", "half an hour")."""
-    found = _DURATION_RE.search(text)
+MINUTES = (5, 720)
+"""The shortest and longest free slot the calendar looks for, in minutes."""
+
+
+def read_minutes(text: str, example: str, default: int = 60) -> int:
+    """A duration in minutes ("2 hours", "30 minutes", "an hour", "half an hour").
+
+    Raises:
+        RequestRefusedError: the duration is shorter than 5 minutes or longer than 12 hours
+            (never clamped to one that was not asked for).
+    """
+    found = DURATION_RE.search(text)
     if found is None:
         return default
     raw, unit = found["n"].casefold(), found["unit"].casefold()
-    amount = 0.5 if raw.startswith("half") else 1 if raw in ("a", "an") else parse_count(raw) or 1
-    return max(5, min(720, int(amount * (60 if unit.startswith("h") else 1))))
+    amount = 0.5 if raw.startswith("half") else 1 if raw in ("a", "an") else parse_count(raw)
+    minutes = int((amount or 0) * (60 if unit.startswith("h") else 1))
+    low, high = MINUTES
+    if not low <= minutes <= high:
+        raise RequestRefusedError(
+            text,
+            f"I look for free slots of {low} minutes to {high // 60} hours, not "
+            f'"{found.group().strip()}"; ask e.g. "{example}"',
+        )
+    return minutes
 
 
 def require_date(found: date | None, text: str, what: str, example: str) -> date:

@@ -18,9 +18,20 @@ from pydantic import ValidationError
 from plangate.agents.trading import plans, signals, slots
 from plangate.agents.trading.plans import OrderAsk
 from plangate.agents.trading.replan import replan
+from plangate.agents.trading.scope import (
+    COMPARED,
+    INDICATORS,
+    LIMIT,
+    NAMES,
+    NOTIONAL,
+    QTY,
+    SCOPE,
+    TIMEFRAME,
+)
 from plangate.graphs.engine.plan import Plan
-from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.engine.planner import PlanningContext, RequestRefusedError
 from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.graphs.offline.numbers import ANYWHERE
 from plangate.tools.domains.broker.models import OrderQuery, OrderRequest, OrderSide, TimeInForce
 
 ORDER_EXAMPLE = "Buy 10 shares of AAPL"
@@ -77,6 +88,7 @@ def read_order(text: str, example: str = ORDER_EXAMPLE) -> tuple[OrderAsk, str |
     """
     action, condition = _split(text)
     symbol = _symbol(text, action, example)
+    _refuse_other_stocks(text, action, condition, symbol)
     qty = slots.read_qty(action)
     if qty is None:
         raise slots.UnclearRequestError(text, "how many shares (orders take whole shares)", example)
@@ -89,6 +101,29 @@ def read_order(text: str, example: str = ORDER_EXAMPLE) -> tuple[OrderAsk, str |
         problem = "; ".join(str(error["msg"]) for error in exc.errors())
         raise slots.UnclearRequestError(text, f"the order ({problem})", example) from None
     return ask, condition
+
+
+def _refuse_other_stocks(text: str, action: str, condition: str | None, symbol: str) -> None:
+    """One order per request, on one stock; a condition reads that stock only.
+
+    Raises:
+        RequestRefusedError: the order names several stocks, or the condition another one.
+    """
+    ordered = slots.read_symbols(action, _indicator_spans(action))
+    if len(ordered) > 1:
+        raise RequestRefusedError(
+            text, f"one request places one order, on one stock, not on {', '.join(ordered)}; "
+            "ask for each order separately", can=SCOPE.can,
+        )  # fmt: skip
+    others = [
+        s for s in slots.read_symbols(condition or "", _indicator_spans(condition or ""))
+        if s != symbol
+    ]  # fmt: skip
+    if others:
+        raise RequestRefusedError(
+            text, f"a condition reads the stock being ordered ({symbol}) only, not "
+            f"{', '.join(others)}", can=SCOPE.can,
+        )  # fmt: skip
 
 
 def build_order(match: re.Match[str], context: PlanningContext) -> Plan:
@@ -104,6 +139,11 @@ def build_notional(match: re.Match[str], context: PlanningContext) -> Plan:
     """An amount of money's worth: price it (a share count in the request wins)."""
     text = match.string
     if slots.read_qty(_split(text)[0]) is not None:
+        if slots.read_notional(text) is not None:
+            raise RequestRefusedError(
+                text, "an order is a number of shares or an amount of money, not both; "
+                f'say one, e.g. "{ORDER_EXAMPLE}" or "{NOTIONAL_EXAMPLE}"', can=SCOPE.can,
+            )  # fmt: skip
         return build_order(match, context)
     symbol = slots.require_symbol(text, NOTIONAL_EXAMPLE, _indicator_spans(text))
     side = OrderSide.SELL if slots.is_sell(text) else OrderSide.BUY
@@ -201,6 +241,8 @@ GRAMMAR = Grammar(
             patterns=(r"\b(?:cancel|withdraw|pull)\b.*\border\b",),
             build=build_cancel,
             replan=replan,
+            numbers=(_UUID, _ORDER_ID),
+            reads="only the id of the order",
         ),
         Intent(
             name="notional_order",
@@ -212,6 +254,8 @@ GRAMMAR = Grammar(
             ),
             build=build_notional,
             replan=replan,
+            numbers=(NOTIONAL, *QTY, LIMIT, NAMES),
+            reads="an amount of money (or a share count) and a limit price",
         ),
         Intent(
             name="conditional_order",
@@ -220,6 +264,9 @@ GRAMMAR = Grammar(
             patterns=(rf"{_TRADE}.*{_IF.pattern}", rf"{_IF.pattern}.*{_TRADE}"),
             build=build_order,
             replan=replan,
+            numbers=(*QTY, LIMIT, INDICATORS, COMPARED, TIMEFRAME, NAMES),
+            reads="a share count, a limit price, indicator periods and the numbers a "
+            "condition compares with (orders are placed now, not at a date or time)",
         ),
         Intent(
             name="place_order",
@@ -228,6 +275,8 @@ GRAMMAR = Grammar(
             patterns=(_TRADE, r"\b(?:get|grab|pick up)\b.*\bshares?\b"),
             build=build_order,
             replan=replan,
+            numbers=(*QTY, LIMIT, NAMES),
+            reads="a share count and a limit price (orders are placed now, not at a date or time)",
         ),
         Intent(
             name="portfolio",
@@ -239,6 +288,9 @@ GRAMMAR = Grammar(
             ),
             build=build_portfolio,
             replan=replan,
+            numbers=(NAMES,),
+            reads="no numbers",
+            actions=0,
         ),
         Intent(
             name="indicator",
@@ -247,6 +299,9 @@ GRAMMAR = Grammar(
             patterns=(_INDICATOR,),
             build=build_indicator,
             replan=replan,
+            numbers=(INDICATORS, TIMEFRAME, NAMES),
+            reads="indicator periods",
+            actions=0,
         ),
         Intent(
             name="bars",
@@ -255,6 +310,9 @@ GRAMMAR = Grammar(
             patterns=(r"\b(?:bars?|candles?|candlesticks?|ohlcv?|price history|chart)\b",),
             build=build_bars,
             replan=replan,
+            numbers=(_LAST_N, TIMEFRAME, NAMES),
+            reads="how many of the latest bars",
+            actions=0,
         ),
         Intent(
             name="research",
@@ -266,6 +324,8 @@ GRAMMAR = Grammar(
             ),
             build=build_research,
             replan=replan,
+            numbers=(ANYWHERE,),  # the topic is searched as written
+            actions=0,
         ),
         Intent(
             name="quote",
@@ -277,7 +337,11 @@ GRAMMAR = Grammar(
             ),
             build=build_quote,
             replan=replan,
+            numbers=(NAMES,),
+            reads="no numbers: quotes are the latest",
+            actions=0,
         ),
-    ]
+    ],
+    scope=SCOPE,
 )
 """The trading assistant's offline grammar."""

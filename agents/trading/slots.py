@@ -120,6 +120,11 @@ def read_symbols(text: str, skip: Sequence[Span] = ()) -> list[str]:
     return list(dict.fromkeys(symbol for _, symbol in sorted(found)))
 
 
+def name_spans(text: str) -> list[Span]:
+    """Where ``text`` names a company by name (numbers in a name, "S&P 500", are no count)."""
+    return [match.span() for match in _NAME_RE.finditer(text)]
+
+
 def require_symbol(text: str, example: str, skip: Sequence[Span] = ()) -> str:
     """The first stock ``text`` names.
 
@@ -150,7 +155,7 @@ _WORD_NUMBER = (
 QTY = rf"(?P<qty>\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORD_NUMBER})"
 """A count of shares as written: digits, or words up to ninety-nine, 'a dozen', 'a hundred'."""
 
-_QTY_FORMS = (
+QTY_FORMS = (
     re.compile(rf"\b{QTY}\s+(?:more\s+)?shares?\b", re.IGNORECASE),
     re.compile(
         rf"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim|get)\s+(?:me\s+)?{QTY}\b"
@@ -180,7 +185,7 @@ def word_number(text: str) -> int | None:
 
 def read_qty(text: str) -> int | None:
     """How many shares ``text`` asks for (``10 shares``, ``buy ten NVDA``); ``None`` if unsaid."""
-    for index, form in enumerate(_QTY_FORMS):
+    for index, form in enumerate(QTY_FORMS):
         match = form.search(text)
         if match is None or (index > 0 and match["qty"].lower() in ("a", "a single")):
             continue  # "buy a stake" is no count; only "a share" is one
@@ -190,10 +195,12 @@ def read_qty(text: str) -> int | None:
     return None
 
 
-_LIMIT_RE = re.compile(
+LIMIT_RE = re.compile(
     r"(?:\b(?:at|limit(?:\s+price)?(?:\s+(?:of|at))?|with\s+a\s+limit(?:\s+price)?\s+of"
     r"|no\s+(?:higher|more|lower|less)\s+than|for\s+no\s+more\s+than)|@)"
-    r"\s*(?P<price>\$?\s*\d[\d,]*(?:\.\d+)?)(?!\s*(?:k\b|%|shares?\b|thousand))",
+    r"\s*(?P<price>\$?\s*\d[\d,]*(?:\.\d+)?)(?![\d,.]*\d)"
+    # "at 10am" or "at 10:30" is a time of day, never a limit price of $10
+    r"(?!\s*(?:k\b|%|shares?\b|thousand|[ap]\.?m\b|[:h]\d\d|o'?clock))",
     re.IGNORECASE,
 )
 NOTIONAL = (
@@ -204,12 +211,12 @@ NOTIONAL = (
     r"|\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b|dollars?\b|bucks\b|usd\b))"
 )
 """An amount of money to trade, as a pattern: ``$5,000 of``, ``5k in``, ``for $2,000``."""
-_NOTIONAL_RE = re.compile(NOTIONAL, re.IGNORECASE)
+NOTIONAL_RE = re.compile(NOTIONAL, re.IGNORECASE)
 
 
 def read_limit_price(text: str) -> Decimal | None:
     """The limit price ``text`` sets (``at $120``, ``limit 120.50``, ``@ 99``); ``None`` if none."""
-    match = _LIMIT_RE.search(text)
+    match = LIMIT_RE.search(text)
     if match is None:
         return None
     amount = parse_money(match["price"].replace(" ", "")) or parse_money(match["price"] + " usd")
@@ -218,7 +225,7 @@ def read_limit_price(text: str) -> Decimal | None:
 
 def read_notional(text: str) -> Decimal | None:
     """An amount of money to trade (``$5,000 of AAPL``, ``5k of MSFT``); ``None`` if none."""
-    match = _NOTIONAL_RE.search(text)
+    match = NOTIONAL_RE.search(text)
     if match is None:
         return None
     raw = match["amount"] or match["spend"]

@@ -24,9 +24,9 @@ from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.validation import PlanIssue, format_issues
 from plangate.tools.base import Tool
 from plangate.tools.errors import PlangateError, UsageError
@@ -47,7 +47,9 @@ wait for each other run in parallel, so do not chain steps needlessly.
 ${s1.seats} >= 2". Operators: < <= > >= == != and or not, x in [1, 2], parentheses. If false, \
 the step and every step depending on it are skipped.
 - Use only facts from the request and earlier results; never invent ids or prices.
-- rationale: one or two sentences on why the plan answers the request."""
+- rationale: one or two sentences on why the plan answers the request.
+- If no tool can do what the user asks (or part of it), plan nothing: leave steps empty and \
+write in refusal, in one sentence, what cannot be done. Never plan something else instead."""
 
 EFFECTS = {
     "read": "read: only looks things up",
@@ -82,6 +84,27 @@ class RequestNotUnderstoodError(UsageError):
     The engine ends the run with this error instead of spending the retry budget. The offline
     planner's ``OutsideGrammarError`` is one; a planner of your own may raise it too.
     """
+
+
+class RequestRefusedError(RequestNotUnderstoodError):
+    """The agent cannot do what the request asks, so it does nothing and says so.
+
+    Raised when no tool offers the action asked for ("transfer $5000 to my bank"), or a number
+    in the request has no place in what the agent can do ("book 30 tables"): a plain refusal,
+    never a default or an unrelated action. The engine ends the run with it (the CLI exits 2).
+
+    Attributes:
+        request: the request as given.
+        reason: what cannot be done, as one sentence without the leading "I can't do that".
+        can: what the agent can do instead, one line ("" when unknown).
+    """
+
+    def __init__(self, request: str, reason: str, *, can: str = "") -> None:
+        self.request: str = request
+        self.reason: str = reason.strip().rstrip(".")
+        self.can: str = can.strip()
+        offer = f" I can {self.can.rstrip('.')}." if self.can else ""
+        super().__init__(f"I can't do that: {self.reason}.{offer}")
 
 
 @dataclass(frozen=True)
@@ -123,6 +146,50 @@ class Planner(Protocol):
         ...
 
 
+class PlanAnswer(BaseModel):
+    """A workflow: tool calls and the dependencies between them; or why none can do the request."""
+
+    # Titled "Plan": the model sees (and answers) the tool it always did; a refusal is one
+    # more optional field, so recorded answers that hold only a plan read the same.
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Plan")
+
+    steps: list[Step] = Field(
+        default_factory=list,
+        description="The steps. Steps that do not depend on each other run in parallel. "
+        "Empty only when refusing.",
+    )
+    rationale: str = Field(default="", description="Why this plan answers the request, briefly.")
+    refusal: str | None = Field(
+        default=None,
+        description="Only when no available tool can do what the user asks (or a part of it): "
+        "what cannot be done, in one sentence, e.g. 'there is no tool to transfer money'. "
+        "Leave steps empty then. Omit it when the steps answer the request.",
+    )
+
+    def plan(self, request: str) -> Plan:
+        """The plan this answer holds.
+
+        Raises:
+            RequestRefusedError: the model refused (a refusal wins over any steps with it).
+            PlanningError: the answer holds neither steps nor a refusal.
+        """
+        if self.refusal is not None and self.refusal.strip():
+            raise RequestRefusedError(request, _first_sentence(self.refusal))
+        if not self.steps:
+            raise PlanningError(
+                "the answer has no steps: plan at least one step, or write a refusal",
+                raw_output=self.model_dump_json(),
+            )
+        return Plan(steps=self.steps, rationale=self.rationale)
+
+
+def _first_sentence(text: str, width: int = 300) -> str:
+    """``text`` on one line, cut to ``width`` characters (a model's refusal is shown as is)."""
+    line = " ".join(text.split())
+    line = line.removeprefix("I can't do that:").removeprefix("I cannot do that:").strip()
+    return line if len(line) <= width else f"{line[: width - 1]}…"
+
+
 class LLMPlanner:
     """Plans with any LangChain chat model, through structured output (a forced tool call).
 
@@ -144,7 +211,7 @@ class LLMPlanner:
         # function_calling: the one method every provider supports, and Plan's free-form
         # ``args`` object is not accepted by strict JSON-schema modes.
         self._structured = self.model.with_structured_output(
-            Plan, include_raw=True, method="function_calling"
+            PlanAnswer, include_raw=True, method="function_calling"
         )
         self._answers: OrderedDict[str, str] = OrderedDict()
 
@@ -182,6 +249,7 @@ class LLMPlanner:
 
         Raises:
             PlanningError: the answer holds no parsable plan.
+            RequestRefusedError: the model answered with a refusal: no tool can do the request.
         """
         first = self.messages(context)
         key = hashlib.sha256("\n".join(m.text for m in first).encode()).hexdigest()
@@ -195,17 +263,19 @@ class LLMPlanner:
         self._answers.move_to_end(key)
         while len(self._answers) > self.REMEMBERED:
             self._answers.popitem(last=False)
-        if isinstance(parsed, Plan):
-            return parsed
+        if isinstance(parsed, PlanAnswer):
+            return parsed.plan(context.request)
         problem = output.get("parsing_error")
         if isinstance(raw, AIMessage) and not raw.tool_calls:
             # Some models answer with the plan as JSON text instead of the tool call.
             data = parse_json_object(text)
             if data is not None:
                 try:
-                    return Plan.model_validate(data)
+                    answer = PlanAnswer.model_validate(data)
                 except ValidationError as exc:
                     problem = exc
+                else:
+                    return answer.plan(context.request)
         reason = f"{problem}" if problem is not None else "the answer holds no Plan"
         raise PlanningError(f"the model's answer is not a valid plan: {reason}", raw_output=text)
 

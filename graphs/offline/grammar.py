@@ -16,6 +16,12 @@ builds the plan from the match::
 The slot parsers that turn captured text into values (dates, times, counts, money) live in
 ``plangate.graphs.offline.slots``.
 
+**Refusals.** A grammar given a ``Scope`` (``plangate.graphs.offline.scope``) refuses, before
+matching, a request that asks an action no tool offers; an intent that lists its ``numbers``
+(``plangate.graphs.offline.numbers``) refuses a request with a number it does not read; and an
+intent refuses a request asking more writes than its ``actions``. Each is a
+``RequestRefusedError``: the ``RulePlanner`` never falls back on a default.
+
 **Precedence.** ``Grammar.match`` tries intents in the order given and, within an intent, its
 patterns in order; the first pattern that ``re.search``es the request wins. Put specific intents
 before general ones (``cancel booking`` before ``booking``). Patterns are compiled
@@ -31,7 +37,13 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from plangate.graphs.engine.plan import Plan
-from plangate.graphs.engine.planner import PlanningContext, RequestNotUnderstoodError
+from plangate.graphs.engine.planner import (
+    PlanningContext,
+    RequestNotUnderstoodError,
+    RequestRefusedError,
+)
+from plangate.graphs.offline.numbers import Placer, unplaced
+from plangate.graphs.offline.scope import Scope
 from plangate.tools.errors import UsageError
 
 REAL_MODELS = "--model openai:gpt-4o-mini / ollama:llama3.1 / anthropic:claude-haiku-4-5"
@@ -53,6 +65,12 @@ class Intent:
         build: makes the plan from the match and the planning context.
         replan: makes the plan after a step failed (``context.failed`` is non-empty); when
             ``None`` the ``RulePlanner`` derives one from ``build`` (see its docstring).
+        numbers: where the plan reads numbers (``plangate.graphs.offline.numbers``): a
+            request with a number none of them covers is refused. ``None`` checks nothing.
+        reads: the numbers it reads, said to the user when one has no place, e.g. "a party
+            size, a date and a time".
+        actions: how many writes one request may ask for (a trip: a flight and a dinner);
+            counted only when the grammar has a ``Scope``.
     """
 
     name: str
@@ -61,6 +79,9 @@ class Intent:
     patterns: tuple[str, ...]
     build: PlanBuilder
     replan: PlanBuilder | None = None
+    numbers: tuple[Placer, ...] | None = None
+    reads: str = ""
+    actions: int = 1
 
     def __post_init__(self) -> None:
         if not self.name or not self.description.strip():
@@ -84,13 +105,18 @@ class IntentMatch(NamedTuple):
 
 
 class Grammar:
-    """An ordered list of intents (see the module docstring for precedence).
+    """An ordered list of intents (see the module docstring for precedence and refusals).
+
+    Args:
+        intents: the intents, most specific first.
+        scope: what the agent can be asked to do; requests asking anything else are refused.
 
     Raises:
         UsageError: two intents share a name, or a pattern is not a valid regular expression.
     """
 
-    def __init__(self, intents: Iterable[Intent]) -> None:
+    def __init__(self, intents: Iterable[Intent], *, scope: Scope | None = None) -> None:
+        self.scope = scope
         self.intents: tuple[Intent, ...] = tuple(intents)
         if not self.intents:
             raise UsageError("a grammar needs at least one intent")
@@ -112,6 +138,52 @@ class Grammar:
                 if found is not None:
                     return IntentMatch(intent, found)
         return None
+
+    def refuse_asked(self, request: str) -> None:
+        """Refuse ``request`` when it asks an action the scope does not offer.
+
+        Raises:
+            RequestRefusedError: the reason, and what the agent can do instead.
+        """
+        if self.scope is None:
+            return
+        reading = self.scope.read(request)
+        if reading.refusal is not None:
+            raise RequestRefusedError(request, reading.refusal, can=self.scope.can)
+
+    def refuse_unplanned(self, request: str, found: IntentMatch) -> None:
+        """Refuse ``request`` when its intent would drop part of it: a write or a number.
+
+        Raises:
+            RequestRefusedError: it asks more writes than the intent makes, or writes a
+                number the intent does not read.
+        """
+        intent = found.intent
+        can = self.scope.can if self.scope is not None else ""
+        if self.scope is not None:
+            writes = self.scope.read(request).writes
+            if len(writes) > intent.actions:
+                asked = ", ".join(f'"{w}"' for w in writes)
+                reason = (
+                    f"I read this as a request to {_lower_first(intent.description)}, "
+                    f"which changes nothing, so I will not {asked}"
+                    if intent.actions == 0
+                    else f"one request does one of these at a time ({asked}); ask for each "
+                    "separately"
+                )
+                raise RequestRefusedError(request, reason, can=can)
+        if intent.numbers is None:
+            return
+        left = unplaced(normalize_request(request), intent.numbers)
+        if left:
+            number = left[0]
+            reads = f"; it reads {intent.reads}" if intent.reads else ""
+            raise RequestRefusedError(
+                request,
+                f'I have no use for "{number.text}" (in "{number.phrase}") when I '
+                f"{_lower_first(intent.description)}{reads}",
+                can=can,
+            )
 
     def intent(self, name: str) -> Intent:
         """The intent called ``name``.
@@ -179,6 +251,10 @@ def replan_without_repeats(fresh: Plan, context: PlanningContext) -> Plan | None
 def normalize_request(request: str) -> str:
     """``request`` with runs of whitespace collapsed to one space and its ends stripped."""
     return " ".join(request.split())
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _describe(intent: Intent) -> str:

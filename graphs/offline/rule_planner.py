@@ -34,14 +34,19 @@ class RulePlanner:
         """The plan of the matching intent.
 
         Raises:
+            RequestRefusedError: the request asks what the agent cannot do — an action no
+                tool offers, more writes than its intent makes, a number the intent does not
+                read (``Grammar.refuse_asked`` and ``Grammar.refuse_unplanned``).
             OutsideGrammarError: no intent matches; the message lists what is understood.
             UsageError: called with feedback — the grammar built an invalid plan, which asking
                 again cannot fix.
             PlanningError: a re-plan found nothing left to run.
         """
+        self.grammar.refuse_asked(context.request)
         found = self.grammar.match(context.request)
         if found is None:
             raise OutsideGrammarError(context.request, self.grammar)
+        self.grammar.refuse_unplanned(context.request, found)
         intent, match = found
         plan = self._plan(intent, match, context)
         if feedback:

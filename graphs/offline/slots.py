@@ -91,6 +91,20 @@ def parse_date(text: str, today: date) -> date | None:
     return None
 
 
+def date_mentions(text: str, today: date) -> list[tuple[tuple[int, int], date | None]]:
+    """Every expression of ``text`` shaped like a date, with its span and value (``None`` when
+    it is no real date, e.g. ``February 30``); overlapping shapes are all listed."""
+    found: list[tuple[tuple[int, int], date | None]] = []
+    for kind, pattern in _DATE_FORMS:
+        for match in pattern.finditer(text):
+            try:
+                value = _date_from(kind, match, today)
+            except (ValueError, OverflowError):
+                value = None
+            found.append((match.span(), value))
+    return found
+
+
 def _date_from(kind: str, match: re.Match[str], today: date) -> date | None:
     groups = match.groupdict()
     if kind == "relative":
@@ -183,6 +197,15 @@ def parse_time(text: str, *, prefer_pm: bool = False) -> time | None:
         if found is not None:
             return found
     return None
+
+
+def time_mentions(
+    text: str, *, prefer_pm: bool = False
+) -> list[tuple[tuple[int, int], time | None]]:
+    """Every expression of ``text`` shaped like a time of day, with its span and value
+    (``None`` when it is no real time, e.g. ``at 25``)."""
+    pm_context = prefer_pm or _PM_CONTEXT.search(text) is not None
+    return [(match.span(), _time_from(match, pm_context)) for match in _TIME_RE.finditer(text)]
 
 
 def _time_from(match: re.Match[str], pm_context: bool) -> time | None:

@@ -1,0 +1,84 @@
+"""What the reservation assistant can be asked to do, and where its requests carry numbers.
+
+``SCOPE`` lists its actions: book (a table, a flight, a trip), cancel (by id), and look up
+restaurants, flights, the calendar and the travel policy. Anything else a request asks — a hotel,
+a car, an email, moving money, changing a booking — is refused by name
+(``plangate.graphs.offline.scope``). One request makes one booking for one party: "book 2
+tables" or "2 tickets" is refused rather than booked once; a trip books a flight and the dinner
+where it lands.
+
+The placers say which numbers each intent reads (``plangate.graphs.offline.numbers``): a
+number anywhere else ("for 3 hours" at a table, "under $300" for a flight) is refused, not
+dropped.
+"""
+
+from __future__ import annotations
+
+from plangate.agents.reservation import slots
+from plangate.graphs.offline.numbers import Placer, pattern_group
+from plangate.graphs.offline.scope import Action, Scope, Unsupported
+from plangate.tools.domains.restaurants.models import MAX_PARTY_SIZE
+
+_TABLE = ("table", "dinner", "lunch", "breakfast", "brunch", "meal", "restaurant", "reservation",
+          "booking", "seat", "spot", "place", "venue", "bite")  # fmt: skip
+_FLIGHT = ("flight", "ticket", "plane", "seat", "fare", "trip", "journey", "class", "economy",
+           "business", "cabin", "route")  # fmt: skip
+_LOOKUP = (*_TABLE, *_FLIGHT, "food", "cuisine", "option", "price", "offer", "connection",
+           "calendar", "schedule", "agenda", "diary", "event", "meeting", "appointment", "slot",
+           "time", "availability", "day", "week", "evening", "morning", "afternoon", "policy",
+           "rule", "guide", "cap", "limit", "allowance", "document", "travel", "itinerary",
+           "plan", "free", "anything")  # fmt: skip
+
+CAN = (
+    "book one table or one flight (or, on a trip, a flight and dinner where it lands), find "
+    "restaurants and flights, cancel a booking by its id, and show your calendar and the "
+    "travel policy"
+)
+
+
+def is_name(word: str) -> bool:
+    """Whether ``word`` names a city, an airport or a cuisine the assistant knows."""
+    return bool(slots.find_places(word)) or word.casefold() in slots.CUISINES
+
+
+_MANY = (r"(?:[2-9]|[1-9]\d+|two|three|four|five|six|seven|eight|nine|ten|a few|several|"
+         r"multiple|a couple of|couple of|a dozen|dozens of)\s+(?:[\w-]+\s+){0,2}")  # fmt: skip
+
+_BOOK_VERBS = ("book", "reserve", "get", "grab", "secure", "make", "want", "need", "fly", "plan",
+               "organise", "organize", "arrange")  # fmt: skip
+_CANCELLED = ("reservation", "booking", "table", "flight", "ticket", "event", "meeting",
+              "appointment", "dinner", "lunch", "breakfast", "brunch", "trip", "seat")  # fmt: skip
+_LOOKUP_VERBS = ("find", "search", "show", "list", "look", "look up", "check", "see", "tell",
+                 "give", "get", "want", "need", "display", "recommend", "suggest", "compare",
+                 "view", "pull up")  # fmt: skip
+
+SCOPE = Scope(
+    [
+        Action(_BOOK_VERBS, things=(*_TABLE, *_FLIGHT), write=True, names=True),
+        Action(("buy", "purchase"), things=("ticket", "flight", "seat", "fare"), write=True),
+        Action(("cancel", "drop", "call off"), things=_CANCELLED, write=True),
+        Action(_LOOKUP_VERBS, things=_LOOKUP, names=True),
+        Action(("read", "open"), things=("policy", "document", "guide", "rule")),
+    ],
+    can=CAN,
+    is_name=is_name,
+    unsupported=[
+        Unsupported(
+            _MANY + r"(?:tables|reservations|bookings|restaurants)\b",
+            f"I book one table per request, for a party of 1 to {MAX_PARTY_SIZE}; ask for "
+            "each table separately",
+        ),
+        Unsupported(
+            _MANY + r"(?:tickets|seats|passengers|adults|children|kids|travell?ers|flights)\b",
+            "I book a flight for one passenger per request; ask for each traveller separately",
+        ),
+    ],
+)
+"""The reservation assistant's scope: anything else is refused."""
+
+PARTY: tuple[Placer, ...] = tuple(pattern_group(pattern) for pattern in slots.PARTY_RES)
+"""The party size: "for 4", "party of six", "8 people"."""
+DURATION: Placer = slots.DURATION_RE
+"""A duration: "2 hours", "30 minutes"."""
+ONE_PASSENGER: Placer = r"\b(?:1|one|a single)\s+(?:passenger|adult|person|traveller|traveler)\b"
+"""One passenger, said outright."""
