@@ -336,6 +336,8 @@ class Terminal:
         else:
             error = result.error or {"type": "Error", "message": "the run ended without an answer"}
             what = "blocked" if result.status == "blocked" else f"failed ({error['type']})"
+            if error["type"] == "RequestRefusedError":
+                what = "refused"  # the agent cannot do what was asked: a plain sentence
             # One line however long: a message naming a service and its failure is grep-able.
             self.err.print(
                 Text.assemble((f"{what}: ", "bold red"), printable(error["message"])),
