@@ -154,7 +154,7 @@ def event_line(event: Event) -> Text:
         where = f" on {v['step_id']}" if v.get("step_id") else ""
         return Text(f"  verdict {v.get('guardrail')} {v.get('action')}{where}: {v.get('reason')}")
     if event.kind == "approval_requested":
-        asked = ", ".join(f"{a['id']} ({a['tool']})" for a in event.approvals)
+        asked = ", ".join(_asked(a) for a in event.approvals)
         return Text(f"? approval requested: {asked}", "yellow")
     if event.kind == "replanning":
         failed = "; ".join(f"{k}: {compact(v, 60)}" for k, v in event.failed.items())
@@ -162,6 +162,13 @@ def event_line(event: Event) -> Text:
     if event.kind == "final":
         return Text("★ answer ready", "bold green")
     return Text(f"✗ run failed: {event.error}: {event.message}", "red")
+
+
+def _asked(approval: dict[str, Any]) -> str:
+    provenance = CallProvenance.from_payload(approval)
+    untrusted = [label.path for label in provenance.untrusted] if provenance else []
+    flagged = f"; untrusted: {', '.join(untrusted)}" if untrusted else ""
+    return f"{approval['id']} ({approval['tool']}{flagged})"
 
 
 class Progress:

@@ -231,7 +231,9 @@ class ProvenanceTracer:
         if isinstance(value, bool) or value is None:
             return False
         if isinstance(value, int | float):
-            forms = {str(value)} | ({str(int(value))} if float(value).is_integer() else set())
+            forms = {str(value)}
+            if isinstance(value, float) and value.is_integer():
+                forms.add(str(int(value)))  # 4.0 was written 4
             return any(_has_word(form, self._request) for form in forms)
         if not isinstance(value, str):
             return False

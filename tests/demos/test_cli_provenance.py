@@ -7,8 +7,9 @@ from typing import Any
 
 from rich.console import Console
 
-from plangate.demos.cli.render import UNTRUSTED_STYLE, approvals_table, arguments_text
+from plangate.demos.cli.render import UNTRUSTED_STYLE, approvals_table, arguments_text, event_line
 from plangate.demos.cli.runner import PromptApprover
+from plangate.graphs.engine.events import ApprovalRequested
 
 ESC = "\x1b"
 
@@ -99,3 +100,11 @@ def test_the_prompt_warns_about_tool_result_values_before_asking() -> None:
         [approval(provenance=None)]
     )
     assert "uses text from tool results" not in plain.getvalue()
+
+
+def test_a_log_line_names_the_untrusted_arguments() -> None:
+    line = event_line(ApprovalRequested(approvals=[approval()])).plain
+    assert line == "? approval requested: s3 (book_table; untrusted: venue_id, slot.start)"
+    old = approval()
+    del old["provenance"]
+    assert event_line(ApprovalRequested(approvals=[old])).plain.endswith("s3 (book_table)")

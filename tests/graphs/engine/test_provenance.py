@@ -140,3 +140,9 @@ def test_a_long_result_is_still_searched_item_by_item() -> None:
     tracer = ProvenanceTracer("book it", padded, {"s1": "search"}, round_=1)
     found = tracer.trace(plan, step, {"venue_id": "the-one-we-want"})
     assert kinds(found, "venue_id") == [("step", "s1", "[3000].id")]
+
+
+def test_odd_numbers_never_break_the_tracer() -> None:
+    found = trace({"big": 10**400, "inf": float("inf"), "nan": float("nan"), "four": 4.0})
+    assert kinds(found, "four") == [("request", None, "")]
+    assert kinds(found, "big") == [("model", None, "")]
