@@ -2,6 +2,23 @@
 
 Claims run inside ``BEGIN IMMEDIATE`` transactions, so two processes (or two threads) can
 never both create a pending entry for the same key. Operations run off the event loop.
+
+A **companion** commits other state in the very transaction that settles a write as
+``committed``: an in-process backend (the command line's sandbox world) stores its snapshot
+there, so the write's effect and its ledger record reach the disk together or not at all::
+
+    settle(key, committed)
+      ├─ companion.capture()        on the caller's thread: a consistent snapshot of the state
+      └─ BEGIN IMMEDIATE
+           UPDATE writes … committed
+           store(conn)              the snapshot, in the same transaction
+         COMMIT                     a crash before here keeps neither; after it, both
+
+A crash before the commit leaves the entry ``pending`` with a dead owner and the stored state
+without the effect, so reconciliation asks the backend by key, finds nothing and performs the
+write once. A snapshot may hold the effect of another write still ``pending``: reconciliation
+finds that one by key instead. ``transact`` runs a companion's other reads and writes (loading
+and saving the state) on the same connection.
 """
 
 from __future__ import annotations
@@ -10,8 +27,9 @@ import asyncio
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from plangate.tools.errors import UsageError
 from plangate.tools.ledger import LedgerEntry, WriteState
@@ -28,6 +46,22 @@ CREATE TABLE IF NOT EXISTS writes (
 )
 """
 
+T = TypeVar("T")
+Store = Callable[[sqlite3.Connection], None]
+
+
+class Companion(Protocol):
+    """State committed together with every write the ledger settles as ``committed``."""
+
+    def capture(self) -> Store:
+        """Snapshot the state now, on the caller's thread (no other task runs meanwhile).
+
+        Returns:
+            The statements that store the snapshot; they run inside the settle's transaction,
+            on another thread, so they must not read the live state again.
+        """
+        ...
+
 
 class SQLiteLedger:
     """A ledger persisted in SQLite; safe across threads and processes.
@@ -35,10 +69,18 @@ class SQLiteLedger:
     Args:
         path: the database file (created with its parent folder if missing), or ``":memory:"``.
         busy_timeout: seconds to wait for another writer's lock before failing.
+        companion: state to commit with each committed write (see the module docstring); it
+            may also be set later, as the ``companion`` attribute.
+
+    Raises:
+        UsageError: the file cannot be opened as a SQLite database.
     """
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | Path, *, busy_timeout: float = 30.0, companion: Companion | None = None
+    ) -> None:
         self.path = str(path)
+        self.companion = companion
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -55,7 +97,18 @@ class SQLiteLedger:
         """Close the database connection."""
         self._conn.close()
 
-    def _run(self, statements: Any) -> Any:
+    def transact(self, statements: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``statements`` in one ``BEGIN IMMEDIATE`` transaction on the ledger's database.
+
+        Blocking; for a companion's own tables (creating, loading, saving its state).
+
+        Raises:
+            Exception: whatever ``statements`` raises; the transaction is rolled back.
+        """
+        result: T = self._run(statements)
+        return result
+
+    def _run(self, statements: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -130,6 +183,8 @@ class SQLiteLedger:
         error: str | None = None,
     ) -> None:
         payload = json.dumps(result) if result is not None else None
+        companion = self.companion if state is WriteState.COMMITTED else None
+        store = companion.capture() if companion is not None else None
 
         def statements(conn: sqlite3.Connection) -> None:
             conn.execute(
@@ -137,6 +192,10 @@ class SQLiteLedger:
                 " WHERE key = ? AND owner = ?",
                 (state.value, payload, error, now, key, owner),
             )
+            if store is not None:
+                # Stored even when the key was taken over meanwhile: the snapshot holds this
+                # write's effect, which whoever holds the key now finds by reconciling.
+                store(conn)
 
         await asyncio.to_thread(self._run, statements)
 

@@ -3,9 +3,9 @@
 ```
 .plangate/
 ├── runs.db          the engine's checkpoints: a paused run resumes in a later command
-├── ledger.db        the idempotency ledger: a write is never performed twice, in any process
-├── sandbox.pickle   the sandbox world of ``plangate run`` (bookings, orders, calendar...)
-├── demo.pickle      the sandbox world of ``plangate demo``, fresh at every demo
+├── ledger.db        the idempotency ledger (a write is never performed twice, in any process)
+│                    and the sandbox worlds, committed with it (``world_store``):
+│                    ``sandbox`` for run, ``demo`` for demo (fresh at every demo)
 ├── threads.json     how each thread was started: agent, model, backend, strategy, world
 └── lock             held from loading the world to saving it, so commands never interleave
 ```
@@ -13,48 +13,38 @@
 The folder is the owner's alone: it is created (or tightened to) mode 0700 and every file in
 it 0600, because it holds what the runs saw — requests, tool results, bookings.
 
-Why pickle for the sandbox: the world is a graph of in-process sandbox objects (seeded venues,
-inventories, bookings keyed by idempotency key) with no serialisation format of its own, and
-the file is local state written by the CLI itself for the same user — never data received
-from elsewhere. A file that cannot be read back is reported with the command to delete it;
-nothing is guessed. Writes go to a temporary file first, then ``os.replace``, so a crash
-leaves either the old world or the new one.
+The local sandbox world is stored in the ledger's database, in the transaction that records
+each write as committed, so a crash never keeps a write's ledger record without its effect or
+the reverse; ``plangate.demos.cli.world_store`` says why and how.
 """
 
 from __future__ import annotations
 
 import fcntl
-import io
 import json
 import os
-import pickle
 import re
 import tempfile
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from plangate.demos.cli.world_store import World, WorldStore
 from plangate.graphs.engine.build import Checkpointer
 from plangate.graphs.engine.persistence import sqlite_checkpointer
-from plangate.tools.clock import Clock, FakeClock, PinnedClock, SystemClock
+from plangate.tools.clock import Clock, SystemClock
 from plangate.tools.domains.backends import Backends, http_backends, sandbox_backends
 from plangate.tools.errors import UsageError
 from plangate.tools.ledger_sqlite import SQLiteLedger
 
 HOME_VAR = "PLANGATE_HOME"
 SANDBOX = "sandbox"
-World = Literal["sandbox", "demo"]
-_FORMAT = 2
-_CLOCKS = (SystemClock, PinnedClock, FakeClock)
-_CLOCK_ID = "clock"
-_LOCKS = (type(threading.Lock()), type(threading.RLock()))
 
 
 def check_backend(backend: str) -> str:
@@ -161,35 +151,6 @@ class ThreadRecord(BaseModel):
     backend_password: bool = False
 
 
-class _WorldPickler(pickle.Pickler):
-    """Pickles a world whose objects hold locks and a clock.
-
-    A lock is saved as a fresh, unheld lock. The clock is not saved at all: each command
-    loads the world onto its own clock (``_WorldUnpickler``), the real one or a pinned one.
-    """
-
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, _LOCKS):
-            return threading.Lock, ()
-        return NotImplemented
-
-    def persistent_id(self, obj: Any) -> Any:
-        return _CLOCK_ID if isinstance(obj, _CLOCKS) else None
-
-
-class _WorldUnpickler(pickle.Unpickler):
-    """Loads a world onto ``clock``: every object that held the saved world's clock gets it."""
-
-    def __init__(self, file: io.BytesIO, clock: Clock) -> None:
-        super().__init__(file)
-        self.clock = clock
-
-    def persistent_load(self, pid: Any) -> Any:
-        if pid != _CLOCK_ID:
-            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
-        return self.clock
-
-
 def _write_atomically(path: Path, data: bytes) -> None:
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -230,10 +191,6 @@ class Session:
         for path in (self.root / "lock", self.runs, self.ledger_path):
             _private_file(path)
 
-    def world_path(self, world: World) -> Path:
-        """The pickle file of ``world``."""
-        return self.root / f"{world}.pickle"
-
     @contextmanager
     def locked(self, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
         """Hold the folder's lock; ``on_wait`` is called once if another command holds it."""
@@ -250,37 +207,32 @@ class Session:
                 fcntl.flock(file, fcntl.LOCK_UN)
 
     def load_world(self, world: World, clock: Clock, *, fresh: bool = False) -> Backends:
-        """The saved sandbox world on ``clock``, or a new one (seed 0) when missing or ``fresh``.
+        """The stored sandbox world on ``clock``, or a new one (seed 0) when missing or ``fresh``.
+
+        For audits and tests; a command gets its world from ``open_workspace``.
 
         Raises:
-            UsageError: the file exists but cannot be read back; the message says to delete it.
+            UsageError: the stored world cannot be read back; the message says how to delete it.
         """
-        path = self.world_path(world)
-        if fresh or not path.exists():
+        legacy = self.root / f"{world}.pickle"
+        if not self.ledger_path.exists() and not legacy.exists():
             return sandbox_backends(seed=0, clock=clock)
-        try:
-            saved = _WorldUnpickler(io.BytesIO(path.read_bytes()), clock).load()
-            backends = saved["backends"] if saved.get("format") == _FORMAT else None
-        except Exception as exc:  # any unpickling failure means the same thing to the user
-            raise UsageError(
-                f"cannot read the sandbox state {path} ({type(exc).__name__}: {exc}); "
-                f"delete it to start from a fresh sandbox: rm {path}"
-            ) from exc
-        if not isinstance(backends, Backends):
-            raise UsageError(
-                f"{path} does not hold a sandbox state of this plangate version; "
-                f"delete it to start from a fresh sandbox: rm {path}"
-            )
-        return backends
+        self.prepare()
+        with closing(SQLiteLedger(self.ledger_path)) as ledger:
+            return WorldStore(ledger, self.root).load(world, clock, fresh=fresh)
+
+    def stored_worlds(self) -> list[str]:
+        """The names of the sandbox worlds the folder holds (for audits and tests)."""
+        if not self.ledger_path.exists():
+            return []
+        with closing(SQLiteLedger(self.ledger_path)) as ledger:
+            return WorldStore(ledger, self.root).names()
 
     def save_world(self, world: World, backends: Backends) -> None:
-        """Write ``world`` atomically."""
-        buffer = io.BytesIO()
-        _WorldPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
-            {"format": _FORMAT, "backends": backends}
-        )
+        """Store ``world`` in the folder's database, in one transaction."""
         self.prepare()
-        _write_atomically(self.world_path(world), buffer.getvalue())
+        with closing(SQLiteLedger(self.ledger_path)) as ledger:
+            WorldStore(ledger, self.root).save(world, backends)
 
     def _threads(self) -> dict[str, ThreadRecord]:
         if not self.threads_path.exists():
@@ -339,10 +291,11 @@ async def open_workspace(
     clock: Clock | None = None,
     on_wait: Callable[[], None] = lambda: None,
 ) -> AsyncIterator[Workspace]:
-    """Lock the folder and open everything a run needs; save the world when the block ends.
+    """Lock the folder and open everything a run needs; store the world when the block ends.
 
-    The sandbox world is saved even when the block fails: writes it performed are already in
-    the ledger, and the world must agree with it.
+    The local sandbox world is stored with every write the ledger commits (the ledger's
+    companion), and once more when the block ends, even when it fails, so changes that are
+    no write (orders filled, an index built) are kept too.
 
     Args:
         session: the state folder.
@@ -355,16 +308,21 @@ async def open_workspace(
     clock = clock or SystemClock()
     with session.locked(on_wait):
         local = backend == SANDBOX
-        backends = (
-            session.load_world(world, clock, fresh=fresh) if local else http_backends(backend)
-        )
         ledger = SQLiteLedger(session.ledger_path)
         try:
-            async with sqlite_checkpointer(session.runs) as checkpointer:
-                yield Workspace(session, backends, ledger, checkpointer, clock)
+            store = WorldStore(ledger, session.root) if local else None
+            if store is not None:
+                backends = store.load(world, clock, fresh=fresh)
+                ledger.companion = store.companion(world, backends)
+            else:
+                backends = http_backends(backend, clock=clock)  # the run's time, pinned or not
+            try:
+                async with sqlite_checkpointer(session.runs) as checkpointer:
+                    yield Workspace(session, backends, ledger, checkpointer, clock)
+            finally:
+                if store is not None:
+                    store.save(world, backends)
+                else:
+                    await backends.aclose()
         finally:
             ledger.close()
-            if local:
-                session.save_world(world, backends)
-            else:
-                await backends.aclose()

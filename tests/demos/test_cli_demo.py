@@ -26,8 +26,7 @@ def test_demo_yes_runs_every_scenario_and_exits_0(home: Path, agent: str) -> Non
         assert f"({scenario.name})" in result.stdout
     if any(not s.approve for s in scenarios):
         assert "rejected without asking" in result.stdout
-    assert (home / "demo.pickle").exists()
-    assert not (home / "sandbox.pickle").exists()
+    assert Session(home).stored_worlds() == ["demo"]
 
 
 def test_a_demo_pause_without_a_terminal_exits_4_and_its_resume_completes(home: Path) -> None:

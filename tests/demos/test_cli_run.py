@@ -56,7 +56,7 @@ def test_a_read_only_run_is_done_and_shows_the_answer_as_a_table(home: Path) -> 
     assert "TableAnswer" in result.stdout
     for field in ("summary", "venues", "booking_id", "3 venue(s) found", "lis-007"):
         assert field in result.stdout
-    assert (home / "sandbox.pickle").exists()
+    assert Session(home).stored_worlds() == ["sandbox"]
     assert (home / "threads.json").exists()
 
 

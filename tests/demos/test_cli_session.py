@@ -1,4 +1,4 @@
-"""``.plangate/``: the sandbox world survives commands, bad files are reported, commands take turns."""
+"""``.plangate/``: the sandbox world survives commands, bad state is reported, commands take turns."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ async def test_the_world_round_trips_with_its_state_and_a_built_index(tmp_path: 
     event = {"start": "2031-01-06T10:00:00Z", "end": "2031-01-06T11:00:00Z", "timezone": "UTC"}
     created = await executor.call("create_event", {"summary": "Call", **event})
     session.save_world("sandbox", world)
-    assert "sandbox.pickle" in os.listdir(tmp_path)
-    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")], "a temporary file was left"
+    assert session.stored_worlds() == ["sandbox"]  # in the ledger's database, no file of its own
+    assert not [n for n in os.listdir(tmp_path) if n.endswith((".tmp", ".pickle"))]
     clock = FakeClock()
     loaded = session.load_world("sandbox", clock)
     assert isinstance(loaded, Backends)
@@ -66,7 +66,7 @@ async def test_the_world_round_trips_with_its_state_and_a_built_index(tmp_path: 
     [b"not a pickle", pickle.dumps({"format": 99, "backends": None}), pickle.dumps([1, 2])],
     ids=["garbage", "other-format", "not-a-dict"],
 )
-def test_an_unreadable_world_is_a_usage_error_that_says_to_delete_it(
+def test_an_unreadable_world_file_of_an_earlier_version_says_to_delete_it(
     tmp_path: Path, content: bytes
 ) -> None:
     (tmp_path / "sandbox.pickle").write_bytes(content)
@@ -127,7 +127,7 @@ def test_a_url_backend_runs_against_the_server_and_keeps_no_local_world(home: Pa
         result = CliRunner().invoke(app, ["run", "tables", FIND, "--backend", url, "--json"])
     assert result.exit_code == 0, result.output
     assert '"summary": "3 venue(s) found"' in result.stdout
-    assert not (home / "sandbox.pickle").exists()
+    assert Session(home).stored_worlds() == []
     assert Session(home).thread(next(iter(_threads(home)))).backend == url
 
 
@@ -144,7 +144,8 @@ def test_the_state_folder_and_every_file_in_it_are_the_owners_alone(home: Path) 
     assert result.exit_code == 4, result.output
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     files = sorted(path.name for path in home.iterdir())
-    assert {"runs.db", "ledger.db", "threads.json", "sandbox.pickle", "lock"} <= set(files)
+    assert {"runs.db", "ledger.db", "threads.json", "lock"} <= set(files)
+    assert Session(home).stored_worlds() == ["sandbox"]
     modes = {name: stat.S_IMODE((home / name).stat().st_mode) for name in files}
     assert modes == dict.fromkeys(files, 0o600)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
+import select
 import signal
 import socket
 import subprocess
@@ -12,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +152,82 @@ def run_and_kill(
         if proc.stdout is not None:
             proc.stdout.close()
     return killed and proc.returncode == -signal.SIGKILL, "".join(seen)
+
+
+KILLPOINT = Path(__file__).with_name("killpoint.py")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one command of the fork server ended.
+
+    Attributes:
+        killed: it died of SIGKILL at its kill point.
+        code: its exit code, when it exited.
+        stdout: what it printed on stdout.
+        stderr: what it printed on stderr.
+        calls: plangate functions it entered (kill point ``count`` only).
+    """
+
+    killed: bool
+    code: int | None
+    stdout: str
+    stderr: str
+    calls: int | None = None
+
+
+class ForkServer:
+    """``killpoint.py --serve``: plangate imported once, a forked process per CLI command.
+
+    Args:
+        folder: where the commands' output files go.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.count = 0
+        self.proc = subprocess.Popen(
+            [sys.executable, str(KILLPOINT), "--serve"],
+            cwd=ROOT,
+            env=env(folder),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, home: Path, point: str, args: list[str], *, now: str = CRASH_NOW) -> Outcome:
+        """``plangate ARGS`` with state in ``home`` at ``now``, killed at ``point``."""
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.count += 1
+        out, err, report = (self.folder / f"{self.count}.{name}" for name in ("out", "err", "n"))
+        child_env = env(home) | {"PLANGATE_NOW": now}
+        request = {"point": point, "args": args, "env": child_env, "stdout": str(out),
+                   "stderr": str(err), "report": str(report)}  # fmt: skip
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        ready, _, _ = select.select([self.proc.stdout], [], [], WAIT + 10)
+        if not ready:
+            raise RuntimeError(f"no answer from the fork server for {args}")
+        reply = json.loads(self.proc.stdout.readline())
+        calls = int(report.read_text(encoding="utf-8")) if report.exists() else None
+        return Outcome(
+            killed=reply["killed"],
+            code=reply["code"],
+            stdout=out.read_text(encoding="utf-8"),
+            stderr=err.read_text(encoding="utf-8"),
+            calls=calls,
+        )
+
+    def close(self) -> None:
+        """End the server (its children have all been reaped)."""
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
