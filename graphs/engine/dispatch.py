@@ -14,9 +14,10 @@ A wave is the set of steps that may start now. For each, the dispatch node
 These pre-effect checks run here, not in the call-tool node, so that every approval of a wave is
 presented together and decided before any call of the wave starts. Approved calls fan out with
 ``Send``; reads run in parallel, and writes that touch the same resource (``Tool.resource_key``)
-go in separate waves. The call-tool node executes through the ``ToolExecutor`` (retries, the
-idempotency ledger keyed by thread and step), streams a ``StepRetrying`` event before each
-retry, validates the result and runs the tool-result guardrails.
+go in separate waves. The call-tool node (``plangate.graphs.engine.calling``) executes through
+the ``ToolExecutor`` (retries, the idempotency ledger keyed by thread and step), streams a
+``StepRetrying`` event before each retry, validates the result and runs the tool-result
+guardrails.
 
 A step that failed in a way no re-plan can route around (a backend still down after its
 retries: ``plangate.graphs.engine.failures``) ends the run at the next dispatch, once every call
@@ -28,20 +29,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from langgraph.config import get_stream_writer
 from langgraph.types import Send, interrupt
-from pydantic import BaseModel
 
 from plangate.graphs.engine.approvals import Decision, parse_decisions
+from plangate.graphs.engine.calling import call_tool, summarize
+from plangate.graphs.engine.calling import step_record as _record
 from plangate.graphs.engine.conditions import parse_condition
-from plangate.graphs.engine.events import (
-    ApprovalRequested,
-    StepFinished,
-    StepRetrying,
-    StepStarted,
-    VerdictIssued,
-)
-from plangate.graphs.engine.failures import failure_fields, fatal_error
+from plangate.graphs.engine.events import ApprovalRequested, VerdictIssued
+from plangate.graphs.engine.failures import fatal_error
 from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.provenance import ProvenanceTracer, with_edits
 from plangate.graphs.engine.references import resolve
@@ -52,27 +47,21 @@ from plangate.graphs.engine.state import (
     REACT,
     REPLAN,
     RESPOND,
-    CallState,
     RunState,
     StepRecord,
     ToolCall,
 )
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, Verdict, run_guardrails
 from plangate.graphs.guards.labels import CallProvenance
-from plangate.tools.errors import PlangateError, ToolError, UsageError
-from plangate.tools.retrying import RetryNotice, listening
+from plangate.tools.errors import PlangateError, ToolError
+
+__all__ = ["TERMINAL", "call_tool", "dispatch", "route_after_dispatch", "summarize"]
 
 TERMINAL = ("done", "failed", "skipped", "rejected")
 
 
 def _results(steps: Mapping[str, StepRecord]) -> dict[str, Any]:
     return {sid: rec.get("result") for sid, rec in steps.items() if rec.get("status") == "done"}
-
-
-def _record(step_id: str, tool: str, status: Any, round_: int, **extra: Any) -> StepRecord:
-    record: StepRecord = {"step_id": step_id, "tool": tool, "status": status, "round": round_}
-    record.update(extra)  # type: ignore[typeddict-item]
-    return record
 
 
 class _Wave:
@@ -320,101 +309,3 @@ async def route_after_dispatch(state: RunState) -> Sequence[Send] | str:
         # Nothing could start (e.g. every remaining write conflicts): dispatch again.
         return FAIL
     return RESPOND
-
-
-async def call_tool(state: CallState, runtime: Runtime) -> dict[str, Any]:
-    """Execute one approved call through the executor and guard its result."""
-    call = state["call"]
-    step_id, name = call["step_id"], call["tool"]
-    writer = get_stream_writer()
-    writer(StepStarted(step_id=step_id, tool=name, args=call["args"]).model_dump(mode="json"))
-    started = runtime.clock.monotonic()
-
-    def retrying(notice: RetryNotice) -> None:
-        event = StepRetrying(
-            step_id=step_id, tool=name, attempt=notice.attempt, max_attempts=notice.max_attempts,
-            delay=notice.delay, reason=notice.reason, service=notice.service,
-        )  # fmt: skip
-        writer(event.model_dump(mode="json"))
-
-    try:
-        # Through the context, so the notices also reach through an executor that wraps
-        # another (a trace recorder's).
-        with listening(retrying):
-            outcome = await runtime.executor.call(
-                name, call["args"], run_id=runtime.run_id, thread_id=runtime.thread_id,
-                step_id=step_id,
-            )  # fmt: skip
-    except UsageError:
-        raise
-    except ToolError as exc:
-        record = _record(
-            step_id, name, "failed", call["round"], args=call["args"], error=str(exc),
-            error_type=type(exc).__name__, duration=runtime.clock.monotonic() - started,
-            **failure_fields(exc),
-        )  # fmt: skip
-        writer(_finished(record).model_dump(mode="json"))
-        return {"steps": {step_id: record}, "usage": {"tool_calls": exc.attempts}}
-    tool = runtime.toolset.get(name)
-    subject = GuardSubject(
-        stage=Stage.TOOL_RESULT, tool=tool, result=outcome.result_json, step_id=step_id,
-        text=None, tainted=call["tainted"], metadata=runtime.metadata(),
-    )  # fmt: skip
-    guarded = await run_guardrails(runtime.guardrails, subject)
-    noted = [v for v in guarded.verdicts if v.action is not Action.ALLOW]
-    for verdict in noted:
-        writer(VerdictIssued(verdict=verdict.model_dump(mode="json")).model_dump(mode="json"))
-    base = {
-        "args": call["args"], "attempts": outcome.attempts, "duration": outcome.duration,
-        "reused": outcome.reused, "key": outcome.idempotency_key,
-        "tainted": call["tainted"] or guarded.tainted,
-    }  # fmt: skip
-    if guarded.blocked_by is not None:
-        record = _record(
-            step_id, name, "rejected", call["round"], error=guarded.blocked_by.reason,
-            error_type="GuardrailBlockedError", **base,
-        )  # fmt: skip
-    else:
-        record = _record(
-            step_id, name, "done", call["round"], result=guarded.subject.result, **base
-        )
-    writer(_finished(record).model_dump(mode="json"))
-    return {
-        "steps": {step_id: record},
-        "verdicts": [v.model_dump(mode="json") for v in noted],
-        "usage": {"tool_calls": outcome.attempts, "steps": 1},
-    }
-
-
-def _finished(record: StepRecord) -> StepFinished:
-    return StepFinished(
-        step_id=record["step_id"],
-        tool=record["tool"],
-        status=record["status"],
-        summary=summarize(record),
-        duration=record.get("duration", 0.0),
-        attempts=record.get("attempts", 0),
-        reused=record.get("reused", False),
-    )
-
-
-def summarize(record: StepRecord, width: int = 80) -> str:
-    """A one-line summary of a step's result or error."""
-    if record.get("status") != "done":
-        return record.get("error", record.get("status", ""))[:width]
-    result = record.get("result")
-    if isinstance(result, list):
-        text = f"{len(result)} item(s)"
-    elif isinstance(result, dict):
-        text = ", ".join(f"{k}={_short(v)}" for k, v in list(result.items())[:4])
-    else:
-        text = _short(result)
-    return text[:width]
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
-    if isinstance(value, dict | list):
-        return f"<{len(value)}>"
-    return str(value)[:30]
