@@ -132,7 +132,7 @@ def build_calendar(match: re.Match[str], context: PlanningContext) -> Plan:
         day,
         slots.HOME.timezone,
         days=7 if week else 1,
-        minutes=slots.read_minutes(text, "When am I free next Tuesday for 2 hours?"),
+        minutes=slots.read_minutes(text, "When am I free next Tuesday for 2 hours?", can=SCOPE.can),
         evening=evening,
     )
 

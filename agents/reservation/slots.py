@@ -240,8 +240,14 @@ MINUTES = (5, 720)
 """The shortest and longest free slot the calendar looks for, in minutes."""
 
 
-def read_minutes(text: str, example: str, default: int = 60) -> int:
+def read_minutes(text: str, example: str, default: int = 60, *, can: str = "") -> int:
     """A duration in minutes ("2 hours", "30 minutes", "an hour", "half an hour").
+
+    Args:
+        text: the request.
+        example: a request that asks for a duration, shown with a refusal.
+        default: the minutes when the request says none.
+        can: what the agent can do, shown with a refusal.
 
     Raises:
         RequestRefusedError: the duration is shorter than 5 minutes or longer than 12 hours
@@ -259,6 +265,7 @@ def read_minutes(text: str, example: str, default: int = 60) -> int:
             text,
             f"I look for free slots of {low} minutes to {high // 60} hours, not "
             f'"{found.group().strip()}"; ask e.g. "{example}"',
+            can=can,
         )
     return minutes
 

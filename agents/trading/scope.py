@@ -17,6 +17,7 @@ from plangate.graphs.offline.numbers import Placer, Span
 from plangate.graphs.offline.scope import Action, Scope, Unsupported
 
 _STOCK = ("share", "stock", "position", "holding", "equity", "ticker", "symbol", "etf", "lot")
+_ORDERED = (*_STOCK, "limit", "order", "gtc")  # "sell 3 MSFT limit 410.50"
 _LOOKUP = (*_STOCK, "account", "balance", "cash", "power", "portfolio", "order", "history",
            "overview", "summary", "quote", "price", "bid", "ask", "spread", "bar", "candle",
            "candlestick", "chart", "indicator", "rsi", "sma", "ema", "macd", "average", "note",
@@ -46,7 +47,7 @@ _DOCUMENTS = ("note", "research", "report", "document", "thesis")
 
 SCOPE = Scope(
     [
-        Action(_ORDER_VERBS, things=_STOCK, write=True, names=True, money=True),
+        Action(_ORDER_VERBS, things=_ORDERED, write=True, names=True, money=True),
         Action(("invest", "put", "spend"), things=_STOCK, write=True, names=True, money=True),
         Action(("cancel", "withdraw", "pull", "drop"), things=("order",), write=True),
         Action(_LOOKUP_VERBS, things=_LOOKUP, names=True),
