@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from demos.scenarios import reservation as reservation_scenarios
-from demos.scenarios import trading as trading_scenarios
 from plangate.agents.reservation.grammar import GRAMMAR as RESERVATION
 from plangate.agents.trading.grammar import GRAMMAR as TRADING
 from plangate.demos.cli.commands import app
+from plangate.demos.scenarios import reservation as reservation_scenarios
+from plangate.demos.scenarios import trading as trading_scenarios
 from plangate.graphs.engine.planner import PlanningContext, RequestRefusedError
 from plangate.graphs.offline.grammar import Grammar
 from plangate.graphs.offline.rule_planner import RulePlanner
