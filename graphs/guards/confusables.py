@@ -1,0 +1,52 @@
+"""Look-alike letters folded to ASCII, so "Ιgnοre" (Greek Ι and ο) reads as "ignore".
+
+NFKC already folds full-width letters ("ｉｇｎｏｒｅ") and mathematical alphanumerics ("𝐢𝐠𝐧𝐨𝐫𝐞");
+this table covers what NFKC leaves alone: Cyrillic, Greek, Armenian and a few Latin letters
+drawn like other Latin letters (a compact subset of Unicode's confusables.txt, the letters an
+attacker can mix into English words unnoticed).
+
+Folding a whole Russian or Greek text would garble it ("все" would become "вce"), so the scanner
+folds only texts that mix scripts inside words (``has_mixed_script``) and scans the folded text
+beside the original.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (look-alikes, their ASCII reading); upper case folds to upper case, lower to lower.
+_PAIRS = (
+    # Cyrillic
+    ("АВЕЅІЈКМНОРСТХУѴԚԜӀ", "ABESIJKMHOPCTXYVQWI"),
+    ("аеѕіјорсхуԁһԛԝӏкмтпгѵ", "aesijopcxydhqwlkmtnrv"),
+    # Greek
+    ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϜ", "ABEZHIKMNOPTYXF"),
+    ("αβεικνορτυχγηϲϳ", "aBeikvoptuxyncj"),
+    # Armenian and Latin extensions
+    ("օսհոզցագ", "ouhnqgwq"),
+    ("ıɑɡɩɪʟſƖǀ", "iagiiLsll"),
+)
+
+CONFUSABLES: dict[int, int] = {
+    ord(char): ord(ascii_char)
+    for look_alikes, readings in _PAIRS
+    for char, ascii_char in zip(look_alikes, readings, strict=True)
+}
+"""``str.translate`` table: each look-alike's code point to its ASCII letter's."""
+
+_FOREIGN = "".join(sorted({chr(code) for code in CONFUSABLES}))
+# A look-alike right beside an ASCII letter: the sign of a word spelled in two scripts.
+_MIXED = re.compile(f"[A-Za-z][{_FOREIGN}]|[{_FOREIGN}][A-Za-z]")
+_ANY_FOREIGN = re.compile(f"[{_FOREIGN}]")
+
+
+def has_mixed_script(text: str) -> bool:
+    """Whether some word of ``text`` mixes ASCII letters with look-alikes from other scripts."""
+    if text.isascii() or (first := _ANY_FOREIGN.search(text)) is None:
+        return False  # one character-set scan; the pair search only from the first look-alike
+    return _MIXED.search(text, max(first.start() - 1, 0)) is not None
+
+
+def fold_confusables(text: str) -> str:
+    """``text`` with every look-alike letter of the table replaced by its ASCII letter."""
+    return text.translate(CONFUSABLES)

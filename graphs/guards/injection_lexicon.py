@@ -1,0 +1,171 @@
+"""Instruction-override phrasing in many languages, as verb and object families.
+
+An override is a verb of setting aside ("ignore", "olvida", "vergiss", "забудь", "忽略") and
+an object naming the model's rules ("instructions", "reglas", "Anweisungen", "правила", "指令")
+within a few words of each other, in either order (German infinitives, Turkish, Japanese and
+Korean put the verb last). Words are written as the normaliser leaves them: lower case, accents
+dropped ("instrucoes", "regles", "uberspringe"), "й" read as "и". Stems end in ``\\w{0,n}`` so
+inflections match without listing them.
+
+Each language is data (``Language``); ``plangate.graphs.guards.injection_rules`` compiles them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language's override vocabulary.
+
+    Attributes:
+        code: ISO 639-1 code, for the signal's name.
+        verbs: regex alternatives for the verbs (or verb phrases) of setting aside.
+        objects: regex alternatives for the nouns that name instructions or rules.
+        triggers: literal stems of the objects; an override needs its object, so a scan
+            window opens around each object found.
+        spaced: whether words are separated by spaces (False for Chinese and Japanese).
+    """
+
+    code: str
+    verbs: tuple[str, ...]
+    objects: tuple[str, ...]
+    triggers: tuple[str, ...]
+    spaced: bool = True
+
+
+LANGUAGES: tuple[Language, ...] = (
+    Language(
+        "es",
+        (r"ignor\w{1,5}", r"olvid\w{1,6}", r"descart\w{1,5}", r"omit\w{1,5}", r"anul\w{1,5}",
+         r"no hag\w{1,3} caso", r"ha\w{1,3} caso omiso", r"pas\w{1,3} por alto",
+         r"desobedec\w{1,4}", r"desestim\w{1,5}", r"no sig\w{1,3}", r"dej\w{1,3} de seguir",
+         r"salt\w{1,4}"),
+        (r"instruccion\w{0,2}", r"indicacion\w{0,2}", r"reglas?", r"normas?", r"directrices",
+         r"ordenes", r"consignas", r"pautas", r"restricciones", r"directivas", r"limitaciones",
+         r"prompts?"),
+        ("instruccion", "indicacion", "regla", "norma", "directri", "orden", "consigna", "pauta",
+         "restriccion", "directiva", "limitacion", "prompt"),
+    ),
+    Language(
+        "fr",
+        (r"ignor\w{1,5}", r"oubli\w{1,5}", r"ne ten\w{1,3} (?:plus|pas|aucun) compte",
+         r"ne tien[st] (?:plus|pas|aucun) compte", r"fai\w{1,4} abstraction", r"pass\w{1,3} outre",
+         r"outrepass\w{1,4}", r"contourn\w{1,4}", r"neglig\w{1,4}", r"ne sui\w{1,3} plus",
+         r"cess\w{1,3} de suivre", r"annul\w{1,4}", r"desobei\w{1,4}"),
+        (r"instructions?", r"consignes?", r"regles?", r"directives?", r"indications?", r"ordres",
+         r"restrictions?", r"contraintes?", r"prompts?", r"limites"),
+        ("instruction", "consigne", "regle", "directive", "indication", "ordre", "restriction",
+         "contrainte", "prompt", "limite"),
+    ),
+    Language(
+        "de",
+        (r"ignorier\w{0,3}", r"vergi(?:ss|b)t?", r"vergess\w{0,3}", r"missacht\w{0,3}",
+         r"uberspring\w{0,3}", r"verw[ie]rf\w{0,3}", r"umgeh\w{0,3}", r"befolg\w{0,2} nicht",
+         r"folg\w{0,2} nicht", r"hor\w{0,2} nicht (?:mehr )?auf", r"auss?er (?:acht|kraft)",
+         r"setz\w{0,2} (?:\w{1,20} ){0,3}auss?er kraft"),
+        (r"anweisung\w{0,2}", r"regeln", r"vorgaben", r"instruktion\w{0,2}", r"richtlinien",
+         r"befehle", r"anordnungen", r"einschrankungen", r"beschrankungen", r"system ?prompts?",
+         r"prompts?", r"vorschriften", r"direktiven", r"hinweise"),
+        ("anweisung", "regeln", "vorgaben", "instruktion", "richtlinien", "befehle", "anordnungen",
+         "einschrankungen", "beschrankungen", "system", "prompt", "vorschriften", "direktiven",
+         "hinweise"),
+    ),
+    Language(
+        "pt",
+        (r"ignor\w{1,5}", r"esque[cç]\w{1,5}", r"desconsider\w{1,5}", r"desprez\w{1,5}",
+         r"descart\w{1,5}", r"nao sig\w{1,3}", r"deix\w{1,3} de seguir", r"anul\w{1,5}",
+         r"desobedec\w{1,4}", r"pul\w{1,3}"),
+        (r"instrucoes", r"instrucao", r"regras?", r"diretrizes", r"orientacoes", r"ordens",
+         r"comandos", r"restricoes", r"diretivas", r"prompts?", r"normas", r"limites"),
+        ("instruc", "regra", "diretri", "orientac", "ordens", "comandos", "restric", "diretiva",
+         "prompt", "normas", "limites"),
+    ),
+    Language(
+        "it",
+        (r"ignor\w{1,5}", r"dimentic\w{1,5}", r"trascur\w{1,5}", r"tralasci\w{1,5}",
+         r"non (?:considerare|seguire|rispettare|tenere conto)", r"scavalc\w{1,5}",
+         r"aggir\w{1,5}", r"annull\w{1,5}", r"disobbedisc\w{0,3}"),
+        (r"istruzion[ei]", r"regole", r"direttive", r"indicazioni", r"ordini", r"vincoli",
+         r"restrizioni", r"prompts?", r"norme", r"linee guida", r"limiti"),
+        ("istruzion", "regole", "direttive", "indicazioni", "ordini", "vincoli", "restrizioni",
+         "prompt", "norme", "linee guida", "limiti"),
+    ),
+    Language(
+        "nl",
+        (r"negeer\w{0,2}", r"vergeet", r"vergeten", r"ignoreer\w{0,2}", r"omzeil\w{0,2}",
+         r"sla (?:[\w']{1,20} ){0,4}over", r"volg (?:[\w']{1,20} ){0,4}niet",
+         r"laat (?:[\w']{1,20} ){0,3}los"),
+        (r"instructies?", r"opdrachten", r"regels", r"richtlijnen", r"aanwijzingen", r"bevelen",
+         r"prompts?", r"voorschriften", r"beperkingen"),
+        ("instructie", "opdrachten", "regels", "richtlijnen", "aanwijzingen", "bevelen", "prompt",
+         "voorschriften", "beperkingen"),
+    ),
+    Language(
+        "pl",
+        (r"zignoruj\w{0,3}", r"ignoruj\w{0,3}", r"zapomnij\w{0,3}", r"pomi[nń]\w{0,3}",
+         r"nie stosuj", r"nie przestrzegaj", r"olej"),
+        (r"instrukcj\w{1,3}", r"polece[nń]\w{0,2}", r"zasad\w{0,2}", r"regu[lł]\w{0,2}",
+         r"wytyczn\w{1,4}", r"ogranicze[nń]\w{0,2}", r"prompts?"),
+        ("instrukcj", "polecen", "poleceń", "zasad", "regul", "reguł", "wytyczn",
+         "ograniczen", "ograniczeń", "prompt"),
+    ),
+    Language(
+        "tr",
+        (r"yok say\w{0,3}", r"gormezden gel\w{0,3}", r"unut\w{0,3}", r"dikkate alma\w{0,3}",
+         r"uyma\w{0,3}", r"atla\w{0,3}"),
+        (r"talimat\w{0,6}", r"kural\w{0,6}", r"yonerge\w{0,6}", r"komut\w{0,6}",
+         r"kisitlama\w{0,6}"),
+        ("talimat", "kural", "yonerge", "komut", "kisitlama"),
+    ),
+    Language(
+        "ru",
+        (r"(?:про)?игнорир\w{0,5}", r"забуд\w{0,3}", r"забыть", r"не обращаи\w{0,2} внимания",
+         r"отброс\w{1,4}", r"пренебре\w{1,5}", r"не следуи\w{0,2}", r"перестан\w{1,3} следовать",
+         r"обоиди\w{0,2}", r"отмени\w{0,2}", r"наплюи\w{0,2}"),
+        (r"инструкци\w{0,3}", r"указани\w{0,3}", r"правил\w{0,3}", r"директив\w{0,3}",
+         r"команд\w{0,3}", r"промпт\w{0,3}", r"ограничени\w{0,3}", r"предписани\w{0,3}"),
+        ("инструкци", "указани", "правил", "директив", "команд", "промпт", "ограничени",
+         "предписани"),
+    ),
+    Language(
+        "zh",
+        ("忽略", "忽视", "无视", "無視", "忘记", "忘記", "忘掉", "不要理会", "不要理會", "别管", "別管",
+         "跳过", "跳過", "绕过", "繞過", "放弃", "放棄", "违背", "違背", "不要遵守", "不再遵守", "抛开",
+         "拋開"),
+        ("指令", "指示", "規則", "规则", "提示词", "提示詞", "系统提示", "系統提示", "设定", "設定",
+         "限制", "命令", "规定", "規定", "约束", "約束", "准则", "準則"),
+        ("指令", "指示", "規則", "规则", "提示", "设定", "設定", "限制", "命令", "规定", "規定", "约束",
+         "約束", "准则", "準則"),
+        spaced=False,
+    ),
+    Language(
+        "ja",
+        ("無視", "忘れ", "従わな", "破棄", "放棄", "無効に", "取り消", "リセット"),
+        ("指示", "命令", "ルール", "規則", "プロンプト", "設定", "制約", "指令", "ガイドライン", "制限"),
+        ("指示", "命令", "ルール", "規則", "プロンプト", "設定", "制約", "指令", "ガイドライン", "制限"),
+        spaced=False,
+    ),
+    Language(
+        "ko",
+        ("무시", "잊어", "잊고", "따르지 마", "따르지 말"),
+        ("지시", "명령", "규칙", "지침", "프롬프트", "제한"),
+        ("지시", "명령", "규칙", "지침", "프롬프트", "제한"),
+        spaced=False,
+    ),
+)  # fmt: skip
+"""Languages whose override phrasing the scanner knows (English lives in the rules)."""
+
+ADDRESSEES = (
+    r"(?:asistente|assistant|assistent\w{0,2}|assistente|ассистент\w{0,2}|помощник\w{0,2}"
+    r"|ии|ia|ki|ai|bot|chatbot|modell|modelo|modele|modello|модел\w{1,2}|agente|sprachmodell"
+    r"|llm|gpt|人工智能|助手|アシスタント)"
+)
+"""Words for an AI assistant in several languages, for "note to the assistant:" phrasing."""
+
+NOTES = (
+    r"(?:nota|note|notiz|hinweis|mensaje|message|messaggio|mensagem|bericht|opmerking|уведомление"
+    r"|примечание|сообщение|заметка|aviso|avis|avviso|instrucciones|instructions|anweisung)"
+)
+"""Words for a note or message, for "note to the assistant:" phrasing."""

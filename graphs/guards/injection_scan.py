@@ -1,0 +1,227 @@
+"""Scan one text for prompt injection: normalise, find triggers, run the rules around them.
+
+``scan_injection`` reads a text the way ``plangate.graphs.guards.normalize`` prepares it (and
+its look-alike-folded and leetspeak readings), finds every trigger word of
+``plangate.graphs.guards.injection_rules`` in one pass, runs each rule only in windows around
+its triggers, and adds three checks of its own: a letters-only reading for spelt-out
+overrides, HTML comments that speak to a model, and base64 blobs decoded once and scanned.
+
+Cost and bounds: every step is linear in the text's length (one pass per view; windows of a
+rule are merged before it runs, so no character is searched twice by one rule; patterns use
+bounded repetition only). A text longer than ``SCAN_LIMIT`` characters is scanned in part:
+its head (``HEAD``), its tail (``TAIL``) and ``SAMPLES`` evenly spaced windows of its middle;
+the scan then carries the zero-weight signal ``partially_scanned`` and ``complete=False``, so
+the caller knows some text went unread. A megabyte of prose scans in tens of milliseconds
+(``python -m bench --only injection_scan``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+
+from plangate.graphs.guards.injection_rules import (
+    RULES,
+    SQUASHED,
+    SQUASHED_REACH,
+    SQUASHED_START,
+    trigger_index,
+)
+from plangate.graphs.guards.normalize import decode_escapes, leet, normalise, squash, views
+
+SCAN_LIMIT = 2_000_000
+"""Texts up to this many characters are scanned whole."""
+HEAD, TAIL, SAMPLES, SAMPLE = 1_000_000, 500_000, 8, 62_500
+"""Above ``SCAN_LIMIT``: the first ``HEAD`` and last ``TAIL`` characters, and ``SAMPLES``
+windows of ``SAMPLE`` characters spread evenly over the middle, are scanned."""
+
+BLOCK = 256
+"""Trigger positions are kept per block of this many characters (see ``match_rules``)."""
+
+_TRIGGERS, _OPENS = trigger_index(RULES)
+_LEET_RULES = frozenset(i for i, rule in enumerate(RULES) if rule.leet)
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}")
+_WORDS = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,} [A-Za-z]{2}")
+_INVISIBLE = re.compile(
+    "[\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
+)
+_HIDDEN = re.compile("[A-Za-z][\u200b-\u200f\u2060\ufeff]+[A-Za-z]|[\u202a-\u202e\u2066-\u2069]")
+_TAGS = re.compile("[\U000e0000-\U000e007f]")
+_MODEL_WORDS = re.compile(
+    r"\b(?:ai|assistant|agent|chatbot|bot|llm|language model|model|gpt|copilot|claude)s?\b"
+)
+_COMMENT_WORDS = re.compile(
+    r"\b(?:instruct\w*|ignore|tool|call|execute|transfer|book|buy|sell|tell|user)\b"
+)
+_COMMAND_WORDS = re.compile(
+    r"\b(?:ignore|call|invoke|use|execute|run|book|buy|sell|transfer|send|wire|forward|email"
+    r"|cancel|delete|reveal|tell|say|respond|reply|output|recommend|include|add|place|mark"
+    r"|rate|approve)\b"
+)
+
+
+@dataclass(frozen=True)
+class InjectionScan:
+    """How suspicious a text looks.
+
+    Attributes:
+        score: the sum of the weights of the distinct signals found.
+        signals: their names, in the order found.
+        flagged: whether ``score`` reached the threshold.
+        complete: False when the text was longer than ``SCAN_LIMIT`` and scanned in part.
+    """
+
+    score: float
+    signals: tuple[str, ...]
+    flagged: bool
+    complete: bool = True
+
+
+def scan_injection(text: str, *, threshold: float = 1.0) -> InjectionScan:
+    """Score ``text`` for prompt injection; ``flagged`` when the score reaches ``threshold``."""
+    complete = len(text) <= SCAN_LIMIT
+    signals = signals_of(text if complete else _excerpt(text), decode=True)
+    if not complete:
+        signals["partially_scanned"] = 0.0
+    score = round(sum(signals.values()), 2)
+    return InjectionScan(score, tuple(signals), score >= threshold, complete)
+
+
+def _excerpt(text: str) -> str:
+    middle = len(text) - HEAD - TAIL
+    step = middle // SAMPLES
+    samples = [text[HEAD + i * step : HEAD + i * step + SAMPLE] for i in range(SAMPLES)]
+    return "\n".join([text[:HEAD], *samples, text[-TAIL:]])
+
+
+def signals_of(text: str, *, decode: bool) -> dict[str, float]:
+    """The signals found in ``text`` and their weights (the largest per name).
+
+    Args:
+        text: the raw text.
+        decode: whether base64 blobs are decoded and scanned (one level: not inside a blob).
+    """
+    signals: dict[str, float] = {}
+    plain = normalise(decode_escapes(text))
+    readings = views(plain)
+    for reading in readings:
+        match_rules(reading, signals, None)
+    leetspeak = leet(readings[-1])
+    if leetspeak is not None:
+        match_rules(leetspeak, signals, _LEET_RULES)
+    overrides = {"instruction_override", "secrecy", "role_reassignment"}
+    if not signals.keys() & overrides and _squashed_override(leetspeak or readings[-1]):
+        signals["obfuscated_override"] = 1.0
+    found = None if text.isascii() else _INVISIBLE.search(text)
+    if found and (_TAGS.search(text, found.start()) or _HIDDEN.search(text, found.start() - 1)):
+        signals["invisible_characters"] = 0.5
+    if weight := max((_comment_weight(body) for _, _, body in comments(plain)), default=0.0):
+        signals["hidden_comment"] = weight
+    decoded = "\n".join(decoded_blobs(text)) if decode else ""
+    if decoded and signals_of(decoded, decode=False):
+        signals["encoded_payload"] = 1.0
+    return signals
+
+
+def match_rules(view: str, signals: dict[str, float], only: frozenset[int] | None) -> None:
+    """Add to ``signals`` every rule (of ``only``, or all) that matches ``view``.
+
+    The text is cut into blocks of ``BLOCK`` characters; a trigger marks its block for the rules
+    it opens, and each rule searches its marked blocks widened by its ``Rule.reach``, runs of
+    neighbouring blocks joined. The search loop does one set insertion per trigger found and
+    each rule reads a character at most once, so the cost is linear even in text made of
+    nothing but triggers.
+    """
+    marked: dict[str, set[int]] = {}
+    for search in _TRIGGERS:
+        for found in search.finditer(view):
+            marked.setdefault(found.group(), set()).add(found.start() // BLOCK)
+    blocks: dict[int, set[int]] = {}
+    for word, found_in in marked.items():
+        for index in _OPENS[word]:
+            if only is None or index in only:
+                blocks.setdefault(index, set()).update(found_in)
+    for index, found_in in blocks.items():
+        rule = RULES[index]
+        if signals.get(rule.name, 0.0) < rule.weight and any(
+            rule.pattern.search(view, max(low * BLOCK - rule.reach, 0), high * BLOCK + rule.reach)
+            for low, high in _runs(found_in)
+        ):
+            signals[rule.name] = rule.weight
+
+
+def _runs(blocks: set[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive block numbers, as ``(first, last + 1)``."""
+    ordered = sorted(blocks)
+    runs = [(ordered[0], ordered[0] + 1)]
+    for block in ordered[1:]:
+        if block <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], block + 1)
+        else:
+            runs.append((block, block + 1))
+    return runs
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted, overlapping ones joined."""
+    spans.sort()
+    merged = [spans[0]]
+    for low, high in spans[1:]:
+        if low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _squashed_override(view: str) -> bool:
+    """Whether ``view`` read letters-only holds an override phrase (``SQUASHED``).
+
+    Only the text after each word that can start one is squashed (``SQUASHED_REACH``
+    characters; overlapping stretches joined), so prose without such words costs one search.
+    """
+    starts = [(m.start(), m.start() + SQUASHED_REACH) for m in SQUASHED_START.finditer(view)]
+    return bool(starts) and any(
+        SQUASHED.search(squash(view[low:high])) for low, high in _merged(starts)
+    )
+
+
+def comments(text: str) -> list[tuple[int, int, str]]:
+    """Each HTML comment in ``text``: ``(start, end, body)``, the first ``-->`` closing it.
+
+    Found with ``str.find`` rather than a lazy regex, which scans to the end of the text from
+    every unclosed ``<!--`` and so takes quadratic time on a text full of them.
+    """
+    found: list[tuple[int, int, str]] = []
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break  # no comment closes after this one, so none after it either
+        found.append((start, end + 3, text[start + 4 : end]))
+        position = end + 3
+    return found
+
+
+def decoded_blobs(text: str) -> list[str]:
+    """The base64 blobs of ``text`` that decode to printable words."""
+    found = []
+    for blob in _BASE64.findall(text):
+        try:
+            decoded = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            continue
+        # Words, not a blob of letters; the lookbehind keeps the search linear in a long blob.
+        if decoded.isprintable() and _WORDS.search(decoded):
+            found.append(decoded)
+    return found
+
+
+def _comment_weight(comment: str) -> float:
+    """How strongly a hidden HTML comment speaks to a model rather than to a web developer."""
+    model = _MODEL_WORDS.search(comment)
+    if not (model or _COMMENT_WORDS.search(comment)):
+        return 0.0
+    return 1.0 if model and _COMMAND_WORDS.search(comment) else 0.6
