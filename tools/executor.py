@@ -8,8 +8,8 @@ for writes go through ``perform_once`` so no write ever happens twice.
 Retries are bounded twice: by the tool's ``RetryPolicy`` and by ``max_wait`` seconds of waiting
 in all. An error that a layer below already retried (an ``HttpBackend`` request: its
 ``attempts`` is above 1) is not retried again, so the two layers never multiply their waits —
-except a write whose outcome is unknown, which the next attempt reconciles by key rather than
-re-sends. Every wait is announced to ``on_retry`` first, with the notices of the layers below
+except a write with a reconciler, whose next attempt asks the backend by key before anything is
+re-sent. Every wait is announced to ``on_retry`` first, with the notices of the layers below
 (``plangate.tools.retrying``), so a caller can say "retrying" while it waits.
 """
 
@@ -190,8 +190,10 @@ class ToolExecutor:
         if tool.is_write and isinstance(exc, OutcomeUnknownError | ToolTimeoutError):
             # The next attempt reconciles by key before anything is re-sent.
             return tool.reconciler is not None
-        if exc.attempts > attempt:
-            return False  # the backend retried it already, as far as its own policy allows
+        if exc.attempts > attempt and not (tool.is_write and tool.reconciler is not None):
+            # The backend retried it already, as far as its own policy allows. (A write with a
+            # reconciler is the exception: its next attempt first asks the backend by key.)
+            return False
         return exc.retryable
 
     async def _attempt(
