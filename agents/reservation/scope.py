@@ -64,12 +64,18 @@ SCOPE = Scope(
     is_name=is_name,
     unsupported=[
         Unsupported(
+            r"\b(?:trains?|bus|coach|ferry|boat|cruise|hotel|hostel|airbnb|car|taxi|cab|uber"
+            r"|limo|shuttle|museum|concert|theat(?:re|er)|show|game|match|tour)\s+(?:tickets?"
+            r"|rides?|rooms?|rentals?|bookings?|reservations?|seats?|pass(?:es)?|transfers?)\b",
+            "I book flights and restaurant tables only",
+        ),
+        Unsupported(
             _MANY + r"(?:tables|reservations|bookings|restaurants)\b",
             f"I book one table per request, for a party of 1 to {MAX_PARTY_SIZE}; ask for "
             "each table separately",
         ),
         Unsupported(
-            _MANY + r"(?:tickets|seats|passengers|adults|children|kids|travell?ers|flights)\b",
+            _MANY + r"(?:tickets|seats|passengers|travell?ers|flights)\b",
             "I book a flight for one passenger per request; ask for each traveller separately",
         ),
     ],

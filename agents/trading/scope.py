@@ -72,6 +72,11 @@ SCOPE = Scope(
             "I trade with the account's own cash only: no margin or leverage",
         ),
         Unsupported(
+            r"\b(?:tomorrow|tonight|later|next (?:week|month|year|session)|every (?:day|week|month)"
+            r"|(?:on |next |this )?(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b",
+            "orders are placed now, when approved: I can't schedule one for a later day",
+        ),
+        Unsupported(
             r"\bfractional\b|(?<![\w.])\d*\.\d+\s+(?:of\s+an?\s+)?shares?\b|\bhalf\s+an?\s+shares?\b",
             "orders take whole shares",
         ),

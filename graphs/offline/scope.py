@@ -10,7 +10,8 @@ the agent offers:
 2. Its first word is its verb when it is an action verb
    (``plangate.graphs.offline.lexicon.ACTION_VERBS``) or a verb of one of the scope's
    ``Action``s — unless the next word shows it is a noun ("order history"). A clause that starts
-   like an object ("and *a taxi*", "and *5* MSFT") takes the verb of the clause before it, except
+   like an object ("and *a taxi*", "and *5* MSFT", "and *lunch* for 3": an article, a number, a
+   thing the verb acts on) takes the verb of the clause before it, except
    inside a condition ("buy 10 XOM if RSI < 30 and the price is under 155").
 3. The verb's object runs to the first boundary word (in, at, for, to...); its head is its last
    word that says something (not "me", "a", "nice", nor a number).
@@ -77,7 +78,12 @@ class Action:
             return True
         if head == MONEY:
             return self.money
-        return bool(_singulars(head) & set(self.things)) or (self.names and is_name)
+        forms = _singulars(head)
+        if forms & set(self.things):
+            return True
+        if head.lower() in MONEY_WORDS:  # "withdraw money"; but "show my cash" is a read
+            return self.money
+        return self.names and is_name
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,7 @@ class Scope:
             if not words:
                 continue
             verb, rest = self._verb(words)
-            if verb is None and previous and not in_condition and _starts_object(words[0]):
+            if verb is None and previous and not in_condition and self._continues(previous, words):
                 verb, rest, text = previous, words, f"{previous} {text}"
             in_condition = (in_condition and verb is None) or bool(
                 _CONDITION.search(text) or words[0].lower() in _CONDITION_WORDS
@@ -193,6 +199,13 @@ class Scope:
             if (reading.writes or not unsupported.writes_only) and pattern.search(request):
                 return Reading(reading.clauses, unsupported.reason)
         return reading
+
+    def _continues(self, verb: str, words: list[str]) -> bool:
+        """Whether a clause without a verb is one more object of ``verb`` ("and lunch for 3")."""
+        if _starts_object(words[0]):
+            return True
+        forms = _singulars(words[0])
+        return any(verb in a.verbs and forms & set(a.things) for a in self.actions)
 
     def _verb(self, words: list[str]) -> tuple[str | None, list[str]]:
         lowered = [w.lower() for w in words]
@@ -256,9 +269,8 @@ def _is_number(word: str) -> bool:
 
 
 def _is_money(word: str) -> bool:
+    """Whether ``word`` is an amount ("$5,000", "5k"); money words are heads of their own."""
     lowered = word.lower()
-    if lowered in MONEY_WORDS:
-        return True
     if word[:1] in "$€£¥" and _is_number(word):
         return True
     return re.fullmatch(r"\d[\d,.]*(?:k|m|bn|mm)", lowered) is not None
@@ -276,6 +288,8 @@ def _object(words: list[str]) -> list[str]:
 
 def _head(chunk: list[str]) -> str | None:
     """The object's head: its last word that says what it is (``MONEY`` for an amount)."""
+    if chunk and chunk[-1].lower() in MONEY_WORDS and any(_is_number(w) for w in chunk):
+        return MONEY  # "500 dollars"
     for word in reversed(chunk):
         if _is_money(word):
             return MONEY

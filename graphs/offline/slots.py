@@ -178,7 +178,8 @@ _TIME_RE = re.compile(
     | \bhalf\s+past\s+(?P<h4>\d{1,2}|"""
     + _NUMBER_WORDS_RE
     + r""")\b
-    | \bat\s+(?P<h5>\d{1,2})(?![\d:./,]|\s*(?:[ap]\.?m\b|%|people|persons|guests|shares))""",
+    | \bat\s+(?P<h5>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
+      |one(?!\s+of\b))\b(?![\d:./,]|\s*(?:[ap]\.?m\b|%|people|persons|guests|shares))""",
     re.IGNORECASE | re.VERBOSE,
 )
 _PM_CONTEXT = re.compile(r"\b(?:evening|tonight|night|afternoon|dinner|pm)\b", re.IGNORECASE)

@@ -42,6 +42,11 @@ RESERVATION_REFUSED: list[tuple[str, str]] = [
     ("I'd like to hire a driver for dinner in Porto", "no way to hire a driver"),
     ("Order food delivery from a restaurant in Lisbon", "no way to order food delivery"),
     ("Get me a taxi to the airport", "taxi"),
+    ("Buy me a train ticket to Porto", "flights and restaurant tables only"),
+    (
+        "Book dinner for 2 in Lisbon at 8pm tomorrow and lunch for 3 in Porto on Friday",
+        "one of these at a time",
+    ),
     ("Book a table for 4 in Lisbon tomorrow at 8pm and a taxi", "no way to book a taxi"),
     ("Book dinner for 2 in Lisbon at 8pm, then email Ana the details", "no way to email Ana"),
     ("Can you send the confirmation to ana@example.com?", "no way to send the confirmation"),
@@ -101,7 +106,9 @@ TRADING_REFUSED: list[tuple[str, str]] = [
     ("Buy 10 AAPL and 5 MSFT", "one of these at a time"),
     ("Buy 10 AAPL and MSFT", "one order, on one stock"),
     ("Buy 10 shares of AAPL if MSFT is above 400", "reads the stock being ordered (AAPL) only"),
-    ("Buy 10 AAPL tomorrow at 10am", '"10" (in "at 10am")'),
+    ("Buy 10 AAPL at 10am", '"10" (in "at 10am")'),
+    ("Buy 10 AAPL next Monday", "orders are placed now"),
+    ("Withdraw money from my account", "no way to withdraw money"),
     ("Buy 10 shares of AAPL for $5,000", "not both"),
     ("Sell 50% of my AAPL", '"50"'),
     ("What was the price of AAPL on March 3?", '"3"'),
@@ -146,6 +153,9 @@ POSSIBLE_RESERVATIONS = [
     "I'd like to book a table for 3 in Madrid on Friday at 9pm",
     "Make a reservation for 4 in Lisbon tomorrow at 8pm",
     "Cancel my reservation rsv-000001, please",
+    "Book a table for four in Lisbon tomorrow at eight",
+    "Book a table near my hotel in Lisbon for 2 tomorrow at 8pm",
+    "Fly to Madrid next Friday and dinner for 2 there at 9pm",
 ]
 POSSIBLE_TRADES = [
     *(request for request, _, _, _ in TRADING_PHRASINGS),
@@ -153,6 +163,8 @@ POSSIBLE_TRADES = [
     *(example for intent in TRADING.intents for example in intent.examples),
     "Can you buy 10 shares of Apple for me?",
     "I'd like to sell 5 NVDA at $240 limit",
+    "Show me my cash",
+    "Check my positions then sell 5 AAPL",
 ]
 
 
