@@ -161,6 +161,8 @@ def event_line(event: Event) -> Text:
         return Text(f"↻ replanning (attempt {event.attempt}) after {failed}", "yellow")
     if event.kind == "final":
         return Text("★ answer ready", "bold green")
+    if event.error == "RequestRefusedError":
+        return Text("✗ refused: nothing was done", "red")  # the sentence follows on stderr
     return Text(f"✗ run failed: {event.error}: {event.message}", "red")
 
 

@@ -5,7 +5,7 @@ The hub of ``plangate.graphs``: guards sit below it; traces and offline planning
 - running: ``Engine``, ``RunResult``, ``build_graph``, ``Runtime``, ``Budget``
 - plans: ``Plan``, ``Step``, ``PlanLimits``, ``validate_plan``, ``parse_condition``
 - the planner seam: ``Planner``, ``PlanningContext``, ``LLMPlanner``, ``PlanningError``,
-  ``RequestNotUnderstoodError``
+  ``RequestNotUnderstoodError``, ``RequestRefusedError``
 - the responder seam: ``Responder``, ``LLMResponder``, ``FunctionResponder``
 """
 
@@ -19,6 +19,7 @@ from plangate.graphs.engine.planner import (
     PlanningContext,
     PlanningError,
     RequestNotUnderstoodError,
+    RequestRefusedError,
 )
 from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
 from plangate.graphs.engine.runtime import Runtime
@@ -36,6 +37,7 @@ __all__ = [
     "PlanningContext",
     "PlanningError",
     "RequestNotUnderstoodError",
+    "RequestRefusedError",
     "Responder",
     "RunResult",
     "Runtime",

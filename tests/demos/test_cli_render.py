@@ -130,6 +130,9 @@ def test_event_lines_cover_every_kind() -> None:
     assert "skipped" in str(event_line(StepFinished(step_id="a", tool="x", status="skipped")))
     failed = event_line(RunFailed(error="E", message="m"))
     assert str(failed) == "✗ run failed: E: m"
+    # A refusal's sentence is printed once, on stderr; the progress line only says nothing ran.
+    refused = event_line(RunFailed(error="RequestRefusedError", message="I can't do that: x"))
+    assert str(refused) == "✗ refused: nothing was done"
 
 
 class Line(BaseModel):
