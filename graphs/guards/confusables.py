@@ -7,7 +7,8 @@ attacker can mix into English words unnoticed).
 
 Folding a whole Russian or Greek text would garble it ("все" would become "вce"), so the scanner
 folds only texts that mix scripts inside words (``has_mixed_script``) and scans the folded text
-beside the original.
+beside the original. Folding comes before lower-casing: "Β" (Greek capital beta) reads "B", its
+small form "β" does not.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ _PAIRS = (
     # Greek
     ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϜ", "ABEZHIKMNOPTYXF"),
     ("αβεικνορτυχγηϲϳ", "aBeikvoptuxyncj"),
-    # Armenian and Latin extensions
+    # Armenian, Cherokee and Latin extensions
     ("օսհոզցագ", "ouhnqgwq"),
+    ("ᎪᏴᏟᎠᎬᏀᎻᎥᎫᏦᏞᎷᏢᏚᎢᏙᏔᏃᎡ", "ABCDEGHiJKLMPSTVWZR"),
     ("ıɑɡɩɪʟſƖǀ", "iagiiLsll"),
 )
 
@@ -32,6 +34,13 @@ CONFUSABLES: dict[int, int] = {
     for look_alikes, readings in _PAIRS
     for char, ascii_char in zip(look_alikes, readings, strict=True)
 }
+# Cherokee capitals have small forms (U+AB70...) that look the same: fold those too.
+CONFUSABLES.update(
+    {
+        ord(char.lower()): ord(ascii_char.lower())
+        for char, ascii_char in zip(*_PAIRS[-2], strict=True)
+    }
+)
 """``str.translate`` table: each look-alike's code point to its ASCII letter's."""
 
 _FOREIGN = "".join(sorted({chr(code) for code in CONFUSABLES}))

@@ -160,7 +160,9 @@ class PromptInjection:
         for first, second in _neighbours(leaves):
             if first in replace or second in replace:
                 continue
-            joined = f"{leaves[first][0][-PAIR_WINDOW:]} {leaves[second][0][:PAIR_WINDOW]}"
+            # A key labels its value as "System:" labels a line: join them the same way.
+            glue = ": " if leaves[first][1] else " "
+            joined = f"{leaves[first][0][-PAIR_WINDOW:]}{glue}{leaves[second][0][:PAIR_WINDOW]}"
             scan = scan_injection(joined, threshold=self.threshold)
             if scan.flagged:
                 scans.append(scan)

@@ -35,6 +35,9 @@ class Rule:
         triggers: literal words, one of which is inside every match.
         leet: whether it also runs over the leetspeak reading of a text.
         reach: how far before and after a trigger its matches may extend, in characters.
+        squashed: whether ``pattern`` is searched in the window read letters-only (``squash``)
+            rather than in the text itself; such a rule counts only when no plain override
+            was found.
     """
 
     name: str
@@ -43,6 +46,7 @@ class Rule:
     triggers: tuple[str, ...]
     leet: bool = False
     reach: int = 200
+    squashed: bool = False
 
 
 REACH = 200
@@ -93,13 +97,14 @@ _VERB_WORDS = (
 _NOTE_WORDS = tuple(NOTES[3:-1].split("|"))
 _STRONG = (
     r"(?:your|system|safety|developer|assistant'?s|model'?s|ai'?s|original|initial|preceding"
-    r"|above|(?:all|any) (?:previous|prior|earlier|of your))"
+    r"|above|(?:all|any) (?:previous|prior|earlier|of your)|(?:the )?(?:previous|prior|earlier|preceding|old)(?= [\w ]{1,40} (?:were|was|are|is) (?:just |only |all |merely )?(?:a test|fake|false|wrong|a mistake|a joke|a trick|not real|fabricated|a decoy)))"
 )
 _VOID = (
     r"(?:no longer appl\w{0,3}|(?:is|are|were|have been|has been|now) (?:now |hereby |officially )?"
     r"(?:void|null|obsolete|cancel+ed|revoked|suspended|disabled|deactivated|invalid|outdated"
     r"|superseded|overridden|off|gone|irrelevant)|do(?:es)? not apply|don'?t apply"
-    r"|(?:should|must|can|may|will) be (?:ignored|disregarded|forgotten|skipped|overridden|discarded))"
+    r"|(?:should|must|can|may|will) be (?:ignored|disregarded|forgotten|skipped|overridden|discarded)"
+    r"|(?:were|was|are|is) (?:just |only |all |merely )?(?:a test|fake|false|wrong|a mistake|a joke|a trick|not real|fabricated|a decoy))"
 )
 _HUMAN = r"(?:user|human|customer|client|traveller|traveler|passenger|guest|account holder)"
 _ROLE_OPEN = r"(?:^|(?<=[\n.!?;>\]}\"'|—–-]))\s?[\[<(#*]{0,3}\s?"
@@ -140,26 +145,31 @@ _TABLE: tuple[tuple[str, float, str, tuple[str, ...], bool], ...] = (
     ("instruction_override", 1.0, rf"\b{_SET_ASIDE}(?:{_S}{_FILL}){{0,5}}{_S}{_RULES}\b", _VERB_WORDS, True),
     ("instruction_override", 1.0, rf"\b{_SET_ASIDE}(?:{_S}(?:all|about))?{_S}(?:everything|anything|whatever|all that|what)(?:{_S}{_W}){{0,3}}?{_S}(?:above|before|prior|previously|earlier|so far|(?:you|u) (?:were|was|have been|'ve been|got|are|have) (?:told|given|instructed|taught|programmed|asked|trained))\b(?! (?:the|this|that|a)\b)", _VERB_WORDS, True),
     ("instruction_override", 1.0, rf"\b(?:ignor\w{{1,3}}|disregard\w{{0,3}}|forget|overrid\w{{1,3}}|bypass\w{{0,2}}|(?:stop|quit|cease|no longer|do not|don't|dont|never) (?:follow|obey|listen)\w{{0,3}}(?: to)?) (?:the |what the |your |this )?{_HUMAN}(?:'?s)?\b(?! (?:interface|experience|manual|guide|reviews?|ratings?|name|id|agreement|account|portal|data)\b)", ("ignor*", "disregard*", "forget", "overrid*", "bypass*", "follow*", "obey*", "listen*"), True),
-    ("instruction_override", 1.0, rf"\b(?:{_STRONG}(?:{_S}{_W}){{0,2}}{_S}{_RULES}|{_RULES}{_S}(?:that |which )?(?:you|u) (?:received|were given|got|have|had|follow\w{{0,3}}|were told)(?:{_S}{_W}){{0,2}}){_gap(4)}?{_VOID}", ("longer", "void", "null", "obsolete", "cancel*", "revoked", "suspended", "disabled", "deactivated", "invalid", "outdated", "superseded", "overridden", "off", "gone", "irrelevant", "apply", "ignored", "disregarded", "forgotten", "skipped", "discarded"), True),
+    ("instruction_override", 1.0, rf"\b(?:{_STRONG}(?:{_S}{_W}){{0,2}}{_S}{_RULES}|{_RULES}{_S}(?:that |which )?(?:you|u) (?:received|were given|got|have|had|follow\w{{0,3}}|were told)(?:{_S}{_W}){{0,2}}){_gap(4)}?{_VOID}", ("longer", "void", "null", "obsolete", "cancel*", "revoked", "suspended", "disabled", "deactivated", "invalid", "outdated", "superseded", "overridden", "off", "gone", "irrelevant", "apply", "ignored", "disregarded", "forgotten", "skipped", "discarded", "test", "fake", "false", "wrong", "mistake", "joke", "trick", "real", "fabricated", "decoy"), True),
+    ("instruction_override", 1.0, rf"\b{_SET_ASIDE} your (?:[\w']{{1,20}} )?(?:configuration|config|settings|programming|setup|persona|personality|identity|role)\b|\b(?:reset|change|update|replace|rewrite|modify|alter|reprogram|reconfigure|wipe)\w{{0,3}} your (?:[\w']{{1,20}} )?(?:instructions|rules|programming|prompt|guidelines|directives|system prompt)\b", ("configuration", "config", "settings", "programming", "setup", "persona", "personality", "identity", "role", "instructions", "rules", "prompt", "guidelines", "directives"), True),
+    ("authority_claim", 0.6, r"\b(?:this is|i am|i'm|message from|speaking as) (?:the |your )?(?:system )?(?:administrator|admin|developer|operator|owner|creator|openai|anthropic|system)\b", ("this is", "i am", "i'm", "message from", "speaking as"), False),
+    ("speaks_for_user", 0.6, rf"\bthe {_HUMAN} (?:actually |really |also |secretly )?(?:wants|asked|asks|wishes|needs|would like|expects|told me to tell) you to\b", ("user", "human", "customer", "client", "travel*", "passenger", "guest", "account holder"), False),
+    ("skip_confirmation", 0.6, r"\b(?:don't|do not|never|no need to|without) (?:ask\w{0,3}|confirm\w{0,3} with|check\w{0,3} with|consult\w{0,3}|bother\w{0,3}) (?:them|the user|the customer|the client|him|her|the traveller|the human)\b", ("ask*", "confirm*", "check*", "consult*", "bother*"), False),
     ("instruction_override", 1.0, rf"\byou are no longer bound by\b[^\n]{{0,30}}{_RULES}", ("bound",), False),
     ("new_instructions", 0.6, r"\b(?:new|updated|revised|real|actual|true|overriding|secret|hidden)\s(?:instructions?|task|objective|directives?|orders|commands?|prompt)\b\s?[:\-]|\byou have (?:new|updated) (?:instructions|orders|tasks)\b|\byour (?:real|actual|true|new|only|primary|updated|sole|hidden) (?:task|job|goal|objective|instructions?|mission|purpose|directive|assignment|orders)\b", ("instruction*", "task*", "objective", "directive*", "orders", "command*", "prompt", "job", "goal", "mission", "purpose", "assignment"), False),
+    ("new_instructions", 1.0, r"\byour (?:real|actual|true|new|only|primary|updated|sole|hidden) (?:instructions?|task|job|orders|mission|objective|goal) (?:is|are|will be) (?:now )?(?:to|as follows)\b", ("instruction*", "task*", "job", "orders", "mission", "objective", "goal"), False),
     ("new_instructions", 1.0, rf"\b(?:new|updated|revised|real|actual|true|overriding|secret|hidden)\s(?:instructions?|task|orders|directives?|commands?)\s?[:\-]\s?(?:[\w']{{1,20}} ){{0,2}}?{_VERBS}\b", ("instruction*", "task*", "orders", "directive*", "command*"), False),
     ("directive", 0.6, r"\b(?:priority|mandatory|binding|override|admin|administrator)\s(?:directive|instruction|command|override|notice)s?\b", ("directive*", "instruction*", "command*", "override*", "notice*"), False),
     ("agent_audience", 0.6, r"\bfor (?:all |any )?(?:automated|autonomous|ai) (?:agents?|assistants?|systems?|models?|readers?)\b", ("automated", "autonomous", "ai"), False),
     ("imperative_now", 0.5, r"\byou (?:must|should|will|need to) now\b", ("now",), False),
     ("reveal_prompt", 1.0, r"\b(?:reveal|print|show|repeat|output|leak|display|dump|disclose)\b[^\n]{0,30}\b(?:system prompt|hidden instructions|initial prompt|your (?:instructions|prompt|configuration|config|secrets|credentials)|(?:the|your) api keys?)", ("prompt", "instructions", "configuration", "config", "secrets", "credentials", "api"), False),
     ("role_reassignment", 1.0, rf"\byou(?:'re| are)? now (?:an?\s|the\s|my\s)?(?:[\w-]{{1,30}}\s){{0,2}}(?:{_AI}|dan|jailbroken|unrestricted|unfiltered|uncensored)\b|\byou(?:'re| are)? now (?:operating |running |working |acting )?in (?:[\w-]{{1,30}} ){{0,2}}mode\b", ("now",), True),
-    ("role_reassignment", 1.0, rf"\bfrom now on,? you\b[^\n]{{0,40}}\b(?:ignore|obey|only (?:respond|answer|follow)|respond only|act as|are an?\s(?:[\w-]{{1,30}}\s)?(?:{_AI}|dan))\b", ("from now on",), True),
-    ("jailbreak", 1.0, r"\bdo anything now\b|\b(?:dan|developer|god|maintenance|debug|admin) mode (?:enabled|activated|on|engaged)\b|\benter (?:dan|god|developer) mode\b|\b(?:act|behave|respond) as (?:an? )?(?:unrestricted|unfiltered|jailbroken|evil|uncensored)\b|\b(?:act as|pretend (?:to be|you are)|roleplay as|become)\b[^\n]{0,40}\b(?:no|without (?:any )?) ?(?:restrictions|rules|limits|filters|limitations|guardrails|constraints)\b", ("anything now", "mode", "act", "behave", "respond", "pretend", "roleplay", "become"), True),
-    ("chat_template", 1.0, r"<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[/?inst\]|<</?sys>>|\b(?:begin|start) (?:system|new) (?:instructions?|prompt|message)\b|\bend of (?:user|system) (?:input|message|content|prompt)\b|[\]}>#=*-] ?end user input\b|###\s?(?:instructions?|system|response|new instructions?)\s?:|</?(?:system|assistant|instructions?|sys|tool_call|tool_result|tool_use|tool_response|function_call|function_result|function_response|tool_output)>", ("<|", "<<", "<system", "</system", "<assistant", "</assistant", "<instruction", "</instruction", "<sys", "</sys", "<tool_", "</tool_", "<function_", "</function_", "[inst", "[/inst", "###", "begin system", "begin new", "start system", "start new", "end of user", "end of system", "end user input"), False),
-    ("role_marker", 0.6, rf"{_ROLE_OPEN}(?:system|assistant|developer|user|human|ai)s?{_ROLE_CLOSE}|###\s?(?:instructions?|system|response)\b", ("system", "systems", "assistant", "assistants", "developer", "developers", "user", "users", "human", "humans", "ai", "ais", "###"), False),
+    ("role_reassignment", 1.0, rf"\b(?:from now on|from this (?:point|moment) (?:on|onwards?|forward)|henceforth|hereafter|going forward|starting now),? (?:you\b[^\n]{{0,40}}\b(?:ignore|obey|only (?:respond|answer|follow|reply)|(?:respond|answer|reply) only|act as|are an?\s(?:[\w-]{{1,30}}\s)?(?:{_AI}|dan))\b|(?:only )?(?:respond|answer|reply|output)(?: only)? (?:with|in|as)\b)", ("from now on", "from this point", "from this moment", "henceforth", "hereafter", "going forward", "starting now"), True),
+    ("jailbreak", 1.0, r"\bdo anything now\b|\b(?:dan|developer|god|maintenance|debug|admin) mode (?:enabled|activated|on|engaged)\b|\benter (?:dan|god|developer) mode\b|\b(?:act|behave|respond) as (?:an? |my |your |the )?(?:unrestricted|unfiltered|jailbroken|evil|uncensored)\b|\b(?:act as|pretend (?:to be|you are)|roleplay as|become)\b[^\n]{0,40}\b(?:no|without (?:any )?) ?(?:restrictions|rules|limits|filters|limitations|guardrails|constraints)\b", ("anything now", "mode", "act", "behave", "respond", "pretend", "roleplay", "become"), True),
+    ("chat_template", 1.0, r"<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[/?inst\]|<</?sys>>|\b(?:begin|start) (?:system|new) (?:instructions?|prompt|message)\b|\bend of (?:user|system) (?:input|message|content|prompt)\b|[\]}>#=*-] ?end user input\b|###\s?(?:instructions?|system|response|new instructions?)\s?:|</?(?:system|assistant|instructions?|sys|tool_calls?|tool_results?|tool_use|tool_response|function_calls?|function_results?|function_response|tool_output|search_results?)>", ("<|", "<<", "<system", "</system", "<assistant", "</assistant", "<instruction", "</instruction", "<sys", "</sys", "<tool_", "</tool_", "<function_", "</function_", "<search_", "</search_", "[inst", "[/inst", "###", "begin system", "begin new", "start system", "start new", "end of user", "end of system", "end user input"), False),
+    ("role_marker", 0.6, rf"{_ROLE_OPEN}(?:system|assistant|developer|user|human|ai|bot|chatbot|llm|gpt|claude|copilot)s?{_ROLE_CLOSE}|###\s?(?:instructions?|system|response)\b", ("system", "systems", "assistant", "assistants", "developer", "developers", "user", "users", "human", "humans", "ai", "ais", "bot", "bots", "chatbot*", "llm*", "gpt", "claude", "copilot", "###"), False),
     ("fake_turns", 1.0, rf"{_ROLE_OPEN}(?:user|human)s?{_ROLE_CLOSE}[^\n]{{0,150}}\n(?:[^\n]{{0,150}}\n)?\s?[\[<(#*]{{0,3}}\s?(?:assistant|ai|bot|gpt|claude){_ROLE_CLOSE}|{_ROLE_OPEN}(?:assistant|ai|bot|gpt|claude){_ROLE_CLOSE}[^\n]{{0,150}}\n(?:[^\n]{{0,150}}\n)?\s?[\[<(#*]{{0,3}}\s?(?:user|human)s?{_ROLE_CLOSE}", ("user", "users", "human", "humans"), False),
     ("role_command", 1.0, rf"{_ROLE_OPEN}(?:system|developer|admin|administrator|assistant|ai|bot|operator|root){_ROLE_CLOSE}[^\n]{{0,80}}?\b(?:you|your|i will|i'll|i am going to|the {_HUMAN} (?:has|is|wants|approved|authori[sz]ed|confirmed)|must|now|always|never|ignore|disregard|forget|book|buy|sell|cancel|transfer|wire|approve|call|place|execute|send|forward|delete|reveal|override|reply|respond|output|grant|authori[sz]e)\b", ("system", "developer", "admin", "administrator", "assistant", "ai", "bot", "operator", "root"), False),
     ("pre_authorised", 0.6, rf"\b{_HUMAN}s? (?:has |have |had )?(?:already )?(?:pre)?(?:authori[sz]ed|approved|consented|agreed to|signed off)\b", ("authorised", "authorized", "preauthorised", "preauthorized", "approved", "preapproved", "consented", "agreed", "signed off"), False),
-    ("fake_tool_result", 1.0, r"\b(?:tool|function)[ _](?:results?|outputs?|responses?|returns?|calls?)\s?:\s?[\[{\"<]|\bobservation\s?:[^\n]{0,200}\n?[^\n]{0,5}\baction(?: input)?\s?:|\baction input\s?:|\"role\"\s?:\s?\"(?:system|assistant|tool|developer|function)\"|[\"']?(?:tool_calls?|function_call|tool_use)[\"']?\s?:|\{\s?[\"']name[\"']\s?:\s?[\"'][\w.-]{1,60}[\"']\s?,\s?[\"'](?:arguments|parameters|args|input)[\"']", ("tool", "tools", "function", "functions", "tool_*", "function_*", "observation", "action input", '"role"', '"name"'), False),
-    ("addressed_to_ai", 1.0, rf"\b(?:note|message|instructions?|heads[ -]?up|memo|reminder|p\.?s\.?|notice) (?:to|for) (?:the |any |all )?{_BOT}\b|\bif you are an? {_AI}\b|\b{_AI} (?:reading|processing|summari[sz]ing|parsing) this\b|\b(?:dear|attention|hey|hi),? {_BOT}\b|\b(?:instructions?|notice|note|message|directive)s?\s(?:to|for)\s(?:all\s|any\s)?(?:downstream|automated|autonomous|ai|ml)\b|\b{_BOT}\s(?:instructions?|directives?|tasks?|orders)\s?:|\b(?:note|message|heads[ -]?up|memo) (?:to|for) the (?:model|agent)\s?:", ("note", "notes", "message", "messages", "instruction*", "heads", "headsup", "memo", "reminder", "ps", "p.s", "notice*", "if you are", "reading", "processing", "summaris*", "summariz*", "parsing", "dear", "attention", "hey", "hi", "downstream", "automated", "autonomous", "ml", "directive*", "task*", "orders"), False),
+    ("fake_tool_result", 1.0, r"\b(?:tool|function)[ _](?:results?|outputs?|responses?|returns?|calls?)\s?:\s?[\[{\"<]|\bobservation\s?:[^\n]{0,200}\n?[^\n]{0,5}\baction(?: input)?\s?:|\baction input\s?:|\"role\"\s?:\s?\"(?:system|assistant|tool|developer|function)\"|[\"']?(?:tool_calls?|function_calls?|tool_use|tool_results?|function_results?|tool_response|tool_output)[\"']?\s?[:,}]|\{\s?[\"']name[\"']\s?:\s?[\"'][\w.-]{1,60}[\"']\s?,\s?[\"'](?:arguments|parameters|args|input)[\"']", ("tool", "tools", "function", "functions", "tool_*", "function_*", "observation", "action input", '"role"', '"name"'), False),
+    ("addressed_to_ai", 1.0, rf"\b(?:note|message|instructions?|rules?|heads[ -]?up|memo|reminder|p\.?s\.?|notice|directives?|orders?|commands?|tasks?|warning) (?:to|for) (?:the |any |all |every )?{_BOT}\b|\bif you are an? {_AI}\b|\b{_AI} (?:reading|processing|summari[sz]ing|parsing|scanning|crawling) (?:this|these|the (?:page|document|text|reviews?|site|email)|reviews?|pages?|documents?)\b|\b(?:dear|attention|hey|hi),? {_BOT}\b|\b(?:instructions?|notice|note|message|directive)s?\s(?:to|for)\s(?:all\s|any\s)?(?:downstream|automated|autonomous|ai|ml)\b|\b{_BOT}\s(?:instructions?|directives?|tasks?|orders)\s?:|\b(?:note|message|heads[ -]?up|memo) (?:to|for) the (?:model|agent)\s?:", ("note", "notes", "message", "messages", "rule", "rules", "warning", "scanning", "crawling", "instruction*", "heads", "headsup", "memo", "reminder", "ps", "p.s", "notice*", "if you are", "reading", "processing", "summaris*", "summariz*", "parsing", "dear", "attention", "hey", "hi", "downstream", "automated", "autonomous", "ml", "directive*", "task*", "orders"), False),
     ("addressed_to_ai", 0.6, rf"\b{NOTES} (?:para|pour|a|à|an|ao|al|per|aan|voor|для|to|for|dla|icin) (?:el |la |l'|le |den |die |der |das |o |a |de |het |il |lo |the )?{ADDRESSEES}\b|\b{_BOT}\b[,:]?\s(?:you\s)?(?:(?:must|should|shall|will|needs? to|has to|please|now|immediately)\s){{0,3}}{_VERBS}\b", (*_NOTE_WORDS, "ai", "ais", "assistant*", "chatbot*", "bot", "bots", "llm*", "language model*", "gpt", "copilot", "claude"), False),
-    ("reader_address", 0.6, rf"\b(?:whoever|anyone|any (?:system|tool|program)) (?:is )?(?:reading|processing|parsing) this\b|\b{_BOT}\s?:|\bi am (?:the|your) (?:developer|creator|administrator|admin|owner|operator)\b[^\n]{{0,20}}\b{_AI}\b", ("whoever", "anyone", "any system", "any tool", "any program", "i am the", "i am your", "ai", "ais", "assistant*", "chatbot*", "bot", "bots", "llm*", "language model*", "gpt", "copilot", "claude"), False),
+    ("reader_address", 0.6, rf"\b(?:whoever|anyone|any (?:system|tool|program)) (?:is )?(?:reading|processing|parsing) this\b|\bi am (?:the|your) (?:developer|creator|administrator|admin|owner|operator)\b[^\n]{{0,20}}\b{_AI}\b", ("whoever", "anyone", "any system", "any tool", "any program", "i am the", "i am your", "ai", "ais", "assistant*", "chatbot*", "bot", "bots", "llm*", "language model*", "gpt", "copilot", "claude"), False),
     ("task_hijack", 1.0, r"\b(?:stop|cease|quit)\s\w{1,20}ing\b[^\n]{0,40}\binstead\b[^\n]{0,20}\b(?:output|reply|respond|print|say|write|return|reveal|send)\b|\b(?:do|follow) (?:what|whatever) this (?:review|note|document|message|email|page|text) says\b", ("instead", "says"), False),
     ("safety_bypass", 1.0, r"\b(?:ignor\w{1,3}|disregard\w{0,3}|forget|overrid\w{1,3}|bypass\w{0,2}|neglect|disable|turn off|switch off|deactivate)\s(?:[\w']{1,30}\s){0,2}?(?:safety|security|policy|risk|compliance|content)\s(?:checks?|filters?|guidelines|rules|limits|policies|measures|controls)\b|\b(?:ignor\w{1,3}|disregard\w{0,3}|overrid\w{1,3}|bypass\w{0,2}|disable)\s(?:all\s)?safety\b", ("ignor*", "disregard*", "forget", "overrid*", "bypass*", "neglect", "disable*", "turn off", "switch off", "deactivat*"), True),
     ("tool_request", 0.8, r"\b(?:call|invoke|use|execute|run|trigger)\s(?:the\s)?[`'\"]?[a-z]{1,30}_[a-z0-9_]{1,40}[`'\"]?(?:\s(?:tool|function))?\b|\b(?:call|invoke|execute|trigger)\sthe\s\w{1,30}\s(?:tool|function|api)\b", ("call", "invoke", "use", "execute", "run", "trigger"), False),
@@ -184,16 +194,6 @@ def _language_rule(language: Language) -> tuple[str, float, str, tuple[str, ...]
         pattern = rf"(?:{verbs}){gap}(?:{objects})|(?:{objects}){gap}(?:{verbs})"
     return ("instruction_override", 1.0, pattern, tuple(f"{t}*" for t in language.triggers), False)
 
-
-_REACH = {"fake_turns": 340, "fake_tool_result": 240}
-RULES: tuple[Rule, ...] = tuple(
-    Rule(name, weight, re.compile(pattern, re.MULTILINE), triggers, leet, _REACH.get(name, REACH))
-    for name, weight, pattern, triggers, leet in (
-        *_TABLE,
-        *(_language_rule(language) for language in LANGUAGES),
-    )
-)
-"""Every rule the scanner runs."""
 
 _SQUASHED_VERBS = (
     "ignore",
@@ -227,15 +227,28 @@ SQUASHED = re.compile(
     r"(?:instruc|regla|regle|consigne|anweisung|regeln|instructie|istruzion|regra)"
 )
 """Override phrases read letters-only ("i.g.n.o.r.e p.r.e.v.i.o.u.s ..."), for ``squash``ed text."""
-SQUASHED_START = re.compile(
-    trie_pattern(
-        (*_SQUASHED_VERBS, *_SQUASHED_FOREIGN, "donot", "dont", "never", "youarenow"),
-        word_start=True,
-    )
+_SQUASHED_STARTS = tuple(
+    f"{word}*"
+    for word in (*_SQUASHED_VERBS, *_SQUASHED_FOREIGN, "donot", "dont", "never", "youarenow")
 )
-"""Where a ``SQUASHED`` phrase can start: a word beginning with its first word."""
-SQUASHED_REACH = 240
-"""How many characters after such a word are read letters-only."""
+
+
+_REACH = {"fake_turns": 340, "fake_tool_result": 240}
+RULES: tuple[Rule, ...] = (
+    *(
+        Rule(
+            name, weight, re.compile(pattern, re.MULTILINE), triggers, leet, _REACH.get(name, REACH)
+        )
+        for name, weight, pattern, triggers, leet in (
+            *_TABLE,
+            *(_language_rule(language) for language in LANGUAGES),
+        )
+    ),
+    Rule(
+        "obfuscated_override", 1.0, SQUASHED, _SQUASHED_STARTS, leet=True, reach=240, squashed=True
+    ),
+)
+"""Every rule the scanner runs."""
 
 
 def trigger_index(

@@ -3,8 +3,9 @@
 ``scan_injection`` reads a text the way ``plangate.graphs.guards.normalize`` prepares it (and
 its look-alike-folded and leetspeak readings), finds every trigger word of
 ``plangate.graphs.guards.injection_rules`` in one pass, runs each rule only in windows around
-its triggers, and adds three checks of its own: a letters-only reading for spelt-out
-overrides, HTML comments that speak to a model, and base64 blobs decoded once and scanned.
+its triggers (one rule reads the window letters-only, for spelt-out overrides), and adds two
+checks of its own: HTML comments that speak to a model, and base64 blobs decoded once and
+scanned.
 
 Cost and bounds: every step is linear in the text's length (one pass per view; windows of a
 rule are merged before it runs, so no character is searched twice by one rule; patterns use
@@ -22,14 +23,8 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from plangate.graphs.guards.injection_rules import (
-    RULES,
-    SQUASHED,
-    SQUASHED_REACH,
-    SQUASHED_START,
-    trigger_index,
-)
-from plangate.graphs.guards.normalize import decode_escapes, leet, normalise, squash, views
+from plangate.graphs.guards.injection_rules import RULES, Rule, trigger_index
+from plangate.graphs.guards.normalize import decode_escapes, leet, squash, views
 
 SCAN_LIMIT = 2_000_000
 """Texts up to this many characters are scanned whole."""
@@ -104,16 +99,15 @@ def signals_of(text: str, *, decode: bool) -> dict[str, float]:
         decode: whether base64 blobs are decoded and scanned (one level: not inside a blob).
     """
     signals: dict[str, float] = {}
-    plain = normalise(decode_escapes(text))
-    readings = views(plain)
+    readings = views(decode_escapes(text))
+    plain = readings[0]
     for reading in readings:
         match_rules(reading, signals, None)
     leetspeak = leet(readings[-1])
     if leetspeak is not None:
         match_rules(leetspeak, signals, _LEET_RULES)
-    overrides = {"instruction_override", "secrecy", "role_reassignment"}
-    if not signals.keys() & overrides and _squashed_override(leetspeak or readings[-1]):
-        signals["obfuscated_override"] = 1.0
+    if signals.keys() & {"instruction_override", "secrecy", "role_reassignment"}:
+        signals.pop("obfuscated_override", None)  # the same phrase, already counted
     found = None if text.isascii() else _INVISIBLE.search(text)
     if found and (_TAGS.search(text, found.start()) or _HIDDEN.search(text, found.start() - 1)):
         signals["invisible_characters"] = 0.5
@@ -146,10 +140,16 @@ def match_rules(view: str, signals: dict[str, float], only: frozenset[int] | Non
     for index, found_in in blocks.items():
         rule = RULES[index]
         if signals.get(rule.name, 0.0) < rule.weight and any(
-            rule.pattern.search(view, max(low * BLOCK - rule.reach, 0), high * BLOCK + rule.reach)
+            _search(rule, view, max(low * BLOCK - rule.reach, 0), high * BLOCK + rule.reach)
             for low, high in _runs(found_in)
         ):
             signals[rule.name] = rule.weight
+
+
+def _search(rule: Rule, view: str, low: int, high: int) -> bool:
+    if rule.squashed:
+        return rule.pattern.search(squash(view[low:high])) is not None
+    return rule.pattern.search(view, low, high) is not None
 
 
 def _runs(blocks: set[int]) -> list[tuple[int, int]]:
@@ -162,30 +162,6 @@ def _runs(blocks: set[int]) -> list[tuple[int, int]]:
         else:
             runs.append((block, block + 1))
     return runs
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` sorted, overlapping ones joined."""
-    spans.sort()
-    merged = [spans[0]]
-    for low, high in spans[1:]:
-        if low <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
-        else:
-            merged.append((low, high))
-    return merged
-
-
-def _squashed_override(view: str) -> bool:
-    """Whether ``view`` read letters-only holds an override phrase (``SQUASHED``).
-
-    Only the text after each word that can start one is squashed (``SQUASHED_REACH``
-    characters; overlapping stretches joined), so prose without such words costs one search.
-    """
-    starts = [(m.start(), m.start() + SQUASHED_REACH) for m in SQUASHED_START.finditer(view)]
-    return bool(starts) and any(
-        SQUASHED.search(squash(view[low:high])) for low, high in _merged(starts)
-    )
 
 
 def comments(text: str) -> list[tuple[int, int, str]]:

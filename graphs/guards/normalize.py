@@ -9,12 +9,13 @@
 3. NFKC folds full-width and mathematical letters and ligatures; accents and other combining
    marks on letters are dropped ("précédentes" → "precedentes", "Ign̈ore" → "ignore").
 4. Lower case; letters spelt one by one ("i g n o r e", "i-g-n-o-r-e", "I_G_N") are joined, and a
-   hyphen inside a word is dropped ("ig-nore"); runs of spaces become one space and runs of
+   hyphen or middle dot inside a word is dropped ("ig-nore", "dis·re·gard"); runs of spaces become one space and runs of
    blank lines one newline (line starts matter to role markers).
 
-``views`` adds the readings the patterns need beside it: look-alike letters folded to ASCII
-(``plangate.graphs.guards.confusables``) when a text mixes scripts, and leetspeak read as
-letters ("1gn0re" → "ignore") when digits sit inside words. ``squash`` keeps letters only.
+``views`` adds the reading with look-alike letters folded to ASCII
+(``plangate.graphs.guards.confusables``) when a text mixes scripts; ``leet`` reads leetspeak
+digits as letters ("1gn0re" → "ignore") when digits sit inside words; ``squash`` keeps letters
+only.
 Every step is a precompiled regex without nested unbounded repetition, ``str.translate`` or
 ``unicodedata``, so normalising is linear in the text's length.
 """
@@ -41,7 +42,7 @@ _LETTER = r"[^\W\d_]"
 _SPELT = re.compile(rf"(?<!\w)(?:{_LETTER}[ .\-_*·•|/+~]){{2,}}{_LETTER}(?!\w)")
 # The hyphen first and the look-behind after it: a pattern that starts with a look-behind is
 # tried at every position of the text, one that starts with a character only where it occurs.
-_HYPHEN = re.compile(rf"[-\u2010\u2011](?<={_LETTER}.)(?={_LETTER})")
+_HYPHEN = re.compile(rf"[-\u2010\u2011\u00b7\u2027\u30fb\u2022](?<={_LETTER}.)(?={_LETTER})")
 _SPACES = re.compile(r"[^\S\n ][^\S\n]*| [^\S\n]+")  # any run but a lone space
 _NEWLINES = re.compile(r"\n\s+")  # after a space before a newline is dropped
 # A letter alone between two separators: where a spelt-out word can start (searched first,
@@ -98,12 +99,19 @@ def normalise(text: str) -> str:
     return _HYPHEN.sub("", text)
 
 
-def views(plain: str) -> tuple[str, ...]:
-    """The readings of a normalised text that the rules scan: itself, then its look-alikes
-    folded to ASCII when it mixes scripts.
+def views(text: str) -> tuple[str, ...]:
+    """The normalised readings of ``text`` that the rules scan: ``normalise(text)``, then, when
+    a word mixes scripts, the reading with look-alike letters folded to ASCII.
+
+    Folding happens before lower-casing (the table is case-aware) and after invisible
+    characters are dropped and NFKC applied, so "Ι\u200bgnοre" is seen as one mixed word.
     """
-    if has_mixed_script(plain):
-        return (plain, fold_confusables(plain))
+    plain = normalise(text)
+    if text.isascii():
+        return (plain,)
+    visible = unicodedata.normalize("NFKC", INVISIBLE.sub("", decode_tags(text)))
+    if has_mixed_script(visible):
+        return (plain, normalise(fold_confusables(visible)))
     return (plain,)
 
 

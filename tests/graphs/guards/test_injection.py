@@ -15,7 +15,6 @@ from plangate.graphs.guards.injection import (
     PromptInjection,
     comments,
     neutralise,
-    normalise,
     scan_injection,
 )
 from plangate.graphs.guards.normalize import decode_escapes, views
@@ -51,7 +50,7 @@ def book_table(venue: str, party_size: int) -> str:
 )
 def test_normalise_undoes_obfuscation(raw: str, seen: str) -> None:
     # The last reading is the one with look-alikes folded (when the text mixes scripts).
-    assert views(normalise(decode_escapes(raw)))[-1] == seen
+    assert views(decode_escapes(raw))[-1] == seen
 
 
 # -- scan_injection ----------------------------------------------------------------------------
