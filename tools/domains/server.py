@@ -13,7 +13,12 @@ Each domain contributes an ``APIRouter`` over its sandbox backend (``tools/domai
   ``X-Plangate-Fault-Delay`` seconds (default 30), a truncated JSON body, or a write that commits
   and then answers 504 (the reply was lost).
 - **Idempotency**: writes carry ``Idempotency-Key``; each sandbox records it with the resource it
-  creates, so a repeated write returns the first result and changes nothing.
+  creates, so a repeated write returns the first result and changes nothing, and the same key sent
+  with a different write is refused with 409 (reason ``idempotency_key_reused``; ``key_reused``
+  in the flights API, which named it first).
+- **OpenAPI**: ``/openapi.json`` documents what the server really answers: every operation's
+  4xx replies as ``ErrorBody``, and the request bodies of routes that read their body themselves
+  (``json_body``). A 405 lists in ``Allow`` every method the path serves.
 
 ``serve_in_thread`` runs an app on a free loopback port, for tests and for users' own suites.
 """
@@ -24,12 +29,16 @@ import asyncio
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from plangate.tools.errors import BackendError, ToolArgsError, ToolRefusedError, UsageError
 from plangate.tools.faults import Fault, FaultPlan
@@ -37,7 +46,36 @@ from plangate.tools.faults import Fault, FaultPlan
 FAULT_HEADER = "X-Plangate-Fault"
 FAULT_DELAY_HEADER = "X-Plangate-Fault-Delay"
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
 _HTTP_REASONS = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+_REF = "#/components/schemas/{model}"
+_BODY_SCHEMAS = "x-plangate-schemas"  # carries a documented body's models to the components
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a machine-readable reason, a sentence, and what to do about it."""
+
+    reason: str = Field(min_length=1, description="e.g. not_found, invalid, sold_out.")
+    message: str = Field(min_length=1, description="One sentence naming what was wrong.")
+    hint: str = Field(description="What to do instead; may be empty.")
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx and 5xx reply of the sandbox APIs."""
+
+    error: ErrorDetail
+
+
+def json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` documenting ``model`` as a route's JSON request body.
+
+    For routes that read their body themselves (to refuse a bad one in their own words), so the
+    OpenAPI document still says what to send.
+    """
+    schema = model.model_json_schema(by_alias=True, ref_template=_REF)
+    models = schema.pop("$defs", {})
+    content = {"application/json": {"schema": schema}}
+    return {"requestBody": {"required": True, "content": content}, _BODY_SCHEMAS: models}
 
 
 def refusal_status(error: ToolRefusedError) -> int:
@@ -64,6 +102,7 @@ def create_app(
     app = FastAPI(title=title)
     for prefix, router in mounts:
         app.include_router(router, prefix=prefix)
+    _document_errors(app)
 
     @app.exception_handler(ToolRefusedError)
     async def refused(request: Request, exc: ToolRefusedError) -> JSONResponse:
@@ -100,7 +139,11 @@ def create_app(
         if message == "There was an error parsing the body":
             message = "the request body cannot be read as JSON (malformed, or nested too deeply)"
         reason = _HTTP_REASONS.get(exc.status_code, "invalid" if exc.status_code < 500 else "error")
-        return JSONResponse(error_body(message, reason), exc.status_code, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route on the path; the path may serve several.
+            headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        return JSONResponse(error_body(message, reason), exc.status_code, headers=headers)
 
     @app.exception_handler(BackendError)
     async def backend_failed(request: Request, exc: BackendError) -> JSONResponse:
@@ -140,6 +183,58 @@ def create_app(
         return JSONResponse(error_body("gateway timeout (injected)", "reply_lost"), 504)
 
     return app
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    # Asked route by route, so that routers mounted with a prefix answer for their own routes.
+    allowed: list[str] = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in app.router.routes):
+            allowed.append(method)
+    return allowed
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Make ``app.openapi()`` describe the error bodies and request bodies the routes really use."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
+        error = ErrorBody.model_json_schema(ref_template=_REF)
+        schemas.update(error.pop("$defs"))
+        schemas["ErrorBody"] = error
+        reply = {"application/json": {"schema": {"$ref": _REF.format(model="ErrorBody")}}}
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                schemas.update(operation.pop(_BODY_SCHEMAS, {}))
+                responses = operation.setdefault("responses", {})
+                # FastAPI documents its own validation body; ours answers with ErrorBody.
+                responses.pop("422", None)
+                responses["4XX"] = {"description": "Refused: see error.reason", "content": reply}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        _describe_local_times(document)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _describe_local_times(node: Any) -> None:
+    # pydantic documents a ``time`` as JSON Schema's "time" (which needs an offset, 09:30:00Z) but
+    # serializes a local time of day (09:30:00): say what is sent.
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            node["format"] = "partial-time"
+            node["pattern"] = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+        for value in node.values():
+            _describe_local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _describe_local_times(value)
 
 
 def _choose_fault(

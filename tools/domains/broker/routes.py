@@ -26,6 +26,7 @@ from plangate.tools.domains.broker._wire import (
 )
 from plangate.tools.domains.broker.backend import BrokerBackend
 from plangate.tools.domains.broker.models import MAX_CLIENT_ORDER_ID, OrderQuery, OrderRequest
+from plangate.tools.domains.server import json_body
 from plangate.tools.errors import ToolRefusedError
 
 PREFIX = "/broker"
@@ -79,7 +80,7 @@ def router(backend: BrokerBackend) -> APIRouter:
     async def get_positions() -> list[WirePosition]:
         return [WirePosition.of(p) for p in await backend.get_positions()]
 
-    @api.post("/v2/orders")
+    @api.post("/v2/orders", openapi_extra=json_body(WireOrderRequest))
     async def post_order(
         payload: Annotated[dict[str, Any], Body()],
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,

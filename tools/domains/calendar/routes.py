@@ -28,7 +28,9 @@ from plangate.tools.domains.calendar.backend import DEFAULT_PAGE_SIZE, CalendarB
 from plangate.tools.domains.calendar.models import AwareDatetime
 from plangate.tools.domains.calendar.wire import (
     EventInput,
+    EventResource,
     EventsPage,
+    FreeBusyReply,
     FreeBusyRequest,
     KeyedEvent,
     dump,
@@ -37,12 +39,18 @@ from plangate.tools.domains.calendar.wire import (
     new_event,
     validate,
 )
+from plangate.tools.domains.server import json_body
 from plangate.tools.errors import ToolRefusedError
 from plangate.tools.http import IDEMPOTENCY_HEADER
 
 PREFIX = "/calendar"
 
 _INSTANT: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
+# Parameters arrive as text and are parsed here, so that a bad one is refused in our words; the
+# OpenAPI document still states what each one must be.
+_INSTANT_DOC: dict[str, Any] = {"format": "date-time"}
+_BOOL_DOC: dict[str, Any] = {"enum": ["true", "false"]}
+_COUNT_DOC: dict[str, Any] = {"pattern": "^[0-9]+$"}
 
 
 def _instant(name: str, value: str | None) -> datetime:
@@ -98,15 +106,17 @@ def router(backend: CalendarBackend) -> APIRouter:
     """The calendar API serving ``backend``."""
     api = APIRouter(tags=["calendar"])
 
-    @api.get("/calendars/{calendar_id}/events")
+    @api.get("/calendars/{calendar_id}/events", response_model=EventsPage)
     async def list_events(
         calendar_id: str,
-        time_min: str | None = Query(None, alias="timeMin"),
-        time_max: str | None = Query(None, alias="timeMax"),
-        single_events: str | None = Query(None, alias="singleEvents"),
-        order_by: str | None = Query(None, alias="orderBy"),
+        time_min: str | None = Query(None, alias="timeMin", json_schema_extra=_INSTANT_DOC),
+        time_max: str | None = Query(None, alias="timeMax", json_schema_extra=_INSTANT_DOC),
+        single_events: str | None = Query(None, alias="singleEvents", json_schema_extra=_BOOL_DOC),
+        order_by: str | None = Query(
+            None, alias="orderBy", json_schema_extra={"enum": ["startTime"]}
+        ),
         page_token: str | None = Query(None, alias="pageToken"),
-        max_results: str | None = Query(None, alias="maxResults"),
+        max_results: str | None = Query(None, alias="maxResults", json_schema_extra=_COUNT_DOC),
     ) -> JSONResponse:
         single = _flag("singleEvents", single_events, default=False)
         if order_by not in (None, "startTime"):
@@ -127,11 +137,17 @@ def router(backend: CalendarBackend) -> APIRouter:
         )
         return _ok(dump(reply))
 
-    @api.post("/calendars/{calendar_id}/events")
+    @api.post(
+        "/calendars/{calendar_id}/events",
+        response_model=EventResource,
+        openapi_extra=json_body(EventInput),
+    )
     async def create_event(
         calendar_id: str,
         request: Request,
-        allow_conflict: str | None = Query(None, alias="allowConflict"),
+        allow_conflict: str | None = Query(
+            None, alias="allowConflict", json_schema_extra=_BOOL_DOC
+        ),
     ) -> JSONResponse:
         key = _key(request)
         body = validate(EventInput, await _json_body(request), "event")
@@ -143,16 +159,16 @@ def router(backend: CalendarBackend) -> APIRouter:
         )
         return _ok(dump(event_resource(created)))
 
-    @api.get("/calendars/{calendar_id}/events/{event_id}")
+    @api.get("/calendars/{calendar_id}/events/{event_id}", response_model=EventResource)
     async def get_event(calendar_id: str, event_id: str) -> JSONResponse:
         return _ok(dump(event_resource(await backend.get_event(calendar_id, event_id))))
 
-    @api.delete("/calendars/{calendar_id}/events/{event_id}")
+    @api.delete("/calendars/{calendar_id}/events/{event_id}", response_model=EventResource)
     async def cancel_event(calendar_id: str, event_id: str, request: Request) -> JSONResponse:
         cancelled = await backend.cancel_event(calendar_id, event_id, _key(request))
         return _ok(dump(event_resource(cancelled)))
 
-    @api.post("/freeBusy")
+    @api.post("/freeBusy", response_model=FreeBusyReply, openapi_extra=json_body(FreeBusyRequest))
     async def free_busy(request: Request) -> JSONResponse:
         query = validate(FreeBusyRequest, await _json_body(request), "free/busy request")
         result = await backend.free_busy(
@@ -160,7 +176,7 @@ def router(backend: CalendarBackend) -> APIRouter:
         )
         return _ok(dump(free_busy_reply(result)))
 
-    @api.get("/idempotencyKeys/{key:path}")
+    @api.get("/idempotencyKeys/{key:path}", response_model=KeyedEvent)
     async def find_by_key(key: str) -> JSONResponse:
         found = await backend.find_event_by_key(key)
         if found is None:

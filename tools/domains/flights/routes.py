@@ -34,10 +34,12 @@ from plangate.tools.domains.flights.wire import (
     offer_to_wire,
     read_request,
 )
+from plangate.tools.domains.server import json_body
 from plangate.tools.errors import ToolRefusedError
 
 PREFIX = "/flights"
 
+_COUNT = {"pattern": "^[0-9]+$"}  # parsed by SearchQuery, so refusals read alike in process
 KeyHeader = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
@@ -55,14 +57,16 @@ def router(backend: FlightBackend) -> APIRouter:
     """The flights API, serving ``backend``."""
     api = APIRouter()
 
-    @api.get(SEARCH_PATH)
+    @api.get(SEARCH_PATH, response_model=SearchReply)
     async def search_offers(
         origin: Annotated[str | None, Query(alias="originLocationCode")] = None,
         destination: Annotated[str | None, Query(alias="destinationLocationCode")] = None,
-        departure_date: Annotated[str | None, Query(alias="departureDate")] = None,
-        adults: Annotated[str | None, Query(alias="adults")] = None,
+        departure_date: Annotated[
+            str | None, Query(alias="departureDate", json_schema_extra={"format": "date"})
+        ] = None,
+        adults: Annotated[str | None, Query(alias="adults", json_schema_extra=_COUNT)] = None,
         travel_class: Annotated[str | None, Query(alias="travelClass")] = None,
-        max_results: Annotated[str | None, Query(alias="max")] = None,
+        max_results: Annotated[str | None, Query(alias="max", json_schema_extra=_COUNT)] = None,
     ) -> JSONResponse:
         given = {
             "origin": origin,
@@ -84,7 +88,7 @@ def router(backend: FlightBackend) -> APIRouter:
         reply = SearchReply(meta=Meta(count=len(offers)), data=[offer_to_wire(o) for o in offers])
         return JSONResponse(dump(reply))
 
-    @api.post(PRICING_PATH)
+    @api.post(PRICING_PATH, response_model=PricingReply, openapi_extra=json_body(PricingRequest))
     async def price_offer(request: Request) -> JSONResponse:
         asked = read_request(await request.body(), PricingRequest)
         offer = await backend.get_offer(asked.data.flight_offers[0].id)
@@ -92,7 +96,12 @@ def router(backend: FlightBackend) -> APIRouter:
             dump(PricingReply(data=PricedData(flight_offers=[offer_to_wire(offer)])))
         )
 
-    @api.post(ORDERS_PATH)
+    @api.post(
+        ORDERS_PATH,
+        response_model=OrderReply,
+        status_code=201,
+        openapi_extra=json_body(OrderRequest),
+    )
     async def create_order(request: Request, key: KeyHeader = None) -> JSONResponse:
         order = read_request(await request.body(), OrderRequest).data
         passengers = [
@@ -102,7 +111,7 @@ def router(backend: FlightBackend) -> APIRouter:
         booking = await backend.book(order.flight_offers[0].id, passengers, _required(key))
         return JSONResponse(dump(OrderReply(data=booking_to_wire(booking))), status_code=201)
 
-    @api.get(ORDERS_PATH)
+    @api.get(ORDERS_PATH, response_model=OrdersReply)
     async def find_order(
         idempotency_key: Annotated[str | None, Query(alias=KEY_PARAM)] = None,
     ) -> JSONResponse:
@@ -116,12 +125,12 @@ def router(backend: FlightBackend) -> APIRouter:
         orders = [] if found is None else [booking_to_wire(found)]
         return JSONResponse(dump(OrdersReply(meta=Meta(count=len(orders)), data=orders)))
 
-    @api.get(ORDERS_PATH + "/{order_id}")
+    @api.get(ORDERS_PATH + "/{order_id}", response_model=OrderReply)
     async def get_order(order_id: str) -> JSONResponse:
         booking = await backend.get_booking(order_id)
         return JSONResponse(dump(OrderReply(data=booking_to_wire(booking))))
 
-    @api.delete(ORDERS_PATH + "/{order_id}")
+    @api.delete(ORDERS_PATH + "/{order_id}", response_model=OrderReply)
     async def cancel_order(order_id: str, key: KeyHeader = None) -> JSONResponse:
         booking = await backend.cancel(order_id, _required(key))
         return JSONResponse(dump(OrderReply(data=booking_to_wire(booking))))
