@@ -25,24 +25,30 @@ from tests.reliability.crashproc import CRASH_NOW, ForkServer, Outcome
 
 @dataclass(frozen=True)
 class Request:
-    """A request of a demo agent that makes one write.
+    """A request of a demo agent that writes.
 
     Attributes:
         agent: the agent.
         text: the request.
-        approve: the id its write's approval waits under.
+        approve: the id its first write's approval waits under.
         answer_ids: the answer's list of effects, and the id field in each.
+        writes: how many writes it commits when nothing goes wrong.
     """
 
     agent: str
     text: str
     approve: str
     answer_ids: tuple[str, str]
+    writes: int = 1
 
 
 BOOK = Request("reservation", "Book a table for 2 in Lisbon tomorrow at 8pm", "table",
                ("bookings", "id"))  # fmt: skip
 BUY = Request("trading", "Buy 5 shares of Microsoft at $380 limit", "order", ("orders", "id"))
+TRIP = Request("reservation",
+               "Fly from Lisbon to Madrid next Friday and book dinner for 2 there at 21:00",
+               "flight", ("bookings", "id"), writes=3)  # fmt: skip
+"""A flight, a table (its first seating refused, then another one) and a calendar event."""
 
 
 class World(Protocol):
@@ -58,14 +64,17 @@ class LocalWorld:
         self.home = home
 
     def effects(self, request: Request) -> dict[str, list[str]]:
+        """Every write's effect, of any kind: tables, flights, calendar events, orders."""
         found: dict[str, list[str]] = {}
         if not (self.home / "ledger.db").exists():
             return found
-        world = Session(self.home).load_world("sandbox", FakeClock())
-        if request is BOOK:
-            made = [(r.idempotency_key, r.id) for r in world.restaurants.reservations()]  # type: ignore[attr-defined]
-        else:
-            made = [(o.client_order_id, o.id) for o in world.broker.orders.orders()]  # type: ignore[attr-defined]
+        world: Any = Session(self.home).load_world("sandbox", FakeClock())
+        problems = [p for _, backend in world if hasattr(backend, "audit") for p in backend.audit()]
+        assert not problems, f"the sandbox world's books do not balance: {problems}"
+        made = [(r.idempotency_key, r.id) for r in world.restaurants.reservations()]
+        made += [(o.client_order_id, o.id) for o in world.broker.orders.orders()]
+        made += [(key, use.booking_id) for key, use in world.flights._keys.items()]
+        made += [(key, record.event_id) for key, record in world.calendar._keys.items()]
         for key, ident in made:
             found.setdefault(key, []).append(ident)
         return found
@@ -163,13 +172,14 @@ def continue_thread(
     for _ in range(4):
         if not last.killed and last.code in (0, 1, 3):
             return last, commands
-        args = resume if last.code != 4 else [*resume, "--approve", request.approve]
+        args = resume
         again = fork.run(home, "none", args, now=now)
         if again.code == 2 and "no thread" in again.stderr:  # killed before it was recorded
             args = run
             again = fork.run(home, "none", args, now=now)
         elif again.code == 2 and "no decision for" in again.stderr:  # killed at a saved pause
-            args = [*resume, "--approve", request.approve]
+            waiting = again.stderr.split("Pending approvals: ")[1].split(" — ")[0]
+            args = [*resume, "--approve", waiting.replace(" ", "")]
             again = fork.run(home, "none", args, now=now)
         elif again.code == 2 and "(it is done)" in again.stderr:  # ended just as it was killed
             return last, commands
@@ -215,6 +225,11 @@ def run_case(
     effects = world.effects(request)
     for entry in entries:
         made = effects.get(entry.key, [])
+        if entry.state is WriteState.FAILED:  # refused: nothing happened, nothing to find
+            if made:
+                tally.duplicates += len(made)
+                tally.problems.append(f"{name}: the refused write {entry.key} left {made}")
+            continue
         tally.writes += entry.state is WriteState.COMMITTED
         tally.effects += len(made)
         tally.duplicates += max(0, len(made) - 1)
@@ -223,9 +238,10 @@ def run_case(
         elif not made:
             tally.losses += 1
             tally.problems.append(f"{name}: the committed write {entry.key} is not in the world")
-    if len(entries) != 1:
-        tally.problems.append(f"{name}: {len(entries)} writes in the ledger, not 1")
-    held = {ident for key in {e.key for e in entries} for ident in effects.get(key, [])}
+    committed = [e for e in entries if e.state is WriteState.COMMITTED]
+    if len(committed) != request.writes:
+        tally.problems.append(f"{name}: {len(committed)} committed writes, not {request.writes}")
+    held = {ident for entry in committed for ident in effects.get(entry.key, [])}
     answer = _answer(last)
     if answer is None:
         if not last.killed:

@@ -116,32 +116,36 @@ def patch_ledger(trigger: Trigger) -> None:
 
 
 class CallCounter:
-    """A profile hook counting calls into plangate's own functions; kills at call ``kill_at``."""
+    """A trace hook counting calls into plangate's own functions; kills at call ``kill_at``.
+
+    A global trace function is told of Python calls only (not C calls, not returns), and
+    returning None leaves the frame untraced: the cost is one check per call.
+    """
 
     def __init__(self, kill_at: int | None) -> None:
-        self.kill_at = kill_at
+        self.kill_at = kill_at or -1
         self.calls = 0
-        self._own: dict[Any, bool] = {}
-
-    def __call__(self, frame: Any, event: str, _arg: Any) -> None:
-        if event != "call":
-            return
-        code = frame.f_code
-        own = self._own.get(code)
-        if own is None:
-            name = code.co_filename
-            own = self._own[code] = name.startswith(_OWN) and not name.startswith(_NOT_OWN)
-        if own:
-            self.calls += 1
-            if self.calls == self.kill_at:
-                die()
 
     def install(self) -> None:
-        """Profile this thread and every thread started from now on."""
+        """Trace this thread and every thread started from now on."""
         import threading
 
-        threading.setprofile(self)
-        sys.setprofile(self)
+        own: dict[Any, bool] = {}
+        lookup, kill_at, counter = own.get, self.kill_at, self
+
+        def hook(frame: Any, _event: str, _arg: Any) -> None:
+            code = frame.f_code
+            mine = lookup(code)
+            if mine is None:
+                name = code.co_filename
+                mine = own[code] = name.startswith(_OWN) and not name.startswith(_NOT_OWN)
+            if mine:
+                counter.calls += 1
+                if counter.calls == kill_at:
+                    die()
+
+        threading.settrace(hook)
+        sys.settrace(hook)
 
 
 def arm(point: str) -> CallCounter | None:
@@ -197,7 +201,7 @@ def child(request: dict[str, Any]) -> None:
     counter = arm(request["point"])
     code = run_cli(request["args"])
     if counter is not None:
-        sys.setprofile(None)
+        sys.settrace(None)
         Path(request["report"]).write_text(str(counter.calls), encoding="utf-8")
     sys.stdout.flush()
     sys.stderr.flush()
@@ -232,7 +236,7 @@ def main(argv: list[str]) -> int:
     counter = arm(argv[0])
     code = run_cli(argv[2:])
     if counter is not None:
-        sys.setprofile(None)
+        sys.settrace(None)
         print(f"killpoint: {counter.calls} calls", file=sys.stderr)
     return code
 
