@@ -131,6 +131,19 @@ def test_a_url_backend_runs_against_the_server_and_keeps_no_local_world(home: Pa
     assert Session(home).thread(next(iter(_threads(home)))).backend == url
 
 
+def test_a_url_backend_runs_at_the_commands_pinned_time(home: Path) -> None:
+    # The booking window is judged on the backends' clock: with --backend URL it must be the
+    # command's pinned time (CLI_NOW), not the real date, or "tomorrow" may be in the past.
+    served = sandbox_backends(seed=0, clock=PinnedClock(parse_now(CLI_NOW)))
+    with serve_in_thread(sandbox_app(served)) as url:
+        result = CliRunner().invoke(
+            app, ["run", "reservation", "Book a table for 2 in Lisbon tomorrow at 8pm",
+                  "--backend", url, "--thread", "at-now"],
+        )  # fmt: skip
+    assert result.exit_code == 4, result.output  # waiting for approval, not blocked (3)
+    assert "approval requested: table (book_table" in result.stdout
+
+
 def _threads(folder: Path) -> list[str]:
     import json
 
