@@ -146,13 +146,7 @@ class PromptInjection:
 
     async def check(self, subject: GuardSubject) -> Verdict:
         """Allow clean text; block a flagged request; modify and taint a flagged result."""
-        try:
-            leaves = _leaves(subject.payload)
-        except RecursionError:
-            leaves = None
-        if leaves is None:  # nested past Python's limit: fail closed on what cannot be read
-            scans = [InjectionScan(1.0, ("unreadable_nesting",), True)]
-            return self._verdict(subject, scans, REMOVED, split=False)
+        leaves = _leaves(subject.payload)  # iterative: any depth is read
         scans = [scan_injection(text, threshold=self.threshold) for text, _ in leaves]
         replace = {i: scan for i, scan in enumerate(scans) if scan.flagged}
         tails: set[int] = set()  # strings whose end starts a split instruction
@@ -176,7 +170,7 @@ class PromptInjection:
         }
         try:
             cleaned = _rebuild(subject.payload, texts, [0])
-        except RecursionError:
+        except RecursionError:  # nested past Python's limit: the whole result goes
             cleaned = REMOVED
         return self._verdict(subject, scans, cleaned, split=bool(tails))
 

@@ -101,7 +101,7 @@ _STRONG = (
 )
 _VOID = (
     r"(?:no longer appl\w{0,3}|(?:is|are|were|have been|has been|now) (?:now |hereby |officially )?"
-    r"(?:void|null|obsolete|cancel+ed|revoked|suspended|disabled|deactivated|invalid|outdated"
+    r"(?:void|null|obsolete|cancell?ed|revoked|suspended|disabled|deactivated|invalid|outdated"
     r"|superseded|overridden|off|gone|irrelevant)|do(?:es)? not apply|don'?t apply"
     r"|(?:should|must|can|may|will) be (?:ignored|disregarded|forgotten|skipped|overridden|discarded)"
     r"|(?:were|was|are|is) (?:just |only |all |merely )?(?:a test|fake|false|wrong|a mistake|a joke|a trick|not real|fabricated|a decoy))"

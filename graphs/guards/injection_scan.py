@@ -120,13 +120,23 @@ def signals_of(text: str, *, decode: bool) -> dict[str, float]:
 
 
 def match_rules(view: str, signals: dict[str, float], only: frozenset[int] | None) -> None:
-    """Add to ``signals`` every rule (of ``only``, or all) that matches ``view``.
+    """Add to ``signals`` every rule (of ``only``, or all) that matches ``view``."""
+    for index, spans in search_plan(view, only).items():
+        rule = RULES[index]
+        if signals.get(rule.name, 0.0) < rule.weight and any(
+            _search(rule, view, low, high) for low, high in spans
+        ):
+            signals[rule.name] = rule.weight
+
+
+def search_plan(view: str, only: frozenset[int] | None = None) -> dict[int, list[tuple[int, int]]]:
+    """Where each rule (of ``only``, or all) must search ``view``: sorted, disjoint spans.
 
     The text is cut into blocks of ``BLOCK`` characters; a trigger marks its block for the rules
-    it opens, and each rule searches its marked blocks widened by its ``Rule.reach``, runs of
-    neighbouring blocks joined. The search loop does one set insertion per trigger found and
-    each rule reads a character at most once, so the cost is linear even in text made of
-    nothing but triggers.
+    it opens, and each rule searches its marked blocks widened by its ``Rule.reach``, spans
+    that touch joined. The trigger loop does one set insertion per trigger found, and the
+    spans of a rule are disjoint, so a rule reads each character at most once: with patterns of
+    bounded repetition only, the whole scan is linear even in text made of nothing but triggers.
     """
     marked: dict[str, set[int]] = {}
     for search in _TRIGGERS:
@@ -137,31 +147,22 @@ def match_rules(view: str, signals: dict[str, float], only: frozenset[int] | Non
         for index in _OPENS[word]:
             if only is None or index in only:
                 blocks.setdefault(index, set()).update(found_in)
+    plan: dict[int, list[tuple[int, int]]] = {}
     for index, found_in in blocks.items():
-        rule = RULES[index]
-        if signals.get(rule.name, 0.0) < rule.weight and any(
-            _search(rule, view, max(low * BLOCK - rule.reach, 0), high * BLOCK + rule.reach)
-            for low, high in _runs(found_in)
-        ):
-            signals[rule.name] = rule.weight
+        reach, spans = RULES[index].reach, plan.setdefault(index, [])
+        for block in sorted(found_in):
+            low, high = max(block * BLOCK - reach, 0), min((block + 1) * BLOCK + reach, len(view))
+            if spans and low <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], high)
+            else:
+                spans.append((low, high))
+    return plan
 
 
 def _search(rule: Rule, view: str, low: int, high: int) -> bool:
     if rule.squashed:
         return rule.pattern.search(squash(view[low:high])) is not None
     return rule.pattern.search(view, low, high) is not None
-
-
-def _runs(blocks: set[int]) -> list[tuple[int, int]]:
-    """Runs of consecutive block numbers, as ``(first, last + 1)``."""
-    ordered = sorted(blocks)
-    runs = [(ordered[0], ordered[0] + 1)]
-    for block in ordered[1:]:
-        if block <= runs[-1][1]:
-            runs[-1] = (runs[-1][0], block + 1)
-        else:
-            runs.append((block, block + 1))
-    return runs
 
 
 def comments(text: str) -> list[tuple[int, int, str]]:

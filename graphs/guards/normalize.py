@@ -104,14 +104,18 @@ def views(text: str) -> tuple[str, ...]:
     a word mixes scripts, the reading with look-alike letters folded to ASCII.
 
     Folding happens before lower-casing (the table is case-aware) and after invisible
-    characters are dropped and NFKC applied, so "Ι\u200bgnοre" is seen as one mixed word.
+    characters are dropped, so "Ι\u200bgnοre" is seen as one mixed word.
     """
     plain = normalise(text)
     if text.isascii():
         return (plain,)
-    visible = unicodedata.normalize("NFKC", INVISIBLE.sub("", decode_tags(text)))
-    if has_mixed_script(visible):
-        return (plain, normalise(fold_confusables(visible)))
+    visible = INVISIBLE.sub("", decode_tags(text))
+    compatible = unicodedata.normalize("NFKC", visible)
+    if has_mixed_script(visible) or has_mixed_script(compatible):
+        # Fold on both sides of NFKC: it maps some look-alikes away ("ϲ" to "ς") and makes
+        # others (mathematical Greek "𝛂" to "α").
+        folded = fold_confusables(unicodedata.normalize("NFKC", fold_confusables(visible)))
+        return (plain, normalise(folded))
     return (plain,)
 
 
