@@ -24,7 +24,14 @@ from typing import Any
 
 from bench.report import RESULTS, Report, targets_table, write_report
 
-BENCHMARKS = ("startup", "step_overhead", "parallel_plans", "concurrency", "replay")
+BENCHMARKS = (
+    "startup",
+    "step_overhead",
+    "parallel_plans",
+    "concurrency",
+    "replay",
+    "injection_scan",
+)
 """Every benchmark, in the order a full run takes them (each is ``bench.<name>``)."""
 
 README = Path(__file__).resolve().parent / "README.md"

@@ -85,6 +85,11 @@ def neutralise(text: str, *, threshold: float = 1.0) -> str:
     """
     if not scan_injection(text, threshold=threshold).flagged:
         return text
+    return _neutralise_flagged(text, threshold)
+
+
+def _neutralise_flagged(text: str, threshold: float) -> str:
+    """``neutralise`` for a text already scanned and flagged."""
     cleaned = _TAGS.sub(REMOVED, INVISIBLE.sub("", text))
     cleaned = _without_comments(cleaned, REMOVED)
     cleaned = _BASE64.sub(lambda m: REMOVED if decoded_blobs(m.group()) else m.group(), cleaned)
@@ -179,7 +184,7 @@ class PromptInjection:
         if is_key:
             return REMOVED
         if flagged:
-            return neutralise(text, threshold=self.threshold)
+            return _neutralise_flagged(text, self.threshold)
         # One part of an instruction split across strings: cut where it meets its neighbour.
         if head:
             text = _cut_first_sentence(text)
