@@ -53,7 +53,11 @@ def parse_now(text: str) -> datetime:
             "write it like 2026-03-09T09:00Z or 2026-03-09 09:00+01:00"
         ) from None
     moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    if not FIRST_YEAR <= moment.astimezone(UTC).year <= LAST_YEAR:
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:  # 9999-12-31T23:59-05:00 is in year 10000 in UTC
+        year = moment.year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UsageError(
             f"--now / ${NOW_VAR}: {text!r} is outside the years the sandbox can run in "
             f"({FIRST_YEAR} to {LAST_YEAR})"
