@@ -237,11 +237,16 @@ def resume_command(
             pending = [a["id"] for a in await runnable.pending_approvals(thread)]
             progress = Progress(term.progress, f"{spec.name} · {thread} · {record.request}")
             if not pending:
-                status = (await runnable.result(thread)).status
-                if status != "interrupted":
+                ended = await runnable.result(thread)
+                status = ended.status
+                if status != "interrupted" and decisions:
                     raise UsageError(
                         f"thread {thread!r} is not waiting for approval (it is {status})"
                     )
+                if status != "interrupted":
+                    # It ended, perhaps in a command killed before it printed: show how.
+                    term.progress.print(f"thread {thread} has ended ({status}); how it ended:")
+                    return term.report(ended)
                 if decisions:
                     raise UsageError(
                         f"thread {thread!r} was interrupted, not paused: resume it without decisions"

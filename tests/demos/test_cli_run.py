@@ -93,6 +93,13 @@ def test_resume_with_approve_completes_with_exactly_one_write(home: Path) -> Non
     assert again.exit_code == 2
     assert "not waiting for approval (it is done)" in again.stderr
     assert bookings(home) == ["Ada Lovelace"]
+    # Without decisions, resuming an ended thread shows its answer again and writes nothing.
+    shown = invoke("resume", "t1")
+    assert shown.exit_code == 0, shown.output
+    assert "has ended (done)" in shown.output
+    assert re.search(r"booked rsv-\d+", shown.stdout)
+    assert bookings(home) == ["Ada Lovelace"]
+    assert committed(home) == 1
 
 
 def test_resume_with_an_edit_books_with_the_edited_arguments(home: Path) -> None:
