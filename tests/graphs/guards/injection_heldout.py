@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from plangate.tools.domains.restaurants._venues import generate_venues
-from plangate.tools.domains.retrieval.sandbox import bundled_corpus
+from plangate.tools.domains.retrieval.loader import bundled_corpus
 
 ZW = "\u200b"
 ZWJ = "\u200d"
@@ -214,7 +214,7 @@ def _paragraphs(text: str) -> Iterator[str]:
 def benign_documents() -> list[Any]:
     """Every paragraph of the bundled retrieval corpus, and every seeded venue as JSON data."""
     found: list[Any] = []
-    with as_file(bundled_corpus()) as folder:  # type: ignore[arg-type]
+    with as_file(bundled_corpus()) as folder:
         for path in sorted(Path(folder).rglob("*.md")):
             found.extend(_paragraphs(path.read_text(encoding="utf-8")))
     found.extend(venue.model_dump(mode="json") for venue in generate_venues(0))
