@@ -65,8 +65,10 @@ def _folder(home: Path) -> st.SearchStrategy[str]:
 
 
 @pytest.fixture
-def state(home: Path) -> Path:
+def state(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir(parents=True, exist_ok=True)
+    # Drawn paths are relative too (a --trace named "-"): they land in the test's own folder.
+    monkeypatch.chdir(home.parent)
     return home
 
 
