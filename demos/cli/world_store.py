@@ -13,8 +13,8 @@ booking and cancellation, calendar event and cancellation, flight booking and ca
 broker order and cancellation — is found by its key). The world is also stored when a command
 ends, so changes that are no write (resting orders filled, a search index built) are kept.
 
-A file per world written at the end of a command (``sandbox.pickle`` until now) lost every
-write a kill landed between the ledger's commit and the command's end; a write-ahead log of
+Rejected: a file per world written at the end of a command (``<world>.pickle``) loses every
+write a kill lands between the ledger's commit and the command's end; a write-ahead log of
 operations would need every sandbox to replay its own operations. One database, one commit.
 
 Snapshots are taken on the event loop's thread (no task runs while one is pickled) and numbered;
