@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from plangate.demos.cli.world_store import World, WorldStore
 from plangate.graphs.engine.build import Checkpointer
 from plangate.graphs.engine.persistence import sqlite_checkpointer
+from plangate.graphs.guards.pii import redact_text
 from plangate.tools.clock import Clock, SystemClock
 from plangate.tools.domains.backends import Backends, http_backends, sandbox_backends
 from plangate.tools.errors import UsageError
@@ -127,7 +128,9 @@ class ThreadRecord(BaseModel):
     Attributes:
         thread_id: the engine's thread.
         agent: the agent's name.
-        request: what was asked.
+        request: what was asked, with PII (emails, phones, card numbers, IBANs) replaced by
+            markers: it is only shown (``resume`` continues from the checkpoint), and
+            ``threads.json`` is not encrypted with the checkpoints.
         model: ``offline`` or ``provider:model``.
         backend: ``sandbox`` or the base URL of a sandbox REST server.
         strategy: ``plan`` or ``react``.
@@ -149,6 +152,11 @@ class ThreadRecord(BaseModel):
     world: World = "sandbox"
     now: datetime | None = None
     backend_password: bool = False
+
+    @field_validator("request")
+    @classmethod
+    def _without_pii(cls, request: str) -> str:
+        return redact_text(request)[0]
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -101,6 +101,20 @@ def test_threads_are_remembered(tmp_path: Path) -> None:
     assert not session.has_thread("t2")
 
 
+def test_the_thread_index_keeps_no_pii_of_the_request(tmp_path: Path) -> None:
+    # threads.json is not encrypted with the checkpoints: the request is stored for display only.
+    asked = "Book for 2, card 4111 1111 1111 1111, mail ada@example.com or call +351 912 345 678"
+    record = ThreadRecord(
+        thread_id="t1", agent="tables", request=asked, model="offline", backend="sandbox",
+        strategy="plan",
+    )  # fmt: skip
+    Session(tmp_path).add_thread(record)
+    stored = (tmp_path / "threads.json").read_text(encoding="utf-8")
+    for raw in ("4111", "ada@example.com", "912 345"):
+        assert raw not in stored
+    assert Session(tmp_path).thread("t1").request.startswith("Book for 2, card ")
+
+
 def test_a_second_command_waits_for_the_lock(tmp_path: Path) -> None:
     session = Session(tmp_path)
     tmp_path.mkdir(exist_ok=True)
