@@ -9,7 +9,12 @@ misreading. Each possible request names the intent it must match and key values 
 (``"step.arg": value``; ``"step"``: the step is present; ``"-step"``: it is absent).
 
 Figures (``tests/agents/test_phrasings_unseen.py`` asserts the floors):
-    before: filled in by the first measurement.
+    before (main at 0b0e15a): reservation impossible 43/50 safe (7 planned a write: two dates or
+    "every Friday" booked one table, a train seat or match tickets booked a flight, "the whole
+    restaurant" booked a table for 2, a round trip booked one way), possible 29/44 correct (66%);
+    trading impossible 41/48 safe ("short 100 GME" and "Short sell 20 shares of Netflix" planned a
+    sale, "with margin", "for my son's account", "with my credit card" and "every stock in the S&P
+    500" planned an order, "rebalance" read the portfolio), possible 28/44 correct (64%).
 """
 
 from __future__ import annotations
