@@ -4,7 +4,9 @@ Writes are gated by default: every write tool waits for a person's approval unle
 lists it in ``writes_without_approval`` (or says ``"all"``), or its policy brings its own
 ``ApproveWrites``. A write exempted that way still waits when a value in its arguments came from
 a tool result, or when it was planned after reading tool results (``UntrustedWriteApproval``),
-unless the spec also lists it in ``untrusted_writes_without_approval``.
+unless the spec also lists it in ``untrusted_writes_without_approval``. Whatever the opt-outs,
+an untrusted value in an argument its tool declares ``refuse`` is blocked
+(``UntrustedWriteRefusal``; ``plangate.tools.sinks``).
 
 A spec is pure configuration. ``plangate.agents.agent.Agent`` turns it into a running engine, given
 the tools' backends and a chat model (or none: then the offline ``RulePlanner`` plans with the
@@ -22,7 +24,7 @@ from pydantic import BaseModel
 from plangate.graphs.engine.budget import DEFAULT_BUDGET, Budget
 from plangate.graphs.guards.guardrails import Guardrail
 from plangate.graphs.guards.policy import ApproveWrites
-from plangate.graphs.guards.sinks import UntrustedWriteApproval
+from plangate.graphs.guards.sinks import UntrustedWriteApproval, UntrustedWriteRefusal
 from plangate.graphs.offline.grammar import Grammar
 from plangate.tools.errors import UsageError
 from plangate.tools.registry import Toolset
@@ -76,10 +78,12 @@ class AgentSpec:
 
         ``ApproveWrites`` for the writes not exempted (none if the policy has its own), then
         ``UntrustedWriteApproval`` for the writes no ``ApproveWrites`` covers, unless exempted
-        from that too (or the policy has its own).
+        from that too (or the policy has its own). First of all ``UntrustedWriteRefusal``, unless
+        the policy has its own: a tool's ``refuse`` declarations hold whatever the opt-outs.
         """
         own = [guard for guard in policy if isinstance(guard, ApproveWrites)]
-        gates: list[Guardrail] = []
+        refuses = any(isinstance(guard, UntrustedWriteRefusal) for guard in policy)
+        gates: list[Guardrail] = [] if refuses else [UntrustedWriteRefusal()]
         covered: set[str] | None  # None: every write waits for approval already
         if own:
             lists = [guard.tools for guard in own]

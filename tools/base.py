@@ -17,7 +17,9 @@ JSON schema (MCP servers, OpenAPI operations).
 
 The effect defaults to ``write``: a tool must say it only reads before it is run without an
 idempotency key or an approval. This is the safe default, and the same one used for wrapped
-LangChain tools.
+LangChain tools. A write also says, per argument, what a value from a tool result may do there
+(``sinks={"venue_id": "allow", "iban": "refuse"}``; every other argument: ``approve``), see
+``plangate.tools.sinks``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from plangate.tools.errors import (
     ToolTimeoutError,
     UsageError,
 )
+from plangate.tools.sinks import SinkPolicy, Sinks, declare_sinks
 
 Effect = Literal["read", "write"]
 DepsT = TypeVar("DepsT", covariant=True)
@@ -135,6 +138,11 @@ class Tool(Generic[DepsT]):
             of this tool.
         reconciler: for writes, looks an outcome up by idempotency key (``None`` if never
             performed); used to settle a write whose outcome is unknown.
+        sinks: per argument, what an untrusted value there may do: ``allow``, ``approve`` (the
+            default) or ``refuse`` (``plangate.tools.sinks``; enforced for writes only).
+
+    Raises:
+        UsageError: the name, description, effect, timeout, types or ``sinks`` are invalid.
     """
 
     def __init__(
@@ -154,6 +162,7 @@ class Tool(Generic[DepsT]):
         ctx_param: str = "ctx",
         call_style: Literal["model", "params", "mapping"] = "model",
         json_schema: dict[str, Any] | None = None,
+        sinks: Mapping[str, SinkPolicy] | None = None,
     ) -> None:
         if not _NAME_RE.match(name):
             raise UsageError(f"tool name {name!r} is invalid: use 1-64 letters, digits, '_' or '-'")
@@ -188,6 +197,7 @@ class Tool(Generic[DepsT]):
             PydanticUserError,
         ) as exc:
             raise UsageError(f"tool {name!r} uses a type plangate cannot validate: {exc}") from exc
+        self.sinks: Sinks = declare_sinks(name, sinks, self.args_schema())
 
     def __repr__(self) -> str:
         return f"Tool(name={self.name!r}, effect={self.effect!r})"
@@ -196,6 +206,10 @@ class Tool(Generic[DepsT]):
     def is_write(self) -> bool:
         """True for tools with side effects."""
         return self.effect == "write"
+
+    def sink_policy(self, path: str) -> SinkPolicy:
+        """What an untrusted value may do at argument ``path`` (e.g. ``passengers[0].first_name``)."""
+        return self.sinks.policy(path)
 
     def args_schema(self) -> dict[str, Any]:
         """The JSON schema of the arguments (the declared one for JSON-schema tools)."""
@@ -344,6 +358,7 @@ def build_tool(
     retry: RetryPolicy = NO_RETRY,
     conflict_key: ConflictKey | None = None,
     reconciler: Reconciler | None = None,
+    sinks: Mapping[str, SinkPolicy] | None = None,
 ) -> Tool[Any]:
     """Turn a typed function into a ``Tool`` (what ``@tool`` does).
 
@@ -392,7 +407,7 @@ def build_tool(
         return Tool(
             name=tool_name, description=desc, args_model=only, result_type=hints["return"], fn=fn,
             effect=effect, timeout=timeout, retry=retry, conflict_key=conflict_key,
-            reconciler=reconciler, takes_ctx=takes_ctx, call_style="model",
+            reconciler=reconciler, takes_ctx=takes_ctx, call_style="model", sinks=sinks,
         )  # fmt: skip
     try:
         args_model = create_model(
@@ -406,7 +421,7 @@ def build_tool(
         name=tool_name, description=desc, args_model=cast(type[BaseModel], args_model),
         result_type=hints["return"], fn=fn, effect=effect, timeout=timeout, retry=retry,
         conflict_key=conflict_key, reconciler=reconciler, takes_ctx=takes_ctx, ctx_param=ctx_param,
-        call_style="params",
+        call_style="params", sinks=sinks,
     )  # fmt: skip
 
 
@@ -428,6 +443,7 @@ def tool(
     retry: RetryPolicy = NO_RETRY,
     conflict_key: ConflictKey | None = None,
     reconciler: Reconciler | None = None,
+    sinks: Mapping[str, SinkPolicy] | None = None,
 ) -> Callable[[ToolFunction], Tool[Any]]: ...
 
 
@@ -442,6 +458,7 @@ def tool(
     retry: RetryPolicy = NO_RETRY,
     conflict_key: ConflictKey | None = None,
     reconciler: Reconciler | None = None,
+    sinks: Mapping[str, SinkPolicy] | None = None,
 ) -> Tool[Any] | Callable[[ToolFunction], Tool[Any]]:
     """Declare a tool from a typed function: ``@tool`` or ``@tool(effect="read", ...)``.
 
@@ -454,12 +471,18 @@ def tool(
         retry: retry policy for transient failures.
         conflict_key: resource key of a write's args; same-key writes are serialized.
         reconciler: for writes, look an outcome up by idempotency key.
+        sinks: per argument (or dotted path into one), what an untrusted value there may do:
+            ``"allow"``, ``"approve"`` (the default) or ``"refuse"``; see ``plangate.tools.sinks``.
+
+    Raises:
+        UsageError: naming what is wrong with the declaration (e.g. a ``sinks`` key that is not
+            an argument).
     """
 
     def wrap(f: ToolFunction) -> Tool[Any]:
         return build_tool(
             f, name=name, description=description, effect=effect, timeout=timeout, retry=retry,
-            conflict_key=conflict_key, reconciler=reconciler,
+            conflict_key=conflict_key, reconciler=reconciler, sinks=sinks,
         )  # fmt: skip
 
     return wrap(fn) if fn is not None else wrap

@@ -5,8 +5,8 @@ Below the engine: guards know tools, never the engine that consults them.
 - verdicts: ``Verdict``, ``Stage``, ``Action``, ``Guardrail``, ``guardrail_from_function``
 - policies (``policy``): ``PolicyRules``, ``Rule``, ``Check``, ``MaxLength``, ``ToolAllowList``,
   ``ApproveWrites``, ``TaintedWriteApproval``
-- provenance: ``UntrustedWriteApproval`` (``sinks``) over the labels of ``labels``
-  (``CallProvenance``)
+- provenance: ``UntrustedWriteApproval``, ``UntrustedWriteRefusal`` (``sinks``: the sink
+  policies write tools declare) over the labels of ``labels`` (``CallProvenance``)
 - text scanners: ``PromptInjection`` (``injection``), ``PIIRedaction`` (``pii``)
 - secrets and PII kept out of traces: ``Redactor`` (``redaction``)
 """
@@ -31,7 +31,7 @@ from plangate.graphs.guards.policy import (
     ToolAllowList,
 )
 from plangate.graphs.guards.redaction import Redactor
-from plangate.graphs.guards.sinks import UntrustedWriteApproval
+from plangate.graphs.guards.sinks import UntrustedWriteApproval, UntrustedWriteRefusal
 
 __all__ = [
     "Action",
@@ -49,6 +49,7 @@ __all__ = [
     "TaintedWriteApproval",
     "ToolAllowList",
     "UntrustedWriteApproval",
+    "UntrustedWriteRefusal",
     "Verdict",
     "guardrail_from_function",
 ]

@@ -74,13 +74,34 @@ def _order_id(args: CancelOrderArgs) -> str:
     return args.order_id
 
 
-@tool(effect="write", retry=WRITE_RETRY, conflict_key=_symbol, reconciler=_find_order)
+@tool(
+    effect="write",
+    retry=WRITE_RETRY,
+    conflict_key=_symbol,
+    reconciler=_find_order,
+    # What to trade, which way and how much is the person's call: a symbol or a quantity taken
+    # from a research note or a quote is shown to them first.
+    sinks={
+        "symbol": "approve",
+        "side": "approve",
+        "qty": "approve",
+        "type": "approve",
+        "time_in_force": "approve",
+        "limit_price": "approve",
+    },
+)
 async def place_order(args: OrderRequest, ctx: ToolContext[BrokerBackend]) -> Order:
     """Buy or sell whole shares of a stock with a market or limit order (paper trading)."""
     return await ctx.deps.place_order(args, idempotency_key=_key(ctx, "place_order"))
 
 
-@tool(effect="write", retry=WRITE_RETRY, conflict_key=_order_id, reconciler=_find_cancellation)
+@tool(
+    effect="write",
+    retry=WRITE_RETRY,
+    conflict_key=_order_id,
+    reconciler=_find_cancellation,
+    sinks={"order_id": "allow"},  # the id comes from list_orders or place_order results
+)
 async def cancel_order(args: CancelOrderArgs, ctx: ToolContext[BrokerBackend]) -> Order:
     """Cancel an open (resting) order by its id."""
     return await ctx.deps.cancel_order(args.order_id, idempotency_key=_key(ctx, "cancel_order"))

@@ -159,6 +159,19 @@ async def find_free_slots(
     timeout=20.0,
     conflict_key=lambda args: args.calendar_id,
     reconciler=_reconcile,
+    # Ids and times picked from calendar results (a free slot) are the normal case; text and
+    # the people invited are shown to a person first when they came from a tool result.
+    sinks={
+        "calendar_id": "allow",
+        "start": "allow",
+        "end": "allow",
+        "timezone": "allow",
+        "summary": "approve",
+        "description": "approve",
+        "location": "approve",
+        "attendees": "approve",
+        "recurrence": "approve",
+    },
 )
 async def create_event(args: CreateEventArgs, ctx: ToolContext[CalendarBackend]) -> Event:
     """Create a calendar event (optionally repeating); refused if it overlaps busy time."""
@@ -176,6 +189,7 @@ async def create_event(args: CreateEventArgs, ctx: ToolContext[CalendarBackend])
     timeout=20.0,
     conflict_key=lambda args: args.calendar_id,
     reconciler=_reconcile,
+    sinks={"calendar_id": "allow", "event_id": "allow"},  # ids from list_events results
 )
 async def cancel_event(args: CancelEventArgs, ctx: ToolContext[CalendarBackend]) -> Event:
     """Cancel a calendar event, a whole repeating series, or one occurrence of it."""

@@ -75,6 +75,9 @@ async def get_offer(args: OfferRef, ctx: ToolContext[FlightBackend]) -> Offer:
     retry=WRITE_RETRY,
     conflict_key=_flights_of,
     reconciler=_find_by_key,
+    # The offer comes from search_flights; who flies (names as on a passport) comes from the
+    # person asking, never from a tool result.
+    sinks={"offer_id": "allow", "passengers": "refuse"},
 )
 async def book_flight(args: BookingRequest, ctx: ToolContext[FlightBackend]) -> Booking:
     """Book a flight offer for the named passengers, at its current price."""
@@ -87,6 +90,7 @@ async def book_flight(args: BookingRequest, ctx: ToolContext[FlightBackend]) -> 
     retry=WRITE_RETRY,
     conflict_key=_booking_of,
     reconciler=_find_by_key,
+    sinks={"booking_id": "allow"},  # the reference comes from book_flight's result
 )
 async def cancel_booking(args: BookingRef, ctx: ToolContext[FlightBackend]) -> Booking:
     """Cancel a flight booking by its reference, giving its seats back."""

@@ -156,6 +156,9 @@ async def check_availability(
     retry=WRITE_RETRY,
     conflict_key=_booking_resource,
     reconciler=find_booking,
+    # A venue and a seating picked from search and availability results are the normal case;
+    # a name taken from a tool result is shown to a person first.
+    sinks={"venue_id": "allow", "start": "allow", "party_size": "approve", "name": "approve"},
 )
 async def book_table(args: BookTableArgs, ctx: ToolContext[RestaurantBackend]) -> Reservation:
     """Book a table at a restaurant for the party at a seating start time."""
@@ -169,6 +172,7 @@ async def book_table(args: BookTableArgs, ctx: ToolContext[RestaurantBackend]) -
     retry=WRITE_RETRY,
     conflict_key=_cancel_resource,
     reconciler=find_cancellation,
+    sinks={"reservation_id": "allow"},  # the id comes from book_table's result
 )
 async def cancel_reservation(
     args: CancelReservationArgs, ctx: ToolContext[RestaurantBackend]
