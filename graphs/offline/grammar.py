@@ -22,6 +22,10 @@ matching, a request that asks an action no tool offers; an intent that lists its
 intent refuses a request asking more writes than its ``actions``. Each is a
 ``RequestRefusedError``: the ``RulePlanner`` never falls back on a default.
 
+**Spelling.** A grammar given a ``Speller`` (``plangate.graphs.offline.spelling``) reads the
+request respelled: slang ("tmrw", "ppl"), arrows ("LIS→MAD"), compound number words ("five
+hundred") and safe typos of its own words ("tabel", "Microsft").
+
 **Precedence.** ``Grammar.match`` tries intents in the order given and, within an intent, its
 patterns in order; the first pattern that ``re.search``es the request wins. Put specific intents
 before general ones (``cancel booking`` before ``booking``). Patterns are compiled
@@ -44,6 +48,7 @@ from plangate.graphs.engine.planner import (
 )
 from plangate.graphs.offline.numbers import Placer, unplaced
 from plangate.graphs.offline.scope import Scope
+from plangate.graphs.offline.spelling import Speller
 from plangate.tools.errors import UsageError
 
 REAL_MODELS = "--model openai:gpt-4o-mini / ollama:llama3.1 / anthropic:claude-haiku-4-5"
@@ -110,13 +115,19 @@ class Grammar:
     Args:
         intents: the intents, most specific first.
         scope: what the agent can be asked to do; requests asking anything else are refused.
+        speller: rewrites slang, arrows, compound numbers and typos of the grammar's words
+            before a request is read (``plangate.graphs.offline.spelling``); ``None`` reads
+            the request as typed.
 
     Raises:
         UsageError: two intents share a name, or a pattern is not a valid regular expression.
     """
 
-    def __init__(self, intents: Iterable[Intent], *, scope: Scope | None = None) -> None:
+    def __init__(
+        self, intents: Iterable[Intent], *, scope: Scope | None = None, speller: Speller | None = None
+    ) -> None:
         self.scope = scope
+        self.speller = speller
         self.intents: tuple[Intent, ...] = tuple(intents)
         if not self.intents:
             raise UsageError("a grammar needs at least one intent")
@@ -129,9 +140,17 @@ class Grammar:
             for intent in self.intents
         ]
 
+    def normalize(self, request: str) -> str:
+        """``request`` as the grammar reads it: respelled (with a speller), whitespace collapsed."""
+        respelled = self.speller.respell(request) if self.speller is not None else request
+        return normalize_request(respelled)
+
     def match(self, request: str) -> IntentMatch | None:
-        """The first intent matching ``request``, with its match; ``None`` when none does."""
-        text = normalize_request(request)
+        """The first intent matching ``request``, with its match; ``None`` when none does.
+
+        The match is made on ``normalize(request)``: ``match.string`` is the text read.
+        """
+        text = self.normalize(request)
         for intent, patterns in self._compiled:
             for pattern in patterns:
                 found = pattern.search(text)
@@ -147,7 +166,7 @@ class Grammar:
         """
         if self.scope is None:
             return
-        reading = self.scope.read(request)
+        reading = self.scope.read(self.normalize(request))
         if reading.refusal is not None:
             raise RequestRefusedError(request, reading.refusal, can=self.scope.can)
 
@@ -161,7 +180,7 @@ class Grammar:
         intent = found.intent
         can = self.scope.can if self.scope is not None else ""
         if self.scope is not None:
-            writes = self.scope.read(request).writes
+            writes = self.scope.read(self.normalize(request)).writes
             if len(writes) > intent.actions:
                 asked = ", ".join(f'"{w}"' for w in writes)
                 reason = (
@@ -174,7 +193,7 @@ class Grammar:
                 raise RequestRefusedError(request, reason, can=can)
         if intent.numbers is None:
             return
-        left = unplaced(normalize_request(request), intent.numbers)
+        left = unplaced(self.normalize(request), intent.numbers)
         if left:
             number = left[0]
             reads = f"; it reads {intent.reads}" if intent.reads else ""

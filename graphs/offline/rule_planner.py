@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from plangate.graphs.engine.plan import Plan
-from plangate.graphs.engine.planner import PlanningContext, PlanningError
+from plangate.graphs.engine.planner import NothingToPlanError, PlanningContext
 from plangate.graphs.engine.validation import PlanIssue, format_issues
 from plangate.graphs.offline.grammar import (
     Grammar,
@@ -40,7 +40,9 @@ class RulePlanner:
             OutsideGrammarError: no intent matches; the message lists what is understood.
             UsageError: called with feedback — the grammar built an invalid plan, which asking
                 again cannot fix.
-            PlanningError: a re-plan found nothing left to run.
+            NothingToPlanError: a re-plan has nothing left to run: the intent has no
+                alternative to the failed steps, and asking again would repeat them, so the
+                engine answers at once with what finished.
         """
         self.grammar.refuse_asked(context.request)
         found = self.grammar.match(context.request)
@@ -65,7 +67,7 @@ class RulePlanner:
         remaining = replan_without_repeats(intent.build(match, context), context)
         if remaining is None:
             failures = "; ".join(f"{key}: {why}" for key, why in context.failed.items())
-            raise PlanningError(
+            raise NothingToPlanError(
                 f"intent {intent.name!r} has no alternative to the failed steps ({failures})"
             )
         return remaining

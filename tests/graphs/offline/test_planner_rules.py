@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
 
 from plangate.graphs.engine.plan import Plan, Step
-from plangate.graphs.engine.planner import PlanningContext, PlanningError
+from plangate.graphs.engine.planner import NothingToPlanError, PlanningContext
 from plangate.graphs.engine.validation import PlanIssue
 from plangate.graphs.offline.grammar import (
     Grammar,
@@ -19,6 +20,7 @@ from plangate.graphs.offline.grammar import (
 from plangate.graphs.offline.rule_planner import RulePlanner
 from plangate.graphs.offline.slots import parse_count, parse_date, parse_time
 from plangate.tools.errors import UsageError
+from tests.graphs.engine.test_engine import Answer, Shop, engine
 
 TODAY = date(2026, 3, 9)  # a Monday
 
@@ -125,7 +127,7 @@ async def test_default_replan_drops_exact_repeats_and_their_dependents() -> None
     assert [step.id for step in plan.steps] == ["events"]
 
 
-async def test_replan_with_nothing_left_is_a_planning_error() -> None:
+async def test_replan_with_nothing_left_says_there_is_nothing_to_plan() -> None:
     request = "weather in Faro"
     first = await PLANNER.plan(context(request))
     replan = context(
@@ -135,11 +137,11 @@ async def test_replan_with_nothing_left_is_a_planning_error() -> None:
         failed={"forecast": "service down"},
     )
     assert replan_without_repeats(first, replan) is None
-    with pytest.raises(PlanningError, match="no alternative to the failed steps"):
+    # Not a PlanningError: the engine would ask again and again until its budget ran out.
+    with pytest.raises(NothingToPlanError, match="no alternative to the failed steps"):
         await PLANNER.plan(replan)
-    # Raised again when the engine retries with feedback: a dead end, not a grammar bug.
     issue = PlanIssue(step_id=None, field=None, code="invalid_args", message="no alternative")
-    with pytest.raises(PlanningError):
+    with pytest.raises(NothingToPlanError):
         await PLANNER.plan(replan, [issue])
 
 
@@ -160,3 +162,29 @@ async def test_feedback_means_the_grammar_built_an_invalid_plan() -> None:
     issue = PlanIssue(step_id="book", field="tool", code="unknown_tool", message="no book_table")
     with pytest.raises(UsageError, match=r"intent 'book_table' .* invalid plan:\n1. no book_table"):
         await PLANNER.plan(context("book a table for 2 in Lisbon"), [issue])
+
+
+class CountingPlanner(RulePlanner):
+    """A RulePlanner that counts how often the engine asks it."""
+
+    asked = 0
+
+    async def plan(self, context: PlanningContext, feedback: Sequence[PlanIssue] = ()) -> Plan:
+        self.asked += 1
+        return await super().plan(context, feedback)
+
+
+async def test_a_run_whose_intent_has_no_alternative_answers_after_one_replan() -> None:
+    def price(match: re.Match[str], context: PlanningContext) -> Plan:
+        return Plan(steps=[Step(id="a", tool="get_price", args={"item": match["item"]})])
+
+    intent = Intent(
+        name="price", description="Price an item", examples=("price of tea",),
+        patterns=(r"\bprice of (?P<item>\w+)",), build=price,
+    )  # fmt: skip
+    planner = CountingPlanner(Grammar([intent]))
+    run = engine(planner, Shop())  # type: ignore[arg-type]  # any Planner will do
+    result = await run.run("price of scone", thread_id="t")
+    assert result.status == "done", result.error  # answered, not out of budget
+    assert result.response == Answer(summary="a=failed", total=0)
+    assert planner.asked == 2  # the plan, then one re-plan that found nothing to add
