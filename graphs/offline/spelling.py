@@ -50,9 +50,10 @@ _LOWER_RE = re.compile(
 )
 _ARROW_RE = re.compile(r"\s*(?:→|⟶|➔|➜|➝|⇨|->|-->|—>)\s*")
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen").split()  # fmt: skip
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen"]  # fmt: skip
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _SMALL: dict[str, int] = {word: value for value, word in enumerate(_UNITS)} | {
     word: 20 + 10 * index for index, word in enumerate(_TENS)
 }
