@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from plangate.tools.base import NO_RETRY, Effect, Reconciler, RetryPolicy, Tool, ToolFunction
 from plangate.tools.errors import UsageError
+from plangate.tools.sinks import SinkPolicy
 
 _SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
 _BOUNDS = {
@@ -47,11 +48,16 @@ def tool_from_json_schema(
     timeout: float = 30.0,
     retry: RetryPolicy = NO_RETRY,
     reconciler: Reconciler | None = None,
+    sinks: Mapping[str, SinkPolicy] | None = None,
 ) -> Tool[Any]:
     """A ``Tool`` whose arguments are described by the JSON schema ``parameters``.
 
+    ``sinks`` declares, per argument path, what an untrusted value may do there
+    (``plangate.tools.sinks``); paths are checked against ``parameters``.
+
     Raises:
-        UsageError: the schema uses a construct plangate cannot enforce (named in the message).
+        UsageError: the schema uses a construct plangate cannot enforce (named in the message),
+            or ``sinks`` names an argument the schema does not have.
     """
     schema = dict(parameters)
     if schema.get("type", "object") != "object":
@@ -71,6 +77,7 @@ def tool_from_json_schema(
         takes_ctx=True,
         call_style="mapping",
         json_schema=schema,
+        sinks=sinks,
     )
 
 
