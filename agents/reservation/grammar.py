@@ -26,16 +26,21 @@ from plangate.agents.reservation.plans import (
     trip_plan,
 )
 from plangate.agents.reservation.replan import replan
-from plangate.agents.reservation.scope import DURATION, ONE_PASSENGER, PARTY, SCOPE
+from plangate.agents.reservation.scope import DURATION, ONE_PASSENGER, PARTY, SCOPE, SPELLER
 from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.planner import PlanningContext
 from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.graphs.offline.lexicon import CANCEL_VERBS
 from plangate.graphs.offline.numbers import ANYWHERE, DATES, TIMES
 from plangate.graphs.offline.slots import parse_date, parse_time
 from plangate.tools.clock import SystemClock
 from plangate.tools.domains.flights.models import Cabin
 
 _MEAL = r"(?:dinner|lunch|breakfast|brunch|table|restaurant|reservation)"
+_BROWSING = (
+    r"(?:find|search|show|see|list|look|recommend|suggest|options?|ideas?|spots?|places?"
+    r"|recommendations?|suggestions?|restaurants|which|where|any)"
+)
 _RESERVATION_ID = re.compile(r"\b(rsv-\d+)\b", re.IGNORECASE)
 _LOCATOR = re.compile(r"\b(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6}\b")
 _EVENT_ID = re.compile(
@@ -61,7 +66,9 @@ def _text(match: re.Match[str]) -> str:
     return match.string  # the whole request, case kept (IATA codes and names need it)
 
 
-def _table(text: str, context: PlanningContext, example: str) -> TableAsk:
+def _table(text: str, context: PlanningContext, example: str, *, book: bool = True) -> TableAsk:
+    if book:
+        slots.refuse_days(text, _today(context), SCOPE.can)
     return TableAsk(
         city=slots.read_city(text, example),
         day=parse_date(text, _today(context)) or _today(context),
@@ -72,7 +79,9 @@ def _table(text: str, context: PlanningContext, example: str) -> TableAsk:
     )
 
 
-def _flight(text: str, context: PlanningContext, example: str) -> FlightAsk:
+def _flight(text: str, context: PlanningContext, example: str, *, book: bool = True) -> FlightAsk:
+    if book:
+        slots.refuse_days(text, _today(context), SCOPE.can)
     origin, destination = slots.read_route(text, example)
     day = slots.require_date(parse_date(text, _today(context)), text, "the flight", example)
     default: Cabin = "economy"
@@ -88,7 +97,7 @@ def build_table(match: re.Match[str], context: PlanningContext) -> Plan:
 def build_restaurants(match: re.Match[str], context: PlanningContext) -> Plan:
     """Find restaurants, nothing booked."""
     text = _text(match)
-    ask = _table(text, context, FIND_RESTAURANTS_EXAMPLE)
+    ask = _table(text, context, FIND_RESTAURANTS_EXAMPLE, book=False)
     return restaurants_plan(ask, with_time=parse_time(text) is not None)
 
 
@@ -99,7 +108,8 @@ def build_flight(match: re.Match[str], context: PlanningContext) -> Plan:
 
 def build_flight_search(match: re.Match[str], context: PlanningContext) -> Plan:
     """Find flights, nothing booked."""
-    return flight_plan(_flight(_text(match), context, FIND_FLIGHTS_EXAMPLE), book=False)
+    ask = _flight(_text(match), context, FIND_FLIGHTS_EXAMPLE, book=False)
+    return flight_plan(ask, book=False)
 
 
 def build_trip(match: re.Match[str], context: PlanningContext) -> Plan:
@@ -175,7 +185,7 @@ GRAMMAR = Grammar(
             name="cancel",
             description="Cancel a table reservation, a flight booking or a calendar event by id",
             examples=(CANCEL_EXAMPLE, "Cancel my flight booking K7Q2ZD"),
-            patterns=(r"\b(?:cancel|call off|drop)\b",),
+            patterns=(r"\b(?:" + "|".join(CANCEL_VERBS) + r")\b",),
             build=build_cancel,
             replan=replan,
             numbers=(_RESERVATION_ID, _EVENT_ID, _LOCATOR),
@@ -193,6 +203,9 @@ GRAMMAR = Grammar(
                 r"\bwhat\b.*\bpolicy\b",
                 r"\b(?:read|show|open)\b.*\bpolicy\b",
                 r"\b(?:am I|are we|is it) allowed\b",
+                r"\b(?:under|per|according to|within|against|by)\s+(?:the\s+|our\s+|my\s+"
+                r"|company\s+)?(?:travel\s+)?polic(?:y|ies)\b",
+                r"\b(?:can|may|could|should) (?:i|we)\b.*\bpolic(?:y|ies)\b",
             ),
             build=build_policy,
             replan=replan,
@@ -223,6 +236,8 @@ GRAMMAR = Grammar(
             patterns=(
                 r"\b(?:book|get|reserve|buy)\b.*\b(?:flights?|tickets?|plane|seat)\b",
                 r"\bfly\b.*\b(?:to|from)\b",
+                r"^(?:an?\s+)?(?:one[- ]way\s+)?(?:plane\s+)?(?:ticket|seat)\b.*\bto\b",
+                r"\bone[- ]way\b.*\bto\b",
             ),
             build=build_flight,
             replan=replan,
@@ -248,6 +263,10 @@ GRAMMAR = Grammar(
                 rf"\b(?:book|reserve|get|grab|want|need)\b.*\b{_MEAL}s?\b",
                 rf"\b{_MEAL}s?\b.*\b(?:book|reserve)\b",
                 r"\b(?:table|reservation) for\b|\bparty of\b",
+                r"\b(?:book|reserve)\b.*\b(?:somewhere|spot|place)\b",
+                rf"^(?!.*\b{_BROWSING}\b).*\b(?:like|love|fancy|have|arrange|organi[sz]e)\b"
+                r".*\b(?:dinner|lunch|breakfast|brunch|table)\b",
+                rf"^(?:an?\s+|one\s+)?(?:table|dinner|lunch|breakfast|brunch)\b(?!.*\b{_BROWSING}\b)",
             ),
             build=build_table,
             replan=replan,
@@ -262,6 +281,9 @@ GRAMMAR = Grammar(
                 r"\brestaurants?\b",
                 r"\b(?:where|somewhere|place)\b.*\beat\b",
                 r"\b(?:find|search|show|recommend|suggest)\b.*\b(?:dinner|lunch|food)\b",
+                r"\b(?:spots?|places?|joints?|eater(?:y|ies))\s+(?:to\s+)?(?:eat|dine|for\s+"
+                r"(?:dinner|lunch|food))\b|\b(?:good|best|nice|cheap|local|decent|great|any)\s+"
+                r"(?:\w+\s+)?(?:spots?|places?|joints?|eater(?:y|ies)|food)\b",
             ),
             build=build_restaurants,
             replan=replan,
@@ -281,6 +303,11 @@ GRAMMAR = Grammar(
                 r"\b(?:am I|are we) (?:free|busy|available)\b",
                 r"\bwhen am I free\b",
                 r"\bfree (?:time|slots?)\b",
+                r"\b(?:do|did|have) (?:i|we) (?:have |got )?(?:anything|something|plans|events?"
+                r"|meetings?|appointments?)\b",
+                r"\bwhat(?:'s| is| do i have) (?:on|happening|planned)\b",
+                r"\b(?:gaps?|openings?|free windows?|spare time|time slots?)\b",
+                r"\bmy (?:day|week|diary)\b",
             ),
             build=build_calendar,
             replan=replan,
@@ -290,5 +317,6 @@ GRAMMAR = Grammar(
         ),
     ],
     scope=SCOPE,
+    speller=SPELLER,
 )
 """The reservation assistant's offline grammar."""

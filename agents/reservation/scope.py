@@ -15,8 +15,12 @@ dropped.
 from __future__ import annotations
 
 from plangate.agents.reservation import slots
+from plangate.graphs.offline.lexicon import CANCEL_VERBS
 from plangate.graphs.offline.numbers import Placer, pattern_group
 from plangate.graphs.offline.scope import Action, Scope, Unsupported
+from plangate.graphs.offline.slots import MONTHS, WEEKDAYS
+from plangate.graphs.offline.spelling import Speller
+from plangate.tools.domains.world import AIRPORTS
 from plangate.tools.domains.restaurants.models import MAX_PARTY_SIZE
 
 _TABLE = ("table", "dinner", "lunch", "breakfast", "brunch", "meal", "restaurant", "reservation",
@@ -27,7 +31,8 @@ _LOOKUP = (*_TABLE, *_FLIGHT, "food", "cuisine", "option", "price", "offer", "co
            "calendar", "schedule", "agenda", "diary", "event", "meeting", "appointment", "slot",
            "time", "availability", "day", "week", "evening", "morning", "afternoon", "policy",
            "rule", "guide", "cap", "limit", "allowance", "document", "travel", "itinerary",
-           "plan", "free", "anything")  # fmt: skip
+           "plan", "free", "anything", "gap", "window", "opening", "break", "hole", "somewhere",
+           "spots", "eatery", "joint")  # fmt: skip
 
 CAN = (
     "book one table or one flight (or, on a trip, a flight and dinner where it lands), find "
@@ -56,7 +61,7 @@ SCOPE = Scope(
     [
         Action(_BOOK_VERBS, things=(*_TABLE, *_FLIGHT), write=True, names=True),
         Action(("buy", "purchase"), things=("ticket", "flight", "seat", "fare"), write=True),
-        Action(("cancel", "drop", "call off"), things=_CANCELLED, write=True),
+        Action(CANCEL_VERBS, things=_CANCELLED, write=True),
         Action(_LOOKUP_VERBS, things=_LOOKUP, names=True),
         Action(("read", "open"), things=("policy", "document", "guide", "rule")),
     ],
@@ -70,6 +75,34 @@ SCOPE = Scope(
             "I book flights and restaurant tables only",
         ),
         Unsupported(
+            r"\b(?:trains?|rail|bus|coach|ferry|boat|cruise|taxi|cab|uber|lyft|limo|shuttle"
+            r"|car|scooter|bike)\b(?!\s+(?:station|terminal|park))",
+            "I book flights and restaurant tables only, no other transport",
+        ),
+        Unsupported(
+            r"\b(?:match|game|concert|museum|theat(?:re|er)|football|soccer|opera|festival|gig"
+            r"|exhibition|movie|cinema|musical|ballet|stadium|spa|massage)\b",
+            "I book flights and restaurant tables only: not events or tickets to them",
+        ),
+        Unsupported(
+            r"\bseat\s+\d+\s?[a-k]\b|\b(?:window|aisle|exit[- ]row|extra[- ]legroom)\s+seats?\b"
+            r"|\b(?:checked\s+)?bags?\b|\bluggage\b|\bbaggage\b|\bmeals? on board\b",
+            "I book the cheapest fare as it is: I can't choose seats, bags or extras",
+        ),
+        Unsupported(
+            r"\b(?:whole|entire)\s+(?:restaurant|place|venue|floor|room)\b|\bprivate\s+(?:room"
+            r"|dining|event|party|chef|area)\b|\bbuy[- ]?out\b|\bexclusive use\b|\bwedding\b"
+            r"|\bcatering\b|\bset menu\b|\bcourse menu\b|\bpre-?order\b",
+            f"I book a table for a party of 1 to {MAX_PARTY_SIZE}, not a whole venue, an event "
+            "or a menu",
+        ),
+        Unsupported(
+            r"\bevery\s+(?:day|night|week|month|year|evening|morning|weekend|(?:mon|tues|wednes"
+            r"|thurs|fri|satur|sun)day)\b|\b(?:weekly|daily|nightly|monthly|recurring)\b"
+            r"|\beach\s+(?:week|month|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+            "I book one date per request, not a recurring booking",
+        ),
+        Unsupported(
             _MANY + r"(?:tables|reservations|bookings|restaurants)\b",
             f"I book one table per request, for a party of 1 to {MAX_PARTY_SIZE}; ask for "
             "each table separately",
@@ -78,9 +111,25 @@ SCOPE = Scope(
             _MANY + r"(?:tickets|seats|passengers|travell?ers|flights)\b",
             "I book a flight for one passenger per request; ask for each traveller separately",
         ),
+        Unsupported(
+            r"\b(?:book|reserve|get|grab|secure|buy)\s+(?:\w+\s+){0,2}?(?:tables|reservations"
+            r"|bookings|flights|tickets|seats)\b|\band (?:another|one more|a second)\b",
+            "I make one booking per request; ask for each separately",
+        ),
     ],
 )
 """The reservation assistant's scope: anything else is refused."""
+
+SPELLER = Speller(
+    vocabulary=(
+        *(a.city for a in AIRPORTS), *WEEKDAYS, *MONTHS, *slots.CUISINES, "tomorrow", "tonight",
+        "table", "restaurant", "restaurants", "reservation", "reserve", "breakfast", "lunch",
+        "flight", "flights", "calendar", "schedule", "policy", "people", "cancel", "booking",
+        "ticket", "evening", "morning", "afternoon", "business", "economy", "premium", "please",
+    ),
+    protected=("fight", "fights", "diner", "diners", "cable", "tablet", "policy", "lunchs"),
+)  # fmt: skip
+"""Respells slang and typos of the assistant's words before its grammar reads a request."""
 
 PARTY: tuple[Placer, ...] = tuple(pattern_group(pattern) for pattern in slots.PARTY_RES)
 """The party size: "for 4", "party of six", "8 people"."""

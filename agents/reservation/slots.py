@@ -16,7 +16,7 @@ from typing import Literal
 
 from plangate.graphs.engine.planner import RequestRefusedError
 from plangate.graphs.offline.grammar import OutsideGrammarError
-from plangate.graphs.offline.slots import NUMBER_WORDS, parse_count, parse_time
+from plangate.graphs.offline.slots import NUMBER_WORDS, date_mentions, parse_count, parse_time
 from plangate.tools.domains.restaurants.models import MAX_PARTY_SIZE, Cuisine
 from plangate.tools.domains.world import AIRPORTS, AIRPORTS_BY_IATA, Airport
 from plangate.tools.errors import UsageError
@@ -60,6 +60,8 @@ PARTY_RES = tuple(
         rf"\b(?:party|group) of {_N}\b",
         rf"\b{_N}\s+{_PEOPLE}",
         rf"\b(?:table|dinner|lunch|reservation|booking|seats?) for {_N}\b{_NOT_A_PARTY}",
+        rf"\b(?:we are|we're|we'll be|we will be|there are|there'll be|there will be)"
+        rf" {_N}\b{_NOT_A_PARTY}",
         rf"\bfor {_N}\b{_NOT_A_PARTY}",
     )
 )
@@ -268,6 +270,30 @@ def read_minutes(text: str, example: str, default: int = 60, *, can: str = "") -
             can=can,
         )
     return minutes
+
+
+def distinct_days(text: str, today: date) -> list[date]:
+    """Every day ``text`` names, each once, in order ("Friday and Saturday" is two)."""
+    days = [value for _, value in sorted(date_mentions(text, today), key=lambda m: m[0])]
+    return list(dict.fromkeys(day for day in days if day is not None))
+
+
+def refuse_days(text: str, today: date, can: str) -> None:
+    """Refuse a booking that names more than one day: one request books one day.
+
+    Raises:
+        RequestRefusedError: two days or more ("Friday and Saturday", "out Friday, back
+            Sunday"): never booked on the first alone.
+    """
+    days = distinct_days(text, today)
+    if len(days) > 1:
+        named = " and ".join(day.strftime("%A %d %B") for day in days[:3])
+        raise RequestRefusedError(
+            text,
+            f"one request books one day, and this one names {len(days)} ({named}); a round "
+            "trip is two flights: ask for each booking separately",
+            can=can,
+        )
 
 
 def require_date(found: date | None, text: str, what: str, example: str) -> date:

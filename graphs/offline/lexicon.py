@@ -33,7 +33,9 @@ ACTION_VERBS = frozenset(
     invest short hedge bet gamble acquire book reserve cancel print download upload install
     uninstall execute deploy stop kill restart hack steal cook clean fix repair build write draft
     compose translate pack wake play stream record watch monitor track save store arrange
-    organise organize drive ride fly travel plan refinance insure lock unlock drop"""
+    organise organize drive ride fly travel plan refinance insure lock unlock drop rebalance
+    reallocate allocate diversify rollover consolidate split gift scrap scratch void annul nix
+    ditch axe abort revoke grab snag cop secure"""
     )
 )
 """Verbs (base form) that ask an assistant to act on the world."""
@@ -45,6 +47,15 @@ ACTION_BIGRAMS = frozenset(
     )
 )
 """Two-word verbs, read before their first word ("check in" is not "check")."""
+
+CANCEL_VERBS = ("cancel", "call off", "drop", "scrap", "scratch", "void", "annul", "nix", "ditch",
+                "axe", "abort", "kill", "revoke", "delete", "remove")  # fmt: skip
+"""Verbs that ask to cancel something ("scrap my booking", "kill order 7")."""
+
+NOT_ACTIONS = frozenset(
+    _words("get to|get there|get back|get home|get into|get in|get out|get going|get around", "|")
+)
+"""Two-word phrases whose first word is a verb but that ask no action ("get to Madrid")."""
 
 PREAMBLE = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|so|now|then|also|and|but|please|pls|kindly|just|quickly|"
@@ -89,7 +100,7 @@ NOUN_FOLLOWERS = frozenset(
     _words(
         """history status book details detail number id ids ideas idea list summary confirmation
     info information price prices balance limit size type flow of is are was were for ? 's
-    reference code dates times options"""
+    reference code dates times options check target targets action levels"""
     )
 )
 """A first word followed by one of these is a noun ("order history", "transfer of funds")."""

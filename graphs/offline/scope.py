@@ -18,7 +18,8 @@ the agent offers:
 4. The clause is refused when no ``Action`` has the verb, or none of those acts on the head: a
    thing it lists (plurals understood), a name when it takes names (a capitalised word, or one
    ``is_name`` knows: a city, a ticker), an amount of money when it takes money. A write that
-   names everything ("cancel all my orders") is refused too: writes go one at a time.
+   names everything ("cancel all my orders", "buy 100 shares of every stock") is refused too:
+   writes go one at a time.
 5. ``Unsupported`` patterns refuse known features no tool has (a stop-loss order), when the
    request asks for a write.
 
@@ -39,6 +40,7 @@ from plangate.graphs.offline.lexicon import (
     BOUNDARY,
     MONEY_WORDS,
     NEUTRAL,
+    NOT_ACTIONS,
     NOUN_FOLLOWERS,
     PREAMBLE,
     QUANTIFIERS,
@@ -210,6 +212,8 @@ class Scope:
     def _verb(self, words: list[str]) -> tuple[str | None, list[str]]:
         lowered = [w.lower() for w in words]
         bigram = " ".join(lowered[:2])
+        if bigram in NOT_ACTIONS:
+            return None, words  # "get to Madrid": travel, not getting a thing
         if bigram in self.verbs or bigram in ACTION_BIGRAMS:
             return bigram, words[2:]
         first = lowered[0]
@@ -230,8 +234,9 @@ class Scope:
             return Clause(shown, verb, head), f"I have no way to {shown}"
         action = fitting[0]
         clause = Clause(shown, verb, head, action)
-        if action.write and any(w.lower() in QUANTIFIERS for w in chunk):
-            what = " ".join(chunk)
+        owned = _of_phrase(rest[len(chunk) :])  # "100 shares | of every stock"
+        if action.write and any(w.lower() in QUANTIFIERS for w in (*chunk, *owned)):
+            what = " ".join((*chunk, "of", *owned) if owned else chunk)
             return clause, f'I {verb} one thing per request, named exactly, not "{what}"'
         return clause, None
 
@@ -284,6 +289,13 @@ def _object(words: list[str]) -> list[str]:
             break
         chunk.append(word)
     return chunk
+
+
+def _of_phrase(words: list[str]) -> list[str]:
+    """The words of an "of" phrase that follows an object ("of every stock"), if one does."""
+    if not words or words[0].lower() != "of":
+        return []
+    return _object(words[1:])
 
 
 def _head(chunk: list[str]) -> str | None:

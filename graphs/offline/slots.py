@@ -178,7 +178,8 @@ _TIME_RE = re.compile(
     | \bhalf\s+past\s+(?P<h4>\d{1,2}|"""
     + _NUMBER_WORDS_RE
     + r""")\b
-    | \bat\s+(?P<h5>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
+    | \b(?:at|around|about|by|from)\s+(?P<h6>\d{1,2})h(?![\w:])
+    | \b(?:at|around|about|by|circa|at\s+around|at\s+about)\s+(?P<h5>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
       |one(?!\s+of\b))\b(?![\d:./,]|\s*(?:[ap]\.?m\b|%|people|persons|guests|shares))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -189,7 +190,8 @@ def parse_time(text: str, *, prefer_pm: bool = False) -> time | None:
     """The first time of day ``text`` mentions; ``None`` when there is none.
 
     Args:
-        text: e.g. ``"7pm"``, ``"7:30 pm"``, ``"19:30"``, ``"noon"``, ``"at 8"``.
+        text: e.g. ``"7pm"``, ``"7:30 pm"``, ``"19:30"``, ``"20h"``, ``"noon"``, ``"at 8"``,
+            ``"around 8"``.
         prefer_pm: read a bare hour from 1 to 11 (``at 8``, ``8 o'clock``) as pm.
     """
     pm_context = prefer_pm or _PM_CONTEXT.search(text) is not None
@@ -221,6 +223,8 @@ def _time_from(match: re.Match[str], pm_context: bool) -> time | None:
     if g["h2"]:
         hour, minute = int(g["h2"]), int(g["m2"])
         return time(hour, minute) if hour <= 23 and minute <= 59 else None
+    if g["h6"]:
+        return time(int(g["h6"])) if int(g["h6"]) <= 23 else None  # "20h": a 24-hour clock
     raw = g["h3"] or g["h4"] or g["h5"]
     hour = int(raw) if raw.isdigit() else NUMBER_WORDS[raw.lower()]
     if hour > 23 or (hour == 0 and not g["h5"]):
