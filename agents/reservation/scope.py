@@ -20,8 +20,8 @@ from plangate.graphs.offline.numbers import Placer, pattern_group
 from plangate.graphs.offline.scope import Action, Scope, Unsupported
 from plangate.graphs.offline.slots import MONTHS, WEEKDAYS
 from plangate.graphs.offline.spelling import Speller
-from plangate.tools.domains.world import AIRPORTS
 from plangate.tools.domains.restaurants.models import MAX_PARTY_SIZE
+from plangate.tools.domains.world import AIRPORTS
 
 _TABLE = ("table", "dinner", "lunch", "breakfast", "brunch", "meal", "restaurant", "reservation",
           "booking", "seat", "spot", "place", "venue", "bite")  # fmt: skip
