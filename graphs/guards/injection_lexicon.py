@@ -12,7 +12,10 @@ Each language is data (``Language``); ``plangate.graphs.guards.injection_rules``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from plangate.graphs.guards.normalize import normalise
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,11 @@ class Language:
         objects: regex alternatives for the nouns that name instructions or rules.
         triggers: literal stems of the objects; an override needs its object, so a scan
             window opens around each object found.
-        spaced: whether words are separated by spaces (False for Chinese and Japanese).
+        spaced: whether words are matched whole, between word boundaries (False for scripts
+            without spaces, and for those whose vowel signs or attached prefixes break
+            ``\\b``: Devanagari, Thai, Arabic, Persian, Hebrew).
+        gap: for a language that is not ``spaced``, how many characters may separate the verb
+            from the object.
     """
 
     code: str
@@ -33,6 +40,12 @@ class Language:
     objects: tuple[str, ...]
     triggers: tuple[str, ...]
     spaced: bool = True
+    gap: int = 20
+
+
+def _literal(*words: str) -> tuple[str, ...]:
+    """``words`` as the normaliser leaves them (NFKC folds Thai "ำ", drops marks), escaped."""
+    return tuple(re.escape(normalise(word)) for word in words)
 
 
 LANGUAGES: tuple[Language, ...] = (
@@ -160,6 +173,106 @@ LANGUAGES: tuple[Language, ...] = (
         ("지시", "명령", "규칙", "지침", "프롬프트", "제한"),
         spaced=False,
     ),
+    Language(
+        "sv",
+        (r"ignorera\w{0,2}", r"glom\w{0,2}", r"strunta i", r"bortse fran", r"folj inte",
+         r"hoppa over", r"asidosatt"),
+        (r"instruktion\w{0,3}", r"regl\w{0,3}", r"anvisning\w{0,3}", r"riktlinje\w{0,3}",
+         r"direktiv\w{0,3}", r"order", r"begransning\w{0,3}", r"prompt\w{0,3}"),
+        ("instruktion", "regl", "anvisning", "riktlinje", "direktiv", "order", "begransning",
+         "prompt"),
+    ),
+    Language(
+        "uk",
+        (r"(?:про)?ігнору\w{0,4}", r"забудь\w{0,2}", r"забути", r"не зважаи\w{0,2} на",
+         r"не виконуи\w{0,2}", r"нехтуи\w{0,2}", r"обіиди\w{0,2}", r"скасуи\w{0,2}"),
+        (r"інструкці\w{0,3}", r"вказівк\w{0,3}", r"вказівок", r"правил\w{0,3}",
+         r"директив\w{0,3}", r"команд\w{0,3}", r"обмежен\w{0,3}", r"промпт\w{0,3}"),
+        ("інструкці", "вказів", "правил", "директив", "команд", "обмежен", "промпт"),
+    ),
+    Language(
+        "el",
+        (r"αγνοησ\w{0,4}", r"αγνοει\w{0,4}", r"ξεχασ\w{0,4}", r"ξεχνα\w{0,4}",
+         r"παρακαμψ\w{0,4}", r"μην ακολουθ\w{0,4}", r"παραβλεψ\w{0,4}"),
+        (r"οδηγι\w{0,3}", r"εντολ\w{0,3}", r"κανον\w{0,4}", r"περιορισμ\w{0,3}",
+         r"οριων", r"ρυθμισ\w{0,3}"),
+        ("οδηγι", "εντολ", "κανον", "περιορισμ", "οριων", "ρυθμισ"),
+    ),
+    Language(
+        "vi",
+        (r"bo qua", r"phot lo", r"lo di", r"quen (?:di )?", r"khong (?:tuan theo|lam theo|nghe theo)",
+         r"dung (?:tuan theo|lam theo)", r"vuot qua"),
+        (r"huong dan", r"chi dan", r"chi thi", r"quy tac", r"menh lenh", r"lenh", r"quy dinh",
+         r"rang buoc", r"gioi han", r"loi nhac"),
+        ("huong", "chi", "quy", "menh", "lenh", "rang", "gioi", "loi"),
+    ),
+    Language(
+        "id",
+        (r"abaikan", r"lupakan", r"lewati", r"acuhkan", r"hiraukan", r"jangan (?:ikuti|patuhi|turuti)",
+         r"tidak usah (?:ikuti|patuhi)", r"langgar"),
+        (r"instruksi", r"perintah", r"aturan", r"petunjuk", r"arahan", r"pedoman", r"batasan",
+         r"prompt"),
+        ("instruksi", "perintah", "aturan", "petunjuk", "arahan", "pedoman", "batasan", "prompt"),
+    ),
+    Language(
+        "sw",
+        (r"puuza", r"usijali", r"sahau", r"usifuate", r"acha kufuata", r"ruka", r"vunja"),
+        (r"maagizo", r"maelekezo", r"sheria", r"amri", r"kanuni", r"miongozo", r"vikwazo",
+         r"masharti"),
+        ("maagizo", "maelekezo", "sheria", "amri", "kanuni", "miongozo", "vikwazo", "masharti"),
+    ),
+    Language(
+        "hi-latn",
+        (r"ignore kar\w{0,3}", r"bhool ja\w{0,2}", r"bhul ja\w{0,2}", r"bhulo", r"bhoolo",
+         r"nazarandaz kar\w{0,3}", r"mat mano", r"mat maano", r"mat suno"),
+        (r"instructions?", r"nirdesh\w{0,3}", r"niyam\w{0,2}", r"rules", r"hidayat\w{0,2}",
+         r"aadesh\w{0,2}", r"adesh\w{0,2}"),
+        ("instruction", "nirdesh", "niyam", "rules", "hidayat", "aadesh", "adesh"),
+    ),
+    Language(
+        "hi",
+        _literal("अनदेखा", "नज़रअंदाज़", "नजरअंदाज", "भूल जा", "भूलो", "उपेक्षा", "मत मानो",
+                 "पालन न कर", "पालन मत कर"),
+        _literal("निर्देश", "आदेश", "नियम", "हिदायत", "प्रतिबंध"),
+        _literal("निर्देश", "आदेश", "नियम", "हिदायत", "प्रतिबंध"),
+        spaced=False,
+        gap=30,
+    ),
+    Language(
+        "ar",
+        _literal("تجاهل", "تتجاهل", "انسى", "لا تتبع", "لا تلتزم", "تجاوز", "اهمل", "أهمل"),
+        _literal("التعليمات", "تعليمات", "الأوامر", "أوامر", "الاوامر", "القواعد", "قواعد",
+                 "الإرشادات", "ارشادات", "التوجيهات", "توجيهات", "القيود"),
+        _literal("تعليمات", "أوامر", "اوامر", "قواعد", "إرشادات", "ارشادات", "توجيهات", "القيود"),
+        spaced=False,
+        gap=30,
+    ),
+    Language(
+        "fa",
+        _literal("نادیده بگیر", "نادیده گرفتن", "فراموش کن", "فراموش کنید", "پیروی نکن",
+                 "اعتنا نکن", "نادیده بگیرید"),
+        _literal("دستورالعمل", "دستورات", "دستور", "قوانین", "قواعد", "رهنمود", "محدودیت"),
+        _literal("دستور", "قوانین", "قواعد", "رهنمود", "محدودیت"),
+        spaced=False,
+        gap=40,
+    ),
+    Language(
+        "he",
+        _literal("התעלם", "תתעלם", "התעלמו", "שכח", "תשכח", "שכחו", "אל תציית", "אל תמלא",
+                 "עקוף"),
+        _literal("הוראות", "הנחיות", "כללים", "הכללים", "פקודות", "מגבלות"),
+        _literal("הוראות", "הנחיות", "כללים", "הכללים", "פקודות", "מגבלות"),
+        spaced=False,
+        gap=30,
+    ),
+    Language(
+        "th",
+        _literal("เพิกเฉย", "ไม่สนใจ", "ลืม", "ข้าม", "ไม่ต้องทำตาม", "อย่าทำตาม", "ละเลย"),
+        _literal("คำสั่ง", "คำแนะนำ", "กฎ", "ข้อกำหนด", "ข้อจำกัด", "แนวทาง"),
+        _literal("คำสั่ง", "คำแนะนำ", "กฎ", "ข้อกำหนด", "ข้อจำกัด", "แนวทาง"),
+        spaced=False,
+        gap=30,
+    ),
 )  # fmt: skip
 """Languages whose override phrasing the scanner knows (English lives in the rules)."""
 
@@ -172,6 +285,8 @@ ADDRESSEES = (
 
 NOTES = (
     r"(?:nota|note|notiz|hinweis|mensaje|message|messaggio|mensagem|bericht|opmerking|уведомление"
-    r"|примечание|сообщение|заметка|aviso|avis|avviso|instrucciones|instructions|anweisung)"
+    r"|примечание|сообщение|заметка|aviso|avis|avviso|instrucciones|instructions|anweisung"
+    r"|consignes?|nouvelles? consignes?|instruccion|instrucoes|aufgabe|tarea|tache|compito"
+    r"|tarefa|opdracht|задание|указание|pesan|catatan|tin nhan|ghi chu|ujumbe|meddelande)"
 )
 """Words for a note or message, for "note to the assistant:" phrasing."""

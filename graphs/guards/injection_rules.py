@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plangate.graphs.guards.injection_lexicon import ADDRESSEES, LANGUAGES, NOTES, Language
+from plangate.graphs.guards.injection_phrases import ROWS as PHRASE_ROWS
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Rule:
         squashed: whether ``pattern`` is searched in the window read letters-only (``squash``)
             rather than in the text itself; such a rule counts only when no plain override
             was found.
+        unless: a pattern that, matching the ``UNLESS_REACH`` characters just before a match
+            (anchored at their end), makes that match not count: reported speech, "analysts
+            told investors to disregard prior guidance".
     """
 
     name: str
@@ -47,7 +51,18 @@ class Rule:
     leet: bool = False
     reach: int = 200
     squashed: bool = False
+    unless: re.Pattern[str] | None = None
 
+
+UNLESS_REACH = 60
+"""How many characters before a match a rule's ``unless`` pattern reads."""
+REPORTED = re.compile(
+    r"\b(?:told|tells|telling|asked|asks|asking|advised|advises|advising|urged|urges|urging"
+    r"|encouraged|encourages|instructed|recommended|warned|reminded|cautioned|persuaded"
+    r"|convinced|expected|allowed|forced|pushed)\s(?:(?!(?:you|u|yourself|the assistant"
+    r"|the ai|the model|the bot)\b)[\w'’-]{1,30}\s){1,4}to\s$"
+)
+"""A third party told to set something aside: reported speech, not an order to the reader."""
 
 REACH = 200
 """How far around a trigger a rule's match may extend, in characters (``Rule.reach``)."""
@@ -97,7 +112,7 @@ _VERB_WORDS = (
 _NOTE_WORDS = tuple(NOTES[3:-1].split("|"))
 _STRONG = (
     r"(?:your|system|safety|developer|assistant'?s|model'?s|ai'?s|original|initial|preceding"
-    r"|above|(?:all|any) (?:previous|prior|earlier|of your)|(?:the )?(?:previous|prior|earlier|preceding|old)(?= [\w ]{1,40} (?:were|was|are|is) (?:just |only |all |merely )?(?:a test|fake|false|wrong|a mistake|a joke|a trick|not real|fabricated|a decoy)))"
+    r"|above|(?:all|any) (?:previous|prior|earlier|of your)|(?:the )?(?:previous|prior|earlier|preceding|old)(?= (?:(?!(?:for|on|about|regarding|of|in|to|at|with)\b)\w{1,20} ){1,5}(?:were|was|are|is) (?:just |only |all |merely )?(?:a test|fake|false|wrong|a mistake|a joke|a trick|not real|fabricated|a decoy)))"
 )
 _VOID = (
     r"(?:no longer appl\w{0,3}|(?:is|are|were|have been|has been|now) (?:now |hereby |officially )?"
@@ -160,7 +175,7 @@ _TABLE: tuple[tuple[str, float, str, tuple[str, ...], bool], ...] = (
     ("reveal_prompt", 1.0, r"\b(?:reveal|print|show|repeat|output|leak|display|dump|disclose)\b[^\n]{0,30}\b(?:system prompt|hidden instructions|initial prompt|your (?:instructions|prompt|configuration|config|secrets|credentials)|(?:the|your) api keys?)", ("prompt", "instructions", "configuration", "config", "secrets", "credentials", "api"), False),
     ("role_reassignment", 1.0, rf"\byou(?:'re| are)? now (?:an?\s|the\s|my\s)?(?:[\w-]{{1,30}}\s){{0,2}}(?:{_AI}|dan|jailbroken|unrestricted|unfiltered|uncensored)\b|\byou(?:'re| are)? now (?:operating |running |working |acting )?in (?:[\w-]{{1,30}} ){{0,2}}mode\b", ("now",), True),
     ("role_reassignment", 1.0, rf"\b(?:from now on|from this (?:point|moment) (?:on|onwards?|forward)|henceforth|hereafter|going forward|starting now),? (?:you\b[^\n]{{0,40}}\b(?:ignore|obey|only (?:respond|answer|follow|reply)|(?:respond|answer|reply) only|act as|are an?\s(?:[\w-]{{1,30}}\s)?(?:{_AI}|dan))\b|(?:only )?(?:respond|answer|reply|output)(?: only)? (?:with|in|as)\b)", ("from now on", "from this point", "from this moment", "henceforth", "hereafter", "going forward", "starting now"), True),
-    ("jailbreak", 1.0, r"\bdo anything now\b|\b(?:dan|developer|god|maintenance|debug|admin) mode (?:enabled|activated|on|engaged)\b|\benter (?:dan|god|developer) mode\b|\b(?:act|behave|respond) as (?:an? |my |your |the )?(?:unrestricted|unfiltered|jailbroken|evil|uncensored)\b|\b(?:act as|pretend (?:to be|you are)|roleplay as|become)\b[^\n]{0,40}\b(?:no|without (?:any )?) ?(?:restrictions|rules|limits|filters|limitations|guardrails|constraints)\b", ("anything now", "mode", "act", "behave", "respond", "pretend", "roleplay", "become"), True),
+    ("jailbreak", 1.0, r"\bdo anything now\b|\b(?:dan|developer|god|maintenance|debug|admin|jailbreak|unrestricted) mode (?:enabled|activated|engaged|on(?! [a-z]))\b|\benter (?:dan|god|developer) mode\b|\b(?:act|behave|respond) as (?:an? |my |your |the )?(?:unrestricted|unfiltered|jailbroken|evil|uncensored)\b|\b(?:act as|pretend (?:to be|you are)|roleplay as|become)\b[^\n]{0,40}\b(?:no|without (?:any )?) ?(?:restrictions|rules|limits|filters|limitations|guardrails|constraints)\b", ("anything now", "mode", "act", "behave", "respond", "pretend", "roleplay", "become"), True),
     ("chat_template", 1.0, r"<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[/?inst\]|<</?sys>>|\b(?:begin|start) (?:system|new) (?:instructions?|prompt|message)\b|\bend of (?:user|system) (?:input|message|content|prompt)\b|[\]}>#=*-] ?end user input\b|###\s?(?:instructions?|system|response|new instructions?)\s?:|</?(?:system|assistant|instructions?|sys|tool_calls?|tool_results?|tool_use|tool_response|function_calls?|function_results?|function_response|tool_output|search_results?)>", ("<|", "<<", "<system", "</system", "<assistant", "</assistant", "<instruction", "</instruction", "<sys", "</sys", "<tool_", "</tool_", "<function_", "</function_", "<search_", "</search_", "[inst", "[/inst", "###", "begin system", "begin new", "start system", "start new", "end of user", "end of system", "end user input"), False),
     ("role_marker", 0.6, rf"{_ROLE_OPEN}(?:system|assistant|developer|user|human|ai|bot|chatbot|llm|gpt|claude|copilot)s?{_ROLE_CLOSE}|###\s?(?:instructions?|system|response)\b", ("system", "systems", "assistant", "assistants", "developer", "developers", "user", "users", "human", "humans", "ai", "ais", "bot", "bots", "chatbot*", "llm*", "gpt", "claude", "copilot", "###"), False),
     ("fake_turns", 1.0, rf"{_ROLE_OPEN}(?:user|human)s?{_ROLE_CLOSE}[^\n]{{0,150}}\n(?:[^\n]{{0,150}}\n)?\s?[\[<(#*]{{0,3}}\s?(?:assistant|ai|bot|gpt|claude){_ROLE_CLOSE}|{_ROLE_OPEN}(?:assistant|ai|bot|gpt|claude){_ROLE_CLOSE}[^\n]{{0,150}}\n(?:[^\n]{{0,150}}\n)?\s?[\[<(#*]{{0,3}}\s?(?:user|human)s?{_ROLE_CLOSE}", ("user", "users", "human", "humans"), False),
@@ -190,7 +205,7 @@ def _language_rule(language: Language) -> tuple[str, float, str, tuple[str, ...]
         gap = _gap(5)
         pattern = rf"\b(?:{verbs}){gap}(?:{objects})\b|\b(?:{objects}){gap}(?:{verbs})\b"
     else:
-        gap = r"[^。．.！!？?\n]{0,20}"
+        gap = rf"[^。．.！!？?\n]{{0,{language.gap}}}"
         pattern = rf"(?:{verbs}){gap}(?:{objects})|(?:{objects}){gap}(?:{verbs})"
     return ("instruction_override", 1.0, pattern, tuple(f"{t}*" for t in language.triggers), False)
 
@@ -234,13 +249,21 @@ _SQUASHED_STARTS = tuple(
 
 
 _REACH = {"fake_turns": 340, "fake_tool_result": 240}
+_UNLESS = {"instruction_override": REPORTED}
 RULES: tuple[Rule, ...] = (
     *(
         Rule(
-            name, weight, re.compile(pattern, re.MULTILINE), triggers, leet, _REACH.get(name, REACH)
+            name,
+            weight,
+            re.compile(pattern, re.MULTILINE),
+            triggers,
+            leet,
+            _REACH.get(name, REACH),
+            unless=_UNLESS.get(name),
         )
         for name, weight, pattern, triggers, leet in (
             *_TABLE,
+            *PHRASE_ROWS,
             *(_language_rule(language) for language in LANGUAGES),
         )
     ),

@@ -23,7 +23,7 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from plangate.graphs.guards.injection_rules import RULES, Rule, trigger_index
+from plangate.graphs.guards.injection_rules import RULES, UNLESS_REACH, Rule, trigger_index
 from plangate.graphs.guards.normalize import decode_escapes, leet, squash, views
 
 SCAN_LIMIT = 2_000_000
@@ -99,15 +99,17 @@ def signals_of(text: str, *, decode: bool) -> dict[str, float]:
         decode: whether base64 blobs are decoded and scanned (one level: not inside a blob).
     """
     signals: dict[str, float] = {}
+    suppressed: set[str] = set()
     readings = views(decode_escapes(text))
     plain = readings[0]
     for reading in readings:
-        match_rules(reading, signals, None)
+        match_rules(reading, signals, None, suppressed)
     leetspeak = leet(readings[-1])
     if leetspeak is not None:
-        match_rules(leetspeak, signals, _LEET_RULES)
-    if signals.keys() & {"instruction_override", "secrecy", "role_reassignment"}:
-        signals.pop("obfuscated_override", None)  # the same phrase, already counted
+        match_rules(leetspeak, signals, _LEET_RULES, suppressed)
+    if (signals.keys() | suppressed) & {"instruction_override", "secrecy", "role_reassignment"}:
+        # The same phrase, already counted, or read plainly as reported speech.
+        signals.pop("obfuscated_override", None)
     found = None if text.isascii() else _INVISIBLE.search(text)
     if found and (_TAGS.search(text, found.start()) or _HIDDEN.search(text, found.start() - 1)):
         signals["invisible_characters"] = 0.5
@@ -119,14 +121,30 @@ def signals_of(text: str, *, decode: bool) -> dict[str, float]:
     return signals
 
 
-def match_rules(view: str, signals: dict[str, float], only: frozenset[int] | None) -> None:
-    """Add to ``signals`` every rule (of ``only``, or all) that matches ``view``."""
+def match_rules(
+    view: str,
+    signals: dict[str, float],
+    only: frozenset[int] | None,
+    suppressed: set[str] | None = None,
+) -> None:
+    """Add to ``signals`` every rule (of ``only``, or all) that matches ``view``.
+
+    Args:
+        view: a normalised reading of the text.
+        signals: the signals found so far, updated in place.
+        only: the indexes of the rules to run, or None for all.
+        suppressed: when given, receives the names of rules whose every match was cancelled
+            by their ``Rule.unless`` pattern (reported speech).
+    """
     for index, spans in search_plan(view, only).items():
         rule = RULES[index]
-        if signals.get(rule.name, 0.0) < rule.weight and any(
-            _search(rule, view, low, high) for low, high in spans
-        ):
+        if signals.get(rule.name, 0.0) >= rule.weight:
+            continue
+        found = [_search(rule, view, low, high) for low, high in spans]
+        if any(result is True for result in found):
             signals[rule.name] = rule.weight
+        elif suppressed is not None and None in found:
+            suppressed.add(rule.name)
 
 
 def search_plan(view: str, only: frozenset[int] | None = None) -> dict[int, list[tuple[int, int]]]:
@@ -159,10 +177,20 @@ def search_plan(view: str, only: frozenset[int] | None = None) -> dict[int, list
     return plan
 
 
-def _search(rule: Rule, view: str, low: int, high: int) -> bool:
+def _search(rule: Rule, view: str, low: int, high: int) -> bool | None:
+    """Whether ``rule`` matches ``view[low:high]``; None when it matched only where its
+    ``unless`` pattern cancels the match."""
     if rule.squashed:
         return rule.pattern.search(squash(view[low:high])) is not None
-    return rule.pattern.search(view, low, high) is not None
+    if rule.unless is None:
+        return rule.pattern.search(view, low, high) is not None
+    cancelled = False
+    # Matches do not overlap and each reads a bounded prefix: still linear.
+    for found in rule.pattern.finditer(view, low, high):
+        if rule.unless.search(view, max(found.start() - UNLESS_REACH, 0), found.start()) is None:
+            return True
+        cancelled = True
+    return None if cancelled else False
 
 
 def comments(text: str) -> list[tuple[int, int, str]]:
