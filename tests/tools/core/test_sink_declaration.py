@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from plangate.tools.base import Tool, tool
@@ -152,3 +154,26 @@ def test_json_schema_tools_take_a_declaration_too() -> None:
             name="wire", description="W.", parameters=schema, fn=lambda a, c: 1,
             sinks={"bic": "refuse"},
         )  # fmt: skip
+
+
+@given(
+    st.dictionaries(
+        st.one_of(st.text(max_size=20), st.sampled_from(["card", "card.number", "legs.seat"])),
+        st.one_of(st.sampled_from(["allow", "approve", "refuse"]), st.text(max_size=8)),
+        max_size=4,
+    )
+)
+def test_any_declaration_is_accepted_or_refused_with_a_usage_error(sinks: dict[str, str]) -> None:
+    try:
+        declared = declare_sinks("pay", sinks, PayArgs.model_json_schema())
+    except UsageError:
+        return
+    for key, policy in sinks.items():
+        assert declared.policy(key) in ("allow", "approve", "refuse")
+        if "[" not in key:  # what lies below a declared path and nothing longer: its policy
+            assert declared.policy(f"{key}[0].zz") == policy
+
+
+@given(st.text(max_size=30))
+def test_any_label_path_gets_one_of_the_three_policies(path: str) -> None:
+    assert pay.sink_policy(path) in ("allow", "approve", "refuse")
