@@ -26,11 +26,14 @@ from plangate.agents.trading.scope import (
     NOTIONAL,
     QTY,
     SCOPE,
+    SPELLER,
     TIMEFRAME,
 )
+from plangate.agents.trading.signals import IndicatorAsk
 from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.planner import PlanningContext, RequestRefusedError
 from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.graphs.offline.lexicon import CANCEL_VERBS
 from plangate.graphs.offline.numbers import ANYWHERE
 from plangate.tools.domains.broker.models import OrderQuery, OrderRequest, OrderSide, TimeInForce
 
@@ -38,13 +41,17 @@ ORDER_EXAMPLE = "Buy 10 shares of AAPL"
 CONDITIONAL_EXAMPLE = signals.CONDITION_EXAMPLE
 NOTIONAL_EXAMPLE = "Buy $5,000 of AAPL"
 CANCEL_EXAMPLE = "Cancel order 6f1c2a9e-0b7d-4e55-9a3b-2c8d1e0f4a6b"
-_VERB = re.compile(r"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim|get)\b", re.I)
+_VERB = re.compile(
+    r"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim|get|grab|pick up|snag)\b", re.I
+)
 _IF = re.compile(r"\b(?:if|when|whenever|once|provided(?: that)?|as long as|only if)\b", re.I)
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
 _ORDER_ID = re.compile(r"\border\s+(?:id\s+)?#?(?P<id>(?=[\w-]*\d)[A-Za-z0-9][\w-]{3,63})", re.I)
 _LAST_N = re.compile(
-    rf"\b(?:last|past|latest|recent)\s+{slots.QTY}\s+(?:\w+\s+)?(?:bars?|candles?|days?|sessions?|"
-    r"hours?|periods?)\b",
+    r"(?:\b(?P<recent>last|past|latest|recent)\s+|(?<![\w.,$-]))"
+    + slots.QTY.replace("|a)", ")")
+    + r"\s+(?:\w+\s+)?(?(recent)(?:bars?|candles?|days?|sessions?|hours?|periods?)"
+    r"|(?:bars?|candles?|candlesticks?))\b",
     re.I,
 )
 _FILLER = re.compile(
@@ -169,11 +176,16 @@ def build_portfolio(match: re.Match[str], context: PlanningContext) -> Plan:
         orders = "open"
         if re.search(r"\b(?:all|history|every)\b", text):
             orders = "all"
-        elif re.search(r"\b(?:closed|filled|past|done|executed|cancel+ed)\b", text):
+        elif re.search(
+            r"\b(?:closed|filled|past|done|executed|cancel+ed)\b", text
+        ) and not re.search(r"\b(?:open|pending|working|active|outstanding|unfilled|live)\b", text):
             orders = "closed"
     whole = re.search(r"\b(?:portfolio|overview|summary)\b", text) is not None
     account = whole or bool(
-        re.search(r"\b(?:cash|buying power|equity|account|balance|p&l|p/l|pnl|profit|loss)", text)
+        re.search(
+            r"\b(?:cash|buying power|equity|account|balance|p&l|p/l|pnl|profit|loss|money|funds)",
+            text,
+        )
     )
     positions = whole or bool(
         re.search(r"\b(?:positions?|holdings?|hold|own|my (?:stocks|shares))\b", text)
@@ -194,7 +206,10 @@ def build_indicator(match: re.Match[str], context: PlanningContext) -> Plan:
     """Indicators of one or more stocks, with their quotes."""
     text = match.string
     symbols = _symbols(text, "What's the 14-day RSI of NVDA?")
-    return plans.indicator_plan(symbols, signals.read_indicators(text))
+    asks = signals.read_indicators(text)
+    if not asks:  # "is NVDA overbought?": overbought and oversold are read on the RSI
+        asks = [IndicatorAsk("rsi", period=14, timeframe=signals.read_timeframe(text))]
+    return plans.indicator_plan(symbols, asks)
 
 
 def build_bars(match: re.Match[str], context: PlanningContext) -> Plan:
@@ -238,7 +253,7 @@ GRAMMAR = Grammar(
             name="cancel_order",
             description="Cancel an open order by its id",
             examples=(CANCEL_EXAMPLE, "please cancel my order #ord-20260302-7"),
-            patterns=(r"\b(?:cancel|withdraw|pull)\b.*\border\b",),
+            patterns=(rf"\b(?:{'|'.join(CANCEL_VERBS)}|withdraw|pull)\b.*\border\b",),
             build=build_cancel,
             replan=replan,
             numbers=(_UUID, _ORDER_ID),
@@ -272,7 +287,13 @@ GRAMMAR = Grammar(
             name="place_order",
             description="Buy or sell shares at the market or at a limit price, after approval",
             examples=(ORDER_EXAMPLE, "Sell 5 shares of Nvidia at $240 limit"),
-            patterns=(_TRADE, r"\b(?:get|grab|pick up)\b.*\bshares?\b"),
+            patterns=(
+                _TRADE,
+                r"\b(?:get|grab|pick up|snag)\b.*\bshares?\b",
+                rf"\b(?:get|grab|pick up|snag|scoop up|load up on)(?:\s+me)?\s+{slots.QTY}\s+"
+                r"(?!(?:\w+\s+)?(?:bars?|candles?|days?|sessions?|hours?|minutes?|periods?|notes?"
+                r"|quotes?|headlines?)\b)",
+            ),
             build=build_order,
             replan=replan,
             numbers=(*QTY, LIMIT, NAMES),
@@ -285,6 +306,11 @@ GRAMMAR = Grammar(
             patterns=(
                 r"\b(?:positions?|holdings?|portfolio|cash|buying power|equity|account|balance"
                 r"|p&l|p/l|pnl|what do i own|open orders|my orders|order history)\b",
+                r"\bhow much (?:money|cash|funds)\b|\b(?:money|funds) (?:do i have|have i got"
+                r"|available|left)\b|\bwhat (?:do |did )?(?:i|we) (?:own|hold)\b"
+                r"|\bmy (?:stocks|shares|investments|assets|money|funds)\b|\b(?:pending|working"
+                r"|active|outstanding|unfilled|live|recent|past|closed|filled|executed|submitted)"
+                r" orders\b",
             ),
             build=build_portfolio,
             replan=replan,
@@ -296,7 +322,7 @@ GRAMMAR = Grammar(
             name="indicator",
             description="Compute SMA, EMA, RSI or MACD of a stock, with its quote",
             examples=("What's the 14-day RSI of NVDA?", "Show the 50-day SMA and MACD for Apple"),
-            patterns=(_INDICATOR,),
+            patterns=(_INDICATOR, r"\b(?:overbought|oversold|momentum)\b"),
             build=build_indicator,
             replan=replan,
             numbers=(INDICATORS, TIMEFRAME, NAMES),
@@ -321,6 +347,7 @@ GRAMMAR = Grammar(
             patterns=(
                 r"\b(?:notes?|research|thesis|risks?|catalysts?|outlook|house view|analysts?"
                 r"|valuation)\b",
+                r"\b(?:view|take|opinion|thoughts|stance|verdict)\s+(?:on|of|about)\b",
             ),
             build=build_research,
             replan=replan,
@@ -337,11 +364,12 @@ GRAMMAR = Grammar(
             ),
             build=build_quote,
             replan=replan,
-            numbers=(NAMES,),
+            numbers=(NAMES, r"\b(?:1|one|a single)\s+shares?\b"),
             reads="no numbers: quotes are the latest",
             actions=0,
         ),
     ],
     scope=SCOPE,
+    speller=SPELLER,
 )
 """The trading assistant's offline grammar."""

@@ -13,8 +13,10 @@ AAPL tomorrow at 10am" is refused (orders are placed now), not placed now.
 from __future__ import annotations
 
 from plangate.agents.trading import signals, slots
+from plangate.graphs.offline.lexicon import CANCEL_VERBS
 from plangate.graphs.offline.numbers import Placer, Span
 from plangate.graphs.offline.scope import Action, Scope, Unsupported
+from plangate.graphs.offline.spelling import Speller
 
 _STOCK = ("share", "stock", "position", "holding", "equity", "ticker", "symbol", "etf", "lot")
 _ORDERED = (*_STOCK, "limit", "order", "gtc")  # "sell 3 MSFT limit 410.50"
@@ -38,7 +40,7 @@ def is_name(word: str) -> bool:
 
 
 _ORDER_VERBS = ("buy", "sell", "purchase", "short", "acquire", "dump", "unload", "trim", "get",
-                "grab", "pick up", "order", "trade", "want", "need")  # fmt: skip
+                "grab", "pick up", "snag", "order", "trade", "want", "need")  # fmt: skip
 _LOOKUP_VERBS = ("show", "list", "find", "search", "look", "look up", "check", "see", "tell",
                  "give", "get", "compute", "calculate", "display", "fetch", "pull", "pull up",
                  "want", "need", "compare", "plot", "chart", "summarize", "summarise", "view",
@@ -49,7 +51,7 @@ SCOPE = Scope(
     [
         Action(_ORDER_VERBS, things=_ORDERED, write=True, names=True, money=True),
         Action(("invest", "put", "spend"), things=_STOCK, write=True, names=True, money=True),
-        Action(("cancel", "withdraw", "pull", "drop"), things=("order",), write=True),
+        Action((*CANCEL_VERBS, "withdraw", "pull"), things=("order",), write=True),
         Action(_LOOKUP_VERBS, things=_LOOKUP, names=True),
         Action(("read", "open"), things=_DOCUMENTS),
     ],
@@ -68,8 +70,19 @@ SCOPE = Scope(
             "I trade listed stocks and ETFs only, in whole shares",
         ),
         Unsupported(
-            r"\b(?:on margin|margin (?:loans?|accounts?|trad\w*)|leverage[ds]?|\d+x leverage)\b",
-            "I trade with the account's own cash only: no margin or leverage",
+            r"\b(?:margin|leverage[ds]?|borrow\w*|loan|\d+x)\b|\b(?:credit|debit)\s+cards?\b"
+            r"|\b(?:paypal|venmo|apple pay)\b",
+            "I trade with the account's own cash only: no margin or leverage, borrowing or cards",
+        ),
+        Unsupported(
+            r"\bshort(?:[- ]?sell\w*|ing)?\b|\bsell\w*\s+(?:\w+\s+){0,3}?short\b",
+            "I sell only shares the account holds: the desk allows no short selling",
+        ),
+        Unsupported(
+            r"\b(?:for|in|into|from|to|on|with)\s+(?:my|his|her|our|their|the|a|another)\s+"
+            r"(?!(?:own|main|brokerage|trading|paper|investment)\b)[\w'-]+\s+"
+            r"(?:account|portfolio|ira|401k|isa)\b|\b(?:ira|roth|401k|isa)\b",
+            "I trade in this one account only, for its owner",
         ),
         Unsupported(
             r"\b(?:tomorrow|tonight|later|next (?:week|month|year|session)|every (?:day|week|month)"
@@ -83,6 +96,16 @@ SCOPE = Scope(
     ],
 )
 """The trading assistant's scope: anything else is refused."""
+
+SPELLER = Speller(
+    vocabulary=(
+        *(name for names in slots.NAMES.values() for name in names), "shares", "share",
+        "portfolio", "positions", "position", "holdings", "balance", "research", "quote",
+        "quotes", "price", "account", "limit", "market", "average", "please", "tomorrow",
+    ),
+    protected=("apply", "shore", "shared", "marker", "prize", "prince", "priced"),
+)  # fmt: skip
+"""Respells slang and typos of the assistant's words before its grammar reads a request."""
 
 
 def _indicators(text: str) -> list[Span]:

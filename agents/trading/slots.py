@@ -150,7 +150,9 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 _UNITS = {word: value for word, value in NUMBER_WORDS.items() if 1 <= value <= 9}
 _WORD_NUMBER = (
     r"(?:(?:" + "|".join(_TENS) + r")(?:[- ](?:" + "|".join(_UNITS) + r"))?"
-    r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|a dozen|a hundred|a single|a)"
+    r"|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r"|a dozen|a hundred|a single|a couple(?: of)?|couple of|a pair of|a)"
 )
 QTY = rf"(?P<qty>\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORD_NUMBER})"
 """A count of shares as written: digits, or words up to ninety-nine, 'a dozen', 'a hundred'."""
@@ -158,7 +160,8 @@ QTY = rf"(?P<qty>\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORD_NUMBER})"
 QTY_FORMS = (
     re.compile(rf"\b{QTY}\s+(?:more\s+)?shares?\b", re.IGNORECASE),
     re.compile(
-        rf"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim|get)\s+(?:me\s+)?{QTY}\b"
+        rf"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim|get|grab|pick up|snag|scoop up"
+        rf"|load up on)\s+(?:me\s+)?{QTY}\b"
         r"(?!\s*(?:k\b|%|thousand|dollars?|bucks|usd|[.,]\d))",
         re.IGNORECASE,
     ),
@@ -172,7 +175,8 @@ def word_number(text: str) -> int | None:
     cleaned = text.strip().lower().replace(",", "")
     if cleaned.isdigit():
         return int(cleaned)
-    fixed = {"a": 1, "a single": 1, "a dozen": 12, "a hundred": 100}
+    fixed = {"a": 1, "a single": 1, "a dozen": 12, "a hundred": 100, "a couple": 2,
+             "a couple of": 2, "couple of": 2, "a pair of": 2}  # fmt: skip
     if cleaned in fixed:
         return fixed[cleaned]
     if cleaned in NUMBER_WORDS:

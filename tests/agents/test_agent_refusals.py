@@ -74,6 +74,14 @@ RESERVATION_REFUSED: list[tuple[str, str]] = [
         "Book a table for 4 in Lisbon tomorrow at 8pm and a table for 2 in Porto on Friday",
         "one of these at a time",
     ),
+    ("book tables for Friday and Saturday in Porto for 2 at 8pm", "one booking per request"),
+    ("Book a table for 2 in Porto on Friday and Saturday at 8pm", "names 2 (Friday 13 March"),
+    ("Fly me to Madrid on Friday and back on Sunday", "a round trip is two flights"),
+    ("Book a table for 2 in Lisbon every Friday at 8pm", "not a recurring booking"),
+    ("Get me a seat on the train to Porto tomorrow", "no other transport"),
+    ("Buy tickets for the football match in Madrid on Saturday", "not events"),
+    ("Book seat 14A on a flight to Paris tomorrow", "can't choose seats"),
+    ("Book the whole restaurant for a wedding in Porto", "not a whole venue"),
 ]
 
 TRADING_REFUSED: list[tuple[str, str]] = [
@@ -111,6 +119,13 @@ TRADING_REFUSED: list[tuple[str, str]] = [
     ("Withdraw money from my account", "no way to withdraw money"),
     ("Buy 10 shares of AAPL for $5,000", "not both"),
     ("Sell 50% of my AAPL", '"50"'),
+    ("Short 10 TSLA", "no short selling"),
+    ("Sell short 20 NFLX", "no short selling"),
+    ("Buy $1,000,000 of NVDA with margin", "no margin or leverage"),
+    ("Buy 10 AAPL with my credit card", "own cash only"),
+    ("Buy 10 AAPL for my son's account", "this one account only"),
+    ("Buy 100 shares of every stock in the S&P 500", 'not "100 shares of every stock"'),
+    ("Rebalance my portfolio", "no way to rebalance my portfolio"),
     ("What was the price of AAPL on March 3?", '"3"'),
 ]
 
@@ -158,7 +173,8 @@ POSSIBLE_RESERVATIONS = [
     "Fly to Madrid next Friday and dinner for 2 there at 9pm",
 ]
 POSSIBLE_TRADES = [
-    *(request for request, _, _, _ in TRADING_PHRASINGS),
+    # "Short 10 TSLA" reads as a sale in the grammar table; a request to short is refused.
+    *(request for request, _, _, _ in TRADING_PHRASINGS if not request.startswith("Short")),
     *(scenario.request for scenario in trading_scenarios.SCENARIOS),
     *(example for intent in TRADING.intents for example in intent.examples),
     "Can you buy 10 shares of Apple for me?",

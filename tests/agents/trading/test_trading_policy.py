@@ -71,7 +71,7 @@ async def test_selling_more_than_is_held_is_blocked_as_short_selling(world: Worl
     assert reason == "selling 5 AAPL would sell short: 0 held; the policy allows no short selling"
     await world.trade("AAPL", "buy", 10, "setup-aapl")
     assert "15 AAPL would sell short: 10 held" in blocked_by(
-        await world.ask("Short 15 AAPL"), "no_short_selling"
+        await world.ask("Sell 15 AAPL"), "no_short_selling"
     )
     sold = await world.ask("Sell 5 shares of AAPL")
     (order,) = sold.report.placed()
