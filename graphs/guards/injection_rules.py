@@ -21,7 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from plangate.graphs.guards.injection_actions import ROWS as ACTION_ROWS
 from plangate.graphs.guards.injection_lexicon import ADDRESSEES, LANGUAGES, NOTES, Language
+from plangate.graphs.guards.injection_markup import ROWS as MARKUP_ROWS
 from plangate.graphs.guards.injection_phrases import ROWS as PHRASE_ROWS
 
 
@@ -142,7 +144,9 @@ def trie_pattern(words: Iterable[str], *, word_start: bool = False) -> str:
 
     def build(node: dict[str, Any]) -> str:
         branches = []
-        for char, child in sorted(node.items()):
+        # A word end (``\b``) is tried last: a whole-word trigger that begins a longer one
+        # ("action" and "action input") must not hide it.
+        for char, child in sorted(node.items(), key=lambda item: (item[0] == "\0", item[0])):
             if not char:
                 continue
             head = r"\b" if char == "\0" else re.escape(char)
@@ -263,6 +267,8 @@ RULES: tuple[Rule, ...] = (
         )
         for name, weight, pattern, triggers, leet in (
             *_TABLE,
+            *ACTION_ROWS,
+            *MARKUP_ROWS,
             *PHRASE_ROWS,
             *(_language_rule(language) for language in LANGUAGES),
         )
