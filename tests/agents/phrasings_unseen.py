@@ -15,6 +15,10 @@ Figures (``tests/agents/test_phrasings_unseen.py`` asserts the floors):
     trading impossible 41/48 safe ("short 100 GME" and "Short sell 20 shares of Netflix" planned a
     sale, "with margin", "for my son's account", "with my credit card" and "every stock in the S&P
     500" planned an order, "rebalance" read the portfolio), possible 28/44 correct (64%).
+    after (PYTHONPATH=. python -c over these tables, as the floor tests do): reservation
+    impossible 50/50 safe, possible 44/44; trading impossible 48/48 safe, possible 44/44. These
+    tables were tuned on; a second set written afterwards and never tuned on is reported in
+    the commit that adds the floors.
 """
 
 from __future__ import annotations
