@@ -279,7 +279,7 @@ GRAMMAR = Grammar(
             examples=(FIND_RESTAURANTS_EXAMPLE, "Where can we eat sushi in Tokyo tonight?"),
             patterns=(
                 r"\brestaurants?\b",
-                r"\b(?:where|somewhere|place)\b.*\beat\b",
+                r"\b(?:where|somewhere|place|anything|something)\b.*\b(?:eat|dine)\b",
                 r"\b(?:find|search|show|recommend|suggest)\b.*\b(?:dinner|lunch|food)\b",
                 r"\b(?:spots?|places?|joints?|eater(?:y|ies))\s+(?:to\s+)?(?:eat|dine|for\s+"
                 r"(?:dinner|lunch|food))\b|\b(?:good|best|nice|cheap|local|decent|great|any)\s+"

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import re
 
-from pydantic import ValidationError
-
-from plangate.agents.trading import plans, signals, slots
-from plangate.agents.trading.plans import OrderAsk
+from plangate.agents.trading import orders, plans, signals, slots
+from plangate.agents.trading.orders import ORDER_EXAMPLE, read_order
 from plangate.agents.trading.replan import replan
 from plangate.agents.trading.scope import (
     COMPARED,
@@ -35,16 +33,11 @@ from plangate.graphs.engine.planner import PlanningContext, RequestRefusedError
 from plangate.graphs.offline.grammar import Grammar, Intent
 from plangate.graphs.offline.lexicon import CANCEL_VERBS
 from plangate.graphs.offline.numbers import ANYWHERE
-from plangate.tools.domains.broker.models import OrderQuery, OrderRequest, OrderSide, TimeInForce
+from plangate.tools.domains.broker.models import OrderQuery, OrderSide
 
-ORDER_EXAMPLE = "Buy 10 shares of AAPL"
 CONDITIONAL_EXAMPLE = signals.CONDITION_EXAMPLE
 NOTIONAL_EXAMPLE = "Buy $5,000 of AAPL"
 CANCEL_EXAMPLE = "Cancel order 6f1c2a9e-0b7d-4e55-9a3b-2c8d1e0f4a6b"
-_VERB = re.compile(
-    r"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim|get|grab|pick up|snag)\b", re.I
-)
-_IF = re.compile(r"\b(?:if|when|whenever|once|provided(?: that)?|as long as|only if)\b", re.I)
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
 _ORDER_ID = re.compile(r"\border\s+(?:id\s+)?#?(?P<id>(?=[\w-]*\d)[A-Za-z0-9][\w-]{3,63})", re.I)
 _LAST_N = re.compile(
@@ -62,77 +55,6 @@ _FILLER = re.compile(
 )
 
 
-def _split(text: str) -> tuple[str, str | None]:
-    """The order's words and the condition's: "buy 10 NVDA | if RSI < 30", either way round."""
-    found = _IF.search(text)
-    if found is None:
-        return text, None
-    before, after = text[: found.start()], text[found.end() :]
-    if _VERB.search(before):
-        return before, after
-    verb = _VERB.search(after)
-    if verb is None:
-        return text, None
-    condition = re.sub(r"[\s,;]*(?:then)?[\s,;]*$", "", after[: verb.start()], flags=re.I)
-    return after[verb.start() :], condition
-
-
-def _indicator_spans(text: str) -> list[slots.Span]:
-    return [ask.span for ask in signals.read_indicators(text)]
-
-
-def _symbol(text: str, part: str, example: str) -> str:
-    """The stock of the order: the first named in ``part`` (the order's words), else anywhere."""
-    found = slots.read_symbols(part, _indicator_spans(part))
-    return found[0] if found else slots.require_symbol(text, example, _indicator_spans(text))
-
-
-def read_order(text: str, example: str = ORDER_EXAMPLE) -> tuple[OrderAsk, str | None]:
-    """The order ``text`` asks for, and its condition's words (``None`` when unconditional).
-
-    Raises:
-        UnclearRequestError: the stock or the share count is missing, or the order is invalid.
-    """
-    action, condition = _split(text)
-    symbol = _symbol(text, action, example)
-    _refuse_other_stocks(text, action, condition, symbol)
-    qty = slots.read_qty(action)
-    if qty is None:
-        raise slots.UnclearRequestError(text, "how many shares (orders take whole shares)", example)
-    side = OrderSide.SELL if slots.is_sell(action) else OrderSide.BUY
-    tif = TimeInForce.GTC if slots.is_gtc(action) else TimeInForce.DAY
-    ask = OrderAsk(symbol, side, qty, slots.read_limit_price(action), tif)
-    try:
-        OrderRequest.model_validate(ask.args())
-    except ValidationError as exc:
-        problem = "; ".join(str(error["msg"]) for error in exc.errors())
-        raise slots.UnclearRequestError(text, f"the order ({problem})", example) from None
-    return ask, condition
-
-
-def _refuse_other_stocks(text: str, action: str, condition: str | None, symbol: str) -> None:
-    """One order per request, on one stock; a condition reads that stock only.
-
-    Raises:
-        RequestRefusedError: the order names several stocks, or the condition another one.
-    """
-    ordered = slots.read_symbols(action, _indicator_spans(action))
-    if len(ordered) > 1:
-        raise RequestRefusedError(
-            text, f"one request places one order, on one stock, not on {', '.join(ordered)}; "
-            "ask for each order separately", can=SCOPE.can,
-        )  # fmt: skip
-    others = [
-        s for s in slots.read_symbols(condition or "", _indicator_spans(condition or ""))
-        if s != symbol
-    ]  # fmt: skip
-    if others:
-        raise RequestRefusedError(
-            text, f"a condition reads the stock being ordered ({symbol}) only, not "
-            f"{', '.join(others)}", can=SCOPE.can,
-        )  # fmt: skip
-
-
 def build_order(match: re.Match[str], context: PlanningContext) -> Plan:
     """Buy or sell, after looking; with a condition when the request sets one."""
     text = match.string
@@ -145,14 +67,14 @@ def build_order(match: re.Match[str], context: PlanningContext) -> Plan:
 def build_notional(match: re.Match[str], context: PlanningContext) -> Plan:
     """An amount of money's worth: price it (a share count in the request wins)."""
     text = match.string
-    if slots.read_qty(_split(text)[0]) is not None:
+    if slots.read_qty(orders.split_condition(text)[0]) is not None:
         if slots.read_notional(text) is not None:
             raise RequestRefusedError(
                 text, "an order is a number of shares or an amount of money, not both; "
                 f'say one, e.g. "{ORDER_EXAMPLE}" or "{NOTIONAL_EXAMPLE}"', can=SCOPE.can,
             )  # fmt: skip
         return build_order(match, context)
-    symbol = slots.require_symbol(text, NOTIONAL_EXAMPLE, _indicator_spans(text))
+    symbol = slots.require_symbol(text, NOTIONAL_EXAMPLE, orders.indicator_spans(text))
     side = OrderSide.SELL if slots.is_sell(text) else OrderSide.BUY
     return plans.notional_plan(symbol, side)
 
@@ -196,7 +118,7 @@ def build_portfolio(match: re.Match[str], context: PlanningContext) -> Plan:
 
 
 def _symbols(text: str, example: str) -> list[str]:
-    found = slots.read_symbols(text, _indicator_spans(text))
+    found = slots.read_symbols(text, orders.indicator_spans(text))
     if not found:
         slots.require_symbol(text, example)  # raises, naming what is missing
     return found
@@ -276,7 +198,7 @@ GRAMMAR = Grammar(
             name="conditional_order",
             description="Buy or sell shares only if an indicator or the price meets a condition",
             examples=(CONDITIONAL_EXAMPLE, "Sell 5 AAPL if the price is above $130"),
-            patterns=(rf"{_TRADE}.*{_IF.pattern}", rf"{_IF.pattern}.*{_TRADE}"),
+            patterns=(rf"{_TRADE}.*{orders.IF.pattern}", rf"{orders.IF.pattern}.*{_TRADE}"),
             build=build_order,
             replan=replan,
             numbers=(*QTY, LIMIT, INDICATORS, COMPARED, TIMEFRAME, NAMES),
@@ -361,6 +283,7 @@ GRAMMAR = Grammar(
             patterns=(
                 r"\b(?:prices?|quotes?|trading at|trade at|bid|ask|how much is|worth|costs?"
                 r"|going for)\b",
+                r"^(?:what'?s|whats|what is|where'?s|where is)\b.*\bat\W*$",
             ),
             build=build_quote,
             replan=replan,

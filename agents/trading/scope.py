@@ -70,7 +70,7 @@ SCOPE = Scope(
             "I trade listed stocks and ETFs only, in whole shares",
         ),
         Unsupported(
-            r"\b(?:margin|leverage[ds]?|borrow\w*|loan|\d+x)\b|\b(?:credit|debit)\s+cards?\b"
+            r"\b(?:margin|leverage[ds]?|borrow\w*|loan|credit|\d+x)\b|\b(?:credit|debit)\s+cards?\b"
             r"|\b(?:paypal|venmo|apple pay)\b",
             "I trade with the account's own cash only: no margin or leverage, borrowing or cards",
         ),
