@@ -13,7 +13,9 @@ leetspeak, and base64 blobs (decoded and scanned). The scan is linear in the tex
 bounded (``SCAN_LIMIT``).
 
 ``PromptInjection`` walks a payload at any depth, scanning dictionary keys as well as values,
-and also scans each pair of adjacent strings joined (the end of one and the start of the next,
+skipping objects shaped like a forged tool call or chat message
+(``plangate.graphs.guards.injection_structure``), which are flagged and replaced whole, and
+also scans each pair of adjacent strings joined (the end of one and the start of the next,
 ``PAIR_WINDOW`` characters each), so an instruction split across two documents of one result
 is found. It blocks a flagged request at ``input``. At ``tool_result`` it never blocks — the
 data may be legitimate — but returns a ``modify`` verdict with the suspicious passages replaced
@@ -38,6 +40,7 @@ from plangate.graphs.guards.injection_scan import (
     decoded_blobs,
     scan_injection,
 )
+from plangate.graphs.guards.injection_structure import spoofed_objects, without_spoofed
 from plangate.graphs.guards.normalize import INVISIBLE, normalise
 from plangate.tools.errors import UsageError
 
@@ -151,7 +154,12 @@ class PromptInjection:
 
     async def check(self, subject: GuardSubject) -> Verdict:
         """Allow clean text; block a flagged request; modify and taint a flagged result."""
-        leaves = _leaves(subject.payload)  # iterative: any depth is read
+        spoofed = spoofed_objects(subject.payload)  # iterative: any depth is read
+        try:
+            payload = without_spoofed(subject.payload, spoofed, REMOVED)
+        except RecursionError:  # nested past Python's limit: the whole result goes
+            payload = REMOVED
+        leaves = _leaves(payload)
         scans = [scan_injection(text, threshold=self.threshold) for text, _ in leaves]
         replace = {i: scan for i, scan in enumerate(scans) if scan.flagged}
         tails: set[int] = set()  # strings whose end starts a split instruction
@@ -167,14 +175,17 @@ class PromptInjection:
                 scans.append(scan)
                 tails.add(first)
                 heads.add(second)
-        if not replace and not tails:
+        if spoofed:
+            signals = tuple(sorted(set(spoofed.values())))
+            scans.append(InjectionScan(float(len(signals)), signals, flagged=True))
+        if not replace and not tails and not spoofed:
             return Verdict.allow(self.name, subject.stage)
         texts = {
             i: self._replacement(leaves[i], i in replace, tail=i in tails, head=i in heads)
             for i in {*replace, *tails, *heads}
         }
         try:
-            cleaned = _rebuild(subject.payload, texts, [0])
+            cleaned = _rebuild(payload, texts, [0])
         except RecursionError:  # nested past Python's limit: the whole result goes
             cleaned = REMOVED
         return self._verdict(subject, scans, cleaned, split=bool(tails))

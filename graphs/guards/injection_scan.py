@@ -4,8 +4,9 @@
 its look-alike-folded and leetspeak readings), finds every trigger word of
 ``plangate.graphs.guards.injection_rules`` in one pass, runs each rule only in windows around
 its triggers (one rule reads the window letters-only, for spelt-out overrides), and adds two
-checks of its own: HTML comments that speak to a model, and base64 blobs decoded once and
-scanned.
+checks of its own: HTML comments that speak to a model, and encoded text decoded once and
+scanned: base64 blobs here, hex runs, rot13 and reversed text in
+``plangate.graphs.guards.injection_decoders``.
 
 Cost and bounds: every step is linear in the text's length (one pass per view; windows of a
 rule are merged before it runs, so no character is searched twice by one rule; patterns use
@@ -23,6 +24,7 @@ import binascii
 import re
 from dataclasses import dataclass
 
+from plangate.graphs.guards.injection_decoders import decoded_readings
 from plangate.graphs.guards.injection_rules import RULES, UNLESS_REACH, Rule, trigger_index
 from plangate.graphs.guards.normalize import decode_escapes, leet, squash, views
 
@@ -96,7 +98,8 @@ def signals_of(text: str, *, decode: bool) -> dict[str, float]:
 
     Args:
         text: the raw text.
-        decode: whether base64 blobs are decoded and scanned (one level: not inside a blob).
+        decode: whether encoded text (base64, hex, rot13, reversed) is decoded and scanned
+            (one level: not inside what was decoded).
     """
     signals: dict[str, float] = {}
     suppressed: set[str] = set()
@@ -115,7 +118,7 @@ def signals_of(text: str, *, decode: bool) -> dict[str, float]:
         signals["invisible_characters"] = 0.5
     if weight := max((_comment_weight(body) for _, _, body in comments(plain)), default=0.0):
         signals["hidden_comment"] = weight
-    decoded = "\n".join(decoded_blobs(text)) if decode else ""
+    decoded = "\n".join([*decoded_blobs(text), *decoded_readings(text)]) if decode else ""
     if decoded and signals_of(decoded, decode=False):
         signals["encoded_payload"] = 1.0
     return signals
