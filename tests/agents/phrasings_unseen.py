@@ -17,8 +17,9 @@ Figures (``tests/agents/test_phrasings_unseen.py`` asserts the floors):
     500" planned an order, "rebalance" read the portfolio), possible 28/44 correct (64%).
     after (PYTHONPATH=. python -c over these tables, as the floor tests do): reservation
     impossible 50/50 safe, possible 44/44; trading impossible 48/48 safe, possible 44/44. These
-    tables were tuned on; a second set written afterwards and never tuned on is reported in
-    the commit that adds the floors.
+    tables were tuned on. A second set of 15 + 15 per agent, written afterwards and measured
+    before any change for it: reservation 15/15 safe and 13/15 correct, trading 14/15 safe ("buy
+    10 AAPL on credit" planned an order) and 14/15 correct.
 """
 
 from __future__ import annotations
