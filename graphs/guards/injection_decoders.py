@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from plangate.graphs.guards.injection_rules import trie_pattern
+
 HEX_MIN = 12
 """The fewest byte pairs a hex run needs to be decoded (shorter runs are ids and colours)."""
 
@@ -40,14 +42,34 @@ _ROT13 = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
 )
+# Gates, searched in the lower-cased text: a trie of whole words, a run of hex digits.
 _ROTATED = re.compile(
-    r"\b(?:" + "|".join(word.translate(_ROT13) for word in _KEY_WORDS) + r")\b", re.IGNORECASE
+    trie_pattern({f"{w.translate(_ROT13)}\0" for w in _KEY_WORDS}, word_start=True)
 )
-_REVERSED = re.compile(r"\b(?:" + "|".join(word[::-1] for word in _KEY_WORDS) + r")\b", re.I)
+_REVERSED = re.compile(trie_pattern({f"{w[::-1]}\0" for w in _KEY_WORDS}, word_start=True))
+_EITHER = re.compile(
+    trie_pattern(
+        {f"{w.translate(_ROT13)}\0" for w in _KEY_WORDS} | {f"{w[::-1]}\0" for w in _KEY_WORDS},
+        word_start=True,
+    )
+)
+# Separate searches: one alternation of the three is several times slower on prose.
+_HEX_HINTS = (
+    re.compile(r"[0-9a-f]{24}"),
+    re.compile(r"[ :,][0-9a-f]{2}[ :,][0-9a-f]{2}[ :,][0-9a-f]{2}[ :,]"),
+)
 
 
-def hex_blobs(text: str) -> list[str]:
-    """The hex runs of ``text`` that decode (as UTF-8) to printable words."""
+def hex_blobs(text: str, lowered: str | None = None) -> list[str]:
+    """The hex runs of ``text`` that decode (as UTF-8) to printable words.
+
+    Args:
+        text: the raw text.
+        lowered: ``text.lower()``, when the caller has it.
+    """
+    lowered = text.lower() if lowered is None else lowered
+    if "\\x" not in lowered and not any(hint.search(lowered) for hint in _HEX_HINTS):
+        return []
     found = []
     for run in _HEX.findall(text):
         try:
@@ -59,24 +81,37 @@ def hex_blobs(text: str) -> list[str]:
     return found
 
 
-def rot13_reading(text: str) -> str | None:
-    """``text`` rotated by 13 letters, or None when it holds no rotated key word."""
-    if _ROTATED.search(text) is None:
+def rot13_reading(text: str, lowered: str | None = None) -> str | None:
+    """``text`` rotated by 13 letters, or None when it holds no rotated key word.
+
+    Args:
+        text: the raw text.
+        lowered: ``text.lower()``, when the caller has it.
+    """
+    if _ROTATED.search(text.lower() if lowered is None else lowered) is None:
         return None
     return text.translate(_ROT13)
 
 
-def reversed_reading(text: str) -> str | None:
-    """``text`` read backwards, or None when it holds no reversed key word."""
-    if _REVERSED.search(text) is None:
+def reversed_reading(text: str, lowered: str | None = None) -> str | None:
+    """``text`` read backwards, or None when it holds no reversed key word.
+
+    Args:
+        text: the raw text.
+        lowered: ``text.lower()``, when the caller has it.
+    """
+    if _REVERSED.search(text.lower() if lowered is None else lowered) is None:
         return None
     return text[::-1]
 
 
 def decoded_readings(text: str) -> list[str]:
     """Every reading of ``text`` this module produces: hex runs, rot13, reversed."""
-    readings = hex_blobs(text)
-    for reading in (rot13_reading(text), reversed_reading(text)):
+    lowered = text.lower()
+    readings = hex_blobs(text, lowered)
+    if _EITHER.search(lowered) is None:  # one pass where neither key word occurs
+        return readings
+    for reading in (rot13_reading(text, lowered), reversed_reading(text, lowered)):
         if reading is not None:
             readings.append(reading)
     return readings

@@ -26,8 +26,8 @@ class Language:
         code: ISO 639-1 code, for the signal's name.
         verbs: regex alternatives for the verbs (or verb phrases) of setting aside.
         objects: regex alternatives for the nouns that name instructions or rules.
-        triggers: literal stems of the objects; an override needs its object, so a scan
-            window opens around each object found.
+        triggers: literal stems of the objects (or of the verbs, when the objects are common
+            English words); an override needs both, so a scan window opens around each found.
         spaced: whether words are matched whole, between word boundaries (False for scripts
             without spaces, and for those whose vowel signs or attached prefixes break
             ``\\b``: Devanagari, Thai, Arabic, Persian, Hebrew).
@@ -227,7 +227,8 @@ LANGUAGES: tuple[Language, ...] = (
          r"nazarandaz kar\w{0,3}", r"mat mano", r"mat maano", r"mat suno"),
         (r"instructions?", r"nirdesh\w{0,3}", r"niyam\w{0,2}", r"rules", r"hidayat\w{0,2}",
          r"aadesh\w{0,2}", r"adesh\w{0,2}"),
-        ("instruction", "nirdesh", "niyam", "rules", "hidayat", "aadesh", "adesh"),
+        # The verbs, not the objects: "instructions" and "rules" are everywhere in English.
+        ("ignore kar", "bhool", "bhul", "nazarandaz", "mat"),
     ),
     Language(
         "hi",
