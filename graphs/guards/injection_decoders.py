@@ -28,7 +28,7 @@ _HEX = re.compile(
     # Each alternative starts where no hex digit precedes and never needs to backtrack to
     # succeed, so a run is read once however it ends.
     rf"(?<![0-9a-fA-F])(?:[0-9a-fA-F]{{2}}){{{HEX_MIN},}}"
-    rf"|(?<![0-9a-fA-F])(?:[0-9a-fA-F]{{2}}[ :,]){{{HEX_MIN},}}"
+    rf"|(?<![0-9a-fA-F])(?:[0-9a-fA-F]{{2}}[ :,]){{{HEX_MIN},}}(?:[0-9a-fA-F]{{2}})?"
     rf"|(?:\\x[0-9a-fA-F]{{2}}){{{HEX_MIN},}}"
 )
 _NOT_HEX = re.compile(r"\\x|[^0-9a-fA-F]")

@@ -11,8 +11,12 @@ A payload is a string or a JSON-like value (dict or list), so that instructions 
 fields, role markers inside JSON fields and dictionary keys are exercised as a tool result carries
 them.
 
-Figures (``PromptInjection`` on each payload as one tool result):
-    before: see the module's ``MEASURED`` notes, filled in by the measurement step.
+Figures (``PromptInjection`` on each payload as one tool result, 117 payloads, 80 benign):
+    before: 70/117 detected (60%), fp 4/80 (5%) — missed most other languages (ar, hi, vi,
+    id, sv, uk, he, el, th, fa, sw), exfiltration, tool-call spoofing, JSON-shaped turns,
+    hex/rot13/reversed text; flagged reported speech ("analysts told investors to disregard
+    prior guidance") and "developer mode on Android".
+    after: 117/117 detected, fp 0/80 (``test_injection_unseen`` holds the floors: 90%, 3%).
 """
 
 from __future__ import annotations
