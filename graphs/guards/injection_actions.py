@@ -15,7 +15,8 @@ rather than the override:
 - **claimed authority**: "I authorise you to", "as the account administrator", "whatever the
   user asked"; **preemption**: "before answering, first …".
 - **jailbreaks**: developer/DAN modes, "respond without filters", "an unrestricted AI".
-- **direct address**: "you, the AI, …", "Assistant, your …", "your next step is to …".
+- **direct address**: "you, the AI, …", "Assistant, your …", "this is meant for the AI",
+  "your next step is to …", "the actual instructions are to …".
 
 Patterns read normalised text (lower case, one space) and use bounded repetition only.
 ``ROWS`` is in the ``(name, weight, pattern, triggers, leet)`` shape the rules module compiles.
@@ -57,6 +58,7 @@ _PLACEHOLDER = (
     r"|session|here|info))"
 )
 _TOOL_NAME = r"[`'\"]?[a-z][a-z0-9]{0,30}_[a-z0-9_]{1,40}[`'\"]?"
+_TOOL_WORDS = r"(?: the| a| this)?(?: (?:tool|function|api|action|command))?"
 _SENTENCE = r"(?:^|(?<=[.!?:;>\]\n])\s?)"
 _AI = r"(?:ai|assistant|ai assistant|language model|llm|chatbot|model|agent|bot|gpt|copilot|claude)"
 _UNBOUND = r"(?:unrestricted|unfiltered|uncensored|jailbroken|unbound|unshackled|unaligned)"
@@ -70,8 +72,8 @@ ROWS: tuple[tuple[str, float, str, tuple[str, ...], bool], ...] = (
     ("exfiltration", 1.0, rf"{_DEST}[^\n]{{0,120}}?\b(?:{_EXVERB}|with|containing|including)\b[^\n]{{0,50}}?\b{_SENSITIVE}\b", ("http*", "ftp*", "www", "@"), False),
     ("exfiltration", 1.0, rf"!\[[^\]\n]{{0,100}}\]\((?:https?:)?//[^)\s]{{0,300}}?[?&][\w-]{{1,40}}={_PLACEHOLDER}", ("![",), False),
     ("exfiltration", 0.6, r"<img\b[^>\n]{0,100}\bsrc\s?=\s?[\"']?(?:https?:)?//[^\"'\s>]{0,200}?[?&][\w-]{0,20}(?:token|key|secret|password|session|cookie|email|card|prompt|conversation|chat|history)[\w-]{0,10}=", ("<img",), False),
-    ("tool_invocation", 1.0, rf"{_SENTENCE}(?:(?:now|then|first|next|please|immediately|also|and|so)[, ]{{1,2}}){{0,2}}(?:(?:proceed|go ahead|continue) (?:to|and|with) |you (?:must|should|need to|have to|will) (?:now )?)?(?:call|invoke|execute|run|trigger|perform|use)(?: the)? {_TOOL_NAME}", ("call", "invoke", "execute", "run", "trigger", "perform", "use"), False),
-    ("tool_invocation", 1.0, rf"\b(?:call|invoke|execute|trigger|run|use)(?: the)? {_TOOL_NAME}(?: (?:tool|function|api))?(?: (?:right )?now| again| immediately)?,? (?:with|using|passing|\()", ("call", "invoke", "execute", "run", "trigger", "use"), False),
+    ("tool_invocation", 1.0, rf"{_SENTENCE}(?:(?:now|then|first|next|please|immediately|also|and|so)[, ]{{1,2}}){{0,2}}(?:(?:proceed|go ahead|continue) (?:to|and|with) |you (?:must|should|need to|have to|will) (?:now )?)?(?:call|invoke|execute|run|trigger|perform|use){_TOOL_WORDS} {_TOOL_NAME}", ("call", "invoke", "execute", "run", "trigger", "perform", "use"), False),
+    ("tool_invocation", 1.0, rf"\b(?:call|invoke|execute|trigger|run|use){_TOOL_WORDS} {_TOOL_NAME}(?: (?:tool|function|api))?(?: (?:right )?now| again| immediately)?(?:,? (?:with|using|passing)\b|\(| (?:right )?now\b| immediately\b)", ("call", "invoke", "execute", "run", "trigger", "use"), False),
     ("preemption", 0.6, rf"\bbefore (?:answering|responding|replying|you (?:answer|respond|reply|continue|proceed|do anything)|doing anything(?: else)?|summari[sz]ing|continuing|proceeding|anything else),? (?:(?:you )?(?:must|should|need to|have to) )?(?:(?:first|please|always),? ){{0,2}}{_VERBS}\b", ("before",), False),
     ("authorises_reader", 0.6, rf"\b(?:i|we) (?:hereby |have |do |now )?(?:authori[sz]e|authori[sz]ed|instruct|order|command|direct|empower|permit)\w{{0,2}} (?:you|the {_AI})(?: to| all)\b", ("i", "we"), False),
     ("claimed_authority", 0.6, r"\bas (?:the|your) (?:account |system |site |platform |chief )?(?:administrator|admin|owner|operator|developer|creator|supervisor)\b", ("as",), False),
@@ -81,6 +83,8 @@ ROWS: tuple[tuple[str, float, str, tuple[str, ...], bool], ...] = (
     ("jailbreak", 0.6, rf"\b(?:enable|activate|enter|switch to|turn on|engage|unlock)\w{{0,2}} (?:the )?developer mode\b|\byou (?:have|has|now have) no (?:\w{{1,15}} )?(?:{_LIMITS}|rules|limits)\b", ("enable*", "activat*", "enter*", "switch", "turn", "engag*", "unlock*", "you"), False),
     ("addressed_to_ai", 1.0, rf"\byou,? (?:the|an?|as (?:the|an?)) {_AI}s?,", ("you",), False),
     ("addressed_to_ai", 0.6, rf"{_SENTENCE}(?:hey |hi |dear |ok |okay )?{_AI},\s(?:you|your|please|now|listen|remember|important)\b", ("ai", "assistant", "language", "llm", "chatbot", "model", "agent", "bot", "gpt", "copilot", "claude", "hey", "hi", "dear", "ok", "okay"), False),
+    ("addressed_to_ai", 0.6, r"\b(?:is|are) (?:meant |intended |written |only )?(?:only )?for (?:the |any |all )?(?:ai|ai assistant|assistant|llm|language model|chatbot|ai agent)s?\b", ("ai", "assistant", "assistants", "llm", "llms", "language", "chatbot", "chatbots", "ais"), False),
+    ("next_step", 0.6, r"\b(?:the|your|my) (?:real|actual|true|hidden|secret) (?:instructions?|task|orders|objective|goal|mission) (?:is|are) (?:now )?to\b", ("real", "actual", "true", "hidden", "secret"), False),
     ("next_step", 0.6, r"\byour (?:next|first|immediate|final|real|only) (?:step|task|action|job|move) (?:is|will be) to\b", ("step", "task", "action", "job", "move"), False),
 )  # fmt: skip
 """The rules of this module, compiled by ``plangate.graphs.guards.injection_rules``."""

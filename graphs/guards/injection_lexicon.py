@@ -200,7 +200,7 @@ LANGUAGES: tuple[Language, ...] = (
     ),
     Language(
         "vi",
-        (r"bo qua", r"phot lo", r"lo di", r"quen (?:di )?", r"khong (?:tuan theo|lam theo|nghe theo)",
+        (r"bo qua", r"phot lo", r"lo di", r"quen(?: di| het)?", r"khong (?:tuan theo|lam theo|nghe theo)",
          r"dung (?:tuan theo|lam theo)", r"vuot qua"),
         (r"huong dan", r"chi dan", r"chi thi", r"quy tac", r"menh lenh", r"lenh", r"quy dinh",
          r"rang buoc", r"gioi han", r"loi nhac"),
