@@ -1,7 +1,8 @@
 """Look-alike letters folded to ASCII, so "Ιgnοre" (Greek Ι and ο) reads as "ignore".
 
 NFKC already folds full-width letters ("ｉｇｎｏｒｅ") and mathematical alphanumerics ("𝐢𝐠𝐧𝐨𝐫𝐞");
-this table covers what NFKC leaves alone: Cyrillic, Greek, Armenian and a few Latin letters
+this table covers what NFKC leaves alone: Cyrillic, Greek, Armenian, small capitals and a few
+Latin letters
 drawn like other Latin letters (a compact subset of Unicode's confusables.txt, the letters an
 attacker can mix into English words unnoticed).
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+_SMALL_CAPS = "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ"
 # (look-alikes, their ASCII reading); upper case folds to upper case, lower to lower.
 _PAIRS = (
     # Cyrillic
@@ -25,6 +27,8 @@ _PAIRS = (
     ("αβεικνορτυχγηϲϳ", "aBeikvoptuxyncj"),
     # Armenian, Cherokee and Latin extensions
     ("օսհոզցագ", "ouhnqgwq"),
+    # Small capitals: a whole word can be written in them, with no ASCII letter beside.
+    (_SMALL_CAPS, "abcdefghijklmnopqrstuvwyz"),  # Unicode has no small capital x
     ("ᎪᏴᏟᎠᎬᏀᎻᎥᎫᏦᏞᎷᏢᏚᎢᏙᏔᏃᎡ", "ABCDEGHiJKLMPSTVWZR"),
     ("ıɑɡɩɪʟſƖǀ", "iagiiLsll"),
 )
@@ -47,12 +51,17 @@ _FOREIGN = "".join(sorted({chr(code) for code in CONFUSABLES}))
 # A look-alike right beside an ASCII letter: the sign of a word spelled in two scripts.
 _MIXED = re.compile(f"[A-Za-z][{_FOREIGN}]|[{_FOREIGN}][A-Za-z]")
 _ANY_FOREIGN = re.compile(f"[{_FOREIGN}]")
+_ANY_SMALL_CAP = re.compile(f"[{_SMALL_CAPS}]")
 
 
 def has_mixed_script(text: str) -> bool:
-    """Whether some word of ``text`` mixes ASCII letters with look-alikes from other scripts."""
+    """Whether some word of ``text`` mixes ASCII letters with look-alikes from other scripts,
+    or uses small capitals (which no language writes words in)."""
     if text.isascii() or (first := _ANY_FOREIGN.search(text)) is None:
-        return False  # one character-set scan; the pair search only from the first look-alike
+        return False
+    # One character-set scan; the searches below start from the first look-alike.
+    if _ANY_SMALL_CAP.search(text, first.start()):
+        return True
     return _MIXED.search(text, max(first.start() - 1, 0)) is not None
 
 

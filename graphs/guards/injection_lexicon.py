@@ -175,7 +175,7 @@ LANGUAGES: tuple[Language, ...] = (
     ),
     Language(
         "sv",
-        (r"ignorera\w{0,2}", r"glom\w{0,2}", r"strunta i", r"bortse fran", r"folj inte",
+        (r"ignorera\w{0,2}", r"glom\w{0,2}(?! inte)", r"strunta i", r"bortse fran", r"folj inte",
          r"hoppa over", r"asidosatt"),
         (r"instruktion\w{0,3}", r"regl\w{0,3}", r"anvisning\w{0,3}", r"riktlinje\w{0,3}",
          r"direktiv\w{0,3}", r"order", r"begransning\w{0,3}", r"prompt\w{0,3}"),

@@ -41,6 +41,8 @@ ROWS: tuple[tuple[str, float, str, tuple[str, ...], bool], ...] = (
     ("chat_template", 1.0, rf"</?[a-z_]{{0,20}}{_ROLE_WORD}[a-z_]{{0,20}}>", ("<",), False),
     ("directive", 1.0, rf"[\[(]\s?{_HEADER}(?: {_HEADER_KIND})?\s?[\])]\s?:?\s?(?:(?:please|now|immediately|urgent)[,:]? ){{0,2}}{_VERBS}\b|[\[(]\s?(?:\w{{1,15}} )?{_ORDER}\s?[\])]\s?:?\s?(?:(?:please|now|immediately)[,:]? ){{0,2}}{_VERBS}\b", ("admin", "administrator", "system", "operator", "developer", "root", "ai", "assistant", "moderator", "owner", "override", "directive", "instruction", "command"), False),
     ("directive", 0.6, rf"(?:^|(?<=[\n.!?>\]]))\s?{_HEADER} {_HEADER_KIND}\s?:", ("admin", "administrator", "system", "operator", "developer", "root", "ai", "assistant", "moderator", "owner"), False),
+    ("chat_template", 1.0, r"(?:^|\n)\s?#{1,6} ?(?:system|developer|assistant|admin|operator) (?:message|prompt|instructions?|override|turn|directive)s? ?:?\s?(?:\n|$)", ("system", "developer", "assistant", "admin", "operator"), False),
+    ("role_marker", 0.6, r"(?:^|\n)\s?#{1,6} ?(?:system|developer|assistant|admin|operator) ?:?\s?(?:\n|$)", ("system", "developer", "assistant", "admin", "operator"), False),
     ("fake_tool_result", 1.0, r"(?:^|\n)\s?thought\s?:[^\n]{0,200}\n(?:[^\n]{0,200}\n)?\s?action\s?:|(?:^|\n)\s?action\s?:\s?[a-z][a-z0-9]{0,30}_[a-z0-9_]{1,40}\s?(?:\n|$)", ("thought", "action"), False),
     ("fake_tool_result", 1.0, r"\[(?:tool|function)[ _](?:results?|outputs?|responses?|calls?|returns?)\]", ("tool", "function"), False),
 )  # fmt: skip

@@ -23,6 +23,7 @@ from typing import Any
 
 from plangate.graphs.guards.injection_actions import ROWS as ACTION_ROWS
 from plangate.graphs.guards.injection_lexicon import ADDRESSEES, LANGUAGES, NOTES, Language
+from plangate.graphs.guards.injection_lexicon_regional import REGIONAL
 from plangate.graphs.guards.injection_markup import ROWS as MARKUP_ROWS
 from plangate.graphs.guards.injection_phrases import ROWS as PHRASE_ROWS
 
@@ -80,7 +81,7 @@ def _gap(words: int) -> str:
 
 _AI = r"(?:ai|assistant|agent|chatbot|bot|llm|language model|model|gpt|copilot|claude)s?"
 # Words that name an AI without doubt; "agent" and "model" also name travel agents and P/E models.
-_BOT = r"(?:ai|ai assistant|ai agent|assistant|chatbot|llm|language model|gpt|copilot|claude)s?"
+_BOT = r"(?:ai|ai assistant|ai agent|assistant|chatbot|bot|llm|language model|gpt|copilot|claude)s?"
 _VERBS = r"(?:ignore|call|invoke|use|execute|run|book|buy|sell|transfer|send|wire|forward|email|cancel|delete|reveal|tell|say|respond|reply|output|recommend|include|add|place|mark|rate|approve|upgrade|rebook|confirm)"
 _SET_ASIDE = (
     r"(?:ignor(?:e|es|ed|ing)|disregard\w{0,3}|forg[eo]t\w{0,4}|overrid\w{1,3}|overwrit\w{1,4}"
@@ -179,7 +180,7 @@ _TABLE: tuple[tuple[str, float, str, tuple[str, ...], bool], ...] = (
     ("reveal_prompt", 1.0, r"\b(?:reveal|print|show|repeat|output|leak|display|dump|disclose)\b[^\n]{0,30}\b(?:system prompt|hidden instructions|initial prompt|your (?:instructions|prompt|configuration|config|secrets|credentials)|(?:the|your) api keys?)", ("prompt", "instructions", "configuration", "config", "secrets", "credentials", "api"), False),
     ("role_reassignment", 1.0, rf"\byou(?:'re| are)? now (?:an?\s|the\s|my\s)?(?:[\w-]{{1,30}}\s){{0,2}}(?:{_AI}|dan|jailbroken|unrestricted|unfiltered|uncensored)\b|\byou(?:'re| are)? now (?:operating |running |working |acting )?in (?:[\w-]{{1,30}} ){{0,2}}mode\b", ("now",), True),
     ("role_reassignment", 1.0, rf"\b(?:from now on|from this (?:point|moment) (?:on|onwards?|forward)|henceforth|hereafter|going forward|starting now),? (?:you\b[^\n]{{0,40}}\b(?:ignore|obey|only (?:respond|answer|follow|reply)|(?:respond|answer|reply) only|act as|are an?\s(?:[\w-]{{1,30}}\s)?(?:{_AI}|dan))\b|(?:only )?(?:respond|answer|reply|output)(?: only)? (?:with|in|as)\b)", ("from now on", "from this point", "from this moment", "henceforth", "hereafter", "going forward", "starting now"), True),
-    ("jailbreak", 1.0, r"\bdo anything now\b|\b(?:dan|developer|god|maintenance|debug|admin|jailbreak|unrestricted) mode (?:enabled|activated|engaged|on(?! [a-z]))\b|\benter (?:dan|god|developer) mode\b|\b(?:act|behave|respond) as (?:an? |my |your |the )?(?:unrestricted|unfiltered|jailbroken|evil|uncensored)\b|\b(?:act as|pretend (?:to be|you are)|roleplay as|become)\b[^\n]{0,40}\b(?:no|without (?:any )?) ?(?:restrictions|rules|limits|filters|limitations|guardrails|constraints)\b", ("anything now", "mode", "act", "behave", "respond", "pretend", "roleplay", "become"), True),
+    ("jailbreak", 1.0, r"\bdo anything now\b|\b(?:dan|developer|god|maintenance|debug|admin|jailbreak|unrestricted) mode (?:enabled|activated|engaged|on(?! [a-z]))\b|\benter (?:dan|god|developer) mode\b|\b(?:act|behave|respond) as (?:an? |my |your |the )?(?:unrestricted|unfiltered|jailbroken|evil|uncensored)\b|\b(?:act as|pretend (?:to be|you are)|roleplay as|become)\b[^\n]{0,40}\b(?:no|without (?:any )?) ?(?:[\w-]{1,15} )?(?:restrictions|rules|limits|filters|limitations|guardrails|constraints|checks|safeguards|oversight|approvals?|ethics|morals|censorship|guidelines)\b", ("anything now", "mode", "act", "behave", "respond", "pretend", "roleplay", "become"), True),
     ("chat_template", 1.0, r"<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[/?inst\]|<</?sys>>|\b(?:begin|start) (?:system|new) (?:instructions?|prompt|message)\b|\bend of (?:user|system) (?:input|message|content|prompt)\b|[\]}>#=*-] ?end user input\b|###\s?(?:instructions?|system|response|new instructions?)\s?:|</?(?:system|assistant|instructions?|sys|tool_calls?|tool_results?|tool_use|tool_response|function_calls?|function_results?|function_response|tool_output|search_results?)>", ("<|", "<<", "<system", "</system", "<assistant", "</assistant", "<instruction", "</instruction", "<sys", "</sys", "<tool_", "</tool_", "<function_", "</function_", "<search_", "</search_", "[inst", "[/inst", "###", "begin system", "begin new", "start system", "start new", "end of user", "end of system", "end user input"), False),
     ("role_marker", 0.6, rf"{_ROLE_OPEN}(?:system|assistant|developer|user|human|ai|bot|chatbot|llm|gpt|claude|copilot)s?{_ROLE_CLOSE}|###\s?(?:instructions?|system|response)\b", ("system", "systems", "assistant", "assistants", "developer", "developers", "user", "users", "human", "humans", "ai", "ais", "bot", "bots", "chatbot*", "llm*", "gpt", "claude", "copilot", "###"), False),
     ("fake_turns", 1.0, rf"{_ROLE_OPEN}(?:user|human)s?{_ROLE_CLOSE}[^\n]{{0,150}}\n(?:[^\n]{{0,150}}\n)?\s?[\[<(#*]{{0,3}}\s?(?:assistant|ai|bot|gpt|claude){_ROLE_CLOSE}|{_ROLE_OPEN}(?:assistant|ai|bot|gpt|claude){_ROLE_CLOSE}[^\n]{{0,150}}\n(?:[^\n]{{0,150}}\n)?\s?[\[<(#*]{{0,3}}\s?(?:user|human)s?{_ROLE_CLOSE}", ("user", "users", "human", "humans"), False),
@@ -270,7 +271,7 @@ RULES: tuple[Rule, ...] = (
             *ACTION_ROWS,
             *MARKUP_ROWS,
             *PHRASE_ROWS,
-            *(_language_rule(language) for language in LANGUAGES),
+            *(_language_rule(language) for language in (*LANGUAGES, *REGIONAL)),
         )
     ),
     Rule(
