@@ -2,7 +2,7 @@
 
 ``live(...)`` builds it over a real (in-process) ``Till`` backend; ``replica(parts)`` builds it
 for a replay, with no backend at all. ``CASES`` records each committed trace; regenerate them
-with ``pytest tests/graphs/traces/test_trace_files.py -p plangate.graphs.traces.pytest_plugin --record-traces``.
+with ``pytest tests/graphs/traces/test_trace_files.py --record-traces``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Each scenario runs offline on the seeded sandbox, on a fixed clock, and its appr
 decided as the scenario says. The sandbox's data is synthetic, so these traces keep it as it is
 (``redact_pii=False``), readable in review; ``tests/demos/test_scenario_traces.py`` records every
 scenario with redaction on, as a user would, and replays it. Regenerate with
-``pytest tests/graphs/traces/test_trace_files.py -p plangate.graphs.traces.pytest_plugin --record-traces``.
+``pytest tests/graphs/traces/test_trace_files.py --record-traces``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Every committed trace under ``tests/traces/`` replays, with no model and no backend.
 
 With the plangate plugin's ``--record-traces`` the cases this suite knows are recorded afresh
-first (``pytest tests/graphs/traces/test_trace_files.py -p plangate.graphs.traces.pytest_plugin --record-traces``).
+first (``pytest tests/graphs/traces/test_trace_files.py --record-traces``).
 """
 
 from __future__ import annotations
