@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from plangate.graphs.guards.injection_rules import trie_pattern
+from plangate.graphs.guards.trie import trie_pattern
 
 HEX_MIN = 12
 """The fewest byte pairs a hex run needs to be decoded (shorter runs are ids and colours)."""

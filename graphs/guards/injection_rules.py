@@ -17,15 +17,16 @@ money requests, exfiltration, and context breaks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from plangate.graphs.guards.injection_actions import ROWS as ACTION_ROWS
 from plangate.graphs.guards.injection_lexicon import ADDRESSEES, LANGUAGES, NOTES, Language
 from plangate.graphs.guards.injection_lexicon_regional import REGIONAL
 from plangate.graphs.guards.injection_markup import ROWS as MARKUP_ROWS
 from plangate.graphs.guards.injection_phrases import ROWS as PHRASE_ROWS
+from plangate.graphs.guards.trie import trie_pattern
+
+__all__ = ["REPORTED", "RULES", "SQUASHED", "UNLESS_REACH", "Rule", "trie_pattern", "trigger_index"]
 
 
 @dataclass(frozen=True)
@@ -127,37 +128,6 @@ _VOID = (
 _HUMAN = r"(?:user|human|customer|client|traveller|traveler|passenger|guest|account holder)"
 _ROLE_OPEN = r"(?:^|(?<=[\n.!?;>\]}\"'|—–-]))\s?[\[<(#*]{0,3}\s?"
 _ROLE_CLOSE = r"\s?[\]>)*]{0,3}\s?:"
-
-
-def trie_pattern(words: Iterable[str], *, word_start: bool = False) -> str:
-    """A regex matching any of ``words``, shaped as a trie so that it tests few alternatives
-    at each position (what makes one pass over a megabyte fast).
-
-    A word ending in ``\0`` must end a word (``\b``); with ``word_start`` every match must
-    start one.
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = []
-        # A word end (``\b``) is tried last: a whole-word trigger that begins a longer one
-        # ("action" and "action input") must not hide it.
-        for char, child in sorted(node.items(), key=lambda item: (item[0] == "\0", item[0])):
-            if not char:
-                continue
-            head = r"\b" if char == "\0" else re.escape(char)
-            branches.append(head + build(child))
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return (r"\b" if word_start else "") + build(trie)
 
 
 # (name, weight, pattern, triggers, leet)
