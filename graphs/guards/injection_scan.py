@@ -13,8 +13,8 @@ rule are merged before it runs, so no character is searched twice by one rule; p
 bounded repetition only). A text longer than ``SCAN_LIMIT`` characters is scanned in part:
 its head (``HEAD``), its tail (``TAIL``) and ``SAMPLES`` evenly spaced windows of its middle;
 the scan then carries the zero-weight signal ``partially_scanned`` and ``complete=False``, so
-the caller knows some text went unread. A megabyte of prose scans in tens of milliseconds
-(``python -m bench --only injection_scan``).
+the caller knows some text went unread. A megabyte of prose scans in about half a second
+of CPU (``python -m bench --only injection_scan``).
 """
 
 from __future__ import annotations
