@@ -93,7 +93,10 @@ def test_a_killed_run_continues_and_places_its_order_exactly_once(
         assert len(orders(url)) <= 1
         # The run may have ended on its own (done, or failed after its write) as the kill
         # landed: then there is nothing to continue, and the order must still exist just once.
-        ended_first = any(f"(it is {end})" in again.stderr for end in ("done", "failed"))
+        # `resume` then shows how it ended ("has ended (failed)") rather than continuing it.
+        ended_first = any(
+            f"has ended ({end})" in again.stdout + again.stderr for end in ("done", "failed")
+        )
         assert again.returncode == 0 or ended_first, (
             f"{again.stdout}\n{again.stderr}\n--- the killed run printed:\n{output}"
         )
