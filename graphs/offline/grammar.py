@@ -124,7 +124,11 @@ class Grammar:
     """
 
     def __init__(
-        self, intents: Iterable[Intent], *, scope: Scope | None = None, speller: Speller | None = None
+        self,
+        intents: Iterable[Intent],
+        *,
+        scope: Scope | None = None,
+        speller: Speller | None = None,
     ) -> None:
         self.scope = scope
         self.speller = speller
