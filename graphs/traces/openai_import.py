@@ -1,26 +1,37 @@
 """Import an OpenAI chat-completions conversation as a trace the ``react`` strategy replays.
 
-A chat-completions log — ``system``, one ``user`` request, then ``assistant`` turns with
-``tool_calls`` answered by ``tool`` messages, and a final ``assistant`` answer — becomes a trace
-by running the agent once against the log: a chat model plays the assistant turns in order, an
+A chat-completions log — ``system``, ``user`` requests, each answered by ``assistant`` turns with
+``tool_calls`` and their ``tool`` messages and then a final ``assistant`` answer — becomes a trace
+by running the agent against the log: a chat model plays the assistant turns in order, an
 executor returns each ``tool`` message as the result of its call, and a ``Recorder`` records the
-run as usual. The trace therefore holds exactly the requests the agent makes, and replays::
+runs as usual. The trace therefore holds exactly the requests the agent makes, and replays::
 
     trace = await import_openai(messages, agent, agent="shop")
     trace.write("tests/traces/shop/from_production.jsonl")
     assert (await replay(trace, agent)).ok
 
-The log's system prompt is not used (the agent has its own instructions). The final answer's
-text becomes the response: it is parsed as the response model's JSON, or fills its one required
-string field, or is given with ``answer=``. Writes the agent holds for approval are approved,
-as the log shows they ran.
+How the log maps onto the trace format (``plangate.graphs.traces.format``):
+
+- **Each user turn is one run** (a ``run`` record, its model and tool calls, its ``outcome``).
+  The engine keeps no chat memory between runs, so each turn runs in a thread of its own:
+  ``thread_id`` for the first, ``{thread_id}-2``, ``{thread_id}-3``… for the next. A turn's
+  request is its user text alone; earlier turns are not replayed into it.
+- **A logged tool error is a failed call**: the executor raises ``LoggedToolError`` (a
+  model-visible ``ToolRefusedError``), recorded as the call's ``error`` and replayed as one.
+  Which tool messages are errors, and how reused ``tool_call`` ids are matched (by position,
+  never overwriting each other), is ruled in ``plangate.graphs.traces.openai_log``.
+
+The log's system prompt is not used (the agent has its own instructions). Each turn's final
+answer becomes that run's response: it is parsed as the response model's JSON, or fills its one
+required string field, or is given with ``answer=`` (one mapping for the last turn, or a list
+with one per turn, ``None`` where the text serves). Writes the agent holds for approval are
+approved, as the log shows they ran.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -29,14 +40,20 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.messages.tool import tool_call
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from plangate.graphs.traces.format import Trace
 from plangate.graphs.traces.model_calls import RawTool, canonical_tools
+from plangate.graphs.traces.openai_log import (
+    Conversation,
+    OpenAIImportError,
+    Turn,
+    parse_conversation,
+)
 from plangate.graphs.traces.recording import Recorder
 from plangate.graphs.traces.replay import ReplayTarget, RunParts, build_runner
 from plangate.tools.clock import SystemClock
-from plangate.tools.errors import ToolError, UsageError
+from plangate.tools.errors import ToolError, ToolRefusedError
 from plangate.tools.executor import ToolExecutor, ToolOutcome
 from plangate.tools.registry import Toolset
 from plangate.tools.retrying import RetryListener
@@ -44,92 +61,17 @@ from plangate.tools.retrying import RetryListener
 MAX_APPROVAL_ROUNDS = 50
 
 
-class OpenAIImportError(UsageError):
-    """The conversation cannot become a trace; the message names the message at fault."""
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One assistant message: its tool calls (``(id, name, args)``) and its text."""
-
-    calls: tuple[tuple[str, str, dict[str, Any]], ...]
-    text: str
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """A parsed chat-completions log."""
-
-    request: str
-    turns: tuple[Turn, ...]
-    results: Mapping[str, str]
-    model: str = ""
-
-
-def _arguments(raw: Any, where: str) -> dict[str, Any]:
-    try:
-        args = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError as exc:
-        raise OpenAIImportError(f"{where}: arguments are not JSON ({exc})") from exc
-    if not isinstance(args, dict):
-        raise OpenAIImportError(f"{where}: arguments must be a JSON object")
-    return args
-
-
-def parse_conversation(log: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> Conversation:
-    """Read a chat-completions log: a list of messages, or a request body with ``messages``.
-
-    Raises:
-        OpenAIImportError: the log is not one request answered by assistant and tool messages.
-    """
-    model = str(log.get("model") or "") if isinstance(log, Mapping) else ""
-    messages = log.get("messages") if isinstance(log, Mapping) else log
-    if not isinstance(messages, Sequence) or isinstance(messages, str):
-        raise OpenAIImportError("an OpenAI conversation is a list of messages (or has 'messages')")
-    request: str | None = None
-    turns: list[Turn] = []
-    results: dict[str, str] = {}
-    for index, message in enumerate(messages):
-        where = f"message {index}"
-        role = message.get("role") if isinstance(message, Mapping) else None
-        if role in ("system", "developer"):
-            continue
-        if role == "user":
-            if request is not None:
-                raise OpenAIImportError(
-                    f"{where}: a second user message; import one request per trace"
-                )
-            request = str(message.get("content") or "")
-        elif role == "assistant":
-            if request is None:
-                raise OpenAIImportError(f"{where}: an assistant message before the user's request")
-            calls = tuple(
-                (str(c.get("id") or f"call_{index}_{n}"), str(c["function"]["name"]),
-                 _arguments(c["function"].get("arguments", "{}"), f"{where}, tool call {n}"))
-                for n, c in enumerate(message.get("tool_calls") or [])
-            )  # fmt: skip
-            turns.append(Turn(calls=calls, text=str(message.get("content") or "")))
-        elif role == "tool":
-            results[str(message.get("tool_call_id"))] = str(message.get("content") or "")
-        else:
-            raise OpenAIImportError(f"{where}: unknown role {role!r}")
-    if request is None:
-        raise OpenAIImportError("the conversation has no user message")
-    if not turns or turns[-1].calls:
-        raise OpenAIImportError("the conversation does not end with the assistant's answer")
-    for turn in turns:
-        for call_id, name, _ in turn.calls:
-            if call_id not in results:
-                raise OpenAIImportError(f"tool call {call_id} ({name}) has no tool message")
-    return Conversation(request=request, turns=tuple(turns), results=results, model=model)
+class LoggedToolError(ToolRefusedError):
+    """A tool call the log shows failing (``Error: …``, an ``"error"`` object, a marked message)."""
 
 
 class _LogChatModel(BaseChatModel):
-    """Plays the assistant turns of a conversation, then its answer as structured output."""
+    """Plays the assistant turns of the current request, then its answer as structured output."""
 
     conversation: Conversation
     model_name: str = "imported"
-    answer: dict[str, Any] | None = None
+    answers: list[dict[str, Any] | None] = Field(default_factory=list)
+    request: int = 0
     played: int = 0
 
     @property
@@ -139,6 +81,11 @@ class _LogChatModel(BaseChatModel):
     @property
     def _identifying_params(self) -> dict[str, Any]:
         return {"model_name": self.model_name}
+
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        """The assistant turns of the request being played."""
+        return self.conversation.requests[self.request].turns
 
     def bind_tools(
         self, tools: Sequence[RawTool], *, tool_choice: str | None = None, **kwargs: Any
@@ -158,14 +105,15 @@ class _LogChatModel(BaseChatModel):
             reply = AIMessage(content="", tool_calls=[tool_call(
                 name=name, args=self._answer(tools[0]["function"]), id="answer")])  # fmt: skip
         else:
-            if self.played >= len(self.conversation.turns):
+            if self.played >= len(self.turns):
                 raise OpenAIImportError(
-                    f"the agent asked for assistant turn {self.played + 1}, but the conversation "
-                    f"has {len(self.conversation.turns)}"
+                    f"user turn {self.request + 1}: the agent asked for assistant turn "
+                    f"{self.played + 1}, but the conversation has {len(self.turns)}"
                 )
-            turn = self.conversation.turns[self.played]
+            turn = self.turns[self.played]
             self.played += 1
-            calls = [tool_call(name=name, args=args, id=cid) for cid, name, args in turn.calls]
+            calls = [tool_call(name=c.name, args=c.args, id=c.id or f"call_{n}")
+                     for n, c in enumerate(turn.calls)]  # fmt: skip
             reply = AIMessage(content=turn.text if not calls else "", tool_calls=calls)
         reply.response_metadata = {"model_name": self.model_name}
         return ChatResult(generations=[ChatGeneration(message=reply)])
@@ -180,9 +128,10 @@ class _LogChatModel(BaseChatModel):
         return self._generate(messages, stop, **kwargs)
 
     def _answer(self, function: Mapping[str, Any]) -> dict[str, Any]:
-        if self.answer is not None:
-            return dict(self.answer)
-        text = self.conversation.turns[-1].text
+        given = self.answers[self.request] if self.request < len(self.answers) else None
+        if given is not None:
+            return dict(given)
+        text = self.turns[-1].text
         try:
             data = json.loads(text)
         except ValueError:
@@ -201,11 +150,11 @@ class _LogChatModel(BaseChatModel):
 
 
 class _LogExecutor(ToolExecutor):
-    """Returns each ``tool`` message as the result of the call it answers."""
+    """Returns each ``tool`` message as the result (or the error) of the call it answers."""
 
-    def __init__(self, toolset: Toolset, conversation: Conversation) -> None:
+    def __init__(self, toolset: Toolset, model: _LogChatModel) -> None:
         super().__init__(toolset)
-        self.conversation = conversation
+        self.model = model
 
     async def call(
         self,
@@ -218,17 +167,21 @@ class _LogExecutor(ToolExecutor):
         on_retry: RetryListener | None = None,
     ) -> ToolOutcome:
         turn, _, number = step_id.removeprefix("t").partition("_")
-        calls = [t for t in self.conversation.turns if t.calls]
+        calls = [t for t in self.model.turns if t.calls]
         try:
-            call_id, logged, _ = calls[int(turn) - 1].calls[int(number) - 1]
+            logged = calls[int(turn) - 1].calls[int(number) - 1]
         except (ValueError, IndexError):
             raise OpenAIImportError(
                 f"step {step_id} has no tool call in the conversation"
             ) from None
-        if logged != name:
-            raise OpenAIImportError(f"step {step_id} calls {name}; the conversation calls {logged}")
+        if logged.name != name:
+            raise OpenAIImportError(
+                f"step {step_id} calls {name}; the conversation calls {logged.name}"
+            )
         tool = self.toolset.get(name)
-        content = self.conversation.results[call_id]
+        if logged.error is not None:
+            raise LoggedToolError(logged.error, tool=name, reason="logged_error")
+        content, where = logged.result, logged.id or step_id
         try:
             result = tool.validate_result(json.loads(content))
         except (ValueError, ToolError):
@@ -236,10 +189,24 @@ class _LogExecutor(ToolExecutor):
                 result = tool.validate_result(content)
             except ToolError as exc:
                 raise OpenAIImportError(
-                    f"the tool message of {call_id} does not fit {name}'s result: {exc}"
+                    f"the tool message of {where} does not fit {name}'s result: {exc}"
                 ) from exc
         return ToolOutcome(tool=name, args=tool.validate_args(args), result=result,
                            result_json=tool.dump_result(result), attempts=1, duration=0.0)  # fmt: skip
+
+
+def _answers(
+    answer: Mapping[str, Any] | Sequence[Mapping[str, Any] | None] | None, requests: int
+) -> list[dict[str, Any] | None]:
+    if answer is None:
+        return []
+    if isinstance(answer, Mapping):
+        return [None] * (requests - 1) + [dict(answer)]
+    if len(answer) != requests:
+        raise OpenAIImportError(
+            f"answer= has {len(answer)} answer(s); the conversation has {requests} user turn(s)"
+        )
+    return [dict(a) if a is not None else None for a in answer]
 
 
 async def import_openai(
@@ -248,10 +215,18 @@ async def import_openai(
     *,
     agent: str = "imported",
     thread_id: str = "imported",
-    answer: Mapping[str, Any] | None = None,
+    answer: Mapping[str, Any] | Sequence[Mapping[str, Any] | None] | None = None,
     redact_pii: bool = True,
 ) -> Trace:
     """The trace of ``target`` (an agent, or a replay factory) playing the conversation ``log``.
+
+    Args:
+        log: the messages, or a chat-completions body with ``messages`` (and ``model``).
+        target: the agent to run, as ``replay`` takes it.
+        agent: the agent's name in the trace header.
+        thread_id: the thread of the first user turn (later turns add ``-2``, ``-3``…).
+        answer: the final answer's fields, for the last turn or a list with one per turn.
+        redact_pii: redact PII in the trace, as recording does.
 
     Raises:
         OpenAIImportError: the log is malformed, or does not fit the agent's turns and tools.
@@ -261,22 +236,29 @@ async def import_openai(
     model = _LogChatModel(
         conversation=conversation,
         model_name=conversation.model or "imported",
-        answer=dict(answer) if answer else None,
+        answers=_answers(answer, len(conversation.requests)),
     )
     parts = RunParts(
         model=recorder.model(model), strategy="react", clock=SystemClock(),
-        executor=lambda toolset: recorder.executor(_LogExecutor(toolset, conversation)),
+        executor=lambda toolset: recorder.executor(_LogExecutor(toolset, model)),
     )  # fmt: skip
     runner = build_runner(target, parts)
-    result = await recorder.run(runner, conversation.request, thread_id=thread_id)
-    for _ in range(MAX_APPROVAL_ROUNDS):
-        if result.status != "paused":
-            break
-        approve = {item["id"]: "approve" for item in result.approvals}
-        result = await recorder.resume(runner, thread_id, approve)
-    if model.played < len(conversation.turns):
-        raise OpenAIImportError(
-            f"the agent stopped after {model.played} assistant turn(s); the conversation has "
-            f"{len(conversation.turns)} (status {result.status}: {result.error})"
-        )
+    for number, request in enumerate(conversation.requests):
+        model.request, model.played = number, 0
+        thread = thread_id if number == 0 else f"{thread_id}-{number + 1}"
+        result = await recorder.run(runner, request.text, thread_id=thread)
+        for _ in range(MAX_APPROVAL_ROUNDS):
+            if result.status != "paused":
+                break
+            approve = {item["id"]: "approve" for item in result.approvals}
+            result = await recorder.resume(runner, thread, approve)
+        if model.played < len(request.turns):
+            turn = f"user turn {number + 1}: " if len(conversation.requests) > 1 else ""
+            raise OpenAIImportError(
+                f"{turn}the agent stopped after {model.played} assistant turn(s); the "
+                f"conversation has {len(request.turns)} (status {result.status}: {result.error})"
+            )
     return recorder.trace
+
+
+__all__ = ["LoggedToolError", "OpenAIImportError", "import_openai", "parse_conversation"]

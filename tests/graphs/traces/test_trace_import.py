@@ -76,7 +76,15 @@ def mutate(change: Any) -> list[dict[str, Any]]:
         ("not a list", "an OpenAI conversation is a list of messages"),
         (
             mutate(lambda log: log.append({"role": "user", "content": "and cake?"})),
-            "message 6: a second user message",
+            "the conversation does not end with the assistant's answer",
+        ),
+        (
+            mutate(lambda log: log.insert(3, {"role": "user", "content": "and cake?"})),
+            "message 3: the user's request before it has no assistant answer",
+        ),
+        (
+            mutate(lambda log: log.append({"role": "tool", "tool_call_id": "call_1"})),
+            "message 6: a tool message answers call 'call_1', but no open call has it",
         ),
         (mutate(lambda log: log.pop(3)), "tool call call_1 (get_price) has no tool message"),
         (
