@@ -1,4 +1,4 @@
-"""``plangate replay FILE`` and ``plangate trace show FILE``: the trace commands of the CLI.
+"""``plangate replay FILE``, ``plangate trace show FILE`` and ``trace import``: the trace commands.
 
 ``register(app)`` adds them to the ``plangate`` app. ``replay`` exits 0 when the replay matches,
 1 with the diff when it diverges, and 2 when the file cannot be read as a trace (or its agent
@@ -9,9 +9,6 @@ cannot be found). Heavy modules (the engine, LangGraph) are imported inside the 
 from __future__ import annotations
 
 import asyncio
-import importlib
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +17,11 @@ from rich.table import Table
 from rich.text import Text
 
 from plangate.demos.cli.consoles import console, err_console, fail
+from plangate.demos.cli.targets import resolve_target
+from plangate.demos.cli.trace_import import import_command
 
 if TYPE_CHECKING:
     from plangate.graphs.traces.format import Trace
-    from plangate.graphs.traces.replay import ReplayTarget, RunParts
 
 
 FILE = typer.Argument(..., help="The trace file (JSONL).", show_default=False)
@@ -43,62 +41,6 @@ def load(file: Path) -> Trace:
         return read_trace(file)
     except TraceFormatError as exc:
         raise fail(str(exc), 2) from exc
-
-
-def _import(reference: str) -> Any:
-    module_name, sep, attribute = reference.partition(":")
-    if not sep or not module_name or not attribute:
-        raise ValueError(f"--agent {reference!r} is not module:attribute")
-    if os.getcwd() not in sys.path:  # like uvicorn: the project's own modules by dotted path
-        sys.path.insert(0, os.getcwd())
-    try:
-        module = importlib.import_module(module_name)
-        return getattr(module, attribute)
-    except (ImportError, AttributeError) as exc:
-        raise ValueError(f"cannot load --agent {reference!r}: {exc}") from exc
-
-
-def _spec_target(spec: Any) -> ReplayTarget:
-    from plangate.agents import Agent
-    from plangate.tools.domains.catalog import all_tools
-
-    def build(parts: RunParts) -> Agent:
-        toolset = all_tools().allow(spec.tools).bind(parts.deps)
-        return Agent(
-            spec, toolset, model=parts.model, strategy=parts.strategy, clock=parts.clock,
-            executor=parts.executor,
-        )  # fmt: skip
-
-    return build
-
-
-def resolve_target(agent_name: str, reference: str | None) -> ReplayTarget:
-    """What to replay against: ``--agent module:attr``, else the demo agent of that name.
-
-    Raises:
-        ValueError: the reference cannot be loaded or names nothing replayable.
-    """
-    from plangate.agents import AgentSpec
-    from plangate.agents.catalog import AGENTS, agent_spec
-    from plangate.tools.errors import PlangateError
-
-    if reference is None:
-        if agent_name not in AGENTS:
-            raise ValueError(
-                f"the trace was recorded by agent {agent_name!r}, which is not a demo agent "
-                f"({', '.join(AGENTS)}); name it with --agent module:attribute"
-            )
-        try:
-            return _spec_target(agent_spec(agent_name))
-        except (PlangateError, ImportError) as exc:
-            raise ValueError(f"cannot load agent {agent_name!r}: {exc}") from exc
-    found = _import(reference)
-    if isinstance(found, AgentSpec):
-        return _spec_target(found)
-    if hasattr(found, "for_replay") or callable(found):
-        target: ReplayTarget = found
-        return target
-    raise ValueError(f"--agent {reference!r} is a {type(found).__name__}, not an agent or factory")
 
 
 def replay_command(
@@ -292,8 +234,9 @@ def timeline(trace: Trace, *, width: int = 24) -> list[Table]:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``replay`` and ``trace show`` to the ``plangate`` app."""
+    """Add ``replay``, ``trace show`` and ``trace import`` to the ``plangate`` app."""
     app.command("replay")(replay_command)
     trace_app = typer.Typer(help="Inspect recorded traces.", no_args_is_help=True)
     trace_app.command("show")(show_command)
+    trace_app.command("import")(import_command)
     app.add_typer(trace_app, name="trace")
