@@ -7,16 +7,33 @@ booleans, ``null``, ``enum``/``const``, ``anyOf``/``oneOf`` and type lists, loca
 ``$defs``/``definitions``, and the usual bounds. Anything else is a ``UsageError``, so a tool never
 accepts arguments its schema forbids.
 
+Unknown arguments are rejected: the arguments object, and every nested object that lists
+``properties``, is closed unless its schema says ``additionalProperties: true`` (or gives a schema
+the extra values must match). The ``ToolArgsError`` names the unknown key, suggests a close match
+(``unti`` → ``unit``) and lists the known ones. A nested ``{"type": "object"}`` without
+``properties`` is a free-form mapping (its values checked against ``additionalProperties`` when that
+is a schema).
+
 The function receives ``(args: dict, ctx: ToolContext)`` and may be sync or async.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    create_model,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from plangate.tools.base import NO_RETRY, Effect, Reconciler, RetryPolicy, Tool, ToolFunction
 from plangate.tools.errors import UsageError
@@ -109,9 +126,6 @@ class _Converter:
     def model(self, node: Mapping[str, Any], model_name: str, where: str = "") -> type[BaseModel]:
         properties = node.get("properties", {})
         required = set(node.get("required", []))
-        extra: Literal["forbid", "allow"] = (
-            "forbid" if node.get("additionalProperties") is False else "allow"
-        )
         fields: dict[str, Any] = {}
         for prop_name, prop in properties.items():
             if not prop_name.isidentifier() or prop_name.startswith("_"):
@@ -122,9 +136,25 @@ class _Converter:
                 annotation = annotation | None
             fields[prop_name] = (annotation, Field(default, description=prop.get("description")))
         created: type[BaseModel] = create_model(
-            model_name, __config__=ConfigDict(extra=extra), **fields
+            model_name, __base__=self.base(node, where), **fields
         )
         return created
+
+    def base(self, node: Mapping[str, Any], where: str) -> type[BaseModel]:
+        """The base class saying what an object does with keys its schema does not list."""
+        extra = node.get("additionalProperties", False)
+        if extra is False:
+            return _ClosedArgs
+        if extra is True or extra == {}:
+            return _OpenArgs
+        if not isinstance(extra, Mapping):
+            raise self.fail(f"{where}/additionalProperties", f"expected a schema, got {extra!r}")
+        value_type = self.type_of(extra, f"{where}/additionalProperties")
+        namespace = {
+            "__annotations__": {"__pydantic_extra__": dict[str, value_type]},  # type: ignore[valid-type]
+            "model_config": ConfigDict(extra="allow"),
+        }
+        return type(f"{_camel(self.tool)}Extra{self.counter}", (BaseModel,), namespace)
 
     def type_of(self, raw: Mapping[str, Any], where: str) -> Any:
         node = self.resolve(raw, where)
@@ -155,9 +185,13 @@ class _Converter:
             items = node.get("items")
             base = list[self.type_of(items, f"{where}/items")] if items else list[Any]  # type: ignore[misc]
         elif kind == "object" or "properties" in node:
-            if "properties" in node:
+            extra = node.get("additionalProperties")
+            if "properties" in node or extra is False:
                 self.counter += 1
                 base = self.model(node, f"{_camel(self.tool)}Object{self.counter}", where)
+            elif isinstance(extra, Mapping) and extra:
+                value_type = self.type_of(extra, f"{where}/additionalProperties")
+                base = dict[str, value_type]  # type: ignore[valid-type]
             else:
                 base = dict[str, Any]
         elif kind is None:
@@ -165,3 +199,52 @@ class _Converter:
         else:
             raise self.fail(where, f"type {kind!r} is not supported")
         return Annotated[base, Field(**constraints)] if constraints else base
+
+
+class _ClosedArgs(BaseModel):
+    """An object that rejects keys its schema does not list, naming them and the known ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_unknown(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            known = list(cls.model_fields)
+            details: list[InitErrorDetails] = []
+            for err in exc.errors():
+                kind, loc, value = err["type"], err["loc"], err["input"]
+                if kind == "extra_forbidden" and len(loc) == 1:
+                    text = _unknown(loc[0], known)
+                    details.append(_custom(_UNKNOWN, text, loc, value))
+                elif kind == _UNKNOWN:
+                    details.append(_custom(_UNKNOWN, err["msg"], loc, value))
+                else:
+                    details.append(
+                        InitErrorDetails(type=kind, loc=loc, input=value, ctx=err.get("ctx", {}))
+                    )
+            raise ValidationError.from_exception_data(exc.title, details) from None
+
+
+class _OpenArgs(BaseModel):
+    """An object that keeps keys its schema does not list (``additionalProperties: true``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+_UNKNOWN = "unknown_argument"
+
+
+def _custom(kind: str, text: str, loc: tuple[int | str, ...], value: Any) -> InitErrorDetails:
+    error = PydanticCustomError(kind, "{text}", {"text": text})
+    return InitErrorDetails(type=error, loc=loc, input=value)
+
+
+def _unknown(key: int | str, known: list[str]) -> str:
+    """``unknown argument 'unti' (did you mean 'unit'?); known arguments: city, unit``."""
+    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    listed = ", ".join(known) if known else "none"
+    return f"unknown argument {str(key)!r}{hint}; known arguments: {listed}"
