@@ -23,8 +23,9 @@ from langchain_core.language_models import BaseChatModel
 from plangate.agents.spec import AgentSpec
 from plangate.graphs.engine.build import Checkpointer, Engine, RunResult
 from plangate.graphs.engine.events import Event
-from plangate.graphs.engine.metering import Price
+from plangate.graphs.engine.model_gate import DEFAULT_MODEL_RETRY, ModelRetry, own_retries
 from plangate.graphs.engine.planner import LLMPlanner, Planner
+from plangate.graphs.engine.prices import Price, with_defaults
 from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
 from plangate.graphs.engine.runtime import Runtime, Strategy
 from plangate.graphs.guards.guardrails import Guardrail
@@ -50,7 +51,10 @@ class Agent:
         ledger: the idempotency ledger for writes (in memory by default).
         clock: time source for the engine and the executor.
         guardrails: extra guardrails, run after the spec's own.
-        prices: USD per million tokens by model name, for the cost budget.
+        prices: USD per million tokens by model family, for the cost budget; looked up before
+            the shipped ``DEFAULT_PRICES`` (``plangate.graphs.engine.prices``).
+        model_retry: how failed model calls are retried; the model's SDK retries are turned
+            off (``own_retries``) so that every HTTP attempt is one counted model call.
         executor: builds the tool executor for the agent's toolset (a ``ToolExecutor`` over
             ``ledger`` and ``clock`` by default; replay passes its own).
         recorder: records every run into a trace (see also ``record``).
@@ -68,18 +72,20 @@ class Agent:
         clock: Clock | None = None,
         guardrails: Sequence[Guardrail] = (),
         prices: Mapping[str, Price] | None = None,
+        model_retry: ModelRetry | None = None,
         executor: Callable[[Toolset], ToolExecutor] | None = None,
         recorder: Recorder | None = None,
     ) -> None:
         self.spec = spec
-        self.model = model
+        self.model = own_retries(model) if model is not None else None
         self.strategy: Strategy = strategy
         self.toolset = toolset.allow(spec.tools)
         self.clock: Clock = clock or SystemClock()
         if strategy == "react" and model is None:
             raise UsageError("the react strategy needs a chat model: pass model= or --model")
         self._guardrails = tuple(guardrails)
-        self._prices = dict(prices or {})
+        self._prices = with_defaults(prices)
+        self._model_retry = model_retry or DEFAULT_MODEL_RETRY
         self._executor = (
             executor(self.toolset)
             if executor is not None
@@ -109,6 +115,7 @@ class Agent:
             budget=self.spec.budget,
             clock=self.clock,
             prices=self._prices,
+            model_retry=self._model_retry,
             strategy=self.strategy,
             react_model=model,
         )
@@ -181,6 +188,7 @@ class Agent:
             clock=parts.clock,
             guardrails=self._guardrails,
             prices=self._prices,
+            model_retry=self._model_retry,
             executor=parts.executor,
         )
 

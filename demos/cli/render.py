@@ -25,7 +25,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from plangate.demos.cli.untrusted import scrub
-from plangate.graphs.engine.events import Event, StepRetrying, parse_event
+from plangate.graphs.engine.events import Event, ModelRetrying, StepRetrying, parse_event
 from plangate.graphs.guards.labels import CallProvenance
 
 _STATES = {
@@ -96,6 +96,10 @@ class ProgressTree:
             self.notes.append(Text(f"↻ re-plan {event.attempt} after {failed}", "yellow"))
         elif event.kind == "run_failed":
             self.notes.append(Text(f"✗ {event.error}: {event.message}", "red"))
+        elif event.kind == "model_retrying":
+            self.notes.append(Text(model_retry_text(event), "yellow"))
+        elif event.kind == "run_interrupted":
+            self.notes.append(Text(f"⏸ interrupted: {event.message}", "yellow"))
         elif event.kind == "final":
             self.notes.append(Text("★ answer ready", "bold green"))
 
@@ -122,10 +126,22 @@ class ProgressTree:
         return tree
 
 
+REFUSALS = frozenset({"RequestRefusedError", "ModelRefusedError"})
+"""Error types of a run that refused: the agent cannot do it, or the model would not."""
+
+
 def retry_text(event: StepRetrying) -> str:
     """What a retry's wait says: "market unreachable, retrying (2/4) in 0.5 s"."""
     return (
         f"{event.service or event.tool} {event.reason}, retrying "
+        f"({event.attempt}/{event.max_attempts}) in {event.delay:.1f} s"
+    )
+
+
+def model_retry_text(event: ModelRetrying) -> str:
+    """ "openai rate limited (HTTP 429), retrying the model call (2/3) in 7.0 s"."""
+    return (
+        f"{event.reason}, retrying the model call "
         f"({event.attempt}/{event.max_attempts}) in {event.delay:.1f} s"
     )
 
@@ -161,7 +177,11 @@ def event_line(event: Event) -> Text:
         return Text(f"↻ replanning (attempt {event.attempt}) after {failed}", "yellow")
     if event.kind == "final":
         return Text("★ answer ready", "bold green")
-    if event.error == "RequestRefusedError":
+    if event.kind == "model_retrying":
+        return Text(f"  model: {model_retry_text(event)}", "yellow")
+    if event.kind == "run_interrupted":
+        return Text(f"⏸ interrupted: {event.message}", "yellow")
+    if event.error in REFUSALS:
         return Text("✗ refused: nothing was done", "red")  # the sentence follows on stderr
     return Text(f"✗ run failed: {event.error}: {event.message}", "red")
 

@@ -20,7 +20,13 @@ from rich.prompt import Prompt
 from rich.text import Text
 
 from plangate.agents import Agent, AgentSpec
-from plangate.demos.cli.render import Progress, answer_table, approvals_table, untrusted_warning
+from plangate.demos.cli.render import (
+    REFUSALS,
+    Progress,
+    answer_table,
+    approvals_table,
+    untrusted_warning,
+)
 from plangate.demos.cli.session import Workspace
 from plangate.demos.cli.untrusted import printable
 from plangate.demos.scenarios.base import Scenario
@@ -61,6 +67,8 @@ def exit_code(result: RunResult) -> int:
     answered although a guardrail refused one of its calls exits 3, as a blocked run does. A run
     that ended because a backend kept failing after its retries (``BackendError``, a timeout)
     exits 5: the command was fine, the service was not; try again later or check ``--backend``.
+    So does a run the model provider interrupted (rate limits, outages: ``plangate resume``
+    continues it). A model's refusal exits 2, like the agent's own.
     """
     if result.status == "done":
         return BLOCKED if result.blocked_calls else DONE
@@ -68,7 +76,11 @@ def exit_code(result: RunResult) -> int:
         return PAUSED
     if result.status == "blocked":
         return BLOCKED
+    if result.status == "interrupted":
+        return BACKEND
     error_type = (result.error or {}).get("type", "")
+    if error_type in REFUSALS:
+        return USAGE
     if error_type in _usage_error_names():
         return USAGE
     return BACKEND if error_type in _backend_error_names() else FAILED
@@ -83,6 +95,11 @@ def resume_hint(result: RunResult) -> str:
     """The command that resumes a paused ``result`` approving everything it waits for."""
     approvals = " ".join(f"--approve {a['id']}" for a in result.approvals)
     return f"plangate resume {result.thread_id} {approvals}"
+
+
+def recover_hint(result: RunResult) -> str:
+    """The command that continues an interrupted ``result`` from its last checkpoint."""
+    return f"plangate resume {result.thread_id}"
 
 
 class Approver(Protocol):
@@ -333,11 +350,21 @@ class Terminal:
             shown.print(approvals_table(result.approvals))
             shown.print("waiting for approval; to continue:", highlight=False)
             shown.print(Text(resume_hint(result), "bold"), soft_wrap=True)
+        elif result.status == "interrupted":
+            error = result.error or {"message": "the process stopped mid-run"}
+            self.err.print(
+                Text.assemble(("interrupted: ", "bold yellow"), printable(error["message"])),
+                soft_wrap=True,
+            )
+            self.err.print(
+                Text.assemble("nothing is lost; to continue: ", (recover_hint(result), "bold")),
+                soft_wrap=True,
+            )
         else:
             error = result.error or {"type": "Error", "message": "the run ended without an answer"}
             what = "blocked" if result.status == "blocked" else f"failed ({error['type']})"
-            if error["type"] == "RequestRefusedError":
-                what = "refused"  # the agent cannot do what was asked: a plain sentence
+            if error["type"] in REFUSALS:
+                what = "refused"  # the agent cannot, or the model would not: a plain sentence
             # One line however long: a message naming a service and its failure is grep-able.
             self.err.print(
                 Text.assemble((f"{what}: ", "bold red"), printable(error["message"])),

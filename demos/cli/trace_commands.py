@@ -190,7 +190,7 @@ def _event_row(record: Any) -> list[tuple[float, float | None, str, str, str]]:
         return [
             (at, None, event.status, f"{event.step_id} {event.tool}: {event.summary}", "yellow")
         ]
-    if kind in ("plan_rejected", "replanning", "run_failed"):
+    if kind in ("plan_rejected", "replanning", "run_failed", "run_interrupted", "model_retrying"):
         return [
             (at, None, kind.replace("_", " "), _short(event.model_dump(exclude={"kind"})), "red")
         ]

@@ -7,11 +7,19 @@ The hub of ``plangate.graphs``: guards sit below it; traces and offline planning
 - the planner seam: ``Planner``, ``PlanningContext``, ``LLMPlanner``, ``PlanningError``,
   ``RequestNotUnderstoodError``, ``RequestRefusedError``
 - the responder seam: ``Responder``, ``LLMResponder``, ``FunctionResponder``
+- the model boundary: ``ModelError`` (and ``ModelOutputTruncatedError``, ``ModelRefusedError``),
+  ``ModelRetry``, ``Price``, ``DEFAULT_PRICES``
 """
 
 from plangate.graphs.engine.budget import Budget
 from plangate.graphs.engine.build import Engine, RunResult, build_graph
 from plangate.graphs.engine.conditions import parse_condition
+from plangate.graphs.engine.model_errors import (
+    ModelError,
+    ModelOutputTruncatedError,
+    ModelRefusedError,
+)
+from plangate.graphs.engine.model_gate import ModelRetry
 from plangate.graphs.engine.plan import Plan, PlanLimits, Step
 from plangate.graphs.engine.planner import (
     LLMPlanner,
@@ -21,21 +29,28 @@ from plangate.graphs.engine.planner import (
     RequestNotUnderstoodError,
     RequestRefusedError,
 )
+from plangate.graphs.engine.prices import DEFAULT_PRICES, Price
 from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.engine.validation import validate_plan
 
 __all__ = [
+    "DEFAULT_PRICES",
     "Budget",
     "Engine",
     "FunctionResponder",
     "LLMPlanner",
     "LLMResponder",
+    "ModelError",
+    "ModelOutputTruncatedError",
+    "ModelRefusedError",
+    "ModelRetry",
     "Plan",
     "PlanLimits",
     "Planner",
     "PlanningContext",
     "PlanningError",
+    "Price",
     "RequestNotUnderstoodError",
     "RequestRefusedError",
     "Responder",

@@ -18,7 +18,9 @@ run — in this process or another one sharing the checkpointer.
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -34,7 +36,8 @@ from pydantic import BaseModel
 
 from plangate.graphs.engine.approvals import parse_decisions
 from plangate.graphs.engine.dispatch import call_tool, dispatch, route_after_dispatch
-from plangate.graphs.engine.events import Event, RunStarted, parse_event
+from plangate.graphs.engine.events import Event, RunInterrupted, RunStarted, parse_event
+from plangate.graphs.engine.model_errors import ModelError
 from plangate.graphs.engine.planning import plan_node, replan_node
 from plangate.graphs.engine.react import react_node
 from plangate.graphs.engine.respond import respond_node
@@ -144,10 +147,13 @@ class RunResult:
     Attributes:
         thread_id: the run's thread, for ``resume``.
         status: done, paused (waiting for approvals), blocked, failed, or interrupted (the
-            process stopped mid-run; ``recover`` continues it from its last checkpoint).
+            process stopped mid-run, or the model provider kept failing; ``recover``
+            continues it from its last checkpoint).
         response: the validated response, when done.
         approvals: the pending approvals, when paused: ``{id, tool, args, reasons}``.
-        error: ``{type, message}`` when blocked or failed.
+        error: ``{type, message}`` when blocked or failed, and when interrupted by a failing
+            model (``ModelError``; then also ``kind``, ``provider``, and ``status`` /
+            ``retry_after`` when known).
         steps: every step's record, by step id.
         verdicts: every non-allow verdict, in order.
         usage: counters: steps, tool_calls, model_calls, retries, replans.
@@ -281,10 +287,15 @@ class Engine:
     async def _events(self, payload: Any, thread: str) -> AsyncIterator[Event]:
         # "sync" durability: each superstep's checkpoint is written before the next one starts,
         # so a process killed mid-run resumes from where it was, never from further back.
-        async for chunk in self.graph.astream(
-            payload, self._config(thread), stream_mode="custom", durability="sync"
-        ):
-            yield parse_event(chunk)
+        try:
+            async for chunk in self.graph.astream(
+                payload, self._config(thread), stream_mode="custom", durability="sync"
+            ):
+                yield parse_event(chunk)
+        except ModelError as exc:
+            # The provider kept failing: the run stays where it was, to be resumed. (A model
+            # error that resuming cannot help ends the run inside its node instead.)
+            yield RunInterrupted(error=type(exc).__name__, message=str(exc))
 
     async def pending_approvals(self, thread_id: str) -> list[dict[str, Any]]:
         """The approvals a paused thread waits for (empty if it is not paused)."""
@@ -313,12 +324,15 @@ class Engine:
         else:
             status = "failed"
         response = values.get("response")
+        error = values.get("error")
+        if status == "interrupted" and error is None:
+            error = _task_error(state)
         return RunResult(
             thread_id=thread_id,
             status=status,
             response=self.runtime.response_model.model_validate(response) if response else None,
             approvals=pending,
-            error=values.get("error"),
+            error=error,
             steps=dict(values.get("steps") or {}),
             verdicts=list(values.get("verdicts") or []),
             usage=dict(values.get("usage") or {}),
@@ -345,6 +359,31 @@ class Engine:
     def run_sync(self, request: str, *, thread_id: str | None = None) -> RunResult:
         """``run`` for code without an event loop."""
         return asyncio.run(self.run(request, thread_id=thread_id))
+
+
+def _task_error(state: StateSnapshot) -> dict[str, str] | None:
+    """The error that stopped an interrupted run's next node, as the checkpoint holds it.
+
+    LangGraph keeps the failure of a node as its ``repr`` (``ModelError('openai rate limited
+    (HTTP 429)...')``), across processes; ``None`` when the process died without one.
+    """
+    for task in state.tasks:
+        if task.error is None:
+            continue
+        if isinstance(task.error, BaseException):
+            return {"type": type(task.error).__name__, "message": str(task.error)}
+        text = task.error if isinstance(task.error, str) else repr(task.error)
+        found = re.fullmatch(r"\s*\"?(\w+)\((.*)\)\"?\s*", text, re.DOTALL)
+        if found is None:
+            return {"type": "Error", "message": text}
+        try:
+            message = ast.literal_eval(found.group(2))
+        except (ValueError, SyntaxError):
+            message = found.group(2)
+        if isinstance(message, tuple):
+            message = ", ".join(str(part) for part in message)
+        return {"type": found.group(1), "message": str(message)}
+    return None
 
 
 __all__ = ["Engine", "RunResult", "build_graph", "emit"]

@@ -110,6 +110,25 @@ class FinalAnswer(_Event):
     response: dict[str, Any]
 
 
+class ModelRetrying(_Event):
+    """A model call failed in a way another attempt may get past; plangate waits, then retries."""
+
+    kind: Literal["model_retrying"] = "model_retrying"
+    provider: str
+    reason: str
+    attempt: int
+    max_attempts: int
+    delay: float
+
+
+class RunInterrupted(_Event):
+    """The run stopped where it was (the model provider kept failing); it can be resumed."""
+
+    kind: Literal["run_interrupted"] = "run_interrupted"
+    error: str
+    message: str
+
+
 class RunFailed(_Event):
     """The run ended without an answer."""
 
@@ -120,7 +139,8 @@ class RunFailed(_Event):
 
 Event = Annotated[
     RunStarted | PlanReady | PlanRejected | StepStarted | StepRetrying | StepFinished
-    | VerdictIssued | ApprovalRequested | Replanning | FinalAnswer | RunFailed,
+    | VerdictIssued | ApprovalRequested | Replanning | FinalAnswer | RunFailed
+    | ModelRetrying | RunInterrupted,
     Field(discriminator="kind"),
 ]  # fmt: skip
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -1,61 +1,157 @@
-"""Metering model calls: tokens from the models' usage metadata, cost from a price table.
+"""Metering model calls: tokens, cost, and why each answer stopped, from what the models report.
 
-Nodes that call a model wrap the call in ``meter()``; LangChain reports each chat model's
-``usage_metadata`` to the handler, and the node adds tokens and cost to the run's usage, where
-``Budget`` bounds them. A model missing from the price table costs nothing (and says so in its
-name: ``prices`` lists what you pay for).
+Model calls go through ``plangate.graphs.engine.model_gate``, which wraps each attempt in
+``meter()``: LangChain hands every chat model's result to the handler, which adds up
+``usage_metadata`` (tokens; cost from ``prices``, looked up by model family, see
+``plangate.graphs.engine.prices``) and notes why the answer stopped — ``finish_reason`` /
+``stop_reason`` at the output-token limit, a refusal — and any failure the model itself
+reported. A model missing from the price table costs nothing; the first time a model is seen
+without a price a warning is logged, since ``Budget.max_cost`` cannot bound it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
-from langchain_core.callbacks import UsageMetadataCallbackHandler
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages.ai import UsageMetadata, add_usage
+from langchain_core.outputs import ChatGeneration, LLMResult
 from langchain_core.tracers.context import register_configure_hook
 
+from plangate.graphs.engine.prices import Price, price_of
 
-class _InlineUsage(UsageMetadataCallbackHandler):
-    """Collects usage on the event loop: a plain handler would hop to a worker thread per call."""
+__all__ = ["Meter", "Price", "meter", "stop_of"]
 
-    run_inline = True
+_LOG = logging.getLogger("plangate.models")
 
+TRUNCATED_REASONS = frozenset({"length", "max_tokens", "max_output_tokens", "MAX_TOKENS"})
+"""``finish_reason`` / ``stop_reason`` values of an answer cut at the output-token limit
+(OpenAI, Anthropic, OpenAI Responses, Google)."""
+REFUSAL_REASONS = frozenset({"refusal", "content_filter", "SAFETY"})
+"""Stop reasons of an answer the provider declined or withheld."""
 
-# One context variable, registered once: LangChain's get_usage_metadata_callback registers a new
-# hook on every use, which piles up in a long-running process.
-_CURRENT: ContextVar[_InlineUsage | None] = ContextVar("plangate_usage", default=None)
-register_configure_hook(_CURRENT, inheritable=True)
-
-
-@dataclass(frozen=True)
-class Price:
-    """USD per million tokens.
-
-    Attributes:
-        input: price of a million prompt tokens.
-        output: price of a million completion tokens.
-    """
-
-    input: float
-    output: float
+_UNPRICED: set[str] = set()
 
 
 @dataclass
 class Meter:
-    """Tokens and cost of the model calls made inside one ``meter()`` block."""
+    """What the model calls made inside one ``meter()`` block reported.
+
+    Attributes:
+        tokens: tokens, prompt and output.
+        cost: USD, by ``prices``.
+        by_model: tokens per model name.
+        answers: answers received (generations), empty ones included.
+        empty: the model reported an answer with no generations (an empty ``choices`` list).
+        truncated: an answer stopped at the output-token limit.
+        refusal: the model's words when it refused (``""`` if it refused without words);
+            ``None`` when it did not refuse.
+        errors: the exceptions the model reported as its own failures (``on_llm_error``).
+    """
 
     tokens: int = 0
     cost: float = 0.0
     by_model: dict[str, int] = field(default_factory=dict)
+    answers: int = 0
+    empty: bool = False
+    truncated: bool = False
+    refusal: str | None = None
+    errors: list[BaseException] = field(default_factory=list)
+
+
+UNNAMED = "(unnamed model)"
+"""The name usage is counted under when a model's answer does not name the model."""
+
+
+class _Watch(BaseCallbackHandler):
+    """Collects usage and stop reasons on the event loop (a plain handler would hop threads)."""
+
+    run_inline = True
+
+    def __init__(self, found: Meter) -> None:
+        super().__init__()
+        self.found = found
+        self.usage_metadata: dict[str, UsageMetadata] = {}
+        self._configured: dict[Any, str] = {}
+
+    def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any
+    ) -> None:
+        # The name the model was configured with: the fallback when its answer names none.
+        metadata = kwargs.get("metadata") or {}
+        name = metadata.get("ls_model_name")
+        if isinstance(name, str) and name:
+            self._configured[kwargs.get("run_id")] = name
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        configured = self._configured.pop(kwargs.get("run_id"), UNNAMED)
+        generations = [g for batch in response.generations for g in batch]
+        if not generations:
+            self.found.empty = True
+        for generation in generations:
+            self.found.answers += 1
+            if isinstance(generation, ChatGeneration):
+                message = generation.message
+                if isinstance(message, AIMessage) and message.usage_metadata:
+                    name = str(message.response_metadata.get("model_name") or "") or configured
+                    known = self.usage_metadata.get(name)
+                    self.usage_metadata[name] = (
+                        message.usage_metadata
+                        if known is None
+                        else add_usage(known, message.usage_metadata)
+                    )
+                reason, refusal = stop_of(message, generation.generation_info)
+                if reason in TRUNCATED_REASONS:
+                    self.found.truncated = True
+                if refusal is not None:
+                    self.found.refusal = refusal
+
+    def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+        self._configured.pop(kwargs.get("run_id"), None)
+        self.found.errors.append(error)
+
+
+def stop_of(message: BaseMessage, info: Mapping[str, Any] | None = None) -> tuple[str, str | None]:
+    """Why ``message`` stopped (``finish_reason`` / ``stop_reason``, ``""`` if not said), and
+    the model's words if it refused (``None`` if it did not)."""
+    metadata: Mapping[str, Any] = message.response_metadata or {}
+    extra = info or {}
+    reason = str(
+        metadata.get("finish_reason")
+        or metadata.get("stop_reason")
+        or extra.get("finish_reason")
+        or extra.get("stop_reason")
+        or ""
+    )
+    words = message.additional_kwargs.get("refusal")  # OpenAI: message.refusal
+    if isinstance(words, str) and words.strip():
+        return reason, words
+    blocks = message.content if isinstance(message.content, list) else []
+    for block in blocks:
+        if isinstance(block, dict) and block.get("type") == "refusal":
+            return reason, str(block.get("refusal") or "")
+    if reason in REFUSAL_REASONS:
+        return reason, message.text
+    return reason, None
+
+
+# One context variable, registered once: LangChain's get_usage_metadata_callback registers a new
+# hook on every use, which piles up in a long-running process.
+_CURRENT: ContextVar[_Watch | None] = ContextVar("plangate_usage", default=None)
+register_configure_hook(_CURRENT, inheritable=True)
 
 
 @contextmanager
 def meter(prices: Mapping[str, Price]) -> Iterator[Meter]:
     """Measure the model calls made in the block."""
     result = Meter()
-    handler = _InlineUsage()
+    handler = _Watch(result)
     token = _CURRENT.set(handler)
     try:
         yield result
@@ -65,9 +161,26 @@ def meter(prices: Mapping[str, Price]) -> Iterator[Meter]:
             total = int(usage.get("total_tokens", 0))
             result.tokens += total
             result.by_model[model] = result.by_model.get(model, 0) + total
-            price = prices.get(model)
-            if price is not None:
-                result.cost += (
-                    usage.get("input_tokens", 0) * price.input
-                    + usage.get("output_tokens", 0) * price.output
-                ) / 1_000_000
+            price = price_of(model, prices)
+            if price is None and model != UNNAMED and model not in _UNPRICED:
+                _UNPRICED.add(model)
+                _LOG.warning(
+                    "model %r has no price: its calls cost 0 and max_cost cannot bound them; "
+                    "pass prices={%r: Price(input, output)}",
+                    model, model,
+                )  # fmt: skip
+            if price is None:
+                continue
+            result.cost += _cost(dict(usage), price)
+
+
+def _cost(usage: Mapping[str, Any], price: Price) -> float:
+    details = usage.get("input_token_details") or {}
+    cached = int(details.get("cache_read", 0) or 0)
+    prompt = int(usage.get("input_tokens", 0))
+    cached_price = price.input if price.cached_input is None else price.cached_input
+    return (
+        (prompt - cached) * price.input
+        + cached * cached_price
+        + int(usage.get("output_tokens", 0)) * price.output
+    ) / 1_000_000

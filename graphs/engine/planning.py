@@ -25,11 +25,13 @@ like any invalid plan: an error message is not data.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from plangate.graphs.engine.events import PlanReady, PlanRejected, Replanning, VerdictIssued
 from plangate.graphs.engine.failures import failure_error, quoted_failures
-from plangate.graphs.engine.metering import meter
+from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
+from plangate.graphs.engine.model_gate import call_model
 from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.planner import (
     NothingToPlanError,
@@ -41,7 +43,12 @@ from plangate.graphs.engine.runtime import Runtime, emit, fail_state, fail_with
 from plangate.graphs.engine.state import RunState, StepRecord
 from plangate.graphs.engine.validation import PlanIssue, format_issues, validate_plan
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
-from plangate.tools.errors import BudgetExceededError, GuardrailBlockedError, PlangateError
+from plangate.tools.errors import BudgetExceededError, GuardrailBlockedError
+
+CUT_OFF = (
+    "the answer was cut off at the output-token limit before it was complete: answer with a "
+    "shorter plan (fewer steps, a one-sentence rationale)"
+)
 
 
 def _context(state: RunState, runtime: Runtime, failed: Mapping[str, str]) -> PlanningContext:
@@ -120,21 +127,13 @@ async def _produce(
     feedback: list[PlanIssue] = []
     usage = dict(state.get("usage") or {})
     spent: dict[str, float] = {"model_calls": 0, "retries": 0}
+    calls = runtime.model_calls(usage, spent)
+    truncated: ModelOutputTruncatedError | None = None
     attempt = 0
     while True:
         attempt += 1
         try:
-            runtime.budget.check(usage, "model_calls", spent["model_calls"] + 1)
-            runtime.budget.check(usage, "tokens", spent.get("tokens", 0))
-            runtime.budget.check(usage, "cost", spent.get("cost", 0))
-        except PlangateError as exc:
-            return {**fail_state(exc), "usage": spent}
-        spent["model_calls"] += 1
-        try:
-            with meter(runtime.prices) as used:
-                proposed = await runtime.planner.plan(context, feedback)
-            spent["tokens"] = spent.get("tokens", 0) + used.tokens
-            spent["cost"] = spent.get("cost", 0) + used.cost
+            proposed = await call_model(calls, partial(runtime.planner.plan, context, feedback))
             merged = _merge(context.previous if replan else None, steps, proposed)
             if merged is None:  # unreachable: a proposed plan has at least one step
                 raise PlanningError("the planner returned no steps")
@@ -144,6 +143,9 @@ async def _produce(
             ) + quoted_failures(plan, failed, keep=done)
         except PlanningError as exc:
             issues = [PlanIssue(step_id=None, field=None, code="invalid_args", message=str(exc))]
+        except ModelOutputTruncatedError as exc:
+            truncated = exc
+            issues = [PlanIssue(step_id=None, field=None, code="invalid_args", message=CUT_OFF)]
         except NothingToPlanError:
             kept = _merge(context.previous, steps, None) if replan else None
             if kept is not None:
@@ -161,12 +163,20 @@ async def _produce(
         except RequestNotUnderstoodError as exc:
             # The planner cannot plan this request at all; asking again will not help.
             return {**fail_state(exc), "usage": spent}
+        except ModelError as exc:
+            if exc.resumable:
+                raise  # the run stops here, to be resumed from this node (model_errors)
+            return {**fail_state(exc), "usage": spent}
+        except BudgetExceededError as exc:
+            return {**fail_state(exc), "usage": spent}
         if not issues:
             break
         emit(PlanRejected(issues=[i.message for i in issues], attempt=attempt))
         try:
             runtime.budget.check(usage, "retries", spent["retries"] + 1)
         except BudgetExceededError as exc:
+            if truncated is not None and issues[-1].message == CUT_OFF:
+                return {**fail_state(truncated), "usage": spent}
             message = (
                 f"{exc}: the planner's output kept failing validation:\n{format_issues(issues)}"
             )

@@ -5,8 +5,9 @@ so they go through the very same dispatch (reference-free here), tool-call guard
 approvals, call-tool node, result guardrails, budgets and events as ``plan`` steps. When a wave
 is finished the model sees the results as tool messages — failures included, so it corrects
 itself — and either calls more tools or answers; then the respond node produces the validated
-response. A bad argument from the model is a failed step the model sees; each one draws on the
-run's retry budget.
+response. A bad argument from the model is a failed step the model sees; so is a tool call it
+malformed (arguments that are not a JSON object); each one draws on the run's retry budget.
+A reply cut at the output-token limit never runs: the model is asked again, more briefly.
 
 The conversation is rebuilt from the plan and the step records on every turn rather than kept
 in state, so it is always exactly what the checkpoint says happened.
@@ -16,13 +17,23 @@ from __future__ import annotations
 
 import json
 import weakref
+from functools import partial
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    InvalidToolCall,
+    SystemMessage,
+    ToolMessage,
+)
 
+from plangate.graphs.engine.calling import step_record
 from plangate.graphs.engine.events import PlanReady
-from plangate.graphs.engine.metering import meter
+from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
+from plangate.graphs.engine.model_gate import call_model
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.runtime import Runtime, emit, fail_state
 from plangate.graphs.engine.state import RunState, StepRecord
@@ -67,45 +78,101 @@ def _tool_content(record: StepRecord) -> str:
 
 
 async def react_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
-    """One model turn: new tool calls become steps, or the model is done."""
+    """One model turn: new tool calls become steps, or the model is done.
+
+    A tool call the model malformed (arguments that are not a JSON object, no name) becomes a
+    failed step the model is told about in the next turn; each one draws on the retry budget.
+    A reply cut at the output-token limit is never executed: the model is asked again, more
+    briefly, within the same budget.
+    """
     if state.get("status") != "running":
         return {}
     model = runtime.react_model
     if model is None:
         return fail_state(UsageError("the react strategy needs a chat model (react_model)"))
     usage = state.get("usage") or {}
-    failed_args = sum(
-        1 for rec in (state.get("steps") or {}).values() if rec.get("error_type") == "ToolArgsError"
-    )
+    records = {
+        **{r["step_id"]: r for r in state.get("history") or []},
+        **(state.get("steps") or {}),
+    }
+    failed_args = sum(1 for rec in records.values() if rec.get("error_type") == ARGS_ERROR)
+    # Each malformed or invalid call the model made is one retry: the count is the failures.
+    spent: dict[str, float] = {"retries": max(float(failed_args) - usage.get("retries", 0), 0.0)}
     try:
-        runtime.budget.check(usage, "model_calls")
-        runtime.budget.check(usage, "tokens", 0)
-        runtime.budget.check(usage, "cost", 0)
-        runtime.budget.check({"retries": usage.get("retries", 0)}, "retries", failed_args)
+        runtime.budget.check(usage, "retries", spent["retries"])
     except BudgetExceededError as exc:
-        return fail_state(exc)
+        return fail_state(
+            BudgetExceededError(
+                f"{exc}: {failed_args} of the model's tool calls had invalid arguments",
+                budget=exc.budget, limit=exc.limit, used=exc.used,
+            )
+        )  # fmt: skip
     tools = [t for t in runtime.toolset if runtime.allowed is None or t.name in runtime.allowed]
     bound = _bind(model, tools)
-    with meter(runtime.prices) as used:
-        reply = await bound.ainvoke(conversation(state, runtime))
-    spent = {
-        "model_calls": 1.0,
-        "retries": float(failed_args) - usage.get("retries", 0),
-        "tokens": float(used.tokens),
-        "cost": used.cost,
-    }
-    spent["retries"] = max(spent["retries"], 0.0)
-    if not isinstance(reply, AIMessage) or not reply.tool_calls:
+    messages = conversation(state, runtime)
+    calls = runtime.model_calls(usage, spent)
+    while True:
+        try:
+            reply = await call_model(calls, partial(bound.ainvoke, messages))
+            break
+        except ModelOutputTruncatedError as exc:
+            try:
+                runtime.budget.check(usage, "retries", spent["retries"] + 1)
+            except BudgetExceededError:
+                return {**fail_state(exc), "usage": spent}
+            spent["retries"] += 1
+            messages = [*conversation(state, runtime), HumanMessage(CUT_OFF)]
+        except ModelError as exc:
+            if exc.resumable:
+                raise  # the run stops here, to be resumed from this node (model_errors)
+            return {**fail_state(exc), "usage": spent}
+        except BudgetExceededError as exc:
+            return {**fail_state(exc), "usage": spent}
+    malformed = list(reply.invalid_tool_calls) if isinstance(reply, AIMessage) else []
+    if not isinstance(reply, AIMessage) or not (reply.tool_calls or malformed):
         return {"usage": spent, "wave": [], "react_done": True}
     plan = Plan.model_validate(state["plan"]) if state.get("plan") else None
     turn = 1 + len({s.id.split("_")[0] for s in plan.steps}) if plan else 1
-    new = [
-        Step(id=f"t{turn}_{n}", tool=call["name"], args=dict(call["args"]))
-        for n, call in enumerate(reply.tool_calls, 1)
-    ]
+    new: list[Step] = []
+    refused: dict[str, StepRecord] = {}
+    for call in reply.tool_calls:
+        new.append(Step(id=f"t{turn}_{len(new) + 1}", tool=call["name"], args=dict(call["args"])))
+    for bad in malformed:
+        step = Step(id=f"t{turn}_{len(new) + 1}", tool=str(bad.get("name") or "unnamed"), args={})
+        new.append(step)
+        refused[step.id] = _malformed_record(step, bad, int(state.get("round", 0)))
     merged = Plan(steps=[*(plan.steps if plan else []), *new])
     emit(PlanReady(plan=merged.model_dump(mode="json"), attempt=turn, replan=turn > 1))
-    return {"plan": merged.model_dump(mode="json"), "usage": spent, "react_done": False}
+    update: dict[str, Any] = {
+        "plan": merged.model_dump(mode="json"), "usage": spent, "react_done": False,
+    }  # fmt: skip
+    if refused:
+        update["steps"] = refused
+    return update
+
+
+ARGS_ERROR = "ToolArgsError"
+CUT_OFF = (
+    "Your previous reply was cut off at the output-token limit, so none of its tool calls ran. "
+    "Reply again, more briefly: fewer tool calls at once, or shorter arguments."
+)
+
+
+def _malformed_record(step: Step, call: InvalidToolCall, round_: int) -> StepRecord:
+    """The failed record of a tool call whose name or arguments could not be read."""
+    raw = str(call.get("args") or "")
+    shown = raw if len(raw) <= 200 else f"{raw[:200]}… ({len(raw)} chars)"
+    why = (
+        "the call names no tool"
+        if not call.get("name")
+        else f"its arguments are not a JSON object: {shown!r}"
+    )
+    if call.get("error"):
+        why += f" ({call.get('error')})"
+    return step_record(
+        step.id, step.tool, "failed", round_, args={}, error_type=ARGS_ERROR,
+        error=f"{why}; call the tool again with its arguments as one JSON object",
+    )  # fmt: skip
 
 
 # A tool's schema never changes: build it once per tool, not on every turn.

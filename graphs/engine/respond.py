@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from plangate.graphs.engine.events import FinalAnswer, VerdictIssued
-from plangate.graphs.engine.metering import meter
+from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
+from plangate.graphs.engine.model_gate import call_model
 from plangate.graphs.engine.runtime import Runtime, emit, fail_state
 from plangate.graphs.engine.state import RunState, StepRecord
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
 from plangate.tools.errors import BudgetExceededError, GuardrailBlockedError, OutputValidationError
+
+CUT_OFF = (
+    "(root): the answer was cut off at the output-token limit before it was complete; "
+    "answer again, more briefly"
+)
 
 
 def step_view(
@@ -52,20 +59,27 @@ async def respond_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     usage = dict(state.get("usage") or {})
     spent: dict[str, float] = {"model_calls": 0, "retries": 0}
     feedback: list[str] = []
+    calls = runtime.model_calls(usage, spent)
     while True:
         try:
-            runtime.budget.check(usage, "model_calls", spent["model_calls"] + 1)
-            runtime.budget.check(usage, "tokens", spent.get("tokens", 0))
-            runtime.budget.check(usage, "cost", spent.get("cost", 0))
+            respond = partial(
+                runtime.responder.respond, state["request"], view, runtime.response_model, feedback
+            )
+            raw = await call_model(calls, respond)
+        except ModelOutputTruncatedError as exc:
+            feedback = [CUT_OFF]  # a shorter answer may fit: ask again, within the retry budget
+            try:
+                runtime.budget.check(usage, "retries", spent["retries"] + 1)
+            except BudgetExceededError:
+                return {**fail_state(exc), "usage": spent}
+            spent["retries"] += 1
+            continue
+        except ModelError as exc:
+            if exc.resumable:
+                raise  # the run stops here, to be resumed from this node (model_errors)
+            return {**fail_state(exc), "usage": spent}
         except BudgetExceededError as exc:
             return {**fail_state(exc), "usage": spent}
-        spent["model_calls"] += 1
-        with meter(runtime.prices) as used:
-            raw = await runtime.responder.respond(
-                state["request"], view, runtime.response_model, feedback
-            )
-        spent["tokens"] = spent.get("tokens", 0) + used.tokens
-        spent["cost"] = spent.get("cost", 0) + used.cost
         try:
             data = raw.model_dump(mode="json") if isinstance(raw, BaseModel) else raw
             answer = runtime.response_model.model_validate(data)

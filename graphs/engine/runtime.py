@@ -18,8 +18,10 @@ from pydantic import BaseModel
 
 from plangate.graphs.engine.budget import DEFAULT_BUDGET, Budget
 from plangate.graphs.engine.events import RunFailed
-from plangate.graphs.engine.metering import Price
+from plangate.graphs.engine.model_errors import ModelError
+from plangate.graphs.engine.model_gate import DEFAULT_MODEL_RETRY, ModelCallContext, ModelRetry
 from plangate.graphs.engine.plan import DEFAULT_LIMITS, PlanLimits
+from plangate.graphs.engine.prices import Price
 from plangate.graphs.guards.guardrails import Guardrail
 from plangate.tools.clock import Clock, SystemClock
 from plangate.tools.errors import BackendError, PlangateError, ToolError
@@ -49,7 +51,9 @@ class Runtime:
         budget: the run's bounds.
         limits: the plan's bounds.
         clock: time source.
-        prices: USD per million tokens, by model name, for the cost budget.
+        prices: USD per million tokens, by model family, for the cost budget (the agent adds
+            ``DEFAULT_PRICES``; see ``plangate.graphs.engine.prices``).
+        model_retry: how failed model calls are retried (each attempt is a model call).
         strategy: ``plan`` (plan-and-execute) or ``react`` (step-by-step tool calling).
         react_model: the chat model the ``react`` strategy binds the tools to.
         thread_id: the thread of the current invocation.
@@ -68,6 +72,7 @@ class Runtime:
     limits: PlanLimits = DEFAULT_LIMITS
     clock: Clock = dataclasses.field(default_factory=SystemClock)
     prices: Mapping[str, Price] = dataclasses.field(default_factory=dict)
+    model_retry: ModelRetry = DEFAULT_MODEL_RETRY
     strategy: Strategy = "plan"
     react_model: BaseChatModel | None = None
     thread_id: str = "thread"
@@ -80,6 +85,14 @@ class Runtime:
             "run_id": self.run_id,
             "now": self.clock.now().isoformat(),
         }
+
+    def model_calls(self, usage: Mapping[str, float], spent: dict[str, float]) -> ModelCallContext:
+        """What a node's model calls are measured against: the run's ``usage`` before the node,
+        and ``spent``, the node's own, which each call adds to."""
+        return ModelCallContext(
+            budget=self.budget, usage=usage, spent=spent, prices=self.prices,
+            retry=self.model_retry, emit=emit,
+        )  # fmt: skip
 
     def for_config(self, config: RunnableConfig) -> Runtime:
         """This runtime bound to the thread and run named in ``config``."""
@@ -110,6 +123,8 @@ def describe_error(exc: PlangateError) -> dict[str, str]:
     """``exc`` as a run's error: its type and message; for a tool's failure also the tool,
     and for a backend's the service and its HTTP status."""
     error = {"type": type(exc).__name__, "message": str(exc)}
+    if isinstance(exc, ModelError):
+        error.update(exc.fields())
     if isinstance(exc, ToolError) and exc.tool:
         error["tool"] = exc.tool
     if isinstance(exc, BackendError):
