@@ -48,8 +48,17 @@ class Budget:
         """The limit of ``counter`` (one of ``COUNTERS``)."""
         return float(getattr(self, f"max_{counter}"))
 
-    def check(self, usage: Mapping[str, float], counter: str, adding: float = 1) -> None:
+    def check(
+        self, usage: Mapping[str, float], counter: str, adding: float = 1, *, spent: bool = False
+    ) -> None:
         """Raise if adding ``adding`` to ``counter`` would exceed its limit.
+
+        Args:
+            usage: the counters so far.
+            counter: one of ``COUNTERS``.
+            adding: what is about to be used (or, with ``spent``, what was just used).
+            spent: ``adding`` is already used (tokens a model reported): the message says the
+                run went over, not that it would.
 
         Raises:
             BudgetExceededError: naming the budget, its limit and what was used.
@@ -57,8 +66,9 @@ class Budget:
         used = usage.get(counter, 0) + adding
         limit = self.limit(counter)
         if used > limit:
+            verb = "went over" if spent else "would exceed"
             raise BudgetExceededError(
-                f"the run would exceed its {counter} budget ({used:g} > {limit:g})",
+                f"the run {verb} its {counter} budget ({used:g} > {limit:g})",
                 budget=counter,
                 limit=limit,
                 used=used,

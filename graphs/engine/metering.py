@@ -118,17 +118,22 @@ class _Watch(BaseCallbackHandler):
 
 
 def stop_of(message: BaseMessage, info: Mapping[str, Any] | None = None) -> tuple[str, str | None]:
-    """Why ``message`` stopped (``finish_reason`` / ``stop_reason``, ``""`` if not said), and
-    the model's words if it refused (``None`` if it did not)."""
+    """Why ``message`` stopped, and the model's words if it refused (``None`` if it did not).
+
+    The reason is the first of ``stop_reason`` / ``finish_reason`` (in the message's metadata,
+    then in the generation's info) that says the answer was cut or refused, else the first
+    one given, else ``""``.
+    """
     metadata: Mapping[str, Any] = message.response_metadata or {}
     extra = info or {}
-    reason = str(
-        metadata.get("finish_reason")
-        or metadata.get("stop_reason")
-        or extra.get("finish_reason")
-        or extra.get("stop_reason")
-        or ""
-    )
+    given = [
+        str(source.get(key))
+        for source in (metadata, extra)
+        for key in ("stop_reason", "finish_reason")
+        if source.get(key)
+    ]
+    telling = [r for r in given if r in TRUNCATED_REASONS or r in REFUSAL_REASONS]
+    reason = (telling or given or [""])[0]
     words = message.additional_kwargs.get("refusal")  # OpenAI: message.refusal
     if isinstance(words, str) and words.strip():
         return reason, words

@@ -120,8 +120,8 @@ class ModelCallContext:
 
     def check_after(self) -> None:
         """Raise ``BudgetExceededError`` if tokens or cost are over their bounds already."""
-        self.budget.check(self.usage, "tokens", self.spent.get("tokens", 0))
-        self.budget.check(self.usage, "cost", self.spent.get("cost", 0))
+        self.budget.check(self.usage, "tokens", self.spent.get("tokens", 0), spent=True)
+        self.budget.check(self.usage, "cost", self.spent.get("cost", 0), spent=True)
 
 
 async def call_model(context: ModelCallContext, call: Callable[[], Awaitable[T]]) -> T:
