@@ -18,7 +18,10 @@ ANTHROPIC_URL = "https://api.anthropic.com/v1/messages"
 
 def response(url: str, status: int, body: dict[str, object], **headers: str) -> httpx.Response:
     return httpx.Response(
-        status, headers=headers, content=json.dumps(body).encode(), request=httpx.Request("POST", url)
+        status,
+        headers=headers,
+        content=json.dumps(body).encode(),
+        request=httpx.Request("POST", url),
     )
 
 
@@ -31,7 +34,9 @@ def openai_error(status: int, message: str, **headers: str) -> openai.APIStatusE
     return error
 
 
-def anthropic_error(status: int, kind: str, message: str, **headers: str) -> anthropic.APIStatusError:
+def anthropic_error(
+    status: int, kind: str, message: str, **headers: str
+) -> anthropic.APIStatusError:
     body = {"type": "error", "error": {"type": kind, "message": message}}
     raw = response(ANTHROPIC_URL, status, body, **headers)
     client = anthropic.Anthropic(api_key="sk-ant-test")
@@ -81,7 +86,8 @@ def test_a_retry_after_date_is_read_against_the_responses_own_date() -> None:
                          "date": "Wed, 21 Oct 2026 07:28:00 GMT"}
     )  # fmt: skip
     mapped = classify(error, from_model=True)
-    assert mapped is not None and mapped.retry_after == 30.0
+    assert mapped is not None
+    assert mapped.retry_after == 30.0
 
 
 def test_transport_failures_are_timeouts_or_connection_failures() -> None:
@@ -89,9 +95,14 @@ def test_transport_failures_are_timeouts_or_connection_failures() -> None:
     timeout = classify(openai.APITimeoutError(request), from_model=True)
     refused = classify(openai.APIConnectionError(request=request), from_model=True)
     raw = classify(httpx.ConnectError("refused", request=request), from_model=False)
-    assert timeout is not None and timeout.kind == "timeout" and timeout.retryable
-    assert refused is not None and refused.kind == "connection" and refused.resumable
-    assert raw is not None and raw.kind == "connection"
+    assert timeout is not None
+    assert timeout.kind == "timeout"
+    assert timeout.retryable
+    assert refused is not None
+    assert refused.kind == "connection"
+    assert refused.resumable
+    assert raw is not None
+    assert raw.kind == "connection"
 
 
 def test_an_unreadable_answer_reported_by_the_model_is_an_empty_response() -> None:
@@ -100,7 +111,9 @@ def test_an_unreadable_answer_reported_by_the_model_is_an_empty_response() -> No
                             from_model=True)  # fmt: skip
     no_choices = classify(IndexError("list index out of range"), from_model=False, empty=True)
     for mapped in (body, null_choices, no_choices):
-        assert mapped is not None and mapped.kind == "empty_response" and mapped.retryable
+        assert mapped is not None
+        assert mapped.kind == "empty_response"
+        assert mapped.retryable
 
 
 def test_exceptions_that_are_not_the_models_pass_through() -> None:
@@ -114,7 +127,8 @@ def test_exceptions_that_are_not_the_models_pass_through() -> None:
 
 def test_kinds_say_whether_to_retry_and_whether_the_run_can_resume() -> None:
     assert ModelError("rate_limited").retryable
-    assert not ModelError("auth").retryable and ModelError("auth").resumable
+    assert not ModelError("auth").retryable
+    assert ModelError("auth").resumable
     assert not ModelError("bad_request").resumable
     error = ModelError("server_error", provider="openai", status=500).with_attempts(3)
     assert str(error) == "openai failed on its side (HTTP 500) after 3 attempts"

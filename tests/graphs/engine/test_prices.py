@@ -42,7 +42,7 @@ def test_your_prices_win_over_the_table() -> None:
 
 
 def test_a_negative_price_is_refused() -> None:
-    with pytest.raises(ValueError, match="Price.output must be >= 0"):
+    with pytest.raises(ValueError, match=r"Price\.output must be >= 0"):
         Price(1.0, -2.0)
 
 
