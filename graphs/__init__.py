@@ -18,6 +18,7 @@ The names most programs need, by concept:
 - planning: ``Planner``, ``LLMPlanner``, ``RulePlanner``, ``Grammar``, ``Intent``,
   ``Responder``, ``LLMResponder``, ``FunctionResponder``
 - guardrails: ``Verdict``, ``Stage``, ``Action``, ``Guardrail`` and the built-ins in ``guards``
+- real models: ``ModelError``, ``ModelRetry``, ``Price`` (docs/models.md)
 - testing: ``ScriptedChatModel``
 """
 
@@ -27,9 +28,12 @@ from plangate.graphs.engine import (
     FunctionResponder,
     LLMPlanner,
     LLMResponder,
+    ModelError,
+    ModelRetry,
     Plan,
     PlanLimits,
     Planner,
+    Price,
     Responder,
     RunResult,
     Runtime,
@@ -51,9 +55,12 @@ __all__ = [
     "Intent",
     "LLMPlanner",
     "LLMResponder",
+    "ModelError",
+    "ModelRetry",
     "Plan",
     "PlanLimits",
     "Planner",
+    "Price",
     "Responder",
     "RulePlanner",
     "RunResult",
