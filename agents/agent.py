@@ -13,6 +13,7 @@ one through ``for_replay``, with no model and no backend.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -188,7 +189,8 @@ class Agent:
             clock=parts.clock,
             guardrails=self._guardrails,
             prices=self._prices,
-            model_retry=self._model_retry,
+            # A replay never waits: the recorded failures come back at once, retried alike.
+            model_retry=dataclasses.replace(self._model_retry, sleep=_no_wait),
             executor=parts.executor,
         )
 
@@ -239,3 +241,7 @@ class Agent:
     def mermaid(self) -> str:
         """The agent's graph as a Mermaid diagram."""
         return self.engine.mermaid()
+
+
+async def _no_wait(_seconds: float) -> None:
+    """A replay's sleep between model retries: none."""

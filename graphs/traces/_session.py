@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast, get_args
 
 import plangate.tools.errors as errors_module
+from plangate.graphs.engine.model_errors import ModelError, ModelErrorKind
 from plangate.graphs.guards.pseudonyms import Pseudonyms
 from plangate.graphs.guards.redaction import Redactor
 from plangate.graphs.traces._align import align
@@ -40,6 +41,22 @@ _CUSTOM_ERRORS: dict[tuple[str, str], type[ToolError]] = {}
 
 class RecordedModelError(PlangateError):
     """A model call that failed when it was recorded fails the same way in the replay."""
+
+
+def replayed_model_error(data: Mapping[str, str]) -> ModelError:
+    """The recorded failure of a model call as the ``ModelError`` it was, so the gate retries
+    (or interrupts) in the replay exactly as it did live."""
+    status, wait = data.get("status"), data.get("retry_after")
+    kind = str(data.get("kind"))
+    if kind not in get_args(ModelErrorKind):
+        raise ReplayMismatchError(f"recorded model failure of unknown kind {kind!r}")
+    return ModelError(
+        cast(ModelErrorKind, kind),
+        provider=str(data.get("provider") or "model"),
+        status=int(status) if status else None,
+        retry_after=float(wait) if wait else None,
+        detail=str(data.get("detail") or ""),
+    )
 
 
 def iter_pairs(
@@ -158,6 +175,8 @@ class ReplaySession:
                 f"recorded model call {recorded.call} has no response: the trace is incomplete"
             )
         if response.error is not None:
+            if response.error.get("kind"):
+                raise replayed_model_error(response.error)
             raise RecordedModelError(
                 f"recorded model call {recorded.call} failed: {response.error.get('type')}: "
                 f"{response.error.get('message')}"

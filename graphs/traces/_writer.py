@@ -19,6 +19,7 @@ from typing import Any, Self, TextIO
 
 from plangate.graphs.engine.build import RunResult
 from plangate.graphs.engine.events import Event, RunStarted, StepStarted, parse_event
+from plangate.graphs.engine.model_errors import classify
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.guards.pii import find_pii
 from plangate.graphs.guards.pseudonyms import Pseudonyms
@@ -294,8 +295,13 @@ class TraceWriter:
     def model_failed(self, call: int, started: float, exc: BaseException) -> None:
         """Model request ``call`` raised ``exc``."""
         data = self.clean(error_data(exc))
-        self._add(ModelResponseRecord, call=call, key=self._key(call),
-                  error={"type": data["type"], "message": data["message"]},
+        error = {"type": data["type"], "message": data["message"]}
+        mapped = classify(exc, from_model=True)
+        if mapped is not None:
+            # Enough for the replay to fail the same way, so plangate's retries replay too.
+            error.update(mapped.fields())
+            error["detail"] = str(self.clean(mapped.detail))
+        self._add(ModelResponseRecord, call=call, key=self._key(call), error=error,
                   duration=round(self._timer() - started, 6))  # fmt: skip
 
     def tool_call(

@@ -101,6 +101,10 @@ def normalize_request(
     }
 
 
+STOP_KEYS = ("model_name", "finish_reason", "stop_reason")
+"""Response metadata a trace keeps: who answered, and why the answer stopped."""
+
+
 def normalize_response(message: BaseMessage) -> dict[str, Any]:
     """A model's answer as JSON data: content, tool calls, usage, model name, finish reason."""
     data: dict[str, Any] = {"content": jsonable(message.content)}
@@ -117,9 +121,12 @@ def normalize_response(message: BaseMessage) -> dict[str, Any]:
         if message.usage_metadata is not None:
             data["usage"] = jsonable(dict(message.usage_metadata))
     metadata = message.response_metadata or {}
-    for key in ("model_name", "finish_reason"):
+    for key in STOP_KEYS:
         if metadata.get(key) is not None:
             data[key] = jsonable(metadata[key])
+    refusal = message.additional_kwargs.get("refusal")
+    if isinstance(refusal, str):
+        data["refusal"] = refusal
     return data
 
 
@@ -139,9 +146,8 @@ def response_result(data: Mapping[str, Any]) -> ChatResult:
             for c in data.get("invalid_tool_calls") or []
         ],
         usage_metadata=UsageMetadata(**usage) if usage else None,  # type: ignore[typeddict-item]
-        response_metadata={
-            key: data[key] for key in ("model_name", "finish_reason") if key in data
-        },
+        response_metadata={key: data[key] for key in STOP_KEYS if key in data},
+        additional_kwargs={"refusal": data["refusal"]} if "refusal" in data else {},
     )
     llm_output = {"model_name": data["model_name"]} if "model_name" in data else None
     return ChatResult(generations=[ChatGeneration(message=message)], llm_output=llm_output)
