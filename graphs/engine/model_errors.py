@@ -145,7 +145,8 @@ class ModelOutputTruncatedError(ModelError):
 
     def __init__(self, *, provider: str = "model", limit: int | None = None) -> None:
         self.limit = limit
-        detail = f"raise max_output_tokens (now {limit})" if limit else ""
+        now = f" (now {limit})" if limit else ""
+        detail = f"a shorter answer did not fit either; raise the model's max_tokens{now}"
         super().__init__("truncated", provider=provider, detail=detail)
 
 
