@@ -146,7 +146,7 @@ class ModelOutputTruncatedError(ModelError):
     def __init__(self, *, provider: str = "model", limit: int | None = None) -> None:
         self.limit = limit
         now = f" (now {limit})" if limit else ""
-        detail = f"a shorter answer did not fit either; raise the model's max_tokens{now}"
+        detail = f"raise the model's max_tokens{now}"
         super().__init__("truncated", provider=provider, detail=detail)
 
 
