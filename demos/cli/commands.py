@@ -86,8 +86,9 @@ def on_wait() -> None:
 
 
 EXIT_CODES = (
-    "Exit codes: 0 done, 1 failed, 2 bad usage, 3 blocked by a guardrail, 4 waiting for "
-    "approval, 5 a backend failed after its retries (unreachable, 5xx, timing out)."
+    "Exit codes: 0 done, 1 failed, 2 bad usage or refused, 3 blocked by a guardrail, 4 waiting "
+    "for approval, 5 a backend or the model provider failed after its retries (unreachable, "
+    "429, 5xx, timing out; an interrupted run continues with plangate resume THREAD)."
 )
 
 
