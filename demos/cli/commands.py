@@ -1,10 +1,12 @@
 """The ``plangate`` command line: the app, and the commands that run agents (run, resume, demo).
 
 The other commands register themselves on the app: ``catalog_commands`` (tools, graph),
-``sandbox_commands`` (sandbox serve), ``trace_commands`` (replay, trace show).
+``sandbox_commands`` (sandbox serve), ``trace_commands`` (replay, trace show) and
+``trace_import`` (trace import).
 
-Exit codes: 0 done, 1 failed, 2 bad usage, 3 blocked by a guardrail, 4 waiting for approval,
-5 a backend failed after its retries (unreachable, 5xx, timing out).
+Exit codes: 0 done, 1 failed, 2 bad usage or refused, 3 blocked by a guardrail, 4 waiting for
+approval, 5 a backend or the model provider failed after its retries (unreachable, 429, 5xx,
+timing out).
 State lives in ``.plangate/`` (see ``plangate.demos.cli.session``). The engine, LangGraph, the
 agents and the sandbox are imported inside the commands, so ``plangate --help`` starts at once.
 """
