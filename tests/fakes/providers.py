@@ -122,8 +122,12 @@ class FakeProvider:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False
+        # A short poll: ``close`` waits for the serving loop to notice, once per test.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-provider", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            name="fake-provider",
+            daemon=True,
         )
 
     @property
@@ -283,6 +287,10 @@ def _handler_for(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
 
         def _write(self, response: WireResponse) -> None:
             self.send_response(response.status)
+            # One request per connection: no client keeps a pooled socket to a fake that is
+            # gone when the test ends (an unclosed socket is a ResourceWarning, an error here).
+            self.send_header("connection", "close")
+            self.close_connection = True
             for name, value in response.headers.items():
                 self.send_header(name, value)
             if response.events is None:
