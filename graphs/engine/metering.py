@@ -48,11 +48,14 @@ class Meter:
         cost: USD, by ``prices``.
         by_model: tokens per model name.
         answers: answers received (generations), empty ones included.
-        empty: the model reported an answer with no generations (an empty ``choices`` list).
+        empty: the model reported an answer with no generations (an empty ``choices`` list),
+            or one with neither text nor a tool call.
         truncated: an answer stopped at the output-token limit.
         refusal: the model's words when it refused (``""`` if it refused without words);
             ``None`` when it did not refuse.
         errors: the exceptions the model reported as its own failures (``on_llm_error``).
+        provider: who the model called (LangChain's ``ls_provider``: ``openai``,
+            ``anthropic``...), ``""`` if it did not say.
     """
 
     tokens: int = 0
@@ -63,6 +66,7 @@ class Meter:
     truncated: bool = False
     refusal: str | None = None
     errors: list[BaseException] = field(default_factory=list)
+    provider: str = ""
 
 
 UNNAMED = "(unnamed model)"
@@ -85,6 +89,9 @@ class _Watch(BaseCallbackHandler):
     ) -> None:
         # The name the model was configured with: the fallback when its answer names none.
         metadata = kwargs.get("metadata") or {}
+        provider = metadata.get("ls_provider")
+        if isinstance(provider, str) and provider:
+            self.found.provider = provider
         name = metadata.get("ls_model_name")
         if isinstance(name, str) and name:
             self._configured[kwargs.get("run_id")] = name
@@ -111,10 +118,18 @@ class _Watch(BaseCallbackHandler):
                     self.found.truncated = True
                 if refusal is not None:
                     self.found.refusal = refusal
+                elif _says_nothing(message):
+                    self.found.empty = True
 
     def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
         self._configured.pop(kwargs.get("run_id"), None)
         self.found.errors.append(error)
+
+
+def _says_nothing(message: BaseMessage) -> bool:
+    """An answer with no text and no tool call (Anthropic ``content: []``, an empty stream)."""
+    calls = isinstance(message, AIMessage) and (message.tool_calls or message.invalid_tool_calls)
+    return not calls and not message.text.strip()
 
 
 def stop_of(message: BaseMessage, info: Mapping[str, Any] | None = None) -> tuple[str, str | None]:

@@ -116,6 +116,13 @@ class ModelError(PlangateError):
         self.args = (self._describe(),)
         return self
 
+    def named(self, provider: str) -> ModelError:
+        """This error, naming ``provider`` if it could not tell who failed."""
+        if self.provider == "model":
+            self.provider = provider
+            self.args = (self._describe(),)
+        return self
+
     @property
     def retryable(self) -> bool:
         """Whether another attempt of the same request may succeed."""
@@ -261,13 +268,14 @@ def _provider(exc: BaseException) -> str:
 
 
 def _status(exc: BaseException) -> int | None:
+    """The HTTP error status ``exc`` carries (4xx or 5xx; a 200 it could not read is none)."""
     for name in ("status_code", "status", "http_status"):
         value = getattr(exc, name, None)
-        if isinstance(value, int) and 100 <= value <= 599:
+        if isinstance(value, int) and 400 <= value <= 599:
             return value
     response = getattr(exc, "response", None)
     value = getattr(response, "status_code", None)
-    return value if isinstance(value, int) and 100 <= value <= 599 else None
+    return value if isinstance(value, int) and 400 <= value <= 599 else None
 
 
 def _headers(exc: BaseException) -> Any:

@@ -43,6 +43,7 @@ from plangate.graphs.engine.model_errors import (
     classify,
 )
 from plangate.graphs.engine.prices import Price
+from plangate.graphs.engine.refusal_stream import keep_streamed_refusals
 from plangate.tools.errors import UsageError
 
 T = TypeVar("T")
@@ -201,13 +202,15 @@ async def _attempt(context: ModelCallContext, call: Callable[[], Awaitable[T]]) 
         raise ModelRefusedError(used.refusal, provider=provider)
     if used.truncated:
         raise ModelOutputTruncatedError(provider=provider)
+    if used.empty and (failure is None or not _reported(failure, used)):
+        # Nothing came back (no choices, or neither text nor a tool call): whatever the
+        # caller made of it, another attempt may get an answer.
+        raise ModelError("empty_response", provider=provider, detail="nothing in the answer")
     if failure is not None:
         error = classify(failure, from_model=_reported(failure, used), empty=used.empty)
         if error is None:
             raise failure
-        raise error from failure
-    if used.empty:
-        raise ModelError("empty_response", provider=provider, detail="no choices in the answer")
+        raise error.named(provider) from failure
     return result  # type: ignore[return-value]  # set whenever failure is None
 
 
@@ -222,6 +225,9 @@ def _reported(failure: BaseException, used: Meter) -> bool:
 
 
 def _provider_of(used: Meter) -> str:
+    """Who the model called, as the model said, else as its model names suggest."""
+    if used.provider:
+        return used.provider
     names = " ".join(used.by_model).casefold()
     if "claude" in names:
         return "anthropic"
@@ -231,23 +237,30 @@ def _provider_of(used: Meter) -> str:
 
 
 def own_retries(model: BaseChatModel) -> BaseChatModel:
-    """``model`` with the SDK's own retries off and usage reported on streams.
+    """A copy of ``model`` with the SDK's own retries off and usage reported on streams.
 
     A model with a ``max_retries`` field (``ChatOpenAI``, ``ChatAnthropic``...) is rebuilt
     with ``max_retries=0``: its SDK client is made from that setting when the model is
     constructed, so copying the field alone would not reach it. ``stream_usage`` is turned on
-    where the model has it. Other models are returned as they are.
+    where the model has it, and a ``ChatOpenAI``'s streamed refusals are kept
+    (``refusal_stream``). A model with none of these is returned as it is.
     """
     fields = type(model).model_fields
     update: dict[str, Any] = {}
-    if "max_retries" in fields and getattr(model, "max_retries", 0) not in (0, None):
+    # None is not "no retries": it leaves the SDK's default (2 for OpenAI and Anthropic).
+    if "max_retries" in fields and getattr(model, "max_retries", None) != 0:
         update["max_retries"] = 0
     if "stream_usage" in fields and not getattr(model, "stream_usage", False):
         update["stream_usage"] = True
-    if not update:
+    owned = _rebuilt(model, update) if "max_retries" in update else model.model_copy(update=update)
+    keep_streamed_refusals(owned)
+    if not update and getattr(owned, "async_client", None) is getattr(model, "async_client", None):
         return model
-    if "max_retries" not in update:
-        return model.model_copy(update=update)
+    return owned
+
+
+def _rebuilt(model: BaseChatModel, update: dict[str, Any]) -> BaseChatModel:
+    fields = type(model).model_fields
     given = {
         name: getattr(model, name)
         for name in model.model_fields_set
@@ -255,7 +268,7 @@ def own_retries(model: BaseChatModel) -> BaseChatModel:
     }
     try:
         return type(model)(**{**given, **update})
-    except Exception as exc:
+    except Exception as exc:  # a model we cannot rebuild keeps its own retries, and says so
         _LOG.warning(
             "%s could not be rebuilt with max_retries=0 (%s): its SDK may retry on its own, "
             "and those retries are not counted",
