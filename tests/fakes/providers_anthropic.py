@@ -59,7 +59,11 @@ DATED_MODELS = {
 AnthropicReply = Text | ToolCalls | Refusal | Truncated | EmptyChoices
 
 _ERRORS: Mapping[int, tuple[str, str]] = {
-    400: ("invalid_request_error", "messages: at least one message is required"),
+    400: (
+        "invalid_request_error",
+        "max_tokens: 100000 > 64000, which is the maximum allowed number of output tokens for "
+        "claude-sonnet-4-5-20250929",
+    ),
     401: ("authentication_error", "invalid x-api-key"),
     403: (
         "permission_error",
