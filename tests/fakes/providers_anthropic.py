@@ -180,7 +180,7 @@ def _events(reply: AnthropicReply, model: str, ids: Ids) -> Iterator[bytes]:
     def event(name: str, data: dict[str, Any]) -> bytes:
         return sse_frame({"type": name, **data}, event=name)
 
-    start = {
+    start: dict[str, Any] = {
         "id": ids.message(),
         "type": "message",
         "role": "assistant",

@@ -176,6 +176,8 @@ def _completion(reply: OpenAIReply, model: str, ids: Ids) -> dict[str, Any]:
 
 def _deltas(reply: OpenAIReply, ids: Ids) -> Iterator[dict[str, Any]]:
     """The ``delta`` of each choice chunk, in the order OpenAI streams them."""
+    if isinstance(reply, EmptyChoices):
+        return
     if isinstance(reply, Refusal):
         yield {"role": "assistant", "content": None, "refusal": ""}
         for piece in pieces(reply.text, 5):
@@ -228,8 +230,9 @@ def _chunks(
     def choice(delta: dict[str, Any], finish_reason: str | None = None) -> list[dict[str, Any]]:
         return [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}]
 
-    if not isinstance(reply, EmptyChoices):
-        for delta in _deltas(reply, ids):
+    deltas = list(_deltas(reply, ids))
+    if deltas:
+        for delta in deltas:
             yield chunk(choice(delta))
         yield chunk(choice({}, _finish_reason(reply)))
     if include_usage:
