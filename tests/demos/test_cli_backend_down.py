@@ -68,4 +68,4 @@ def test_an_unreachable_backend_exits_5_with_one_line_naming_the_service(
 def test_the_exit_codes_are_in_the_help() -> None:
     result = CliRunner().invoke(app, ["run", "--help"])
     assert result.exit_code == 0
-    assert "5 a backend failed" in " ".join(result.output.split())
+    assert "5 a backend or the model provider failed" in " ".join(result.output.split())

@@ -38,16 +38,19 @@ class ToolCall:
         args: the arguments; OpenAI receives them as a JSON string, Anthropic as an ``input``
             object (streamed as ``input_json_delta`` pieces).
         id: the call id; by default a fresh ``call_…`` (OpenAI) or ``toolu_…`` (Anthropic).
+        raw: the arguments text exactly as the model wrote it, instead of ``args`` — for a
+            malformed call whose arguments are not JSON (OpenAI sends arguments as text).
     """
 
     name: str
     args: Mapping[str, Any] = field(default_factory=dict)
     id: str | None = None
+    raw: str | None = None
 
     @property
     def arguments(self) -> str:
-        """The arguments as the JSON text a model emits."""
-        return json.dumps(dict(self.args))
+        """The arguments as the text a model emits (JSON, unless ``raw`` says otherwise)."""
+        return self.raw if self.raw is not None else json.dumps(dict(self.args))
 
 
 @dataclass(frozen=True)

@@ -220,3 +220,25 @@ async def test_the_token_budget_is_checked_after_each_call(
     assert result.status == "failed"
     assert result.error is not None
     assert "went over its tokens budget (380 > 300)" in result.error["message"]
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+async def test_a_malformed_tool_call_in_react_is_told_to_the_model(
+    fake_provider: FakeProvider, streaming: bool
+) -> None:
+    # OpenAI sends arguments as text; a model may write text that is not a JSON object.
+    fake_provider.script(
+        ToolCalls([ToolCall("get_price", raw='{"item": tea}')]),
+        ToolCalls([ToolCall("get_price", {"item": "tea"})]),
+        Text("Tea is 4 euros."),
+        RECEIPT,
+    )
+    agent = shop(fake_provider.chat_openai(streaming=streaming), Sleeps(), strategy="react")
+    result = await agent.run("price of tea")
+    assert result.status == "done"
+    statuses = [(rec["tool"], rec["status"]) for rec in result.steps.values()]
+    assert statuses == [("get_price", "failed"), ("get_price", "done")]
+    told = [m for m in fake_provider.requests[1].body["messages"] if m["role"] == "tool"]
+    assert len(told) == 1
+    assert '{"item": tea}' in told[0]["content"]
+    assert result.usage["retries"] == 1
