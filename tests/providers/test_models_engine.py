@@ -130,7 +130,7 @@ async def test_a_bad_request_fails_the_run_at_once(
 async def test_a_timeout_is_retried(fake_provider: FakeProvider) -> None:
     fake_provider.script(Hang(), PLAN, RECEIPT)
     sleeps = Sleeps()
-    agent = shop(fake_provider.chat_openai(timeout=1.0), sleeps)
+    agent = shop(fake_provider.chat_openai(timeout=3.0), sleeps)
     result = await agent.run("prices of tea and cake")
     assert result.status == "done"
     assert len(fake_provider.requests) == 3
