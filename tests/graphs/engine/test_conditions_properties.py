@@ -8,10 +8,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from plangate.graphs.engine.conditions import (
+    MAX_LENGTH,
     ConditionEvaluationError,
     ConditionSyntaxError,
     parse_condition,
@@ -97,6 +98,8 @@ def expression(draw: st.DrawFn, case: Case, depth: int = 0) -> tuple[str, bool]:
 def conditions(draw: st.DrawFn) -> tuple[str, bool, dict[str, Any]]:
     case = Case()
     text, value = draw(expression(case))
+    # Well-formed means within the length limit too: longer ones are refused (tested below).
+    assume(len(text) <= MAX_LENGTH)
     return text, value, case.results
 
 
