@@ -55,6 +55,16 @@ DepsT = TypeVar("DepsT", covariant=True)
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
+# Serialization context key asking an args model for its canonical dump: an optional argument
+# that was omitted appears as ``null`` (models built from JSON schemas leave it out otherwise).
+CANONICAL_CONTEXT = "plangate.canonical"
+
+
+def canonical_args(args: BaseModel) -> dict[str, Any]:
+    """``args`` as JSON data in canonical form: the same whether an optional argument was
+    omitted or sent as ``null``. Idempotency keys are derived from it."""
+    return args.model_dump(mode="json", context={CANONICAL_CONTEXT: True})
+
 
 @dataclass(frozen=True)
 class ToolContext(Generic[DepsT]):

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from plangate.tools.base import Tool, ToolContext
+from plangate.tools.base import Tool, ToolContext, canonical_args
 from plangate.tools.clock import Clock, SystemClock
 from plangate.tools.errors import (
     BackendError,
@@ -96,8 +96,12 @@ class ToolExecutor:
         self._rng = random.Random(seed)
 
     def write_key(self, tool: Tool[Any], args: BaseModel, *, thread_id: str, step_id: str) -> str:
-        """The idempotency key of a write with these (validated) arguments."""
-        return idempotency_key(thread_id, step_id, tool.name, args.model_dump(mode="json"))
+        """The idempotency key of a write with these (validated) arguments.
+
+        Derived from the canonical arguments, so it does not depend on whether an optional
+        argument was omitted or sent as ``null``.
+        """
+        return idempotency_key(thread_id, step_id, tool.name, canonical_args(args))
 
     async def call(
         self,

@@ -8,8 +8,9 @@
 
 Strict mode cannot express every schema: a free-form object (``{"type": "object"}`` without
 ``properties``, or one whose ``additionalProperties`` is ``true`` or a schema) would have to be
-closed to ``{}``, and ``allOf``/``not``/``patternProperties``/``if`` are not accepted. For such a
-tool ``openai_tool`` falls back to the plain (non-strict) schema with ``"strict": false`` and
+closed to ``{}``, a property without a type (``{}``, what ``"type": "any"`` becomes) cannot be
+said, and ``allOf``/``not``/``patternProperties``/``if``/``prefixItems`` (fixed-length tuples) are
+not accepted. For such a tool ``openai_tool`` falls back to the plain (non-strict) schema with ``"strict": false`` and
 emits a ``StrictModeFallbackWarning`` naming each place (``strict_blockers`` lists them);
 ``strict_schema`` raises ``UsageError`` instead.
 
@@ -33,7 +34,12 @@ _STRICT_UNSUPPORTED = {"default", "title", "examples", "discriminator"}
 # Keywords strict mode cannot express at all: their presence makes the tool non-strict.
 _STRICT_INEXPRESSIBLE = {
     "allOf", "not", "if", "then", "else", "patternProperties", "dependentRequired",
-    "dependentSchemas", "propertyNames", "unevaluatedProperties",
+    "dependentSchemas", "propertyNames", "unevaluatedProperties", "prefixItems",
+}  # fmt: skip
+# A schema with none of these accepts any value, which strict mode cannot say.
+_CONSTRAINING = {
+    "type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "properties", "items", "not",
+    "prefixItems",
 }  # fmt: skip
 # Keywords whose value is one schema, a list of schemas, or a name → schema mapping.
 _ONE_SCHEMA = {"items", "additionalProperties", "not", "if", "then", "else", "contains"}
@@ -135,6 +141,8 @@ def _walk_blockers(node: Any, where: str, found: list[str]) -> None:
         found.append(f"{place} uses {key!r}")
     if _is_free_form(node):
         found.append(f"{place} is a free-form object (strict mode closes every object)")
+    if where and not _CONSTRAINING & node.keys():
+        found.append(f"{place} accepts any value (strict mode needs a type)")
     for suffix, sub in _subschemas(node):
         _walk_blockers(sub, where + suffix, found)
 

@@ -155,7 +155,7 @@ async def plan_trip(args: TripArgs, ctx: ToolContext[None]) -> int:
                 }
             ),
             {"city": "Oslo", "unit": None, "where": None, "days": {"n": None}},
-            {"city": "Oslo", "unit": "celsius", "where": None, "days": {"n": 3}},
+            {"city": "Oslo", "unit": "celsius", "days": {"n": 3}},  # omitted: absent
         ),
     ],
     ids=["pydantic", "json-schema"],
