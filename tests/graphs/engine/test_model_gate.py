@@ -162,7 +162,9 @@ async def test_what_cannot_succeed_is_not_retried() -> None:
 
 async def test_retries_stop_at_the_model_call_budget() -> None:
     model = Flaky(outcomes=[status_error(503)] * 5)
-    context, _ = gate(budget=Budget(max_model_calls=2), retry=ModelRetry(attempts=5, sleep=Sleeps()))
+    context, _ = gate(
+        budget=Budget(max_model_calls=2), retry=ModelRetry(attempts=5, sleep=Sleeps())
+    )
     with pytest.raises(BudgetExceededError) as caught:
         await call_model(context, ask(model))
     assert caught.value.budget == "model_calls"
@@ -246,5 +248,3 @@ def test_the_sdk_retries_are_turned_off_and_streams_report_usage() -> None:
 def test_a_model_without_sdk_retries_is_returned_as_is() -> None:
     model = Flaky(outcomes=[])
     assert own_retries(model) is model
-
-
