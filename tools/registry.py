@@ -18,6 +18,7 @@ from typing import Any
 
 from plangate.tools.base import Tool
 from plangate.tools.errors import UsageError
+from plangate.tools.schema_dialects import legal_tool_name
 
 ENTRY_POINT_GROUP = "plangate.tools"
 NAMESPACE_SEPARATOR = "__"
@@ -71,15 +72,19 @@ class Toolset:
         return self.binding(name).tool
 
     def binding(self, name: str) -> Binding:
-        """The tool called ``name`` with its dependencies."""
-        try:
-            return self._bindings[name]
-        except KeyError:
+        """The tool called ``name`` with its dependencies.
+
+        A tool published under a dotted name (``spotify.play``) is found by it too: it is
+        registered under its legal name (``spotify__play``, see ``schema_dialects``).
+        """
+        found = self._bindings.get(name) or self._bindings.get(_legal(name))
+        if found is None:
             known = ", ".join(sorted(self._bindings)) or "(none)"
-            raise UsageError(f"unknown tool {name!r}; known tools: {known}") from None
+            raise UsageError(f"unknown tool {name!r}; known tools: {known}")
+        return found
 
     def __contains__(self, name: object) -> bool:
-        return name in self._bindings
+        return isinstance(name, str) and (name in self._bindings or _legal(name) in self._bindings)
 
     def __iter__(self) -> Iterator[Tool[Any]]:
         return (binding.tool for binding in self._bindings.values())
@@ -164,3 +169,13 @@ def discover_tools(group: str = ENTRY_POINT_GROUP) -> Toolset:
                 )
             found.add(item)
     return found
+
+
+def _legal(name: str) -> str:
+    """``name`` as the legal name a dotted published name is registered under ("" if none)."""
+    if "." not in name:
+        return ""
+    try:
+        return legal_tool_name(name)
+    except UsageError:
+        return ""

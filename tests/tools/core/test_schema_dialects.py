@@ -282,3 +282,23 @@ def test_without_the_adapter_only_standard_json_schema_is_accepted() -> None:
             name="a.b", description="D.", parameters={"type": "object"}, fn=print,
             adapt_dialects=False,
         )  # fmt: skip
+
+
+def test_a_toolset_finds_a_dotted_tool_by_its_published_name() -> None:
+    def play(**kwargs: Any) -> dict[str, Any]:
+        return kwargs
+
+    tool = tool_from_json_schema(
+        name="spotify.play",
+        description="Play a song.",
+        parameters={
+            "type": "object", "properties": {"song": {"type": "string"}}, "required": ["song"],
+        },
+        fn=play,
+        effect="write",
+    )  # fmt: skip
+    toolset = Toolset([tool])
+    assert toolset.get("spotify.play") is tool
+    assert toolset.get("spotify__play") is tool
+    assert "spotify.play" in toolset
+    assert "spotify.pause" not in toolset
