@@ -37,7 +37,7 @@ from plangate.graphs.engine.calling import step_record as _record
 from plangate.graphs.engine.conditions import parse_condition
 from plangate.graphs.engine.events import ApprovalRequested, VerdictIssued
 from plangate.graphs.engine.failures import fatal_error
-from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.plan import Plan, plan_from_state
 from plangate.graphs.engine.provenance import ProvenanceTracer, with_edits
 from plangate.graphs.engine.references import resolve
 from plangate.graphs.engine.runtime import Runtime, emit, fail_state, fail_with
@@ -92,7 +92,7 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
         runtime.budget.check_time(runtime.clock.now().timestamp() - state.get("started_at", 0.0))
     except PlangateError as exc:
         return fail_state(exc)
-    plan = Plan.model_validate(state["plan"])
+    plan = plan_from_state(state["plan"])
     round_ = state.get("round", 0)
     wave = _Wave()
     _skip_blocked(plan, steps, wave, round_)
@@ -295,7 +295,7 @@ async def route_after_dispatch(state: RunState) -> Sequence[Send] | str:
     if wave:
         return [Send(CALL_TOOL, {"call": call}) for call in wave]
     steps = state.get("steps") or {}
-    plan = Plan.model_validate(state["plan"]) if state.get("plan") else None
+    plan = plan_from_state(state["plan"]) if state.get("plan") else None
     if plan is None:
         # A re-plan with nothing left to run, and nothing done: the answer says why.
         return RESPOND if state.get("history") else FAIL

@@ -19,8 +19,9 @@ step together with ``Plan.dependents(step_id)``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -68,6 +69,31 @@ class Step(BaseModel):
     description: str = Field(default="", description="What this step is for, in a few words.")
 
 
+_INDEX = "_plangate_index"
+
+
+@dataclass
+class _PlanIndex:
+    """What ``Plan`` looks up on every scheduling step, by step id."""
+
+    of: list[Step]
+    steps: dict[str, Step]
+    dependencies: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _dependencies(step: Step) -> list[str]:
+    ids = list(step.depends_on)
+    for value in step.args.values():
+        try:
+            ids.extend(ref.step_id for ref in find_references(value))
+        except ReferenceResolutionError:
+            continue
+    if step.condition is not None:
+        with contextlib.suppress(ConditionSyntaxError):
+            ids.extend(ref.step_id for ref in parse_condition(step.condition).references)
+    return list(dict.fromkeys(ids))
+
+
 class Plan(BaseModel):
     """A workflow: tool calls and the dependencies between them."""
 
@@ -85,7 +111,7 @@ class Plan(BaseModel):
         Raises:
             UsageError: no step has that id.
         """
-        found = next((step for step in self.steps if step.id == step_id), None)
+        found = self._index().steps.get(step_id)
         if found is None:
             known = ", ".join(step.id for step in self.steps)
             raise UsageError(f"plan has no step {step_id!r}; steps: {known}")
@@ -97,17 +123,25 @@ class Plan(BaseModel):
         Malformed references and conditions are left out here; ``validate_plan`` reports them.
         Ids are listed once each, in order of appearance, and may name unknown steps.
         """
-        step = self.step(step_id)
-        ids = list(step.depends_on)
-        for value in step.args.values():
-            try:
-                ids.extend(ref.step_id for ref in find_references(value))
-            except ReferenceResolutionError:
-                continue
-        if step.condition is not None:
-            with contextlib.suppress(ConditionSyntaxError):
-                ids.extend(ref.step_id for ref in parse_condition(step.condition).references)
-        return list(dict.fromkeys(ids))
+        index = self._index()
+        known = index.dependencies.get(step_id)
+        if known is None:
+            known = index.dependencies[step_id] = _dependencies(self.step(step_id))
+        return list(known)
+
+    def _index(self) -> _PlanIndex:
+        """Steps by id and their dependencies, worked out once per plan, not on every lookup.
+
+        A plan is frozen, so the index stays right; it is rebuilt if ``steps`` is ever another
+        list (a ``model_copy`` with new steps).
+        """
+        index = self.__dict__.get(_INDEX)
+        if not isinstance(index, _PlanIndex) or index.of is not self.steps:
+            index = _PlanIndex(of=self.steps, steps={})
+            for step in self.steps:
+                index.steps.setdefault(step.id, step)
+            self.__dict__[_INDEX] = index
+        return index
 
     def dependents(self, step_id: str) -> list[str]:
         """Ids of every step that depends on ``step_id``, directly or not, in plan order.
@@ -176,6 +210,32 @@ class Plan(BaseModel):
             deps = [level[dep] for dep in self.dependencies(step.id) if dep in ids]
             level[step.id] = 1 + max(deps, default=0)
         return max(level.values())
+
+
+_RECENT = 32
+"""How many plans ``plan_from_state`` remembers (one per run in flight is what it needs)."""
+_PLANS: OrderedDict[int, tuple[Mapping[str, Any], Plan]] = OrderedDict()
+
+
+def plan_from_state(data: Mapping[str, Any]) -> Plan:
+    """The ``Plan`` a run's state holds as JSON data, validated once per plan, not per node.
+
+    Every node of a run reads the same plan from the state; validating it (and working out its
+    dependencies) anew at each of hundreds of steps made scheduling cost grow with the square
+    of the plan's length. The plan is remembered by the identity of its data: state data is
+    never changed in place (a node returns a new plan instead), and the data is held while
+    remembered, so its identity cannot be reused.
+    """
+    key = id(data)
+    found = _PLANS.get(key)
+    if found is not None and found[0] is data:
+        _PLANS.move_to_end(key)
+        return found[1]
+    plan = Plan.model_validate(data)
+    _PLANS[key] = (data, plan)
+    while len(_PLANS) > _RECENT:
+        _PLANS.popitem(last=False)
+    return plan
 
 
 @dataclass(frozen=True)

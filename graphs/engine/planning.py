@@ -32,7 +32,7 @@ from plangate.graphs.engine.events import PlanReady, PlanRejected, Replanning, V
 from plangate.graphs.engine.failures import failure_error, quoted_failures
 from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
 from plangate.graphs.engine.model_gate import call_model
-from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.plan import Plan, plan_from_state
 from plangate.graphs.engine.planner import (
     NothingToPlanError,
     PlanningContext,
@@ -54,7 +54,7 @@ CUT_OFF = (
 def _context(state: RunState, runtime: Runtime, failed: Mapping[str, str]) -> PlanningContext:
     steps = state.get("steps") or {}
     tools = [t for t in runtime.toolset if runtime.allowed is None or t.name in runtime.allowed]
-    previous = Plan.model_validate(state["plan"]) if state.get("plan") else None
+    previous = plan_from_state(state["plan"]) if state.get("plan") else None
     now = runtime.clock.now()
     return PlanningContext(
         request=state["request"],

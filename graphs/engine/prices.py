@@ -74,6 +74,8 @@ DEFAULT_PRICES: Mapping[str, Price] = {
     "claude-3-5-haiku": Price(0.80, 4.00, 0.08),
     "claude-3-opus": Price(15.00, 75.00, 1.50),
     "claude-3-haiku": Price(0.25, 1.25, 0.03),
+    # plangate's own ScriptedChatModel (tests, offline runs): free
+    "scripted": Price(0.0, 0.0),
 }
 
 _PREFIX = re.compile(

@@ -34,7 +34,7 @@ from plangate.graphs.engine.calling import step_record
 from plangate.graphs.engine.events import PlanReady
 from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
 from plangate.graphs.engine.model_gate import call_model
-from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.engine.plan import Plan, Step, plan_from_state
 from plangate.graphs.engine.runtime import Runtime, emit, fail_state
 from plangate.graphs.engine.state import RunState, StepRecord
 from plangate.tools.errors import BudgetExceededError, UsageError
@@ -53,7 +53,7 @@ def conversation(state: RunState, runtime: Runtime) -> list[BaseMessage]:
     messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(state["request"])]
     steps = state.get("steps") or {}
     history = {rec["step_id"]: rec for rec in state.get("history") or []}
-    plan = Plan.model_validate(state["plan"]) if state.get("plan") else None
+    plan = plan_from_state(state["plan"]) if state.get("plan") else None
     turns: dict[str, list[Step]] = {}
     for step in plan.steps if plan else []:
         turns.setdefault(step.id.split("_")[0], []).append(step)
@@ -131,7 +131,7 @@ async def react_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     malformed = list(reply.invalid_tool_calls) if isinstance(reply, AIMessage) else []
     if not isinstance(reply, AIMessage) or not (reply.tool_calls or malformed):
         return {"usage": spent, "wave": [], "react_done": True}
-    plan = Plan.model_validate(state["plan"]) if state.get("plan") else None
+    plan = plan_from_state(state["plan"]) if state.get("plan") else None
     turn = 1 + len({s.id.split("_")[0] for s in plan.steps}) if plan else 1
     new: list[Step] = []
     refused: dict[str, StepRecord] = {}

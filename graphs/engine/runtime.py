@@ -21,7 +21,7 @@ from plangate.graphs.engine.events import RunFailed
 from plangate.graphs.engine.model_errors import ModelError
 from plangate.graphs.engine.model_gate import DEFAULT_MODEL_RETRY, ModelCallContext, ModelRetry
 from plangate.graphs.engine.plan import DEFAULT_LIMITS, PlanLimits
-from plangate.graphs.engine.prices import Price
+from plangate.graphs.engine.prices import DEFAULT_PRICES, Price
 from plangate.graphs.guards.guardrails import Guardrail
 from plangate.tools.clock import Clock, SystemClock
 from plangate.tools.errors import BackendError, PlangateError, ToolError
@@ -51,8 +51,9 @@ class Runtime:
         budget: the run's bounds.
         limits: the plan's bounds.
         clock: time source.
-        prices: USD per million tokens, by model family, for the cost budget (the agent adds
-            ``DEFAULT_PRICES``; see ``plangate.graphs.engine.prices``).
+        prices: USD per million tokens, by model family, for the cost budget
+            (``DEFAULT_PRICES`` unless given; ``Agent`` adds yours to them; see
+            ``plangate.graphs.engine.prices``).
         model_retry: how failed model calls are retried (each attempt is a model call).
         strategy: ``plan`` (plan-and-execute) or ``react`` (step-by-step tool calling).
         react_model: the chat model the ``react`` strategy binds the tools to.
@@ -71,7 +72,7 @@ class Runtime:
     budget: Budget = DEFAULT_BUDGET
     limits: PlanLimits = DEFAULT_LIMITS
     clock: Clock = dataclasses.field(default_factory=SystemClock)
-    prices: Mapping[str, Price] = dataclasses.field(default_factory=dict)
+    prices: Mapping[str, Price] = dataclasses.field(default_factory=lambda: dict(DEFAULT_PRICES))
     model_retry: ModelRetry = DEFAULT_MODEL_RETRY
     strategy: Strategy = "plan"
     react_model: BaseChatModel | None = None
