@@ -25,6 +25,7 @@ LangChain tools. A write also says, per argument, what a value from a tool resul
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import re
 import typing
@@ -200,7 +201,7 @@ class Tool(Generic[DepsT]):
         try:
             self._result_adapter: TypeAdapter[Any] = TypeAdapter(result_type)
             self._result_adapter.json_schema()
-            args_model.model_json_schema()
+            self._args_schema: dict[str, Any] = args_model.model_json_schema()
         except (
             PydanticSchemaGenerationError,
             PydanticInvalidForJsonSchema,
@@ -222,10 +223,13 @@ class Tool(Generic[DepsT]):
         return self.sinks.policy(path)
 
     def args_schema(self) -> dict[str, Any]:
-        """The JSON schema of the arguments (the declared one for JSON-schema tools)."""
+        """The JSON schema of the arguments (the declared one for JSON-schema tools).
+
+        Built once, when the tool is declared; each call returns a copy of its own.
+        """
         if self._json_schema is not None:
             return dict(self._json_schema)
-        return self.args_model.model_json_schema()
+        return copy.deepcopy(self._args_schema)
 
     def result_schema(self) -> dict[str, Any]:
         """The JSON schema of the result."""
