@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,10 +214,10 @@ class Plan(BaseModel):
 
 _RECENT = 32
 """How many plans ``plan_from_state`` remembers (one per run in flight is what it needs)."""
-_PLANS: OrderedDict[int, tuple[Mapping[str, Any], Plan]] = OrderedDict()
+_PLANS: OrderedDict[int, tuple[Any, Plan]] = OrderedDict()
 
 
-def plan_from_state(data: Mapping[str, Any]) -> Plan:
+def plan_from_state(data: Any) -> Plan:
     """The ``Plan`` a run's state holds as JSON data, validated once per plan, not per node.
 
     Every node of a run reads the same plan from the state; validating it (and working out its
