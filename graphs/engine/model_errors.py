@@ -177,6 +177,18 @@ _KIND_BY_STATUS: dict[int, ModelErrorKind] = {
     503: "overloaded", 529: "overloaded",
 }  # fmt: skip
 
+# The error ``type`` (or ``code``) in a provider's error body: what an error sent in the middle of
+# a stream says (Anthropic ``event: error``, an OpenAI ``{"error": ...}`` chunk), with no status.
+_KIND_BY_BODY: dict[str, ModelErrorKind] = {
+    "overloaded_error": "overloaded", "rate_limit_error": "rate_limited",
+    "rate_limit_exceeded": "rate_limited", "insufficient_quota": "rate_limited",
+    "api_error": "server_error", "server_error": "server_error", "internal_error": "server_error",
+    "timeout_error": "timeout", "invalid_request_error": "bad_request",
+    "not_found_error": "bad_request", "request_too_large": "bad_request",
+    "context_length_exceeded": "bad_request", "authentication_error": "auth",
+    "permission_error": "auth", "invalid_api_key": "auth",
+}  # fmt: skip
+
 # LangChain's provider-neutral exceptions (langchain_core.exceptions), by class name so that an
 # older langchain-core without them still imports this module.
 _KIND_BY_LANGCHAIN: dict[str, ModelErrorKind] = {
@@ -217,6 +229,8 @@ def classify(exc: BaseException, *, from_model: bool, empty: bool = False) -> Mo
         kind = "overloaded"
     elif status is not None:
         kind = _KIND_BY_STATUS.get(status, "server_error" if status >= 500 else "bad_request")
+    elif (by_body := _kind_from_body(exc)) is not None:
+        kind = by_body  # an error event in the middle of a 200 stream names its type only
     elif names & {"APITimeoutError", "TimeoutException", "TimeoutError", "ModelTimeoutError"}:
         kind = "timeout"
     elif names & {"APIConnectionError", "ConnectError", "TransportError", "NetworkError"}:
@@ -225,6 +239,8 @@ def classify(exc: BaseException, *, from_model: bool, empty: bool = False) -> Mo
         kind = "empty_response" if from_model else None
     if kind is None:
         kind = next((_KIND_BY_LANGCHAIN[n] for n in names if n in _KIND_BY_LANGCHAIN), None)
+    if kind is None and "APIError" in names and _from_client(exc):
+        kind = "server_error"  # an SDK's own error of no known kind: the provider's side
     if kind is None and (empty or (from_model and isinstance(exc, _UNREADABLE))):
         # The client tripped over an answer it could not read: no choices, null choices...
         kind = "empty_response"
@@ -276,6 +292,20 @@ def _status(exc: BaseException) -> int | None:
     response = getattr(exc, "response", None)
     value = getattr(response, "status_code", None)
     return value if isinstance(value, int) and 400 <= value <= 599 else None
+
+
+def _kind_from_body(exc: BaseException) -> ModelErrorKind | None:
+    body = getattr(exc, "body", None)
+    if not isinstance(body, dict):
+        return None
+    error = body.get("error", body)
+    if not isinstance(error, dict):
+        return None
+    for key in ("code", "type"):
+        value = error.get(key)
+        if isinstance(value, str) and value in _KIND_BY_BODY:
+            return _KIND_BY_BODY[value]
+    return None
 
 
 def _headers(exc: BaseException) -> Any:

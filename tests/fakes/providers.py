@@ -46,6 +46,7 @@ from tests.fakes.providers_script import (
     HttpError,
     Refusal,
     Reply,
+    StreamError,
     Text,
     ToolCall,
     ToolCalls,
@@ -63,6 +64,7 @@ __all__ = [
     "ReceivedRequest",
     "Refusal",
     "Reply",
+    "StreamError",
     "Text",
     "ToolCall",
     "ToolCalls",
@@ -98,10 +100,15 @@ class ReceivedRequest:
 
 _Answer = Callable[[Any, Mapping[str, Any], Ids], WireResponse]
 _Error = Callable[[int, Ids, HttpError | None], WireResponse]
-_ENDPOINTS: Mapping[str, tuple[_Answer, _Error]] = {
-    providers_openai.PATH: (providers_openai.answer, providers_openai.error),
-    providers_anthropic.PATH: (providers_anthropic.answer, providers_anthropic.error),
-}
+_StreamError = Callable[[int, Mapping[str, Any], Ids], WireResponse]
+_ENDPOINTS: Mapping[str, tuple[_Answer, _Error, _StreamError]] = {
+    providers_openai.PATH: (
+        providers_openai.answer, providers_openai.error, providers_openai.stream_error,
+    ),
+    providers_anthropic.PATH: (
+        providers_anthropic.answer, providers_anthropic.error, providers_anthropic.stream_error,
+    ),
+}  # fmt: skip
 
 
 class FakeProvider:
@@ -226,7 +233,7 @@ class FakeProvider:
             self._receive(request)
             message = f"fake provider: no endpoint {request.method} {request.path}"
             return json_response(404, {"error": {"message": message, "type": "not_found"}})
-        answer, error = endpoint
+        answer, error, stream_error = endpoint
         reply = self._receive(request)
         if reply is None:
             message = (
@@ -236,6 +243,10 @@ class FakeProvider:
             return error(500, self._ids, HttpError(500, message))
         if isinstance(reply, HttpError):
             return error(reply.status, self._ids, reply)
+        if isinstance(reply, StreamError):
+            if not request.is_stream or not isinstance(request.body, dict):
+                return error(reply.status, self._ids, None)
+            return stream_error(reply.status, request.body, self._ids)
         if isinstance(reply, Hang | EmptyBody):
             return reply
         if not isinstance(request.body, dict):

@@ -22,6 +22,7 @@ accumulator builds), so the cut is visible only through ``stop_reason``.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -97,6 +98,23 @@ def error(status: int, ids: Ids, failure: HttpError | None = None) -> WireRespon
         headers.update(failure.headers)
     body = {"type": "error", "error": {"type": kind, "message": message}, "request_id": request_id}
     return json_response(status, body, headers)
+
+
+def stream_error(status: int, request: Mapping[str, Any], ids: Ids) -> WireResponse:
+    """A stream that starts, then carries the error ``status`` would as ``event: error``."""
+    asked = str(request.get("model", "claude-sonnet-4-5"))
+    start = {
+        "id": ids.message(), "type": "message", "role": "assistant",
+        "model": DATED_MODELS.get(asked, asked), "content": [], "stop_reason": None,
+        "stop_sequence": None, "usage": _usage(Usage(), output_tokens=1),
+    }  # fmt: skip
+    body = json.loads(error(status, ids).body)
+    body.pop("request_id", None)
+    frames = iter([
+        sse_frame({"type": "message_start", "message": start}, event="message_start"),
+        sse_frame(body, event="error"),
+    ])  # fmt: skip
+    return sse_response(frames, {"request-id": ids.request("req_011C")})
 
 
 def answer(reply: AnthropicReply, request: Mapping[str, Any], ids: Ids) -> WireResponse:

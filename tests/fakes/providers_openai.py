@@ -17,6 +17,7 @@ Shapes follow the API reference (``ChatCompletion``, ``ChatCompletionChunk``, th
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -92,6 +93,20 @@ def error(status: int, ids: Ids, failure: HttpError | None = None) -> WireRespon
         headers.update(failure.headers)
     body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
     return json_response(status, body, headers)
+
+
+def stream_error(status: int, request: Mapping[str, Any], ids: Ids) -> WireResponse:
+    """A stream that starts, then carries the error ``status`` would as an ``error`` chunk."""
+    asked = str(request.get("model", "gpt-4o"))
+    first = {
+        "id": ids.completion(), "object": "chat.completion.chunk", "created": CREATED,
+        "model": DATED_MODELS.get(asked, asked), "system_fingerprint": ids.fingerprint(),
+        "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
+                     "logprobs": None, "finish_reason": None}],
+    }  # fmt: skip
+    body = json.loads(error(status, ids).body)
+    frames = iter([sse_frame(first), sse_frame(body)])
+    return sse_response(frames, {"x-request-id": ids.request("req_")})
 
 
 def answer(reply: OpenAIReply, request: Mapping[str, Any], ids: Ids) -> WireResponse:

@@ -140,6 +140,16 @@ class HttpError:
 
 
 @dataclass(frozen=True)
+class StreamError:
+    """The provider fails after a stream has begun: HTTP 200, the first event, then an error
+    event carrying the error ``status`` would (Anthropic ``event: error``, an OpenAI
+    ``{"error": ...}`` chunk). A request that did not ask for a stream gets that HTTP error.
+    """
+
+    status: int = 529
+
+
+@dataclass(frozen=True)
 class Hang:
     """The provider accepts the request and never answers (until the fake is closed).
 
@@ -161,5 +171,8 @@ class EmptyBody:
     """HTTP 200 with an empty body (``content-length: 0``), streamed or not."""
 
 
-Reply = Text | ToolCalls | Refusal | Truncated | HttpError | Hang | EmptyChoices | EmptyBody
+Reply = (
+    Text | ToolCalls | Refusal | Truncated | HttpError | StreamError | Hang | EmptyChoices
+    | EmptyBody
+)  # fmt: skip
 """Anything the fake provider can be told to answer."""

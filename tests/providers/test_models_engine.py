@@ -21,6 +21,7 @@ from tests.fakes.providers import (
     Hang,
     HttpError,
     Refusal,
+    StreamError,
     Text,
     ToolCall,
     ToolCalls,
@@ -242,3 +243,22 @@ async def test_a_malformed_tool_call_in_react_is_told_to_the_model(
     assert len(told) == 1
     assert '{"item": tea}' in told[0]["content"]
     assert result.usage["retries"] == 1
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+async def test_an_error_in_the_middle_of_a_stream_is_retried_then_interrupts(
+    fake_provider: FakeProvider, client: str
+) -> None:
+    # HTTP 200, the stream begins, then an error event: no status, only the error's type.
+    fake_provider.script(StreamError(529 if client == "anthropic" else 500), PLAN, RECEIPT)
+    sleeps = Sleeps()
+    agent = shop(chat(fake_provider, client, streaming=True), sleeps)
+    result = await agent.run("prices of tea and cake")
+    assert result.status == "done"
+    assert sleeps.waits == [1.0]
+    fake_provider.script(*[StreamError(529 if client == "anthropic" else 500)] * 3)
+    stopped = await agent.run("prices of tea and cake", thread_id="s")
+    assert stopped.status == "interrupted"
+    assert stopped.error is not None
+    kind = "overloaded" if client == "anthropic" else "failed on its side"
+    assert f"{client} {kind} after 3 attempts" in stopped.error["message"]

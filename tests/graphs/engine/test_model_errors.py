@@ -133,3 +133,33 @@ def test_kinds_say_whether_to_retry_and_whether_the_run_can_resume() -> None:
     error = ModelError("server_error", provider="openai", status=500).with_attempts(3)
     assert str(error) == "openai failed on its side (HTTP 500) after 3 attempts"
     assert error.fields() == {"kind": "server_error", "provider": "openai", "status": "500"}
+
+
+def test_an_error_event_in_the_middle_of_a_stream_maps_by_its_type() -> None:
+    # Anthropic: `event: error` on a 200 stream; the SDK raises a bare APIStatusError.
+    stream = httpx.Response(200, request=httpx.Request("POST", ANTHROPIC_URL))
+    client = anthropic.Anthropic(api_key="sk-ant-test")
+    body = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+    mid_stream = client._make_status_error(str(body), body=body, response=stream)
+    mapped = classify(mid_stream, from_model=True)
+    assert mapped is not None
+    assert (mapped.kind, mapped.status, mapped.detail) == ("overloaded", None, "Overloaded")
+    # OpenAI: a `{"error": ...}` chunk; the SDK raises a bare APIError with the error as body.
+    chunk_error = openai.APIError(
+        "The server had an error while processing your request.",
+        request=httpx.Request("POST", OPENAI_URL),
+        body={"message": "The server had an error", "type": "server_error", "code": None},
+    )
+    mapped = classify(chunk_error, from_model=True)
+    assert mapped is not None
+    assert mapped.kind == "server_error"
+    assert mapped.retryable
+
+
+def test_an_sdk_error_of_no_known_kind_is_the_providers_side() -> None:
+    unknown = openai.APIError(
+        "something new", request=httpx.Request("POST", OPENAI_URL), body={"type": "novel_error"}
+    )
+    mapped = classify(unknown, from_model=True)
+    assert mapped is not None
+    assert mapped.kind == "server_error"
