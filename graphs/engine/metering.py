@@ -30,11 +30,20 @@ __all__ = ["Meter", "Price", "meter", "stop_of"]
 
 _LOG = logging.getLogger("plangate.models")
 
-TRUNCATED_REASONS = frozenset({"length", "max_tokens", "max_output_tokens", "MAX_TOKENS"})
-"""``finish_reason`` / ``stop_reason`` values of an answer cut at the output-token limit
-(OpenAI, Anthropic, OpenAI Responses, Google)."""
-REFUSAL_REASONS = frozenset({"refusal", "content_filter", "SAFETY"})
-"""Stop reasons of an answer the provider declined or withheld."""
+TRUNCATED_REASONS = frozenset(
+    {"length", "max_tokens", "max_output_tokens", "MAX_TOKENS", "model_context_window_exceeded"}
+)
+"""Stop reasons of an answer cut short: at the output-token limit (OpenAI ``length``, Anthropic
+and Bedrock ``max_tokens``, the Responses API's ``max_output_tokens``, Google ``MAX_TOKENS``,
+Ollama ``length``) or when the context window filled up (Anthropic)."""
+REFUSAL_REASONS = frozenset(
+    {"refusal", "content_filter", "content_filtered", "guardrail_intervened", "SAFETY",
+     "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII"}
+)  # fmt: skip
+"""Stop reasons of an answer the provider declined or withheld (OpenAI, Anthropic, Bedrock,
+Google)."""
+STOP_KEYS = ("stop_reason", "finish_reason", "done_reason")
+"""Where providers say why an answer stopped (``done_reason``: Ollama)."""
 
 _UNPRICED: set[str] = set()
 
@@ -142,11 +151,11 @@ def stop_of(message: BaseMessage, info: Mapping[str, Any] | None = None) -> tupl
     metadata: Mapping[str, Any] = message.response_metadata or {}
     extra = info or {}
     given = [
-        str(source.get(key))
-        for source in (metadata, extra)
-        for key in ("stop_reason", "finish_reason")
-        if source.get(key)
+        str(source.get(key)) for source in (metadata, extra) for key in STOP_KEYS if source.get(key)
     ]
+    incomplete = metadata.get("incomplete_details")  # the Responses API: status "incomplete"
+    if isinstance(incomplete, Mapping) and incomplete.get("reason"):
+        given.insert(0, str(incomplete["reason"]))
     telling = [r for r in given if r in TRUNCATED_REASONS or r in REFUSAL_REASONS]
     reason = (telling or given or [""])[0]
     words = message.additional_kwargs.get("refusal")  # OpenAI: message.refusal

@@ -101,7 +101,7 @@ def normalize_request(
     }
 
 
-STOP_KEYS = ("model_name", "finish_reason", "stop_reason")
+STOP_KEYS = ("model_name", "finish_reason", "stop_reason", "done_reason")
 """Response metadata a trace keeps: who answered, and why the answer stopped."""
 
 

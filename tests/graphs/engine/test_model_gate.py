@@ -248,3 +248,38 @@ def test_the_sdk_retries_are_turned_off_and_streams_report_usage() -> None:
 def test_a_model_without_sdk_retries_is_returned_as_is() -> None:
     model = Flaky(outcomes=[])
     assert own_retries(model) is model
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"done_reason": "length"},  # Ollama
+        {"stop_reason": "model_context_window_exceeded"},  # Anthropic
+        {"finish_reason": "MAX_TOKENS"},  # Google
+        {"status": "incomplete", "incomplete_details": {"reason": "max_output_tokens"}},
+    ],
+)
+async def test_every_providers_way_of_saying_cut_short_is_truncation(
+    metadata: dict[str, Any],
+) -> None:
+    context, _ = gate()
+    cut = AIMessage(content="The answ", response_metadata=metadata)
+    with pytest.raises(ModelOutputTruncatedError):
+        await call_model(context, ask(Flaky(outcomes=[cut])))
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"finish_reason": "content_filter"},  # OpenAI, Azure
+        {"stop_reason": "guardrail_intervened"},  # Bedrock
+        {"finish_reason": "SAFETY"},  # Google
+    ],
+)
+async def test_every_providers_way_of_withholding_an_answer_is_a_refusal(
+    metadata: dict[str, Any],
+) -> None:
+    context, _ = gate()
+    withheld = AIMessage(content="", response_metadata=metadata)
+    with pytest.raises(ModelRefusedError):
+        await call_model(context, ask(Flaky(outcomes=[withheld])))
