@@ -57,8 +57,8 @@ class Meter:
         cost: USD, by ``prices``.
         by_model: tokens per model name.
         answers: answers received (generations), empty ones included.
-        empty: the model reported an answer with no generations (an empty ``choices`` list),
-            or one with neither text nor a tool call.
+        empty: the model reported an answer with no generations (an empty ``choices`` list).
+        silent: an answer had neither text nor a tool call (Anthropic ``content: []``).
         truncated: an answer stopped at the output-token limit.
         refusal: the model's words when it refused (``""`` if it refused without words);
             ``None`` when it did not refuse.
@@ -72,6 +72,7 @@ class Meter:
     by_model: dict[str, int] = field(default_factory=dict)
     answers: int = 0
     empty: bool = False
+    silent: bool = False
     truncated: bool = False
     refusal: str | None = None
     errors: list[BaseException] = field(default_factory=list)
@@ -128,7 +129,7 @@ class _Watch(BaseCallbackHandler):
                 if refusal is not None:
                     self.found.refusal = refusal
                 elif _says_nothing(message):
-                    self.found.empty = True
+                    self.found.silent = True
 
     def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
         self._configured.pop(kwargs.get("run_id"), None)

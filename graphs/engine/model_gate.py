@@ -125,8 +125,16 @@ class ModelCallContext:
         self.budget.check(self.usage, "cost", self.spent.get("cost", 0), spent=True)
 
 
-async def call_model(context: ModelCallContext, call: Callable[[], Awaitable[T]]) -> T:
+async def call_model(
+    context: ModelCallContext, call: Callable[[], Awaitable[T]], *, silence_answers: bool = False
+) -> T:
     """Make one model call (``call`` makes it) through the gate; see the module docstring.
+
+    Args:
+        context: what the call is measured against.
+        call: makes the call.
+        silence_answers: an answer with neither text nor a tool call is an answer (a ``react``
+            model that is done may say nothing more); otherwise it is an empty answer, retried.
 
     Raises:
         BudgetExceededError: a bound would be or was exceeded.
@@ -173,7 +181,7 @@ async def call_model(context: ModelCallContext, call: Callable[[], Awaitable[T]]
         async for attempt in retrying:
             with attempt:
                 attempts += 1
-                return await _attempt(context, call)
+                return await _attempt(context, call, silence_answers)
     except ModelError as exc:
         raise exc.with_attempts(attempts) from exc.__cause__
     raise AssertionError("unreachable: tenacity re-raises or returns")  # pragma: no cover
@@ -184,7 +192,9 @@ def _error_of(state: RetryCallState) -> ModelError:
     return error if isinstance(error, ModelError) else ModelError("server_error")
 
 
-async def _attempt(context: ModelCallContext, call: Callable[[], Awaitable[T]]) -> T:
+async def _attempt(
+    context: ModelCallContext, call: Callable[[], Awaitable[T]], silence_answers: bool
+) -> T:
     context.check_before()
     context.spent["model_calls"] = context.spent.get("model_calls", 0) + 1
     failure: BaseException | None = None
@@ -202,7 +212,8 @@ async def _attempt(context: ModelCallContext, call: Callable[[], Awaitable[T]]) 
         raise ModelRefusedError(used.refusal, provider=provider)
     if used.truncated:
         raise ModelOutputTruncatedError(provider=provider)
-    if used.empty and (failure is None or not _reported(failure, used)):
+    nothing = used.empty or (used.silent and not silence_answers)
+    if nothing and (failure is None or not _reported(failure, used)):
         # Nothing came back (no choices, or neither text nor a tool call): whatever the
         # caller made of it, another attempt may get an answer.
         raise ModelError("empty_response", provider=provider, detail="nothing in the answer")

@@ -113,7 +113,9 @@ async def react_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     calls = runtime.model_calls(usage, spent)
     while True:
         try:
-            reply = await call_model(calls, partial(bound.ainvoke, messages))
+            # A model that is done may answer with nothing at all (Claude does, after tool
+            # results): that ends the turns, and the respond node writes the answer.
+            reply = await call_model(calls, partial(bound.ainvoke, messages), silence_answers=True)
             break
         except ModelOutputTruncatedError as exc:
             try:

@@ -262,3 +262,19 @@ async def test_an_error_in_the_middle_of_a_stream_is_retried_then_interrupts(
     assert stopped.error is not None
     kind = "overloaded" if client == "anthropic" else "failed on its side"
     assert f"{client} {kind} after 3 attempts" in stopped.error["message"]
+
+
+async def test_a_react_model_that_says_nothing_more_is_done(fake_provider: FakeProvider) -> None:
+    # Claude may end its turns with `content: []` after the tool results: that is "done".
+    fake_provider.script(
+        ToolCalls([ToolCall("get_price", {"item": "tea"})]),
+        EmptyChoices(),
+        RECEIPT,
+    )
+    sleeps = Sleeps()
+    agent = shop(fake_provider.chat_anthropic(), sleeps, strategy="react")
+    result = await agent.run("price of tea")
+    assert result.status == "done"
+    assert result.response == Receipt(summary="tea 4, cake 6", total=10)
+    assert sleeps.waits == []
+    assert len(fake_provider.requests) == 3
