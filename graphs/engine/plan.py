@@ -19,7 +19,6 @@ step together with ``Plan.dependents(step_id)``.
 from __future__ import annotations
 
 import contextlib
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from plangate.graphs.engine.conditions import ConditionSyntaxError, parse_condition
+from plangate.graphs.engine.identity_memo import IdentityMemo
 from plangate.graphs.engine.references import (
     STEP_ID_PATTERN,
     ReferenceResolutionError,
@@ -212,9 +212,8 @@ class Plan(BaseModel):
         return max(level.values())
 
 
-_RECENT = 32
-"""How many plans ``plan_from_state`` remembers (one per run in flight is what it needs)."""
-_PLANS: OrderedDict[int, tuple[Any, Plan]] = OrderedDict()
+_PLANS: IdentityMemo[Plan] = IdentityMemo(32)
+"""One plan per run in flight is what ``plan_from_state`` needs to remember."""
 
 
 def plan_from_state(data: Any) -> Plan:
@@ -222,20 +221,9 @@ def plan_from_state(data: Any) -> Plan:
 
     Every node of a run reads the same plan from the state; validating it (and working out its
     dependencies) anew at each of hundreds of steps made scheduling cost grow with the square
-    of the plan's length. The plan is remembered by the identity of its data: state data is
-    never changed in place (a node returns a new plan instead), and the data is held while
-    remembered, so its identity cannot be reused.
+    of the plan's length. The plan is remembered by the identity of its data (``IdentityMemo``).
     """
-    key = id(data)
-    found = _PLANS.get(key)
-    if found is not None and found[0] is data:
-        _PLANS.move_to_end(key)
-        return found[1]
-    plan = Plan.model_validate(data)
-    _PLANS[key] = (data, plan)
-    while len(_PLANS) > _RECENT:
-        _PLANS.popitem(last=False)
-    return plan
+    return _PLANS.get(data, Plan.model_validate)
 
 
 @dataclass(frozen=True)

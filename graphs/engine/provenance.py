@@ -27,11 +27,11 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from plangate.graphs.engine.identity_memo import IdentityMemo
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.references import (
     PathSegment,
@@ -136,28 +136,10 @@ class _StepText:
         return None
 
 
-_REMEMBERED = 4096
-"""How many results' strings ``_text_of`` keeps (a long run's results, across its dispatches)."""
-_TEXTS: OrderedDict[int, tuple[Any, _StepText]] = OrderedDict()
-
-
-def _text_of(result: Any) -> _StepText:
-    """``_StepText.of(result)``, worked out once per result rather than at every dispatch.
-
-    A tracer lives for one dispatch, and a run of hundreds of steps dispatches hundreds of
-    times over the same results: remembered by the identity of the result (held while it is
-    remembered; results in a run's state are never changed in place).
-    """
-    key = id(result)
-    found = _TEXTS.get(key)
-    if found is not None and found[0] is result:
-        _TEXTS.move_to_end(key)
-        return found[1]
-    text = _StepText.of(result)
-    _TEXTS[key] = (result, text)
-    while len(_TEXTS) > _REMEMBERED:
-        _TEXTS.popitem(last=False)
-    return text
+_TEXTS: IdentityMemo[_StepText] = IdentityMemo(4096)
+"""Each result's strings, worked out once per result rather than at every dispatch: a tracer
+lives for one dispatch, and a run of hundreds of steps dispatches hundreds of times over the
+same results (remembered by the identity of the result, ``IdentityMemo``)."""
 
 
 class ProvenanceTracer:
@@ -273,7 +255,7 @@ class ProvenanceTracer:
         found = []
         for step_id, result in self._results.items():
             if step_id not in self._texts:
-                self._texts[step_id] = _text_of(result)
+                self._texts[step_id] = _TEXTS.get(result, _StepText.of)
             path = self._texts[step_id].find(norm)
             if path is not None:
                 found.append(

@@ -1,0 +1,37 @@
+"""``IdentityMemo``: what was worked out from a piece of run state, remembered by its identity.
+
+A run's state data is never changed in place — a node returns new data instead — so within a
+process the same object always means the same content. Work derived from it (a validated plan,
+a result's strings) can be remembered by ``id`` across the nodes of a run rather than redone at
+every step. The data is held while remembered, so its identity cannot be reused by another
+object; the oldest entries are dropped beyond ``size``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class IdentityMemo(Generic[V]):
+    """``build(data)``, remembered by the identity of ``data`` (the ``size`` most recent)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[Any, V]] = OrderedDict()
+
+    def get(self, data: Any, build: Callable[[Any], V]) -> V:
+        """What ``build`` makes of ``data``, made once while ``data`` is remembered."""
+        key = id(data)
+        found = self._entries.get(key)
+        if found is not None and found[0] is data:
+            self._entries.move_to_end(key)
+            return found[1]
+        value = build(data)
+        self._entries[key] = (data, value)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+        return value
