@@ -27,6 +27,7 @@ from bench.report import RESULTS, Report, targets_table, write_report
 BENCHMARKS = (
     "startup",
     "step_overhead",
+    "growth",
     "parallel_plans",
     "concurrency",
     "replay",

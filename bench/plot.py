@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from bench.report import Chart
 
 
+CROWDED = 5
+"""Above this many series the legend goes beside the plot, which widens."""
+
+
 def write_chart(chart: Chart, path: Path) -> bool:
     """Draw ``chart`` into ``path``; ``False`` when matplotlib is not installed."""
     try:
@@ -22,7 +26,8 @@ def write_chart(chart: Chart, path: Path) -> bool:
         from matplotlib import pyplot
     except ImportError:
         return False
-    figure, axes = pyplot.subplots(figsize=(7.5, 4.5), dpi=110)
+    crowded = len(chart.series) > CROWDED
+    figure, axes = pyplot.subplots(figsize=(12.5 if crowded else 7.5, 4.5), dpi=110)
     styles = ("-", "--", "-.", ":")
     for index, (label, values) in enumerate(chart.series.items()):
         points = [(x, y) for x, y in zip(chart.x, values, strict=True) if y is not None]
@@ -43,7 +48,10 @@ def write_chart(chart: Chart, path: Path) -> bool:
     if chart.log_y:
         axes.set_yscale("log")
     axes.grid(True, alpha=0.3)
-    axes.legend(fontsize="small")
+    if crowded:  # beside the plot, not over the curves
+        axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    else:
+        axes.legend(fontsize="small")
     figure.tight_layout()
     figure.savefig(path)
     pyplot.close(figure)

@@ -2,7 +2,8 @@
 
 Every benchmark returns one ``Report``. ``write_report`` saves ``<name>.json`` (the raw figures
 and the environment they were measured in), ``<name>.md`` (tables, targets, notes) and, when
-the report carries a ``Chart`` and matplotlib is installed, ``<name>.png``.
+the report carries a ``Chart`` and matplotlib is installed, ``<name>.png`` (and
+``<name>-<slug>.png`` for each further chart).
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ class Target:
 
 @dataclass(frozen=True)
 class Chart:
-    """A line chart: one series per label over shared x values."""
+    """A line chart: one series per label over shared x values.
+
+    ``slug`` names the file of a report's further charts (``<name>-<slug>.png``).
+    """
 
     title: str
     x_label: str
@@ -94,6 +98,7 @@ class Chart:
     series: Mapping[str, Sequence[float | None]]
     log_x: bool = False
     log_y: bool = False
+    slug: str = ""
 
 
 @dataclass
@@ -110,6 +115,7 @@ class Report:
         notes: caveats and explanations.
         sections: extra Markdown sections (title, body), e.g. a profile.
         chart: the scaling curve, if any.
+        more_charts: further curves, each written to ``<name>-<slug>.png``.
         status: ``ok``, or ``skipped`` with the reason in ``notes``.
         headlines: the key figures (label, value) for the summary of all benchmarks.
     """
@@ -123,11 +129,14 @@ class Report:
     notes: list[str] = field(default_factory=list)
     sections: list[tuple[str, str]] = field(default_factory=list)
     chart: Chart | None = None
+    more_charts: list[Chart] = field(default_factory=list)
     status: Literal["ok", "skipped"] = "ok"
     headlines: list[tuple[str, str]] = field(default_factory=list)
 
-    def markdown(self, *, chart_file: str | None = None) -> str:
-        """The report as a Markdown document."""
+    def markdown(
+        self, *, chart_file: str | None = None, more_files: Sequence[tuple[Chart, str]] = ()
+    ) -> str:
+        """The report as a Markdown document, showing the chart files that were written."""
         parts = [f"# {self.title}", self.summary]
         if self.params:
             shown = ", ".join(f"{key}={value}" for key, value in self.params.items())
@@ -138,6 +147,7 @@ class Report:
             parts += ["## Targets", targets_table(self.targets)]
         if chart_file:
             parts.append(f"![{self.chart.title if self.chart else self.title}]({chart_file})")
+        parts += [f"![{chart.title}]({file})" for chart, file in more_files]
         if self.notes:
             parts += ["## Notes", "\n".join(f"- {note}" for note in self.notes)]
         for title, body in self.sections:
@@ -161,6 +171,11 @@ class Report:
             "notes": self.notes,
             "sections": [{"title": title, "body": body} for title, body in self.sections],
             "chart": None if self.chart is None else _chart_data(self.chart),
+            **(
+                {"more_charts": [_chart_data(c) for c in self.more_charts]}
+                if self.more_charts
+                else {}
+            ),
             "headlines": [{"figure": label, "value": value} for label, value in self.headlines],
             "environment": environment(),
         }
@@ -238,8 +253,16 @@ def write_report(report: Report, out_dir: Path = RESULTS) -> list[Path]:
             report.notes.append(
                 "No PNG chart: matplotlib is not installed (`pip install matplotlib`)."
             )
+    more_files: list[tuple[Chart, str]] = []
+    for index, chart in enumerate(report.more_charts, 2):
+        png = out_dir / f"{report.name}-{chart.slug or index}.png"
+        if write_chart(chart, png):
+            more_files.append((chart, png.name))
+            written.append(png)
     json_path = out_dir / f"{report.name}.json"
     json_path.write_text(json.dumps(report.data(), indent=2, default=str) + "\n", encoding="utf-8")
     md_path = out_dir / f"{report.name}.md"
-    md_path.write_text(report.markdown(chart_file=chart_file), encoding="utf-8")
+    md_path.write_text(
+        report.markdown(chart_file=chart_file, more_files=more_files), encoding="utf-8"
+    )
     return [json_path, md_path, *written]

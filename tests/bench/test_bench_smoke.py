@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import concurrency, frameworks, parallel_plans, replay, startup, step_overhead
+from bench import concurrency, frameworks, growth, parallel_plans, replay, startup, step_overhead
 from bench.__main__ import END, START, main, summary, update_readme
 from bench.profiling import step_profile
 from bench.report import Report, Table, Target, write_report
@@ -41,6 +41,36 @@ async def test_step_overhead_at_two_steps() -> None:
     assert all(isinstance(target.met, bool) for target in report.targets)
     assert report.chart is not None
     assert len(report.chart.series) == len(frameworks.VARIANTS)
+
+
+async def test_growth_at_its_smallest_size() -> None:
+    without = await frameworks.plangate_without_checkpointer()
+    timed = (
+        9 + (3 if without is None else 0) + (1 if frameworks.pydantic_ai_missing() is None else 0)
+    )
+    report = await growth.measure(lengths=(2, 3), repeats=1, profile=False, warm_up=False)
+    assert_well_formed(report, rows=timed)
+    cpu, wall, fixed_cost, saved = report.tables
+    for table in (cpu, wall):
+        assert {"n2", "n3", "growth"} <= set(table.rows[0])
+    assert all(row["cpu_ms"] > 0 for row in fixed_cost.rows)
+    assert len(saved.rows) == len(growth.STATEFUL) + 3  # SQLite state rows, then three traces
+    assert all(row["total_kb"] > 0 for row in saved.rows)
+    assert all(row["n3"] > 0 for row in saved.rows)
+    assert len(report.targets) == 5 + 2 + 6 + 3 + 3 + 3
+    fastest = report.targets[-3:]
+    assert all(target.met is None for target in fastest) is (without is not None)
+    assert report.chart is not None
+    assert len(report.chart.series) == timed
+    assert [chart.slug for chart in report.more_charts] == ["bytes"]
+    assert len(report.more_charts[0].series) == len(growth.STATEFUL) + 3
+
+
+def test_growth_takes_a_step_as_the_cost_over_a_one_step_run() -> None:
+    assert growth.per_step({1: 10.0, 5: 18.0, 11: 30.0}, [5, 11]) == {5: 2.0, 11: 2.0}
+    assert growth.ratio(3.0, 2.0) == 1.5
+    assert growth.ratio(3.0, 0.0) is None
+    assert growth.ratio(None, 2.0) is None
 
 
 async def test_the_step_profile_attributes_time_to_categories() -> None:
