@@ -170,7 +170,8 @@ def _event_row(record: Any) -> list[tuple[float, float | None, str, str, str]]:
     kind = event.kind
     if kind == "plan_ready":
         steps = ", ".join(f"{s['id']} {s['tool']}" for s in event.plan.get("steps", []))
-        return [(at, None, "replan" if event.replan else "plan", steps, "cyan")]
+        said = "extend" if event.extends else "replan" if event.replan else "plan"
+        return [(at, None, said, steps, "cyan")]
     if kind == "verdict":
         v = event.verdict
         style = _VERDICT_STYLES.get(str(v.get("action")), "")

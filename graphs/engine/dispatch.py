@@ -36,7 +36,7 @@ from plangate.graphs.engine.calling import call_tool, summarize
 from plangate.graphs.engine.calling import step_record as _record
 from plangate.graphs.engine.conditions import parse_condition
 from plangate.graphs.engine.events import ApprovalRequested, VerdictIssued
-from plangate.graphs.engine.failures import fatal_error
+from plangate.graphs.engine.failures import fatal_error, is_fatal
 from plangate.graphs.engine.plan import Plan, plan_from_state
 from plangate.graphs.engine.provenance import ProvenanceTracer, with_edits
 from plangate.graphs.engine.references import resolve
@@ -80,14 +80,15 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
     if state.get("status") != "running" or not state.get("plan"):
         return {"wave": []}
     steps = dict(state.get("steps") or {})
-    done_writes = {
-        sid: rec["tool"] for sid, rec in steps.items()
-        if rec.get("status") == "done" and rec.get("tool") in runtime.toolset
-        and runtime.toolset.get(rec["tool"]).is_write
-    }  # fmt: skip
-    fatal = fatal_error(steps, done_writes)
-    if fatal is not None:
-        return fail_with(fatal)
+    if any(is_fatal(record) for record in steps.values()):
+        done_writes = {
+            sid: rec["tool"] for sid, rec in steps.items()
+            if rec.get("status") == "done" and rec.get("tool") in runtime.toolset
+            and runtime.toolset.get(rec["tool"]).is_write
+        }  # fmt: skip
+        fatal = fatal_error(steps, done_writes)
+        if fatal is not None:
+            return fail_with(fatal)
     try:
         runtime.budget.check_time(runtime.clock.now().timestamp() - state.get("started_at", 0.0))
     except PlangateError as exc:

@@ -25,12 +25,17 @@ class RunStarted(_Event):
 
 
 class PlanReady(_Event):
-    """A plan passed validation and the plan guardrails."""
+    """A plan passed validation and the plan guardrails.
+
+    Under ``react`` each model turn adds its calls to the plan: the event then carries only the
+    steps added (``extends``), so a long run's events do not repeat the whole plan every turn.
+    """
 
     kind: Literal["plan_ready"] = "plan_ready"
     plan: dict[str, Any]
     attempt: int = 1
     replan: bool = False
+    extends: bool = False
 
 
 class PlanRejected(_Event):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -72,13 +72,15 @@ class Step(BaseModel):
 _INDEX = "_plangate_index"
 
 
+_DEPENDENCIES = "_plangate_dependencies"
+
+
 @dataclass
 class _PlanIndex:
     """What ``Plan`` looks up on every scheduling step, by step id."""
 
     of: list[Step]
     steps: dict[str, Step]
-    dependencies: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _dependencies(step: Step) -> list[str]:
@@ -123,10 +125,11 @@ class Plan(BaseModel):
         Malformed references and conditions are left out here; ``validate_plan`` reports them.
         Ids are listed once each, in order of appearance, and may name unknown steps.
         """
-        index = self._index()
-        known = index.dependencies.get(step_id)
+        step = self.step(step_id)
+        known = step.__dict__.get(_DEPENDENCIES)
         if known is None:
-            known = index.dependencies[step_id] = _dependencies(self.step(step_id))
+            # A step is frozen: what it waits for is worked out once, whatever plan holds it.
+            known = step.__dict__[_DEPENDENCIES] = _dependencies(step)
         return list(known)
 
     def _index(self) -> _PlanIndex:
@@ -212,8 +215,21 @@ class Plan(BaseModel):
         return max(level.values())
 
 
-_PLANS: IdentityMemo[Plan] = IdentityMemo(32)
+_PLANS: IdentityMemo[Plan] = IdentityMemo(1024)
 """One plan per run in flight is what ``plan_from_state`` needs to remember."""
+
+_STEPS: IdentityMemo[Step] = IdentityMemo(16384)
+"""Steps of the plans in flight, so a plan that grew (``react``) validates its new steps only."""
+
+
+def _validated(data: Any) -> Plan:
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+        return Plan.model_validate(data)
+    steps = [
+        _STEPS.get(item, Step.model_validate) if isinstance(item, dict) else item
+        for item in data["steps"]
+    ]
+    return Plan.model_validate({**data, "steps": steps})
 
 
 def plan_from_state(data: Any) -> Plan:
@@ -221,9 +237,11 @@ def plan_from_state(data: Any) -> Plan:
 
     Every node of a run reads the same plan from the state; validating it (and working out its
     dependencies) anew at each of hundreds of steps made scheduling cost grow with the square
-    of the plan's length. The plan is remembered by the identity of its data (``IdentityMemo``).
+    of the plan's length. The plan is remembered by the identity of its data (``IdentityMemo``),
+    and so is each of its steps: a ``react`` plan that gained a turn's calls validates those
+    only, and its other steps are the very same ``Step`` objects as before.
     """
-    return _PLANS.get(data, Plan.model_validate)
+    return _PLANS.get(data, _validated)
 
 
 @dataclass(frozen=True)

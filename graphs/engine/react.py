@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -34,9 +36,9 @@ from plangate.graphs.engine.calling import step_record
 from plangate.graphs.engine.events import PlanReady
 from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
 from plangate.graphs.engine.model_gate import call_model
-from plangate.graphs.engine.plan import Plan, Step, plan_from_state
+from plangate.graphs.engine.plan import Step, plan_from_state
 from plangate.graphs.engine.runtime import Runtime, emit, fail_state
-from plangate.graphs.engine.state import RunState, StepRecord
+from plangate.graphs.engine.state import RunState, StepRecord, extend_plan
 from plangate.tools.errors import BudgetExceededError, UsageError
 from plangate.tools.schema import openai_tool
 
@@ -48,26 +50,72 @@ REACT_SYSTEM = (
 
 
 def conversation(state: RunState, runtime: Runtime) -> list[BaseMessage]:
-    """The messages of the run so far: system, request, then each turn's calls and results."""
+    """The messages of the run so far: system, request, then each turn's calls and results.
+
+    Built from the plan and the step records. The turns whose steps and records are the very
+    same objects as when this thread's transcript was last built are reused, not rebuilt, so a
+    turn costs about the same at step 200 as at step 2; anything else (another process, a
+    resume, a changed record) is rebuilt from the first turn that differs.
+    """
     system = f"{REACT_SYSTEM}\n\n{runtime.instructions}".strip()
-    messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(state["request"])]
-    steps = state.get("steps") or {}
-    history = {rec["step_id"]: rec for rec in state.get("history") or []}
-    plan = plan_from_state(state["plan"]) if state.get("plan") else None
-    turns: dict[str, list[Step]] = {}
-    for step in plan.steps if plan else []:
-        turns.setdefault(step.id.split("_")[0], []).append(step)
-    for calls in turns.values():
-        messages.append(
-            AIMessage(
-                content="",
-                tool_calls=[{"name": s.tool, "args": s.args, "id": s.id} for s in calls],
-            )
+    head = (system, state["request"])
+    done = state.get("steps") or {}
+    retired = state.get("history") or []
+    history = {rec["step_id"]: rec for rec in retired} if retired else {}
+    steps = plan_from_state(state["plan"]).steps if state.get("plan") else []
+    records = [done.get(s.id) or history.get(s.id) or {} for s in steps]
+    cached = _TRANSCRIPTS.get(runtime.thread_id)
+    if cached is None or cached.head != head:
+        cached = _Transcript(
+            head, [], [], [SystemMessage(system), HumanMessage(state["request"])], []
         )
-        for step in calls:
-            record = steps.get(step.id) or history.get(step.id) or {}
-            messages.append(ToolMessage(content=_tool_content(record), tool_call_id=step.id))
-    return messages
+    same = 0
+    for old_step, new_step, old_rec, new_rec in zip(
+        cached.steps, steps, cached.records, records, strict=False
+    ):
+        if old_step is not new_step or old_rec is not new_rec:
+            break
+        same += 1
+    # Rebuild from the start of the turn of the first step that differs.
+    while same and same < len(steps) and _turn_of(steps[same - 1]) == _turn_of(steps[same]):
+        same -= 1
+    messages = cached.messages[: cached.ends[same - 1] if same else 2]
+    ends = cached.ends[:same]
+    at = same
+    while at < len(steps):
+        turn = _turn_of(steps[at])
+        end = at
+        while end < len(steps) and _turn_of(steps[end]) == turn:
+            end += 1
+        calls = [{"name": s.tool, "args": s.args, "id": s.id} for s in steps[at:end]]
+        messages.append(AIMessage(content="", tool_calls=calls))
+        for i in range(at, end):
+            messages.append(
+                ToolMessage(content=_tool_content(records[i]), tool_call_id=steps[i].id)
+            )
+            ends.append(len(messages))
+        at = end
+    _TRANSCRIPTS[runtime.thread_id] = _Transcript(head, list(steps), records, messages, ends)
+    _TRANSCRIPTS.move_to_end(runtime.thread_id)
+    while len(_TRANSCRIPTS) > _TRANSCRIPTS_KEPT:
+        _TRANSCRIPTS.popitem(last=False)
+    return list(messages)
+
+
+@dataclass
+class _Transcript:
+    """A thread's conversation as last built: from which steps and records, and its messages."""
+
+    head: tuple[str, str]
+    steps: list[Step]
+    records: list[StepRecord]
+    messages: list[BaseMessage]
+    ends: list[int]  # how many messages there are up to each step's result
+
+
+_TRANSCRIPTS: OrderedDict[str, _Transcript] = OrderedDict()
+"""The last transcript of each of the most recent threads (by thread id)."""
+_TRANSCRIPTS_KEPT = 1024
 
 
 def _tool_content(record: StepRecord) -> str:
@@ -134,7 +182,7 @@ async def react_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     if not isinstance(reply, AIMessage) or not (reply.tool_calls or malformed):
         return {"usage": spent, "wave": [], "react_done": True}
     plan = plan_from_state(state["plan"]) if state.get("plan") else None
-    turn = 1 + len({s.id.split("_")[0] for s in plan.steps}) if plan else 1
+    turn = 1 + _turn_of(plan.steps[-1]) if plan else 1
     new: list[Step] = []
     refused: dict[str, StepRecord] = {}
     for call in reply.tool_calls:
@@ -143,14 +191,18 @@ async def react_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
         step = Step(id=f"t{turn}_{len(new) + 1}", tool=str(bad.get("name") or "unnamed"), args={})
         new.append(step)
         refused[step.id] = _malformed_record(step, bad, int(state.get("round", 0)))
-    merged = Plan(steps=[*(plan.steps if plan else []), *new])
-    emit(PlanReady(plan=merged.model_dump(mode="json"), attempt=turn, replan=turn > 1))
-    update: dict[str, Any] = {
-        "plan": merged.model_dump(mode="json"), "usage": spent, "react_done": False,
-    }  # fmt: skip
+    # The turn's calls are added to the plan (saved as a delta), not the whole plan rewritten.
+    added = [step.model_dump(mode="json") for step in new]
+    emit(PlanReady(plan={"steps": added}, attempt=turn, replan=turn > 1, extends=True))
+    update: dict[str, Any] = {"plan": extend_plan(added), "usage": spent, "react_done": False}
     if refused:
         update["steps"] = refused
     return update
+
+
+def _turn_of(step: Step) -> int:
+    """The model turn a react step came from: its id is ``t<turn>_<n>``."""
+    return int(step.id[1:].split("_")[0])
 
 
 ARGS_ERROR = "ToolArgsError"

@@ -2,13 +2,22 @@
 
 State holds JSON data only (plans, step records, verdicts), so any checkpointer can persist it
 and a run can resume in another process.
+
+**Saved as deltas.** What grows with a run — the step records, the retired records, the
+verdicts and the plan (which ``react`` extends every turn) — lives in LangGraph
+``DeltaChannel``s: a checkpoint stores what a step *added*, not the whole value again, and a
+full snapshot every ``SNAPSHOT_EVERY`` updates bounds what a resume replays. Rewriting whole
+values made the saved bytes grow with the square of a run's length. Their reducers take a batch
+of writes and give the same result however the batch is split, as ``DeltaChannel`` requires.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal, TypedDict
+from collections.abc import Callable, Mapping, Sequence
+from types import UnionType
+from typing import Annotated, Any, Literal, TypedDict, Union, get_args, get_origin
+
+from langgraph.channels.delta import DeltaChannel
 
 from plangate.graphs.engine.budget import add_usage
 
@@ -59,17 +68,76 @@ class ToolCall(TypedDict):
     round: int
 
 
+SNAPSHOT_EVERY = 50
+"""A growing channel is saved whole once every this many updates, as a delta otherwise."""
+
+
+class Growing(DeltaChannel[Any]):
+    """A ``DeltaChannel`` whose value may also be ``None`` (``dict[str, Any] | None``).
+
+    ``DeltaChannel`` starts an empty channel from its value type, which a union cannot make:
+    the type that is not ``None`` is used.
+    """
+
+    def __init__(
+        self,
+        reducer: Callable[[Any, Sequence[Any]], Any],
+        typ: Any = None,
+        *,
+        snapshot_frequency: int = SNAPSHOT_EVERY,
+    ) -> None:
+        members = [t for t in get_args(typ) if t is not type(None)]
+        if get_origin(typ) in (Union, UnionType) and len(members) == 1:
+            typ = members[0]
+        super().__init__(reducer, typ, snapshot_frequency=snapshot_frequency)
+
+
 def merge_steps(
-    left: Mapping[str, StepRecord] | None, right: Mapping[str, StepRecord | None] | None
+    left: Mapping[str, StepRecord] | None,
+    writes: Sequence[Mapping[str, StepRecord | None] | None],
 ) -> dict[str, StepRecord]:
     """Reducer: records by step id; ``None`` removes a record (a re-plan retires failures)."""
     out = dict(left or {})
-    for step_id, record in (right or {}).items():
-        if record is None:
-            out.pop(step_id, None)
-        else:
-            out[step_id] = record
+    for right in writes:
+        for step_id, record in (right or {}).items():
+            if record is None:
+                out.pop(step_id, None)
+            else:
+                out[step_id] = record
     return out
+
+
+def append_all(left: Sequence[Any] | None, writes: Sequence[Sequence[Any] | None]) -> list[Any]:
+    """Reducer: each write's items appended, in order."""
+    out = list(left or ())
+    for items in writes:
+        out.extend(items or ())
+    return out
+
+
+PLAN_EXTENSION = "extend_steps"
+"""Key of a plan update that appends steps to the plan instead of replacing it."""
+
+
+def extend_plan(steps: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The ``plan`` update that appends ``steps`` (JSON data) to the current plan."""
+    return {PLAN_EXTENSION: list(steps)}
+
+
+def merge_plan(
+    current: dict[str, Any] | None, writes: Sequence[dict[str, Any] | None]
+) -> dict[str, Any] | None:
+    """Reducer: a plan (or ``None``) replaces the plan; ``extend_plan(steps)`` appends to it.
+
+    ``react`` adds each turn's calls as an extension, so a checkpoint saves the new steps only.
+    """
+    for write in writes:
+        if write is not None and PLAN_EXTENSION in write:
+            base = current or {}
+            current = {**base, "steps": [*base.get("steps", ()), *write[PLAN_EXTENSION]]}
+        else:
+            current = write
+    return current
 
 
 class RunState(TypedDict, total=False):
@@ -78,12 +146,12 @@ class RunState(TypedDict, total=False):
     request: str
     strategy: Literal["plan", "react"]
     react_done: bool
-    plan: dict[str, Any] | None
+    plan: Annotated[dict[str, Any] | None, Growing(merge_plan)]
     round: int
-    steps: Annotated[dict[str, StepRecord], merge_steps]
-    history: Annotated[list[StepRecord], operator.add]
+    steps: Annotated[dict[str, StepRecord], Growing(merge_steps)]
+    history: Annotated[list[StepRecord], Growing(append_all)]
     wave: list[ToolCall]
-    verdicts: Annotated[list[dict[str, Any]], operator.add]
+    verdicts: Annotated[list[dict[str, Any]], Growing(append_all)]
     usage: Annotated[dict[str, float], add_usage]
     response: dict[str, Any] | None
     status: RunStatus
