@@ -8,7 +8,8 @@ with what succeeded and what failed in the ``PlanningContext``. The engine owns 
 budget: a planner makes exactly one attempt per call.
 
 ``LLMPlanner`` builds its prompt deterministically (same context, same messages) because traces
-key model requests by a hash of them.
+key model requests by a hash of them. A re-plan's prompt carries a bounded summary of the earlier
+attempts, not the run's history (``plangate.graphs.engine.replan_context``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plangate.graphs.engine.plan import Plan, Step
+from plangate.graphs.engine.replan_context import (
+    DEFAULT_REPLAN_LIMITS,
+    FailedCall,
+    ReplanLimits,
+    describe_earlier_attempt,
+)
+from plangate.graphs.engine.replan_context import summarize as summarize
 from plangate.graphs.engine.validation import PlanIssue, format_issues
 from plangate.tools.base import Tool
 from plangate.tools.errors import PlangateError, UsageError
@@ -119,6 +127,9 @@ class PlanningContext:
         failed: step id → why it failed or was rejected; non-empty means this is a re-plan.
         previous: on a re-plan, the plan that ran (whose steps ``completed`` and ``failed``
             name); ``None`` for a first plan.
+        failed_calls: on a re-plan, every failed or rejected call of the run so far, newest
+            first, the plan that just ran first, identical calls collapsed with a count
+            (``plangate.graphs.engine.replan_context.failed_calls``).
         today: the date relative phrasings ("tomorrow") are read against; ``None`` if unknown.
         timezone: the user's IANA timezone, e.g. ``"Europe/Lisbon"``.
     """
@@ -129,6 +140,7 @@ class PlanningContext:
     completed: Mapping[str, Any] = field(default_factory=dict)
     failed: Mapping[str, str] = field(default_factory=dict)
     previous: Plan | None = None
+    failed_calls: Sequence[FailedCall] = ()
     today: date | None = None
     timezone: str | None = None
 
@@ -202,12 +214,21 @@ class LLMPlanner:
         model: the chat model (``ChatOpenAI``, ``ChatOllama``, ``ScriptedChatModel``...).
         max_output_tokens: caps the answer's length, set on the model's own setting
             (``max_tokens``, ``num_predict``...).
+        replan_limits: how much of the earlier attempts a re-plan prompt shows; the section
+            stays under ``replan_limits.max_chars`` however many re-plans came before.
     """
 
     REMEMBERED = 64
 
-    def __init__(self, model: BaseChatModel, *, max_output_tokens: int | None = None) -> None:
+    def __init__(
+        self,
+        model: BaseChatModel,
+        *,
+        max_output_tokens: int | None = None,
+        replan_limits: ReplanLimits = DEFAULT_REPLAN_LIMITS,
+    ) -> None:
         self.model = with_max_tokens(model, max_output_tokens)
+        self.replan_limits = replan_limits
         # function_calling: the one method every provider supports, and Plan's free-form
         # ``args`` object is not accepted by strict JSON-schema modes.
         self._structured = self.model.with_structured_output(
@@ -229,7 +250,7 @@ class LLMPlanner:
             previous_answer: the model's previous answer as text, shown before the issues.
         """
         messages: list[BaseMessage] = [
-            SystemMessage(system_prompt(context)),
+            SystemMessage(system_prompt(context, self.replan_limits)),
             HumanMessage(context.request),
         ]
         if feedback:
@@ -280,8 +301,13 @@ class LLMPlanner:
         raise PlanningError(f"the model's answer is not a valid plan: {reason}", raw_output=text)
 
 
-def system_prompt(context: PlanningContext) -> str:
-    """The planner's system prompt: role, instructions, date, tools, format, earlier attempt."""
+def system_prompt(context: PlanningContext, limits: ReplanLimits = DEFAULT_REPLAN_LIMITS) -> str:
+    """The planner's system prompt: role, instructions, date, tools, format, earlier attempt.
+
+    Args:
+        context: what to plan.
+        limits: how much of the earlier attempts a re-plan shows.
+    """
     parts = [
         "You plan the tool calls that answer a user's request. You do not call tools "
         "yourself: you write the plan, and it runs once you have answered.",
@@ -295,41 +321,22 @@ def system_prompt(context: PlanningContext) -> str:
     parts.append(f"# Tools\n{catalogue or '(none)'}")
     parts.append(PLAN_FORMAT)
     if context.completed or context.failed:
-        parts.append(_earlier_attempt(context))
-    return "\n\n".join(parts)
-
-
-def _earlier_attempt(context: PlanningContext) -> str:
-    lines = ["# Earlier attempt"]
-    if context.previous is not None:
-        lines.append(f"The plan was: {_plan_json(context.previous)}")
-    if context.completed:
-        lines.append(
-            "These steps succeeded. Do not repeat them: use their results as ${id.field}. "
-            "A step you give one of their ids is taken to be that finished step."
+        parts.append(
+            describe_earlier_attempt(
+                previous=context.previous,
+                completed=context.completed,
+                failed=context.failed,
+                calls=context.failed_calls,
+                limits=limits,
+            )
         )
-        lines.extend(f"- {key}: {summarize(value)}" for key, value in context.completed.items())
-    if context.failed:
-        lines.append("These steps failed or were rejected. Do not repeat them unchanged:")
-        lines.extend(f"- {key}: {reason}" for key, reason in context.failed.items())
-    lines.append("Plan only what is still needed to answer the request.")
-    return "\n".join(lines)
-
-
-def _plan_json(plan: Plan) -> str:
-    return json.dumps(plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return "\n\n".join(parts)
 
 
 def describe_tool(tool: Tool[Any]) -> str:
     """A tool for the catalogue: name, effect, description, JSON schema of its arguments."""
     schema = json.dumps(tool.args_schema(), sort_keys=True, ensure_ascii=False)
     return f"## {tool.name} ({EFFECTS[tool.effect]})\n{tool.description}\nArguments: {schema}"
-
-
-def summarize(value: Any, width: int = 300) -> str:
-    """``value`` as compact JSON, cut to ``width`` characters (deterministic)."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return text if len(text) <= width else f"{text[:width]}… ({len(text)} chars)"
 
 
 def model_output_text(message: AIMessage) -> str:

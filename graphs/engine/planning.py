@@ -6,10 +6,13 @@ repair draws on the run's one retry budget, and when that is spent the run ends 
 ``BudgetExceededError`` that lists the issues that kept coming back.
 
 **Re-plans keep what is done.** When a step fails or is rejected, the planner sees what
-succeeded (with results) and what failed and why. The plan it returns is merged with the steps
-already done: their records stay, a new step with the same id as a done step is that step (it is
-not re-run), and every record that is not done (failed, rejected, skipped) moves to ``history``
-so its id can be planned afresh.
+succeeded (with results), what failed just now and why, and every earlier failure of the run
+(``PlanningContext.failed_calls``, identical calls collapsed with a count). The plan it returns is
+merged with the steps already done: their records stay, a new step with the same id as a done
+step is that step (it is not re-run), and every record that is not done (failed, rejected,
+skipped) moves to ``history`` so its id can be planned afresh. ``LLMPlanner`` tells its model all
+this in a summary of bounded length (``plangate.graphs.engine.replan_context``), so the prompt
+does not grow with the number of re-plans.
 
 **A re-plan works around refusals, not around outages.** Only failures a re-plan can route
 around reach it (``plangate.graphs.engine.failures``: a backend still down after its retries
@@ -39,6 +42,7 @@ from plangate.graphs.engine.planner import (
     PlanningError,
     RequestNotUnderstoodError,
 )
+from plangate.graphs.engine.replan_context import failed_calls
 from plangate.graphs.engine.runtime import Runtime, emit, fail_state, fail_with
 from plangate.graphs.engine.state import RunState, StepRecord
 from plangate.graphs.engine.validation import PlanIssue, format_issues, validate_plan
@@ -63,6 +67,7 @@ def _context(state: RunState, runtime: Runtime, failed: Mapping[str, str]) -> Pl
         completed={sid: rec.get("result") for sid, rec in steps.items() if rec["status"] == "done"},
         failed=dict(failed),
         previous=previous,
+        failed_calls=failed_calls(steps, state.get("history") or ()) if failed else (),
         today=now.date(),
         timezone=str(now.tzinfo) if now.tzinfo else None,
     )

@@ -152,10 +152,12 @@ async def test_replan_shows_what_succeeded_and_what_failed() -> None:
     system = model.requests[0].messages[0].text
     assert replan.is_replan
     assert "# Earlier attempt" in system
-    assert '"tool": "book_flight"' in system
-    assert '- s1: [{"id": "TP123", "price": 99}]' in system
+    assert '- s1 (search_flights): [{"id": "TP123", "price": 99}]' in system
     assert "Do not repeat them" in system
-    assert "- s2: sold out: no seats left on TP123" in system
+    assert (
+        '- s2: book_flight {"flight_id": "${s1[0].id}", "passengers": 2} failed: '
+        "sold out: no seats left on TP123\n"
+    ) in system
 
 
 async def test_max_output_tokens_is_set_on_the_model() -> None:
