@@ -66,6 +66,8 @@ GROWTH_LIMIT = 1.3
 """Per-step cost at the longest run may be at most this many times that at the shortest."""
 PROFILED = 3
 """At most this many plangate set-ups are profiled on a miss (untraced ones first)."""
+SHORT = 25
+"""Runs of up to this many steps are cheap: they get ``short_repeats`` timed runs."""
 
 PLANGATE = (PLAN, PLAN_UNTRACED, PLAN_PARALLEL, PLAN_PARALLEL_UNTRACED, REACT, REACT_UNTRACED)
 NO_SAVER = (PLAN_BARE, PLAN_PARALLEL_BARE, REACT_BARE)
@@ -196,6 +198,7 @@ async def measure(
     *,
     lengths: Sequence[int] = LENGTHS,
     repeats: int = 3,
+    short_repeats: int | None = None,
     state: bool = True,
     profile: bool = True,
     profile_steps: int = 50,
@@ -206,6 +209,9 @@ async def measure(
     Args:
         lengths: the run lengths (steps), each at least 2.
         repeats: timed runs per set-up and length; the median is kept.
+        short_repeats: timed runs of the short lengths (1 step and up to ``SHORT`` steps),
+            whose small differences decide the per-step cost at the shortest length; as many
+            as ``repeats`` by default.
         state: also run the checkpointing set-ups with SQLite and count their bytes.
         profile: profile plangate when it misses a target.
         profile_steps: the run length of the differential profile (against 1 step).
@@ -216,6 +222,7 @@ async def measure(
         return await _measure(
             lengths=sorted(set(lengths)),
             repeats=repeats,
+            short_repeats=max(repeats, short_repeats or repeats),
             state=state,
             profile=profile,
             profile_steps=profile_steps,
@@ -232,6 +239,7 @@ async def _measure(
     *,
     lengths: list[int],
     repeats: int,
+    short_repeats: int,
     state: bool,
     profile: bool,
     profile_steps: int,
@@ -263,10 +271,10 @@ async def _measure(
     gc.collect()
     gc.freeze()
     samples: dict[str, dict[int, list[Sample]]] = {v.key: {n: [] for n in sizes} for v in variants}
-    for repeat in range(repeats):
+    for repeat in range(short_repeats):
         shift = repeat % len(variants)
         order = variants[shift:] + variants[:shift]
-        for n in sizes:
+        for n in sizes if repeat < repeats else [n for n in sizes if n <= SHORT]:
             for variant in order:
                 samples[variant.key][n].append(await time_run(variant, n))
     cpu = {k: {n: median([s.cpu for s in by[n]]) for n in sizes} for k, by in samples.items()}
@@ -280,7 +288,7 @@ async def _measure(
     for variant, _ in STATEFUL if state else ():
         saved[variant.key] = {n: await saved_state(variant, n, folder) for n in sizes}
     figures = Figures(variants, lengths, cpu, wall, traces, saved)
-    report = figures.report(repeats=repeats)
+    report = figures.report(repeats=repeats, short_repeats=short_repeats)
     report.notes = notes + report.notes
     plangate_keys = {v.key for v in (*PLANGATE, *NO_SAVER)}
     missed = [v for v in variants if v.key in figures.missed and v.key in plangate_keys]
@@ -297,7 +305,29 @@ async def _measure(
                 explain(profiles, AGENT_SAVER.label),
             )
         )
+    if profile and figures.grew:
+        report.sections.append(await _growth_profile(figures))
     return report
+
+
+async def _growth_profile(figures: Figures) -> tuple[str, str]:
+    """What a step costs more at the longest run than at the shortest, for the worst grower."""
+    key = max(figures.grew, key=lambda k: figures.grew[k])
+    variant = next(v for v in figures.variants if v.key == key)
+    short, long = figures.first, figures.last
+    profiles = {
+        f"{variant.label} at {n} steps": await step_profile(variant.prepare, n, repeats=1)
+        for n in (short, long)
+    }
+    return (
+        f"Where the growth goes: {variant.label}, a step at {long} vs at {short} steps "
+        "(differential cProfile)",
+        f"Its CPU per step grew {figures.grew[key]:.2f}× from {short} to {long} steps, the "
+        "most of the plangate set-ups that missed the growth target. Each column is a "
+        "differential profile over a one-step run (see above); the second column's excess "
+        "is what a step costs more in a longer run.\n\n"
+        + explain(profiles, f"{variant.label} at {short} steps"),
+    )
 
 
 @dataclass
@@ -312,6 +342,8 @@ class Figures:
         traces: trace bytes by traced set-up key and length.
         saved: what SQLite held by set-up key and length.
         missed: the keys of the set-ups that missed a target (filled by ``report``).
+        grew: how much the per-step CPU of each plangate set-up that missed the growth
+            target grew (filled by ``report``).
     """
 
     variants: Sequence[Variant]
@@ -323,6 +355,7 @@ class Figures:
 
     def __post_init__(self) -> None:
         self.missed: set[str] = set()
+        self.grew: dict[str, float] = {}
         self.cpu_step = {key: per_step(t, self.lengths) for key, t in self.cpu.items()}
         self.wall_step = {key: per_step(t, self.lengths) for key, t in self.wall.items()}
         self.first, self.last = self.lengths[0], self.lengths[-1]
@@ -340,7 +373,7 @@ class Figures:
         sizes = self.traces[key]
         return {n: sizes[n] / n for n in self.lengths}
 
-    def report(self, *, repeats: int) -> Report:
+    def report(self, *, repeats: int, short_repeats: int) -> Report:
         """The report: tables, targets, headlines and charts."""
         n = self.last
         report = Report(
@@ -349,14 +382,20 @@ class Figures:
             summary=(
                 "CPU time (`time.process_time`, all threads) and wall time per tool step at "
                 f"{', '.join(map(str, self.lengths))} steps, every set-up in one process, "
-                f"interleaved, median of {repeats}; a step's cost at n steps is marginal over a "
+                f"interleaved, median of {repeats} (of {short_repeats} for 1 to {SHORT} steps, "
+                "whose small differences decide the shortest length's per-step cost); a step's "
+                "cost at n steps is marginal over a "
                 "one-step run, (T(n) − T(1)) / (n − 1), and T(1) is the fixed cost. Saved "
                 "state: bytes in the SQLite checkpointer's tables after a run ÷ n; trace: the "
                 "JSONL file's bytes ÷ n. Same instant read tool and zero-latency scripted "
                 "model for all; plangate runs with its guardrails, validation, events, budgets "
                 "and (unless said) an InMemorySaver, as create_agent + InMemorySaver does."
             ),
-            params={"lengths": list(self.lengths), "repeats": repeats},
+            params={
+                "lengths": list(self.lengths),
+                "repeats": repeats,
+                "short_repeats": short_repeats,
+            },
             tables=[self._per_step_table("cpu"), self._per_step_table("wall"), self._fixed()],
         )
         if self.saved:
@@ -526,6 +565,8 @@ class Figures:
             )
         for variant in PLANGATE:
             grown = self.growth(self.cpu_step[variant.key])
+            if grown is not None and grown > GROWTH_LIMIT:
+                self.grew[variant.key] = grown
             targets.append(
                 self._target(
                     f"{variant.label}: CPU per step at {self.last} ≤ {GROWTH_LIMIT}× at {self.first}",
@@ -635,4 +676,4 @@ def run(*, quick: bool = False) -> Report:
     """The benchmark at full size, or ``quick``."""
     if quick:
         return asyncio.run(measure(lengths=QUICK_LENGTHS, repeats=3, profile_steps=10))
-    return asyncio.run(measure())
+    return asyncio.run(measure(short_repeats=9))
