@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from bench import concurrency, frameworks, growth, parallel_plans, replay, startup, step_overhead
+from bench import (
+    concurrency,
+    frameworks,
+    growth,
+    growth_figures,
+    parallel_plans,
+    replay,
+    startup,
+    step_overhead,
+)
 from bench.__main__ import END, START, main, summary, update_readme
 from bench.profiling import step_profile
 from bench.report import Report, Table, Target, write_report
@@ -54,7 +63,9 @@ async def test_growth_at_its_smallest_size() -> None:
     for table in (cpu, wall):
         assert {"n2", "n3", "growth"} <= set(table.rows[0])
     assert all(row["cpu_ms"] > 0 for row in fixed_cost.rows)
-    assert len(saved.rows) == len(growth.STATEFUL) + 3  # SQLite state rows, then three traces
+    assert (
+        len(saved.rows) == len(growth_figures.STATEFUL) + 3
+    )  # SQLite state rows, then three traces
     assert all(row["total_kb"] > 0 for row in saved.rows)
     assert all(row["n3"] > 0 for row in saved.rows)
     assert len(report.targets) == 5 + 2 + 6 + 3 + 3 + 3
@@ -63,14 +74,14 @@ async def test_growth_at_its_smallest_size() -> None:
     assert report.chart is not None
     assert len(report.chart.series) == timed
     assert [chart.slug for chart in report.more_charts] == ["bytes"]
-    assert len(report.more_charts[0].series) == len(growth.STATEFUL) + 3
+    assert len(report.more_charts[0].series) == len(growth_figures.STATEFUL) + 3
 
 
 def test_growth_takes_a_step_as_the_cost_over_a_one_step_run() -> None:
-    assert growth.per_step({1: 10.0, 5: 18.0, 11: 30.0}, [5, 11]) == {5: 2.0, 11: 2.0}
-    assert growth.ratio(3.0, 2.0) == 1.5
-    assert growth.ratio(3.0, 0.0) is None
-    assert growth.ratio(None, 2.0) is None
+    assert growth_figures.per_step({1: 10.0, 5: 18.0, 11: 30.0}, [5, 11]) == {5: 2.0, 11: 2.0}
+    assert growth_figures.ratio(3.0, 2.0) == 1.5
+    assert growth_figures.ratio(3.0, 0.0) is None
+    assert growth_figures.ratio(None, 2.0) is None
 
 
 async def test_the_step_profile_attributes_time_to_categories() -> None:
