@@ -22,6 +22,7 @@ import ast
 import asyncio
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -36,12 +37,18 @@ from pydantic import BaseModel
 
 from plangate.graphs.engine.approvals import parse_decisions
 from plangate.graphs.engine.dispatch import call_tool, dispatch, route_after_dispatch
-from plangate.graphs.engine.events import Event, RunInterrupted, RunStarted, parse_event
+from plangate.graphs.engine.events import (
+    Event,
+    RunFailed,
+    RunInterrupted,
+    RunStarted,
+    parse_event,
+)
 from plangate.graphs.engine.model_errors import ModelError
 from plangate.graphs.engine.planning import plan_node, replan_node
 from plangate.graphs.engine.react import react_node
 from plangate.graphs.engine.respond import respond_node
-from plangate.graphs.engine.runtime import Runtime, emit, fail_state
+from plangate.graphs.engine.runtime import Runtime, describe_error, emit, fail_state
 from plangate.graphs.engine.state import (
     CALL_TOOL,
     DISPATCH,
@@ -105,9 +112,12 @@ async def fail_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
 
 
 def build_graph(
-    runtime: Runtime, checkpointer: BaseCheckpointSaver[Any] | None = None
+    runtime: Runtime, checkpointer: BaseCheckpointSaver[Any] | Literal[False] | None = None
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
-    """Compile the engine's graph around ``runtime``."""
+    """Compile the engine's graph around ``runtime``.
+
+    ``checkpointer``: where runs are saved; ``None`` for in memory, ``False`` for nowhere.
+    """
 
     def bind(node: Any) -> Any:
         async def run(state: Any, config: RunnableConfig) -> dict[str, Any]:
@@ -137,7 +147,8 @@ def build_graph(
     graph.add_conditional_edges(REPLAN, route_after_plan, [DISPATCH, END])
     graph.add_edge(RESPOND, END)
     graph.add_edge(FAIL, END)
-    return graph.compile(checkpointer=checkpointer or InMemorySaver())
+    saver = None if checkpointer is False else checkpointer or InMemorySaver()
+    return graph.compile(checkpointer=saver)
 
 
 @dataclass(frozen=True)
@@ -193,14 +204,24 @@ class Engine:
 
     Args:
         runtime: the collaborators (tools, planner, responder, guardrails, budgets).
-        checkpointer: where runs are persisted (in memory by default).
+        checkpointer: where runs are persisted: in memory by default (``None``), or ``False``
+            for nowhere — the fastest configuration, for runs that need neither a pause for
+            approval nor recovery after a crash. Such an engine cannot resume or recover a
+            run, a call that needs approval ends its run (``failed``, with the approvals it
+            would have asked for), and ``result`` knows the last ``KEPT_RESULTS`` runs only.
     """
 
+    KEPT_RESULTS = 256
+
     def __init__(
-        self, runtime: Runtime, checkpointer: BaseCheckpointSaver[Any] | None = None
+        self,
+        runtime: Runtime,
+        checkpointer: BaseCheckpointSaver[Any] | Literal[False] | None = None,
     ) -> None:
         self.runtime = runtime
         self.graph = build_graph(runtime, checkpointer)
+        self.persistent = checkpointer is not False
+        self._finished: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     @staticmethod
     def _config(thread_id: str) -> RunnableConfig:
@@ -229,6 +250,7 @@ class Engine:
         Raises:
             UsageError: the thread is not paused, or the decisions do not match its approvals.
         """
+        self._need_checkpoints("resume")
         pending = await self.pending_approvals(thread_id)
         if not pending:
             raise UsageError(f"thread {thread_id!r} is not waiting for approvals")
@@ -270,6 +292,7 @@ class Engine:
         Raises:
             UsageError: the thread is not interrupted (done, failed, blocked, paused or unknown).
         """
+        self._need_checkpoints("recover")
         current = await self.result(thread_id)
         if current.status != "interrupted":
             raise UsageError(f"thread {thread_id!r} has nothing to recover: it is {current.status}")
@@ -284,7 +307,18 @@ class Engine:
             pass
         return await self.result(thread_id)
 
+    def _need_checkpoints(self, what: str) -> None:
+        if not self.persistent:
+            raise UsageError(
+                f"cannot {what}: this engine keeps no checkpoints (checkpointer=False); "
+                "give it a checkpointer to pause, resume and recover runs"
+            )
+
     async def _events(self, payload: Any, thread: str) -> AsyncIterator[Event]:
+        if not self.persistent:
+            async for event in self._unsaved_events(payload, thread):
+                yield event
+            return
         # "sync" durability: each superstep's checkpoint is written before the next one starts,
         # so a process killed mid-run resumes from where it was, never from further back.
         try:
@@ -297,17 +331,36 @@ class Engine:
             # error that resuming cannot help ends the run inside its node instead.)
             yield RunInterrupted(error=type(exc).__name__, message=str(exc))
 
+    async def _unsaved_events(self, payload: Any, thread: str) -> AsyncIterator[Event]:
+        """A run with no checkpointer: its last values are kept for ``result``."""
+        values: dict[str, Any] = {}
+        try:
+            async for mode, chunk in self.graph.astream(
+                payload, self._config(thread), stream_mode=["custom", "values"]
+            ):
+                if mode == "values" and isinstance(chunk, dict):
+                    values = chunk
+                elif mode == "custom":
+                    yield parse_event(chunk)
+        except ModelError as exc:
+            values = {**values, "status": "failed", "error": describe_error(exc)}
+            yield RunFailed(error=type(exc).__name__, message=str(exc))
+        self._finished[thread] = values
+        self._finished.move_to_end(thread)
+        while len(self._finished) > self.KEPT_RESULTS:
+            self._finished.popitem(last=False)
+
     async def pending_approvals(self, thread_id: str) -> list[dict[str, Any]]:
         """The approvals a paused thread waits for (empty if it is not paused)."""
+        if not self.persistent:
+            return []
         state = await self.graph.aget_state(self._config(thread_id))
-        for interrupt in state.interrupts:
-            value = interrupt.value
-            if isinstance(value, dict) and "approvals" in value:
-                return list(value["approvals"])
-        return []
+        return _approvals(state.interrupts)
 
     async def result(self, thread_id: str) -> RunResult:
         """Where the thread stands now."""
+        if not self.persistent:
+            return self._unsaved_result(thread_id)
         state = await self.graph.aget_state(self._config(thread_id))
         values: Mapping[str, Any] = state.values
         pending = await self.pending_approvals(thread_id)
@@ -339,6 +392,41 @@ class Engine:
             plan=values.get("plan"),
         )
 
+    def _unsaved_result(self, thread_id: str) -> RunResult:
+        values = self._finished.get(thread_id)
+        if values is None:
+            raise UsageError(
+                f"no run {thread_id!r}: an engine with no checkpointer (checkpointer=False) "
+                f"knows the results of its last {self.KEPT_RESULTS} runs only"
+            )
+        asked = _approvals(values.get("__interrupt__") or ())
+        status: RunOutcome = "failed"
+        if values.get("status") in ("done", "blocked"):
+            status = values["status"]
+        error = values.get("error")
+        if asked:
+            status = "failed"
+            calls = ", ".join(f"{a['id']} ({a['tool']})" for a in asked)
+            error = {
+                "type": "UsageError",
+                "message": f"{calls} need approval, and an engine with no checkpointer cannot "
+                "pause for it: give the engine a checkpointer (the default keeps runs in memory)",
+            }
+        elif status == "failed" and error is None:
+            error = {"type": "UsageError", "message": "the run stopped before its end"}
+        response = values.get("response")
+        return RunResult(
+            thread_id=thread_id,
+            status=status,
+            response=self.runtime.response_model.model_validate(response) if response else None,
+            approvals=asked,
+            error=error,
+            steps=dict(values.get("steps") or {}),
+            verdicts=list(values.get("verdicts") or []),
+            usage=dict(values.get("usage") or {}),
+            plan=values.get("plan"),
+        )
+
     async def run(self, request: str, *, thread_id: str | None = None) -> RunResult:
         """Run ``request`` to its end or to a pause for approval."""
         thread = thread_id or uuid.uuid4().hex[:12]
@@ -359,6 +447,15 @@ class Engine:
     def run_sync(self, request: str, *, thread_id: str | None = None) -> RunResult:
         """``run`` for code without an event loop."""
         return asyncio.run(self.run(request, thread_id=thread_id))
+
+
+def _approvals(interrupts: Any) -> list[dict[str, Any]]:
+    """The approvals asked for by the interrupts of a paused run."""
+    for interrupt in interrupts:
+        value = interrupt.value
+        if isinstance(value, dict) and "approvals" in value:
+            return list(value["approvals"])
+    return []
 
 
 def _task_error(state: StateSnapshot) -> dict[str, str] | None:
