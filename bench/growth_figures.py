@@ -398,8 +398,8 @@ class Figures:
             "machine disturbs less than wall time; the wall ratio is shown beside each.",
             "The LangChain-based set-ups share one `ScriptedChatModel` script; its token "
             "estimate reads the whole conversation on each call, so every one of them pays a "
-            "per-step cost that grows with the run. Pydantic AI's `FunctionModel` returns the "
-            "same calls from a counter.",
+            "per-step cost that grows with the run. Pydantic AI's `FunctionModel` is scripted "
+            "to make the same calls, with Pydantic AI's own bookkeeping.",
             "create_agent + InMemorySaver is the peer of plangate's own default persistence; "
             "create_agent with no checkpointer, the bare graph and Pydantic AI persist nothing.",
             f"Saved state is counted with one SQLite-checkpointed run per set-up and length; "

@@ -29,6 +29,8 @@ def write_chart(chart: Chart, path: Path) -> bool:
     crowded = len(chart.series) > CROWDED
     figure, axes = pyplot.subplots(figsize=(12.5 if crowded else 7.5, 4.5), dpi=110)
     styles = ("-", "--", "-.", ":")
+    # Past ten series the default colours repeat: take twenty (dark ones first) instead.
+    palette = [pyplot.get_cmap("tab20")(i) for i in (*range(0, 20, 2), *range(1, 20, 2))]
     for index, (label, values) in enumerate(chart.series.items()):
         points = [(x, y) for x, y in zip(chart.x, values, strict=True) if y is not None]
         if points:
@@ -38,6 +40,7 @@ def write_chart(chart: Chart, path: Path) -> bool:
                 marker="o",
                 linestyle=styles[index % len(styles)],
                 label=label,
+                **({"color": palette[index % len(palette)]} if len(chart.series) > 10 else {}),
             )
     axes.set_title(chart.title)
     axes.set_xlabel(chart.x_label)
