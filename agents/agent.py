@@ -7,14 +7,16 @@ Either way the same engine runs the plan, with the spec's guardrails at every st
 
 ``with agent.record(path):`` records the runs made inside it into a trace
 (``plangate.graphs.traces.format``); ``plangate.graphs.traces.replay.replay(path, agent)`` replays
-one through ``for_replay``, with no model and no backend.
+one through ``for_replay``, with no model and no backend. The agent's engine (its compiled graph)
+is built at its first run, so an agent made only to be replayed never builds one; the replayed
+agent is built once per configuration (``replay_identity``) and reused by every replay.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from plangate.graphs.guards.guardrails import Guardrail
 from plangate.graphs.offline.rule_planner import RulePlanner
 from plangate.graphs.traces.recording import Recorder, shared_checkpointer
 from plangate.graphs.traces.replay import RunParts
+from plangate.graphs.traces.replay_cache import hashable
 from plangate.tools.clock import Clock, SystemClock
 from plangate.tools.errors import UsageError
 from plangate.tools.executor import ToolExecutor
@@ -84,6 +87,8 @@ class Agent:
         self.clock: Clock = clock or SystemClock()
         if strategy == "react" and model is None:
             raise UsageError("the react strategy needs a chat model: pass model= or --model")
+        if model is None:
+            self._check_offline()
         self._guardrails = tuple(guardrails)
         self._prices = with_defaults(prices)
         self._model_retry = model_retry or DEFAULT_MODEL_RETRY
@@ -93,7 +98,27 @@ class Agent:
             else ToolExecutor(self.toolset, ledger=ledger, clock=self.clock)
         )
         self._recorder = recorder
-        self.engine = Engine(self._runtime(recorder), checkpointer)
+        self._checkpointer = checkpointer
+        self._engine: Engine | None = None
+        if recorder is not None:
+            self._engine = Engine(self._runtime(recorder), checkpointer)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine that runs the requests (built, and its graph compiled, at first use)."""
+        if self._engine is None:
+            self._engine = Engine(self._runtime(self._recorder), self._checkpointer)
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _check_offline(self) -> None:
+        if self.spec.grammar is None:
+            raise UsageError(f"agent {self.spec.name!r} has no offline grammar: pass a model")
+        if self.spec.offline_answer is None:
+            raise UsageError(f"agent {self.spec.name!r} has no offline answer: pass a model")
 
     def _runtime(self, recorder: Recorder | None) -> Runtime:
         model = self.model
@@ -127,15 +152,15 @@ class Agent:
     def _planner(self, model: BaseChatModel | None) -> Planner:
         if model is not None:
             return LLMPlanner(model)
-        if self.spec.grammar is None:
-            raise UsageError(f"agent {self.spec.name!r} has no offline grammar: pass a model")
+        self._check_offline()
+        assert self.spec.grammar is not None
         return RulePlanner(self.spec.grammar)
 
     def _responder(self, model: BaseChatModel | None) -> Responder:
         if model is not None:
             return LLMResponder(model, instructions=self.spec.instructions)
-        if self.spec.offline_answer is None:
-            raise UsageError(f"agent {self.spec.name!r} has no offline answer: pass a model")
+        self._check_offline()
+        assert self.spec.offline_answer is not None
         return FunctionResponder(self.spec.offline_answer)
 
     @property
@@ -186,6 +211,7 @@ class Agent:
             self.toolset.bind(parts.deps),
             model=parts.model,
             strategy=parts.strategy,
+            checkpointer=parts.checkpointer,
             clock=parts.clock,
             guardrails=self._guardrails,
             prices=self._prices,
@@ -193,6 +219,21 @@ class Agent:
             model_retry=dataclasses.replace(self._model_retry, sleep=_no_wait),
             executor=parts.executor,
         )
+
+    def replay_identity(self) -> Hashable:
+        """Everything ``for_replay`` builds from: agents that share it replay alike.
+
+        Two agents made with the same spec, tools, guardrails, prices and model retries (their
+        models, backends, clocks and checkpointers are replaced in a replay) share one replayed
+        agent (``plangate.graphs.traces.replay_cache``). A part that cannot be hashed counts by
+        its identity.
+        """
+        tools = tuple((name, hashable(self.toolset.get(name))) for name in self.toolset.names)
+        return (
+            type(self), hashable(self.spec), tools, tuple(hashable(g) for g in self._guardrails),
+            tuple(sorted((name, hashable(price)) for name, price in self._prices.items())),
+            hashable(self._model_retry),
+        )  # fmt: skip
 
     async def run(self, request: str, *, thread_id: str | None = None) -> RunResult:
         """Run ``request`` until it answers, fails or pauses for approval."""

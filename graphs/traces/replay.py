@@ -3,16 +3,22 @@
 ``replay(trace, target)`` rebuilds the agent around stand-ins — ``RunParts``: a
 ``ReplayChatModel`` that answers each request with the recorded answer to the same request, a
 ``ReplayExecutor`` that returns each step's recorded result after checking its tool and
-arguments, a clock showing the recorded time, and ``NO_BACKEND`` in place of every backend —
-then re-runs each recorded request and resume (with the recorded approval decisions) and compares
-how each ended. ``target`` is a ``plangate.agents.Agent`` (anything with ``for_replay(parts)``) or a
-factory ``(parts) -> Engine``::
+arguments, a clock showing the recorded time, a backend stand-in in place of every backend and a
+checkpointer — then re-runs each recorded request and resume (with the recorded approval
+decisions) and compares how each ended. ``target`` is a ``plangate.agents.Agent`` (anything with
+``for_replay(parts)``) or a factory ``(parts) -> Engine``::
 
     def shop(parts: RunParts) -> Engine:
         toolset = Toolset([get_price, place_order], deps=parts.deps)
-        return Engine(Runtime(toolset=toolset, executor=parts.executor(toolset),
-                              planner=LLMPlanner(parts.model), ..., clock=parts.clock,
-                              strategy=parts.strategy, react_model=parts.model))
+        runtime = Runtime(toolset=toolset, executor=parts.executor(toolset),
+                          planner=LLMPlanner(parts.model), ..., clock=parts.clock,
+                          strategy=parts.strategy, react_model=parts.model)
+        return Engine(runtime, parts.checkpointer)
+
+The stand-ins serve whichever replay is under way, so the agent built around them is kept and
+reused by the next replay of the same agent (``plangate.graphs.traces.replay_cache``): its graph
+is compiled once per process. It is kept only if it persists its runs in
+``parts.checkpointer`` (one store per replay) and building it read nothing of the trace.
 
     report = await replay("tests/traces/shop/prices.jsonl", shop)
     report.raise_for_mismatch()
@@ -33,6 +39,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plangate.graphs.engine.build import RunResult
+from plangate.graphs.traces._scope import ReplayScope, entered
 from plangate.graphs.traces._session import RecordedModelError, ReplaySession
 from plangate.graphs.traces.format import (
     DecisionsRecord,
@@ -43,6 +50,7 @@ from plangate.graphs.traces.format import (
 )
 from plangate.graphs.traces.model_calls import canonical_json
 from plangate.graphs.traces.recording import Runner
+from plangate.graphs.traces.replay_cache import CACHE, Entry
 from plangate.graphs.traces.replay_parts import (
     NO_BACKEND,
     ReplayChatModel,
@@ -53,6 +61,7 @@ from plangate.graphs.traces.replay_parts import (
     RunParts,
     SupportsReplay,
     build_runner,
+    reusable_parts,
 )
 from plangate.graphs.traces.surface import describe_surface, json_diff, outcome_of, surface_change
 from plangate.graphs.traces.taps import ReplayBackend
@@ -188,7 +197,9 @@ async def _play(runner: Runner, episode: Episode, session: ReplaySession) -> Run
     return result
 
 
-def _check_surface(trace: Trace, runner: Runner, session: ReplaySession) -> None:
+def _check_surface(
+    trace: Trace, runner: Runner, session: ReplaySession, entry: Entry | None
+) -> None:
     runtime = runner.runtime
     if runtime.strategy != trace.header.strategy:
         raise session.fail(
@@ -196,7 +207,13 @@ def _check_surface(trace: Trace, runner: Runner, session: ReplaySession) -> None
             f"replays with {runtime.strategy}",
             json_diff({"strategy": trace.header.strategy}, {"strategy": runtime.strategy}),
         )
-    live = _json(session.clean(describe_surface(runtime), lambda: [trace.header.surface]))
+    # A reused agent's surface does not change between replays: worked out once.
+    surface = entry.surface if entry is not None else None
+    if surface is None:
+        surface = _json(describe_surface(runtime))
+        if entry is not None:
+            entry.surface = surface
+    live = session.clean(surface, lambda: [trace.header.surface])
     change = surface_change(trace.header.surface, live)
     if change is not None:
         raise session.fail(*change)
@@ -211,6 +228,10 @@ async def replay(
 ) -> ReplayReport:
     """Replay ``trace`` against ``target`` (see the module docstring).
 
+    The agent built for the replay is kept and reused by the next replay of the same agent
+    (``plangate.graphs.traces.replay_cache``); each replay still serves only its own recording,
+    and keeps its runs apart from every other replay's.
+
     Args:
         trace: a ``Trace`` or the path of a trace file.
         target: an agent with ``for_replay``, or a factory ``(RunParts) -> Engine``.
@@ -224,29 +245,27 @@ async def replay(
     session = ReplaySession(loaded, strict_order=strict_order)
     plays = episodes(loaded)
     clock = ReplayClock(plays[0].now if plays else datetime.now().astimezone())
-    model = ReplayChatModel(session) if loaded.header.model is not None else None
-    parts = RunParts(
-        model=model, strategy=loaded.header.strategy, clock=clock,
-        executor=lambda toolset: ReplayExecutor(toolset, session),
-        deps=ReplayBackend(session, clock),
-    )  # fmt: skip
+    scope = ReplayScope(session=session, clock=clock, backend=ReplayBackend(session, clock))
     results: list[RunResult] = []
     runs = 0
     mismatch: ReplayMismatchError | None = None
-    try:
-        runner = build_runner(target, parts)
-        if check_surface:
-            _check_surface(loaded, runner, session)
-        for episode in plays:
-            clock.set(episode.now)
-            played = await _play(runner, episode, session)
-            runs += 1
-            results.extend([played] if played is not None else [])
-        leftover = session.leftovers()
-        if leftover is not None:
-            raise leftover
-    except ReplayMismatchError as exc:
-        mismatch = session.mismatch or exc
+    with entered(scope):
+        try:
+            runner, entry = CACHE.runner(
+                target, loaded.header.strategy, model=loaded.header.model is not None
+            )
+            if check_surface:
+                _check_surface(loaded, runner, session, entry)
+            for episode in plays:
+                clock.set(episode.now)
+                played = await _play(runner, episode, session)
+                runs += 1
+                results.extend([played] if played is not None else [])
+            leftover = session.leftovers()
+            if leftover is not None:
+                raise leftover
+        except ReplayMismatchError as exc:
+            mismatch = session.mismatch or exc
     return ReplayReport(
         trace=loaded.source, ok=mismatch is None, mismatch=mismatch, runs=runs,
         model_calls=session.model_calls, tool_calls=session.tool_calls, results=tuple(results),
@@ -273,4 +292,5 @@ __all__ = [
     "episodes",
     "replay",
     "replay_sync",
+    "reusable_parts",
 ]

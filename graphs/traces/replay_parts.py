@@ -2,9 +2,15 @@
 
 ``RunParts`` carries a ``ReplayChatModel`` (each request answered with the recorded answer to the
 same normalized request), a factory of ``ReplayExecutor`` (each step's recorded result, after
-its tool and arguments are checked), a ``ReplayClock`` showing each run's recorded time, and
-``NO_BACKEND`` for the tools to be bound to. An agent rebuilds itself around them with
-``for_replay(parts)`` (``SupportsReplay``); anything else is a factory ``(parts) -> Engine``.
+its tool and arguments are checked), a clock showing each run's recorded time, a backend
+stand-in for the tools to be bound to, and a checkpointer. An agent rebuilds itself around them
+with ``for_replay(parts)`` (``SupportsReplay``); anything else is a factory ``(parts) -> Engine``.
+
+``replay`` hands over stand-ins that hold no trace (``reusable_parts``): each reads the replay
+under way (``plangate.graphs.traces._scope``). An agent built around them — and persisting its
+runs in ``parts.checkpointer`` — is therefore built once and reused by every replay of it
+(``plangate.graphs.traces.replay_cache``). Made with a ``ReplaySession``, the model, executor and
+backend serve that session only, as before.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import BaseModel, PrivateAttr
 
+from plangate.graphs.engine.build import Checkpointer
 from plangate.graphs.engine.runtime import Strategy
+from plangate.graphs.traces._saver import ReplaySaver
+from plangate.graphs.traces._scope import current_scope
 from plangate.graphs.traces._session import ReplaySession, replayed_error
 from plangate.graphs.traces.model_calls import BoundaryChatModel, normalize_request, response_result
 from plangate.graphs.traces.recording import Runner
@@ -46,6 +55,10 @@ class RunParts:
         clock: shows each run's recorded time (plans mention today's date).
         executor: builds the replay executor for the agent's toolset.
         deps: bind the tools to this instead of a backend.
+        checkpointer: persist the runs here (``Engine(runtime, parts.checkpointer)``): each
+            replay then keeps its runs apart, and ``replay`` reuses the agent built around
+            these parts for the next replay of it instead of building it again (``None``: the
+            agent keeps its own, and is built again for every replay).
     """
 
     model: BaseChatModel | None
@@ -53,6 +66,20 @@ class RunParts:
     clock: Clock
     executor: Callable[[Toolset], ToolExecutor]
     deps: Any = NO_BACKEND
+    checkpointer: Checkpointer | None = None
+
+
+def reusable_parts(strategy: Strategy, *, model: bool) -> RunParts:
+    """Stand-ins that serve whichever replay is under way (see the module docstring).
+
+    Args:
+        strategy: the recorded strategy.
+        model: whether the trace was recorded with a chat model (else offline).
+    """
+    return RunParts(
+        model=ReplayChatModel() if model else None, strategy=strategy, clock=CurrentReplayClock(),
+        executor=ReplayExecutor, deps=CurrentReplayBackend(), checkpointer=ReplaySaver(),
+    )  # fmt: skip
 
 
 @runtime_checkable
@@ -101,12 +128,48 @@ class ReplayClock:
         await asyncio.sleep(0)
 
 
+class CurrentReplayClock:
+    """The clock of the replay under way (a ``ReplayClock``)."""
+
+    def now(self) -> datetime:
+        """The current (recorded) time."""
+        return current_scope().clock.now()
+
+    def monotonic(self) -> float:
+        """Seconds slept so far in this replay."""
+        return current_scope().clock.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        """Move this replay's time on by ``seconds`` without waiting."""
+        await current_scope().clock.sleep(seconds)
+
+
+class CurrentReplayBackend:
+    """Stands for every backend, serving the reads recorded in the replay under way."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and the like probe dunders: nothing recorded
+            raise AttributeError(name)
+        return getattr(current_scope().backend, name)
+
+    def __repr__(self) -> str:
+        return "ReplayBackend()"
+
+
+def _served(own: ReplaySession | None) -> ReplaySession:
+    return own if own is not None else current_scope().session
+
+
 class ReplayChatModel(BoundaryChatModel):
-    """A chat model that answers with the recorded answer to the same normalized request."""
+    """A chat model that answers with the recorded answer to the same normalized request.
 
-    _session: ReplaySession = PrivateAttr()
+    Args:
+        session: the recording to serve (``None``: the replay under way's).
+    """
 
-    def __init__(self, session: ReplaySession, **data: Any) -> None:
+    _session: ReplaySession | None = PrivateAttr(default=None)
+
+    def __init__(self, session: ReplaySession | None = None, **data: Any) -> None:
         super().__init__(**data)
         self._session = session
 
@@ -121,7 +184,8 @@ class ReplayChatModel(BoundaryChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return response_result(self._session.answer(normalize_request(messages, stop, kwargs)))
+        session = _served(self._session)
+        return response_result(session.answer(normalize_request(messages, stop, kwargs)))
 
     async def _agenerate(
         self,
@@ -134,9 +198,14 @@ class ReplayChatModel(BoundaryChatModel):
 
 
 class ReplayExecutor(ToolExecutor):
-    """Returns each step's recorded result (or raises its recorded error); runs nothing."""
+    """Returns each step's recorded result (or raises its recorded error); runs nothing.
 
-    def __init__(self, toolset: Toolset, session: ReplaySession) -> None:
+    Args:
+        toolset: the agent's tools.
+        session: the recording to serve (``None``: the replay under way's).
+    """
+
+    def __init__(self, toolset: Toolset, session: ReplaySession | None = None) -> None:
         super().__init__(toolset)
         self._session = session
 
@@ -157,7 +226,8 @@ class ReplayExecutor(ToolExecutor):
             ToolError: the recorded call failed with it.
         """
         tool = self.toolset.get(name)
-        recorded = self._session.tool(thread_id, step_id, name, call_args(tool, args))
+        session = _served(self._session)
+        recorded = session.tool(thread_id, step_id, name, call_args(tool, args))
         if recorded.error is not None:
             raise replayed_error(recorded.error, name)
         try:
