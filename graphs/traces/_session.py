@@ -22,6 +22,7 @@ from plangate.graphs.engine.model_errors import ModelError, ModelErrorKind
 from plangate.graphs.guards.pseudonyms import Pseudonyms
 from plangate.graphs.guards.redaction import Redactor
 from plangate.graphs.traces._align import align
+from plangate.graphs.traces._cleaning import Cleaner
 from plangate.graphs.traces._codec import call_key, rebuild
 from plangate.graphs.traces.format import (
     BackendCallRecord,
@@ -107,6 +108,7 @@ class ReplaySession:
         header = trace.header
         table = Pseudonyms(allocate=False) if header.pii_pseudonyms else None
         self.redactor = Redactor(pii=header.pii_redacted, pseudonyms=table)
+        self._cleaner = Cleaner(self.redactor)
         self.mismatch: ReplayMismatchError | None = None
         self.model_calls = 0
         self.tool_calls = 0
@@ -141,7 +143,7 @@ class ReplaySession:
             strict: whether a counterpart must equal it but for PII to lend it stand-ins.
         """
         return align(
-            lambda: self.redactor.clean(live), counterparts, self.redactor.pseudonyms,
+            lambda: self._cleaner.clean(live), counterparts, self.redactor.pseudonyms,
             strict=strict,
         )  # fmt: skip
 

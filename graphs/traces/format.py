@@ -286,7 +286,9 @@ def _json(source: str, number: int, line: str) -> Any:
         raise TraceFormatError(source, f"not JSON ({exc})", line=number) from exc
     except RecursionError:
         raise too_deep from None
-    if _deeper_than(data, MAX_DEPTH):
+    # Each level of nesting opens with its own bracket, so a line with no more brackets than
+    # the limit cannot nest deeper: only the rare longer ones are walked.
+    if line.count("[") + line.count("{") > MAX_DEPTH and _deeper_than(data, MAX_DEPTH):
         raise too_deep
     return data
 

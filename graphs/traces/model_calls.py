@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -55,9 +56,37 @@ def jsonable(value: Any) -> Any:
 def canonical_tools(tools: Sequence[RawTool | Tool[Any]]) -> list[dict[str, Any]]:
     """Tools in OpenAI function format, whatever form they were bound in."""
     return [
-        openai_tool(item, strict=False) if isinstance(item, Tool) else convert_to_openai_tool(item)
+        openai_tool(item, strict=False)
+        if isinstance(item, Tool)
+        else _class_tool(item)
+        if isinstance(item, type)
+        else convert_to_openai_tool(item)
         for item in tools
     ]
+
+
+_CLASS_TOOLS: weakref.WeakKeyDictionary[type, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _class_tool(cls: type) -> dict[str, Any]:
+    """A class bound as a tool (a structured output's schema), converted once per class.
+
+    Every planner and responder call binds its output model again; its JSON schema is worked
+    out the first time only, and each binding gets its own copy.
+    """
+    found = _CLASS_TOOLS.get(cls)
+    if found is None:
+        found = _CLASS_TOOLS[cls] = convert_to_openai_tool(cls)
+    copied: dict[str, Any] = _copy(found)
+    return copied
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
 
 
 def normalize_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
