@@ -93,6 +93,7 @@ def align(
     table: Pseudonyms | None,
     *,
     strict: bool = True,
+    held: Callable[[], bool] | None = None,
 ) -> Any:
     """``clean()``, after tying its placeholders to the stand-ins of the first counterpart
     they fit (see the module docstring); as cleaned when none fits.
@@ -103,9 +104,11 @@ def align(
         table: the stand-ins of the replay (``None``: markers, nothing to learn).
         strict: a counterpart fits only if everything but the placeholders is equal (model
             requests, looked up among many); otherwise the ties found are kept.
+        held: says whether what ``clean`` just returned holds a placeholder, when the cleaner
+            knows (else the cleaned data is searched for one).
     """
     cleaned = clean()
-    if table is None or not holds_placeholder(cleaned):
+    if table is None or not (held() if held is not None else holds_placeholder(cleaned)):
         return cleaned
     for recorded in counterparts():
         ties = _ties(cleaned, recorded, table, strict=strict)

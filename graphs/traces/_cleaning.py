@@ -18,12 +18,14 @@ from typing import Any
 
 from pydantic import SecretBytes, SecretStr
 
+from plangate.graphs.guards.pseudonyms import has_placeholder
 from plangate.graphs.guards.redaction import SECRET, Redactor, is_secret_key
 
 MAX_REMEMBERED = 200_000
-"""Strings remembered per way of cleaning; past it, they are forgotten and learnt again."""
+"""Strings (and key names) remembered per way of cleaning; past it, they are learnt again."""
 
-_CLEAN: dict[tuple[bool, frozenset[str], bool], set[str]] = {}
+_CLEAN: dict[tuple[bool, frozenset[str], bool], dict[str, bool]] = {}
+_SECRET_KEYS: dict[str, bool] = {}
 
 
 class Cleaner:
@@ -31,36 +33,54 @@ class Cleaner:
 
     Args:
         redactor: the trace's way of cleaning.
+
+    Attributes:
+        held: whether the data last cleaned holds a placeholder for a value (PII met without
+            its stand-in, ``plangate.graphs.traces._align``) anywhere.
     """
 
     def __init__(self, redactor: Redactor) -> None:
         self.redactor = redactor
         way = (redactor.pii, redactor.secrets, redactor.pseudonyms is None)
-        self._clean = _CLEAN.setdefault(way, set())
+        self._clean = _CLEAN.setdefault(way, {})  # string -> whether it holds a placeholder
+        self.held = False
 
     def clean(self, value: Any) -> Any:
         """``value`` as ``redactor.clean`` returns it (the input is not mutated)."""
+        self.held = False
+        return self._walk(value)
+
+    def _walk(self, value: Any) -> Any:
         if isinstance(value, str):
-            if value in self._clean:
+            held = self._clean.get(value)
+            if held is not None:
+                self.held = self.held or held
                 return value
             cleaned = self.redactor.clean(value)
+            held = has_placeholder(cleaned)
+            self.held = self.held or held
             if cleaned == value:
                 if len(self._clean) >= MAX_REMEMBERED:
                     self._clean.clear()
-                self._clean.add(value)
+                self._clean[value] = held
             return cleaned
         if isinstance(value, Mapping):
             return {
                 key: SECRET if isinstance(key, str) and _holds_secret(key, item) else
-                self.clean(item)
+                self._walk(item)
                 for key, item in value.items()
             }  # fmt: skip
         if isinstance(value, list | tuple):
-            return [self.clean(item) for item in value]
+            return [self._walk(item) for item in value]
         if isinstance(value, SecretStr | SecretBytes):
             return SECRET
         return value
 
 
 def _holds_secret(key: str, value: Any) -> bool:
-    return is_secret_key(key) and value not in (None, "", SECRET)
+    secret = _SECRET_KEYS.get(key)
+    if secret is None:
+        if len(_SECRET_KEYS) >= MAX_REMEMBERED:
+            _SECRET_KEYS.clear()
+        secret = _SECRET_KEYS[key] = is_secret_key(key)
+    return secret and value not in (None, "", SECRET)

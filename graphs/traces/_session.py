@@ -142,9 +142,10 @@ class ReplaySession:
             counterparts: the recorded data it should equal, most likely first.
             strict: whether a counterpart must equal it but for PII to lend it stand-ins.
         """
+        cleaner = self._cleaner
         return align(
-            lambda: self._cleaner.clean(live), counterparts, self.redactor.pseudonyms,
-            strict=strict,
+            lambda: cleaner.clean(live), counterparts, self.redactor.pseudonyms, strict=strict,
+            held=lambda: cleaner.held,
         )  # fmt: skip
 
     def fail(self, message: str, diff: str = "") -> ReplayMismatchError:

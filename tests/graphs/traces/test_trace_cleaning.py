@@ -13,6 +13,7 @@ from pydantic import BaseModel, SecretStr
 
 from plangate.graphs.guards.pseudonyms import Pseudonyms
 from plangate.graphs.guards.redaction import Redactor
+from plangate.graphs.traces._align import holds_placeholder
 from plangate.graphs.traces._cleaning import Cleaner
 from plangate.graphs.traces.format import MAX_DEPTH, TraceFormatError, parse_trace
 from plangate.graphs.traces.model_calls import canonical_tools
@@ -59,8 +60,22 @@ _JSON = st.recursive(
 @given(_JSON)
 def test_the_cleaner_matches_the_redactor_on_any_json(value: Any) -> None:
     for make in REDACTORS:
-        assert Cleaner(make()).clean(value) == make().clean(value)
-        assert Cleaner(make()).clean(value) == make().clean(value)  # remembered this time
+        for _ in range(2):  # the second time from what it remembered
+            cleaner = Cleaner(make())
+            cleaned = cleaner.clean(value)
+            assert cleaned == make().clean(value)
+            assert cleaner.held == holds_placeholder(cleaned)
+
+
+def test_the_cleaner_says_when_a_value_stands_as_a_placeholder() -> None:
+    text = "mail Ana.Lima@mail.example.net"
+    for _ in range(2):
+        cleaner = Cleaner(Redactor(pseudonyms=Pseudonyms(allocate=False)))
+        cleaned = cleaner.clean({"messages": [text, "plain"]})
+        assert cleaner.held
+        assert holds_placeholder(cleaned)
+        cleaner.clean(["plain", "user1@redacted.example.com"])
+        assert not cleaner.held
 
 
 class Answer(BaseModel):
