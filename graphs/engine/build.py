@@ -10,6 +10,10 @@ START → guard_input → plan → dispatch ─┬→ call_tool (×N, Send, para
                      dispatch (all done) → respond → END        (any failure) → fail → END
 ```
 
+Under ``react``, once a wave has run every call of the model's turn, ``call_tool`` goes straight
+to the model's next turn (``route_after_call``) rather than through a dispatch with nothing left
+to start.
+
 ``Engine.run`` returns a ``RunResult``: ``done`` with the validated response, ``paused`` with the
 approvals it waits for, ``blocked`` by a guardrail, or ``failed`` with a typed error. Runs are
 persisted by any LangGraph checkpointer (in memory by default), so ``resume`` continues a paused
@@ -36,7 +40,12 @@ from langgraph.types import Command, StateSnapshot
 from pydantic import BaseModel
 
 from plangate.graphs.engine.approvals import parse_decisions
-from plangate.graphs.engine.dispatch import call_tool, dispatch, route_after_dispatch
+from plangate.graphs.engine.dispatch import (
+    call_tool,
+    dispatch,
+    route_after_call,
+    route_after_dispatch,
+)
 from plangate.graphs.engine.events import (
     Event,
     RunFailed,
@@ -143,7 +152,7 @@ def build_graph(
     graph.add_conditional_edges(
         DISPATCH, route_after_dispatch, [CALL_TOOL, REPLAN, RESPOND, FAIL, REACT]
     )
-    graph.add_edge(CALL_TOOL, DISPATCH)
+    graph.add_conditional_edges(CALL_TOOL, route_after_call, [DISPATCH, REACT])
     graph.add_conditional_edges(REPLAN, route_after_plan, [DISPATCH, END])
     graph.add_edge(RESPOND, END)
     graph.add_edge(FAIL, END)

@@ -43,6 +43,7 @@ from plangate.graphs.engine.references import resolve
 from plangate.graphs.engine.runtime import Runtime, emit, fail_state, fail_with
 from plangate.graphs.engine.state import (
     CALL_TOOL,
+    DISPATCH,
     FAIL,
     REACT,
     REPLAN,
@@ -55,7 +56,15 @@ from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, Verdi
 from plangate.graphs.guards.labels import CallProvenance
 from plangate.tools.errors import PlangateError, ToolError
 
-__all__ = ["TERMINAL", "call_tool", "dispatch", "route_after_dispatch", "summarize"]
+__all__ = [
+    "TERMINAL",
+    "call_tool",
+    "dispatch",
+    "must_stop",
+    "route_after_call",
+    "route_after_dispatch",
+    "summarize",
+]
 
 TERMINAL = ("done", "failed", "skipped", "rejected")
 
@@ -75,11 +84,13 @@ class _Wave:
         self.provenance: dict[str, CallProvenance | None] = {}
 
 
-async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
-    """Choose, check and (if needed) get approval for the next wave of calls."""
-    if state.get("status") != "running" or not state.get("plan"):
-        return {"wave": []}
-    steps = dict(state.get("steps") or {})
+def must_stop(state: RunState, runtime: Runtime) -> dict[str, Any] | None:
+    """The update that ends the run before its next wave or turn, if it must end.
+
+    A failure no re-plan can route around ends it (naming the writes already done), and so
+    does the run's wall-clock budget.
+    """
+    steps = state.get("steps") or {}
     if any(is_fatal(record) for record in steps.values()):
         done_writes = {
             sid: rec["tool"] for sid, rec in steps.items()
@@ -93,6 +104,17 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
         runtime.budget.check_time(runtime.clock.now().timestamp() - state.get("started_at", 0.0))
     except PlangateError as exc:
         return fail_state(exc)
+    return None
+
+
+async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
+    """Choose, check and (if needed) get approval for the next wave of calls."""
+    if state.get("status") != "running" or not state.get("plan"):
+        return {"wave": []}
+    stop = must_stop(state, runtime)
+    if stop is not None:
+        return stop
+    steps = dict(state.get("steps") or {})
     plan = plan_from_state(state["plan"])
     round_ = state.get("round", 0)
     wave = _Wave()
@@ -178,10 +200,9 @@ def _skip_blocked(plan: Plan, steps: Mapping[str, StepRecord], wave: _Wave, roun
     They could only run on a result that does not exist; the re-plan (after a failure or a
     rejection) is told about them through the failed step.
     """
-    planned = {s.id for s in plan.steps}
     for sid, record in steps.items():
         status = record.get("status")
-        if status in ("skipped", "failed", "rejected") and sid in planned:
+        if status in ("skipped", "failed", "rejected") and plan.has(sid):
             for dependent in plan.dependents(sid):
                 if dependent not in steps and dependent not in wave.records:
                     wave.records[dependent] = _record(
@@ -283,6 +304,30 @@ async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wa
     wave.records.update(recheck.records)
     wave.calls.extend(recheck.calls)
     wave.calls.extend(c for c, _ in recheck.approvals)
+
+
+async def route_after_call(state: RunState) -> str:
+    """After a wave's calls: straight to the model's next turn under ``react`` when the wave
+    ran every call of its turn, else back to dispatch (more steps, re-plan or respond).
+
+    A react turn's calls normally go out in one wave, and the dispatch after it would only
+    route to the model: skipping it saves a superstep per turn. The react node does the
+    checks that dispatch would have done first (``must_stop``).
+    """
+    if state.get("strategy") != "react" or state.get("status") != "running":
+        return DISPATCH
+    wave = {call["step_id"] for call in state.get("wave") or ()}
+    steps = state.get("steps") or {}
+    plan = plan_from_state(state["plan"]) if state.get("plan") else None
+    if not wave or plan is None:
+        return DISPATCH
+    turn = plan.steps[-1].id.split("_")[0]
+    for step in reversed(plan.steps):
+        if step.id.split("_")[0] != turn:
+            break  # an earlier turn: all its steps ended before this turn was asked for
+        if step.id not in wave and step.id not in steps:
+            return DISPATCH
+    return REACT
 
 
 async def route_after_dispatch(state: RunState) -> Sequence[Send] | str:

@@ -119,6 +119,10 @@ class Plan(BaseModel):
             raise UsageError(f"plan has no step {step_id!r}; steps: {known}")
         return found
 
+    def has(self, step_id: str) -> bool:
+        """Whether a step is called ``step_id``."""
+        return step_id in self._index().steps
+
     def dependencies(self, step_id: str) -> list[str]:
         """Ids ``step_id`` waits for: its ``depends_on``, then those its args and condition reference.
 

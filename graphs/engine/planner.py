@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.replan_context import (
@@ -35,6 +35,7 @@ from plangate.graphs.engine.replan_context import (
     describe_earlier_attempt,
 )
 from plangate.graphs.engine.replan_context import summarize as summarize
+from plangate.graphs.engine.schema_memo import MemoizedSchema
 from plangate.graphs.engine.validation import PlanIssue, format_issues
 from plangate.tools.base import Tool
 from plangate.tools.errors import PlangateError, UsageError
@@ -158,7 +159,7 @@ class Planner(Protocol):
         ...
 
 
-class PlanAnswer(BaseModel):
+class PlanAnswer(MemoizedSchema):
     """A workflow: tool calls and the dependencies between them; or why none can do the request."""
 
     # Titled "Plan": the model sees (and answers) the tool it always did; a refusal is one

@@ -33,6 +33,7 @@ from langchain_core.messages import (
 )
 
 from plangate.graphs.engine.calling import step_record
+from plangate.graphs.engine.dispatch import must_stop
 from plangate.graphs.engine.events import PlanReady
 from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
 from plangate.graphs.engine.model_gate import call_model
@@ -135,6 +136,9 @@ async def react_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     """
     if state.get("status") != "running":
         return {}
+    stop = must_stop(state, runtime)  # the checks of the dispatch a turn may follow directly
+    if stop is not None:
+        return stop
     model = runtime.react_model
     if model is None:
         return fail_state(UsageError("the react strategy needs a chat model (react_model)"))
