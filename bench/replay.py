@@ -11,8 +11,9 @@ The run is timed with its engine already built (as a server runs); the replay re
 built for the first replay of the agent (``plangate.graphs.traces.replay_cache``), as the replays
 of a test suite do. The first replay, which builds it, is reported on its own ("cold").
 
-The suite figure replays many trace files — distinct runs, each file read once — in one process,
-as a pytest suite of trace replays does, and counts LangGraph graph compilations meanwhile.
+The suite figure replays many trace files of distinct runs (each its own request, reads and
+results), each once, in one process, as a pytest suite of trace replays does, and counts LangGraph
+graph compilations meanwhile.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from bench import workload
 from bench.report import Chart, Column, Report, Table, Target, fixed
 from bench.stats import median
 from plangate.graphs.engine.build import Engine
-from plangate.graphs.engine.plan import PlanLimits
+from plangate.graphs.engine.plan import Plan, PlanLimits
 from plangate.graphs.engine.planner import LLMPlanner
 from plangate.graphs.engine.responder import LLMResponder
 from plangate.graphs.engine.runtime import Runtime
@@ -56,8 +57,6 @@ TARGETS = {0.1: 50.0, 1.0: 200.0}
 setting with latency)."""
 SUITE = 500
 """Replays in the suite figure."""
-SUITE_RUNS = 10
-"""Distinct recorded runs the suite's trace files hold (1 to 10 reads each)."""
 
 
 class BenchError(RuntimeError):
@@ -167,24 +166,32 @@ def counting_compilations() -> Iterator[list[int]]:
         StateGraph.compile = compile_graph  # type: ignore[method-assign]
 
 
+def _suite_plan(case: int) -> Plan:
+    """Case ``case``'s plan: 1 to 8 independent reads of keys no other case reads."""
+    steps = [
+        {"id": f"s{n}", "tool": workload.TOOL_NAME, "args": {"key": f"case{case}-record-{n}"}}
+        for n in range(1, case % READS + 2)
+    ]
+    return Plan.model_validate({"steps": steps})
+
+
 async def record_suite(folder: Path, files: int) -> list[Path]:
-    """``files`` trace files, cycling through ``SUITE_RUNS`` distinct runs (1 to N reads)."""
+    """``files`` trace files of distinct runs: each its own request, reads, results, answer."""
     from plangate.graphs.traces.recording import Recorder
 
-    runs: list[str] = []
-    for reads in range(1, SUITE_RUNS + 1):
-        recorder = Recorder(None, agent="bench")
-        plan = workload.plan_of(reads, chained=False)
+    paths = []
+    for case in range(files):
+        path = folder / f"suite-{case}.jsonl"
+        recorder = Recorder(path, agent="bench")
+        plan = _suite_plan(case)
         model = ScriptedChatModel(workload.plan_script(plan, answer=True))
         engine = workload.engine(model=model, llm_responder=True, recorder=recorder)
-        result = await recorder.run(engine, f"fetch {reads} records")
+        try:
+            result = await recorder.run(engine, f"case {case}: fetch {len(plan.steps)} records")
+        finally:
+            recorder.close()
         if result.status != "done":
             raise BenchError(f"the recorded run ended {result.status}: {result.error}")
-        runs.append(recorder.trace.dumps())
-    paths = []
-    for number in range(files):
-        path = folder / f"suite-{number}.jsonl"
-        path.write_text(runs[number % len(runs)], encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -204,7 +211,7 @@ async def measure_suite(files: int) -> dict[str, Any]:
         info = replay_cache_info()
     return {
         "replays": files,
-        "distinct_runs": min(files, SUITE_RUNS),
+        "distinct_runs": files,
         "seconds": elapsed,
         "replays_per_s": files / elapsed,
         "ms_per_replay": elapsed / files * 1e3,
@@ -306,6 +313,10 @@ async def measure(
             "(`plangate.graphs.traces.replay_cache`): its stand-ins serve the replay under way "
             "(a context variable), and its checkpointer keeps one store per replay, so "
             "replays stay apart. The cold replay column is a replay that builds it.",
+            "The rows replay one trace file again and again; the suite replays distinct "
+            "runs, each once, as a test suite does: what is remembered across replays "
+            "(strings known to hold no PII, the agent's schemas) is only what recurs between "
+            "its traces.",
             "Where a replay's time goes: `python -m bench.profile_replay` (cProfile over "
             "replays of the no-latency trace, the agent already built).",
         ],
