@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from dataclasses import dataclass
 
@@ -77,7 +78,26 @@ class InjectionScan:
 
 
 def scan_injection(text: str, *, threshold: float = 1.0) -> InjectionScan:
-    """Score ``text`` for prompt injection; ``flagged`` when the score reaches ``threshold``."""
+    """Score ``text`` for prompt injection; ``flagged`` when the score reaches ``threshold``.
+
+    A scan is a pure function of its arguments: short texts, which recur (the keys of every
+    result, status words, ids), are scanned once each and their scan remembered.
+    """
+    if len(text) <= REMEMBERED_LENGTH:
+        return _remembered_scan(text, threshold)
+    return _scan(text, threshold)
+
+
+REMEMBERED_LENGTH = 256
+"""Texts up to this many characters have their scan remembered (``_remembered_scan``)."""
+
+
+@functools.lru_cache(maxsize=8192)
+def _remembered_scan(text: str, threshold: float) -> InjectionScan:
+    return _scan(text, threshold)
+
+
+def _scan(text: str, threshold: float) -> InjectionScan:
     complete = len(text) <= SCAN_LIMIT
     signals = signals_of(text if complete else _excerpt(text), decode=True)
     if not complete:
