@@ -372,7 +372,7 @@ class Engine:
             return self._unsaved_result(thread_id)
         state = await self.graph.aget_state(self._config(thread_id))
         values: Mapping[str, Any] = state.values
-        pending = await self.pending_approvals(thread_id)
+        pending = _approvals(state.interrupts)
         status: RunOutcome
         if pending:
             status = "paused"
