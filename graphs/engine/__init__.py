@@ -4,8 +4,8 @@ The hub of ``plangate.graphs``: guards sit below it; traces and offline planning
 
 - running: ``Engine``, ``RunResult``, ``build_graph``, ``Runtime``, ``Budget``
 - plans: ``Plan``, ``Step``, ``PlanLimits``, ``validate_plan``, ``parse_condition``
-- the planner seam: ``Planner``, ``PlanningContext``, ``LLMPlanner``, ``PlanningError``,
-  ``RequestNotUnderstoodError``, ``RequestRefusedError``
+- the planner seam: ``Planner``, ``PlanningContext``, ``LLMPlanner``, ``ReplanLimits``,
+  ``PlanningError``, ``RequestNotUnderstoodError``, ``RequestRefusedError``
 - the responder seam: ``Responder``, ``LLMResponder``, ``FunctionResponder``
 - the model boundary: ``ModelError`` (and ``ModelOutputTruncatedError``, ``ModelRefusedError``),
   ``ModelRetry``, ``Price``, ``DEFAULT_PRICES``
@@ -30,6 +30,7 @@ from plangate.graphs.engine.planner import (
     RequestRefusedError,
 )
 from plangate.graphs.engine.prices import DEFAULT_PRICES, Price
+from plangate.graphs.engine.replan_context import ReplanLimits
 from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.engine.validation import validate_plan
@@ -51,6 +52,7 @@ __all__ = [
     "PlanningContext",
     "PlanningError",
     "Price",
+    "ReplanLimits",
     "RequestNotUnderstoodError",
     "RequestRefusedError",
     "Responder",
