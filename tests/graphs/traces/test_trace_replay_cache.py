@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -20,7 +21,13 @@ from langgraph.graph.state import StateGraph
 from plangate.agents import Agent
 from plangate.graphs.engine.build import Engine
 from plangate.graphs.traces import replay_cache
-from plangate.graphs.traces.replay import ReplayReport, RunParts, replay, reusable_parts
+from plangate.graphs.traces.replay import (
+    ReplayReport,
+    RunParts,
+    replay,
+    replay_sync,
+    reusable_parts,
+)
 from plangate.graphs.traces.replay_cache import clear_replay_cache, replay_cache_info
 from plangate.tools import Toolset
 from plangate.tools.errors import UsageError
@@ -98,6 +105,16 @@ async def test_replays_through_one_kept_agent_do_not_see_each_others_runs() -> N
 async def test_replays_awaited_side_by_side_each_serve_their_own_trace() -> None:
     matched(await replay(PRICES, live()))  # keep the agent first
     reports = await asyncio.gather(*(replay(p, live()) for p in [ORDER, PRICES, UNKNOWN] * 3))
+    for report in reports:
+        matched(report)
+    assert replay_cache_info().builds == 1
+
+
+def test_a_kept_agent_replays_in_one_event_loop_after_another_and_in_threads() -> None:
+    for path in (ORDER, PRICES):
+        matched(replay_sync(path, live()))  # asyncio.run: a new event loop each time
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = list(pool.map(lambda path: replay_sync(path, live()), [ORDER, PRICES, UNKNOWN]))
     for report in reports:
         matched(report)
     assert replay_cache_info().builds == 1
