@@ -13,26 +13,20 @@ import pytest
 from plangate.agents import Agent
 from plangate.agents.catalog import AGENTS, agent_spec
 from plangate.graphs.traces.format import read_trace
-from plangate.graphs.traces.replay import ReplayTarget, RunParts, replay
+from plangate.graphs.traces.replay import ReplayTarget, replay
 from plangate.tools.domains.catalog import all_tools
-from tests.traces.agents import CASES, TRACES, replica
+from tests.traces.agents import CASES, TRACES, live
 from tests.traces.demos import SCENARIO_MODULES, record_demo, scenario, scenarios
 
 FILES = sorted(TRACES.rglob("*.jsonl"))
-REPLICAS: dict[str, ReplayTarget] = {"shop": replica}
-"""Agent name → how to rebuild it for a replay (demo agents are found in the catalog)."""
 
 
-def demo_replica(name: str) -> ReplayTarget:
-    """A demo agent rebuilt for a replay from its spec and the unbound tool catalog."""
-    spec = agent_spec(name)
-
-    def build(parts: RunParts) -> Agent:
-        toolset = all_tools().allow(spec.tools).bind(parts.deps)
-        return Agent(spec, toolset, model=parts.model, strategy=parts.strategy,
-                     clock=parts.clock, executor=parts.executor)  # fmt: skip
-
-    return build
+def target(agent: str) -> ReplayTarget:
+    """The agent a trace replays against: the shop, or a demo agent over the unbound tool
+    catalog. Made afresh for each trace, as a test does; replays reuse what they build."""
+    if agent == "shop":
+        return live()
+    return Agent(agent_spec(agent), all_tools())
 
 
 def test_the_committed_traces_cover_every_case_and_scenario() -> None:
@@ -51,7 +45,7 @@ async def test_a_committed_trace_replays(path: Path, request: pytest.FixtureRequ
             await CASES[path.stem](path)
         elif agent in SCENARIO_MODULES:
             await record_demo(agent, scenario(agent, path.stem), path)
-    assert agent in REPLICAS or agent in AGENTS, f"no replica for agent {agent!r} of {path}"
-    report = await replay(path, REPLICAS.get(agent) or demo_replica(agent))
+    assert agent == "shop" or agent in AGENTS, f"no agent {agent!r} for {path}"
+    report = await replay(path, target(agent))
     assert report.ok, f"{report.summary()}\n{report.diff}"
     assert report.runs >= 1
