@@ -217,6 +217,7 @@ async def _measure(
     # each run is quick and collections inside runs scan what the runs make, for every set-up.
     gc.collect()
     gc.freeze()
+    clock = Phases()
     samples: dict[str, dict[int, list[Sample]]] = {v.key: {n: [] for n in sizes} for v in variants}
     for repeat in range(short_repeats):
         shift = repeat % len(variants)
@@ -231,6 +232,7 @@ async def _measure(
         for k, by in samples.items()
         if by[1][-1].trace_bytes is not None
     }
+    clock.lap("timed runs")
     saved: dict[str, dict[int, Saved]] = {}
     for variant, _ in STATEFUL if state else ():
         saved[variant.key] = {n: await saved_state(variant, n, folder) for n in sizes}
@@ -239,6 +241,7 @@ async def _measure(
     report.notes = notes + report.notes
     plangate_keys = {v.key for v in (*PLANGATE, *NO_SAVER)}
     missed = [v for v in variants if v.key in figures.missed and v.key in plangate_keys]
+    clock.lap("SQLite runs")
     if profile and missed:
         steps = min(profile_steps, lengths[-1])
         untraced = (PLAN_UNTRACED, PLAN_PARALLEL_UNTRACED, REACT_UNTRACED)
@@ -254,7 +257,26 @@ async def _measure(
         )
     if profile and figures.grew:
         report.sections.append(await _growth_profile(figures))
+    clock.lap("profiles")
+    report.notes.append(f"Wall time of this measurement: {clock}.")
     return report
+
+
+class Phases:
+    """Wall seconds spent in each phase of a measurement."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.spent: dict[str, float] = {}
+
+    def lap(self, phase: str) -> None:
+        """Close ``phase``: the time since the previous lap is its."""
+        now = time.perf_counter()
+        self.spent[phase] = now - self.started
+        self.started = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{phase} {seconds:.0f} s" for phase, seconds in self.spent.items())
 
 
 async def _growth_profile(figures: Figures) -> tuple[str, str]:
