@@ -256,7 +256,7 @@ async def _measure(
             )
         )
     if profile and figures.grew:
-        report.sections.append(await _growth_profile(figures))
+        report.sections.append(await growth_profile(figures))
     clock.lap("profiles")
     report.notes.append(f"Wall time of this measurement: {clock}.")
     return report
@@ -279,7 +279,7 @@ class Phases:
         return ", ".join(f"{phase} {seconds:.0f} s" for phase, seconds in self.spent.items())
 
 
-async def _growth_profile(figures: Figures) -> tuple[str, str]:
+async def growth_profile(figures: Figures) -> tuple[str, str]:
     """What a step costs more at the longest run than at the shortest, for the worst grower."""
     key = max(figures.grew, key=lambda k: figures.grew[k])
     variant = next(v for v in figures.variants if v.key == key)

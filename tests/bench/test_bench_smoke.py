@@ -84,6 +84,52 @@ def test_growth_takes_a_step_as_the_cost_over_a_one_step_run() -> None:
     assert growth_figures.ratio(None, 2.0) is None
 
 
+def synthetic_figures(react_growth: float) -> growth_figures.Figures:
+    """Figures from made-up medians: every set-up costs 1 ms a step, react grows as told."""
+    variants = [*growth_figures.PLANGATE, *growth_figures.PEERS]
+    lengths = [10, 200]
+
+    def totals(key: str) -> dict[int, float]:
+        late = react_growth if key == frameworks.REACT_UNTRACED.key else 1.0
+        return {1: 0.01, 10: 0.01 + 9 * 0.001, 200: 0.01 + 199 * 0.001 * late}
+
+    cpu = {v.key: totals(v.key) for v in variants}
+    traces = {v.key: {1: 500, 10: 5_000, 200: 100_000} for v in (frameworks.PLAN, frameworks.REACT)}
+    saved = {
+        v.key: {n: growth_figures.Saved(1_000 * n, 100 * n, 0.01 * n) for n in (1, *lengths)}
+        for v, _ in growth_figures.STATEFUL
+    }
+    return growth_figures.Figures(variants, lengths, cpu, cpu, traces, saved)
+
+
+def test_growth_targets_read_the_medians() -> None:
+    figures = synthetic_figures(react_growth=2.0)
+    report = figures.report(repeats=3, short_repeats=9, short=25)
+    verdicts = {target.goal: target.met for target in report.targets}
+    react = frameworks.REACT_UNTRACED.label
+    assert verdicts[f"{react}: CPU per step at 200 ≤ 1.3× at 10"] is False
+    assert verdicts[f"{frameworks.PLAN_UNTRACED.label}: CPU per step at 200 ≤ 1.3× at 10"] is True
+    assert figures.grew == {frameworks.REACT_UNTRACED.key: pytest.approx(2.0)}
+    assert frameworks.REACT_UNTRACED.key in figures.missed
+    assert verdicts[f"{react}: CPU per step at 200 ≤ 1× {frameworks.AGENT_SAVER.label}"] is False
+    plan = frameworks.PLAN_UNTRACED.label
+    assert verdicts[f"{plan}: CPU per step at 200 ≤ 0.5× {frameworks.AGENT_SAVER.label}"] is False
+    assert all(verdicts[goal] is True for goal in verdicts if goal.startswith("SQLite state"))
+    assert all(verdicts[goal] is True for goal in verdicts if goal.startswith("JSONL trace"))
+    assert [target.met for target in report.targets[-3:]] == [None, None, None]  # not timed
+    assert report.more_charts[0].series  # state and trace bytes
+
+
+async def test_the_growth_profile_names_the_worst_grower() -> None:
+    figures = synthetic_figures(react_growth=2.0)
+    figures.report(repeats=1, short_repeats=1, short=25)
+    figures.first, figures.last = 2, 3  # profile tiny runs
+    title, body = await growth.growth_profile(figures)
+    assert frameworks.REACT_UNTRACED.label in title
+    assert "grew 2.00×" in body
+    assert "| **total** |" in body
+
+
 async def test_the_step_profile_attributes_time_to_categories() -> None:
     profile = await step_profile(frameworks.REACT_UNTRACED.prepare, 2, repeats=1)
     assert profile.by_category
