@@ -394,8 +394,9 @@ class Figures:
 
     def _notes(self, n: int) -> list[str]:
         notes = [
-            "Targets are judged on CPU time, which the other engineers' work on the same "
-            "machine disturbs less than wall time; the wall ratio is shown beside each.",
+            "Targets are judged on CPU time, which other work on the machine disturbs less "
+            "than wall time; the wall ratio is shown beside each. A ratio within a few per "
+            "cent of its bound is within the noise of three medians.",
             "The LangChain-based set-ups share one `ScriptedChatModel` script; its token "
             "estimate reads the whole conversation on each call, so every one of them pays a "
             "per-step cost that grows with the run. Pydantic AI's `FunctionModel` is scripted "
