@@ -317,9 +317,20 @@ async def measure(
             "runs, each once, as a test suite does: what is remembered across replays "
             "(strings known to hold no PII, the agent's schemas) is only what recurs between "
             "its traces.",
-            "Where a replay's time goes: `python -m bench.profile_replay` (cProfile over "
-            "replays of the no-latency trace, the agent already built).",
+            "Where a replay's time goes: each part's functions' own time under cProfile "
+            "(a built-in's or the standard library's counts for its callers' parts); "
+            "`python -m bench.profile_replay` prints it with the top functions.",
         ],
+    )
+    from bench.profile_replay import profiled, shares
+
+    spent = shares(await profiled(replays=10))
+    report.tables.append(
+        Table(
+            "Where a replay's time goes (cProfile over 10 replays of the no-latency run)",
+            [Column("part", "part"), Column("share", "share of the time (%)", fixed(1))],
+            [{"part": part, "share": share * 100} for part, share in spent],
+        )
     )
     figures: dict[str, Any] = {}
     if suite:
