@@ -1,14 +1,19 @@
 """What a replay saves on its way is exact: cleaning by remembered strings, schemas made once,
-and traces read without walking every record for its depth."""
+structured output parsed where it arrives, and traces read without walking every record for
+its depth."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import BaseModel, SecretStr
 
 from plangate.graphs.guards.pseudonyms import Pseudonyms
@@ -16,7 +21,7 @@ from plangate.graphs.guards.redaction import Redactor
 from plangate.graphs.traces._align import holds_placeholder
 from plangate.graphs.traces._cleaning import Cleaner
 from plangate.graphs.traces.format import MAX_DEPTH, TraceFormatError, parse_trace
-from plangate.graphs.traces.model_calls import canonical_tools
+from plangate.graphs.traces.model_calls import BoundaryChatModel, canonical_tools
 from tests.traces.agents import TRACES
 
 SAMPLES: list[Any] = [
@@ -105,3 +110,52 @@ def test_traces_are_read_alike_and_only_deep_records_are_refused() -> None:
         parse_trace(header + "\n" + json.dumps(wide))  # many brackets, shallow: read on
     with pytest.raises(TraceFormatError, match="nests deeper"):
         parse_trace(header + "\n" + json.dumps(deep_record))
+
+
+class _Answering(BoundaryChatModel):
+    """Answers every request with one fixed message."""
+
+    answer: AIMessage
+
+    @property
+    def _llm_type(self) -> str:
+        return "answering"
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.answer)])
+
+
+ANSWERS = [
+    AIMessage("", tool_calls=[{"name": "Answer", "args": {"text": "hi"}, "id": "c1"}]),
+    AIMessage("", tool_calls=[{"name": "Answer", "args": {"text": 3}, "id": "c1"}]),
+    AIMessage("no tool call at all"),
+    AIMessage("", invalid_tool_calls=[{"name": "Answer", "args": "{", "id": "c1", "error": "x"}]),
+]
+
+
+def _seen(output: Any, include_raw: bool) -> Any:
+    if not include_raw:
+        return output
+    raw, error = output["raw"], output["parsing_error"]
+    return (raw.content, raw.tool_calls, output["parsed"], type(error), str(error))
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+@pytest.mark.parametrize("schema", [Answer, canonical_tools([Answer])[0]])
+@pytest.mark.parametrize("include_raw", [True, False])
+async def test_structured_output_parsed_in_line_is_langchains(
+    answer: AIMessage, schema: Any, include_raw: bool
+) -> None:
+    model = _Answering(answer=answer)
+    ours = model.with_structured_output(schema, include_raw=include_raw, method="function_calling")
+    theirs = BaseChatModel.with_structured_output(model, schema, include_raw=include_raw)
+    try:
+        expected = _seen(await theirs.ainvoke("hello"), include_raw)
+    except Exception as exc:
+        with pytest.raises(type(exc), match=re.escape(str(exc))):
+            await ours.ainvoke("hello")
+        return
+    assert _seen(await ours.ainvoke("hello"), include_raw) == expected
+    assert _seen(ours.invoke("hello"), include_raw) == expected
