@@ -1,6 +1,6 @@
 """The figures of the growth benchmark: per-step costs, bytes, targets, tables and charts.
 
-``Figures`` takes the medians ``bench.growth`` measured and works out, for each set-up, the cost
+``Figures`` takes the run times ``bench.growth`` measured and works out, for each set-up, the cost
 of a step at each length (marginal over a one-step run), the bytes saved per step, and the
 issue's targets: per-step ratios against ``create_agent`` with the same checkpointer, the fixed
 cost of a one-step run, growth from the shortest to the longest run, and no checkpointer as the
@@ -79,15 +79,16 @@ def ratio(over: float | None, under: float | None) -> float | None:
 
 @dataclass
 class Figures:
-    """The medians of one measurement and what is worked out from them: tables, targets, charts.
+    """The run times of one measurement and what is worked out from them: tables, targets, charts.
 
     Attributes:
         variants: the set-ups timed.
         lengths: the run lengths (1 excluded).
-        cpu: median CPU seconds by set-up key and length (1 included).
-        wall: median wall seconds, likewise.
+        cpu: the least CPU seconds of the repeats by set-up key and length (1 included).
+        wall: the least wall seconds, likewise.
         traces: trace bytes by traced set-up key and length.
         saved: what SQLite held by set-up key and length.
+        cpu_median: the median CPU seconds, shown beside the least (none: not shown).
         missed: the keys of the set-ups that missed a target (filled by ``report``).
         grew: how much the per-step CPU of each plangate set-up that missed the growth
             target grew (filled by ``report``).
@@ -99,12 +100,16 @@ class Figures:
     wall: Mapping[str, Mapping[int, float]]
     traces: Mapping[str, Mapping[int, int]]
     saved: Mapping[str, Mapping[int, Saved]]
+    cpu_median: Mapping[str, Mapping[int, float]] | None = None
 
     def __post_init__(self) -> None:
         self.missed: set[str] = set()
         self.grew: dict[str, float] = {}
         self.cpu_step = {key: per_step(t, self.lengths) for key, t in self.cpu.items()}
         self.wall_step = {key: per_step(t, self.lengths) for key, t in self.wall.items()}
+        self.median_step = {
+            key: per_step(t, self.lengths) for key, t in (self.cpu_median or {}).items()
+        }
         self.first, self.last = self.lengths[0], self.lengths[-1]
 
     def growth(self, values: Mapping[int, float | None]) -> float | None:
@@ -129,8 +134,9 @@ class Figures:
             summary=(
                 "CPU time (`time.process_time`, all threads) and wall time per tool step at "
                 f"{', '.join(map(str, self.lengths))} steps, every set-up in one process, "
-                f"interleaved, median of {repeats} (of {short_repeats} for 1 to {short} steps, "
-                "whose small differences decide the shortest length's per-step cost); a step's "
+                f"interleaved, the least of {repeats} runs (of {short_repeats} for 1 to {short} "
+                "steps, whose small differences decide the shortest length's per-step cost); "
+                "a step's "
                 "cost at n steps is marginal over a "
                 "one-step run, (T(n) − T(1)) / (n − 1), and T(1) is the fixed cost. Saved "
                 "state: bytes in the SQLite checkpointer's tables after a run ÷ n; trace: the "
@@ -146,6 +152,8 @@ class Figures:
             },
             tables=[self._per_step_table("cpu"), self._per_step_table("wall"), self._fixed()],
         )
+        if self.cpu_median is not None:
+            report.tables.insert(2, self._per_step_table("median"))
         if self.saved:
             report.tables.append(self._bytes_table())
         report.targets = self._targets()
@@ -187,7 +195,7 @@ class Figures:
         return report
 
     def _per_step_table(self, clock: str) -> Table:
-        steps = self.cpu_step if clock == "cpu" else self.wall_step
+        steps = {"cpu": self.cpu_step, "wall": self.wall_step, "median": self.median_step}[clock]
         peer = steps[AGENT_SAVER.key][self.last]
         rows = [
             {
@@ -198,8 +206,13 @@ class Figures:
             }
             for v in self.variants
         ]
+        titles = {
+            "cpu": "CPU µs per tool step, by run length",
+            "wall": "Wall µs per tool step, by run length",
+            "median": "CPU µs per tool step from the medians instead (for comparison)",
+        }
         return Table(
-            f"{'CPU' if clock == 'cpu' else 'Wall'} µs per tool step, by run length",
+            titles[clock],
             [
                 Column("variant", "set-up"),
                 *(Column(f"n{k}", f"{k} steps", fixed(0)) for k in self.lengths),
@@ -396,7 +409,10 @@ class Figures:
         notes = [
             "Targets are judged on CPU time, which other work on the machine disturbs less "
             "than wall time; the wall ratio is shown beside each. A ratio within a few per "
-            "cent of its bound is within the noise of three medians.",
+            "cent of its bound is within the noise of the measurement. Times are the least of "
+            "the repeats, not their median: what disturbs a run on a shared machine (other "
+            "processes, caches) only ever adds time, so the least is the closest to the "
+            "set-up's own cost, and the medians' table shows how far the two part.",
             "The LangChain-based set-ups share one `ScriptedChatModel` script; its token "
             "estimate reads the whole conversation on each call, so every one of them pays a "
             "per-step cost that grows with the run. Pydantic AI's `FunctionModel` is scripted "
@@ -404,7 +420,8 @@ class Figures:
             "create_agent + InMemorySaver is the peer of plangate's own default persistence; "
             "create_agent with no checkpointer, the bare graph and Pydantic AI persist nothing.",
             f"Saved state is counted with one SQLite-checkpointed run per set-up and length; "
-            f"its CPU per step at {n} is one run, not a median, and is shown for scale only.",
+            f"its CPU per step at {n} is one run, not a best of several, and is shown for "
+            "scale only.",
             "What is alive before the timed runs (modules, caches, compiled schemas) is frozen "
             "out of Python's collector (`gc.freeze`), so the collection before each run is "
             "quick and the collections inside a run scan what runs make, alike for all set-ups.",

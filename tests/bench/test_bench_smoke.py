@@ -59,8 +59,8 @@ async def test_growth_at_its_smallest_size() -> None:
     )
     report = await growth.measure(lengths=(2, 3), repeats=1, profile=False, warm_up=False)
     assert_well_formed(report, rows=timed)
-    cpu, wall, fixed_cost, saved = report.tables
-    for table in (cpu, wall):
+    cpu, wall, medians, fixed_cost, saved = report.tables
+    for table in (cpu, wall, medians):
         assert {"n2", "n3", "growth"} <= set(table.rows[0])
     assert all(row["cpu_ms"] > 0 for row in fixed_cost.rows)
     assert (
