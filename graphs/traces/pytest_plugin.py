@@ -13,6 +13,10 @@ with the diff of the first divergence. ``pytest --record-traces`` instead runs t
 requests, and approval decisions for the run before them, given to ``check``; else those of the
 existing trace) against the live agent, with its real model and backends, writes the trace,
 then replays it. In an ``async`` test, ``await plangate_trace.acheck(...)``.
+
+The agent built for a replay is kept for the session (``plangate.graphs.traces.replay_cache``):
+however many tests replay traces of one agent, and even if each builds the agent afresh, its
+graph is compiled once, and each replay still sees only its own trace.
 """
 
 from __future__ import annotations
