@@ -30,6 +30,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
@@ -50,7 +51,7 @@ from bench.frameworks import (
     with_saver,
 )
 from bench.growth_figures import NO_SAVER, PEERS, PLANGATE, STATEFUL, Figures, Saved
-from bench.profiling import step_profile
+from bench.profiling import StepProfile, profiled, step_profile
 from bench.report import Report
 from bench.stats import median
 
@@ -259,9 +260,40 @@ async def _measure(
         )
     if profile and figures.grew:
         report.sections.append(await growth_profile(figures))
+    if profile and figures.fixed_missed:
+        report.sections.append(await fixed_profile(figures))
     clock.lap("profiles")
     report.notes.append(f"Wall time of this measurement: {clock}.")
     return report
+
+
+async def fixed_profile(figures: Figures, repeats: int = 3) -> tuple[str, str]:
+    """Where a one-step run's time goes, for the plangate set-ups that missed the fixed cost."""
+    chosen = [v for v in figures.variants if v.key in figures.fixed_missed]
+    profiles: dict[str, StepProfile] = {}
+    for variant in (*chosen, AGENT_SAVER):
+        whole = await profiled(partial(variant.prepare, 1), repeats)
+        scale = 1e6 / repeats
+        profiles[variant.label] = StepProfile(
+            total_us=sum(whole.own_by_category.values()) * scale,
+            by_category={
+                name: us * scale
+                for name, us in sorted(whole.own_by_category.items(), key=lambda item: -item[1])
+            },
+            by_function={
+                name: us * scale
+                for name, us in sorted(
+                    whole.cumulative_by_function.items(), key=lambda item: -item[1]
+                )
+            },
+            supersteps=whole.ticks / repeats if whole.ticks else None,
+        )
+    return (
+        "Where a one-step run's time goes (cProfile of whole runs)",
+        f"Unlike the sections above, each column is a whole one-step run (mean of {repeats}), "
+        "so the figures are µs per run, not per step; set-up before the run is not in them.\n\n"
+        + explain(profiles, AGENT_SAVER.label),
+    )
 
 
 class Phases:

@@ -130,6 +130,15 @@ async def test_the_growth_profile_names_the_worst_grower() -> None:
     assert "| **total** |" in body
 
 
+async def test_the_fixed_cost_profile_shows_whole_one_step_runs() -> None:
+    figures = synthetic_figures(react_growth=1.0)
+    figures.fixed_missed = {frameworks.PLAN_UNTRACED.key}
+    title, body = await growth.fixed_profile(figures, repeats=1)
+    assert "one-step run" in title
+    assert f"{frameworks.PLAN_UNTRACED.label} (µs/step)" in body
+    assert f"{frameworks.AGENT_SAVER.label} (µs/step)" in body
+
+
 async def test_the_step_profile_attributes_time_to_categories() -> None:
     profile = await step_profile(frameworks.REACT_UNTRACED.prepare, 2, repeats=1)
     assert profile.by_category
