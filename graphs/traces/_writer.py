@@ -98,6 +98,10 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+PREFIX_LOOKBACK = 8
+"""How many of the latest model requests a new one is compared with for a common beginning."""
+
+
 class TraceWriter:
     """Numbers, cleans, keeps and writes trace records (see ``Recorder`` for the arguments)."""
 
@@ -221,8 +225,36 @@ class TraceWriter:
             if self._file is None and self._appending and self.path is not None:
                 self._file = _private_open(self.path, "a")
             if self._file is not None:
-                self._write(dump_line(record))
+                self._write(dump_line(record, prefix=self._prefix(record)))
         return record
+
+    def _prefix(self, record: TraceRecord) -> tuple[int, int] | None:
+        """``(call, count)`` when a model request begins with an earlier request's messages.
+
+        The latest requests are the ones a conversation continues (``PREFIX_LOOKBACK``); a
+        trace of format version 1 being appended to is written as version 1 wrote it.
+        """
+        if not isinstance(record, ModelRequestRecord) or self._header is None:
+            return None
+        if self._header.version < 2:
+            return None
+        messages = record.request.get("messages")
+        if not isinstance(messages, list) or not messages:
+            return None
+        best: tuple[int, int] | None = None
+        looked = 0
+        for earlier in reversed(self._records[:-1]):
+            if not isinstance(earlier, ModelRequestRecord):
+                continue
+            looked += 1
+            if looked > PREFIX_LOOKBACK:
+                break
+            before = earlier.request.get("messages")
+            if not isinstance(before, list) or len(before) > len(messages):
+                continue
+            if messages[: len(before)] == before and (best is None or len(before) > best[1]):
+                best = (earlier.call, len(before))
+        return best if best is not None and best[1] > 0 else None
 
     def _write(self, line: str) -> None:
         """Append ``line`` and flush it, so a crash leaves every record written so far."""

@@ -20,6 +20,13 @@ Everything written has been through a ``plangate.graphs.guards.redaction.Redacto
 
 ``FORMAT_VERSION`` changes whenever a reader of the previous version could misread a trace;
 ``read_trace`` refuses other versions with a ``TraceFormatError`` that says what to do.
+
+**A model request repeats only what is new** (version 2). Each turn of a conversation sends
+the model every earlier message again; written whole, a ``react`` run's trace grew with the
+square of its turns. A request whose first messages are those of an earlier request is written
+with ``"prefix": {"call": k, "messages": m}`` and its other messages only; ``parse_trace``
+restores the whole request, so a ``Trace``'s records always hold whole requests. Version 1
+traces (no prefixes) are read as they are.
 """
 
 from __future__ import annotations
@@ -35,7 +42,11 @@ from plangate.graphs.engine.events import Event
 from plangate.tools.errors import PlangateError
 
 FORMAT = "plangate.trace"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+OLDEST_VERSION = 1
+"""The oldest format version this plangate still reads."""
+PREFIX = "prefix"
+"""The key of a model request line that repeats an earlier request's first messages."""
 
 
 class TraceFormatError(PlangateError):
@@ -242,9 +253,20 @@ class Trace:
         return target
 
 
-def dump_line(item: BaseModel) -> str:
-    """One JSONL line (with its newline)."""
-    return json.dumps(item.model_dump(mode="json"), ensure_ascii=False) + "\n"
+def dump_line(item: BaseModel, *, prefix: tuple[int, int] | None = None) -> str:
+    """One JSONL line (with its newline).
+
+    Args:
+        item: the header or record.
+        prefix: for a model request, ``(call, count)``: its first ``count`` messages are those
+            of request ``call``, so only the others are written.
+    """
+    data = item.model_dump(mode="json")
+    if prefix is not None:
+        call, count = prefix
+        data["request"] = {**data["request"], "messages": data["request"]["messages"][count:]}
+        data[PREFIX] = {"call": call, "messages": count}
+    return json.dumps(data, ensure_ascii=False) + "\n"
 
 
 def read_trace(path: str | Path) -> Trace:
@@ -267,7 +289,8 @@ def parse_trace(text: str, *, source: str = "<string>") -> Trace:
     if not lines:
         raise TraceFormatError(source, "the file is empty: a trace starts with a header line")
     header = _header(source, *lines[0])
-    records = tuple(_record(source, number, line) for number, line in lines[1:])
+    requests: dict[int, list[Any]] = {}
+    records = tuple(_record(source, number, line, requests) for number, line in lines[1:])
     return Trace(header=header, records=records, source=source)
 
 
@@ -316,11 +339,12 @@ def _header(source: str, number: int, line: str) -> Header:
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise TraceFormatError(source, f"the header's version {version!r} is not an integer")
-    if version < FORMAT_VERSION:
+    if version < OLDEST_VERSION:
         raise TraceFormatError(
             source,
             f"trace format version {version} is older than this plangate reads "
-            f"({FORMAT_VERSION}); re-record it (pytest --record-traces, or run with --trace)",
+            f"({OLDEST_VERSION} to {FORMAT_VERSION}); re-record it (pytest --record-traces, "
+            "or run with --trace)",
         )
     if version > FORMAT_VERSION:
         raise TraceFormatError(
@@ -334,9 +358,12 @@ def _header(source: str, number: int, line: str) -> Header:
         raise TraceFormatError(source, f"invalid header: {_problems(exc)}", line=number) from exc
 
 
-def _record(source: str, number: int, line: str) -> TraceRecord:
+def _record(source: str, number: int, line: str, requests: dict[int, list[Any]]) -> TraceRecord:
+    """Parse one record; ``requests`` holds the messages of each model request read so far."""
     data = _json(source, number, line)
     kind = data.get("type") if isinstance(data, dict) else None
+    if kind == "model_request" and isinstance(data, dict):
+        data = _whole_request(source, number, data, requests)
     if kind not in RECORD_TYPES:
         raise TraceFormatError(
             source,
@@ -349,6 +376,38 @@ def _record(source: str, number: int, line: str) -> TraceRecord:
         raise TraceFormatError(
             source, f"invalid {kind} record: {_problems(exc, kind)}", line=number
         ) from exc
+
+
+def _whole_request(
+    source: str, number: int, data: dict[str, Any], requests: dict[int, list[Any]]
+) -> dict[str, Any]:
+    """A model request line with the earlier messages its ``prefix`` stands for put back."""
+    request = data.get("request")
+    messages = request.get("messages") if isinstance(request, dict) else None
+    prefix = data.pop(PREFIX, None)
+    if prefix is not None:
+        call = prefix.get("call") if isinstance(prefix, dict) else None
+        count = prefix.get("messages") if isinstance(prefix, dict) else None
+        earlier = requests.get(call) if isinstance(call, int) else None
+        if (
+            earlier is None
+            or not isinstance(count, int)
+            or isinstance(count, bool)
+            or not 0 <= count <= len(earlier)
+            or not isinstance(messages, list)
+        ):
+            raise TraceFormatError(
+                source,
+                f"invalid model_request record: its prefix {prefix!r} names no earlier "
+                "request's messages (call: an earlier request's number, messages: how many of "
+                "its first messages)",
+                line=number,
+            )
+        messages = [*earlier[:count], *messages]
+        data = {**data, "request": {**request, "messages": messages}}  # type: ignore[dict-item]
+    if isinstance(messages, list) and isinstance(data.get("call"), int):
+        requests[data["call"]] = messages
+    return data
 
 
 def _problems(exc: ValidationError, tag: object = None) -> str:

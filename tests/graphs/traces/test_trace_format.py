@@ -49,8 +49,8 @@ def write(path: Path, *records: object) -> Path:
 @pytest.mark.parametrize(
     ("version", "expected"),
     [
-        (0, "trace format version 0 is older than this plangate reads (1); re-record it"),
-        (2, "trace format version 2 is newer than this plangate reads (1); upgrade plangate"),
+        (0, "trace format version 0 is older than this plangate reads (1 to 2); re-record it"),
+        (3, "trace format version 3 is newer than this plangate reads (2); upgrade plangate"),
         ("one", "the header's version 'one' is not an integer"),
     ],
 )
@@ -90,7 +90,7 @@ async def test_a_bad_record_is_named_by_its_line(order_trace: Path) -> None:
     unknown = [*records[:3], {"type": "teleport"}, *records[4:]]
     with pytest.raises(
         TraceFormatError,
-        match=r"line 4: unknown record type 'teleport'; format 1 has: run, decisions",
+        match=r"line 4: unknown record type 'teleport'; format 2 has: run, decisions",
     ):
         read_trace(write(order_trace.with_name("unknown.jsonl"), *unknown))
 
