@@ -9,7 +9,6 @@ object; the oldest entries are dropped beyond ``size``.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -17,21 +16,25 @@ V = TypeVar("V")
 
 
 class IdentityMemo(Generic[V]):
-    """``build(data)``, remembered by the identity of ``data`` (the ``size`` most recent)."""
+    """``build(data)``, remembered by the identity of ``data`` (the ``size`` latest built).
+
+    The oldest entry goes first, used or not: a lookup stays one dictionary read, and what
+    was dropped is only built again.
+    """
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._entries: OrderedDict[int, tuple[Any, V]] = OrderedDict()
+        self._entries: dict[int, tuple[Any, V]] = {}
 
     def get(self, data: Any, build: Callable[[Any], V]) -> V:
         """What ``build`` makes of ``data``, made once while ``data`` is remembered."""
-        key = id(data)
-        found = self._entries.get(key)
+        found = self._entries.get(id(data))
         if found is not None and found[0] is data:
-            self._entries.move_to_end(key)
             return found[1]
         value = build(data)
-        self._entries[key] = (data, value)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
+        entries = self._entries
+        entries.pop(id(data), None)  # an older object that had the same id
+        entries[id(data)] = (data, value)
+        if len(entries) > self._size:
+            del entries[next(iter(entries))]
         return value

@@ -19,6 +19,7 @@ from typing import Any, Self, TextIO
 
 from plangate.graphs.engine.build import RunResult
 from plangate.graphs.engine.events import Event, RunStarted, StepStarted, parse_event
+from plangate.graphs.engine.identity_memo import IdentityMemo
 from plangate.graphs.engine.model_errors import classify
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.guards.pii import find_pii
@@ -100,6 +101,8 @@ def _strings(value: Any) -> list[str]:
 
 PREFIX_LOOKBACK = 8
 """How many of the latest model requests a new one is compared with for a common beginning."""
+CLEANED_KEPT = 4096
+"""How many messages' cleanings a writer remembers (``TraceWriter._clean_request``)."""
 
 
 class TraceWriter:
@@ -128,6 +131,8 @@ class TraceWriter:
         self._file: TextIO | None = None
         self._lock = threading.Lock()
         self._seq = self._model_calls = self._tool_calls = 0
+        self._cleaned: IdentityMemo[Any] = IdentityMemo(CLEANED_KEPT)  # a message's cleaning
+        self._cleaned_by: Redactor | None = None
         self._appending = False
         if append and self.path is not None and self.path.exists():
             self._resume_from(read_trace(self.path))
@@ -163,6 +168,28 @@ class TraceWriter:
     def clean(self, value: Any) -> Any:
         """``value`` as it may be written: no secrets, PII redacted unless opted out."""
         return self.redactor.clean(value)
+
+    def _clean_request(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """``clean(request)``, each message cleaned once however many requests repeat it.
+
+        A conversation sends every earlier message again at each turn; redacting them all
+        again made recording a long ``react`` run cost the square of its length. Cleaning is
+        a pure function of a message and the redactor (pseudonyms, once given, stay), and a
+        repeated message is the same normalized object (``normalize_messages``), so its
+        cleaning is remembered by its identity until the redactor changes.
+        """
+        messages = request.get("messages")
+        if not isinstance(messages, list):
+            return dict(self.clean(dict(request)))
+        if self._cleaned_by is not self.redactor:
+            self._cleaned = IdentityMemo(CLEANED_KEPT)
+            self._cleaned_by = self.redactor
+        rest = self.clean({key: value for key, value in request.items() if key != "messages"})
+        cleaned = [self._clean_message(message) for message in messages]
+        return {key: cleaned if key == "messages" else rest[key] for key in request}
+
+    def _clean_message(self, message: Any) -> Any:
+        return self._cleaned.get(message, self.clean)
 
     def note_secrets(self, *sources: Any) -> None:
         """Never write the credentials ``sources`` hold (models, backends, clients)."""
@@ -305,7 +332,7 @@ class TraceWriter:
 
     def model_request(self, request: Mapping[str, Any]) -> tuple[int, float]:
         """A model request; returns its call number and start time."""
-        cleaned = self.clean(dict(request))
+        cleaned = self._clean_request(request)
         with self._lock:
             self._model_calls += 1
             call = self._model_calls

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import to_jsonable_python
 
 from plangate.graphs.engine.events import Event
 from plangate.tools.errors import PlangateError
@@ -261,11 +262,14 @@ def dump_line(item: BaseModel, *, prefix: tuple[int, int] | None = None) -> str:
         prefix: for a model request, ``(call, count)``: its first ``count`` messages are those
             of request ``call``, so only the others are written.
     """
-    data = item.model_dump(mode="json")
-    if prefix is not None:
-        call, count = prefix
-        data["request"] = {**data["request"], "messages": data["request"]["messages"][count:]}
-        data[PREFIX] = {"call": call, "messages": count}
+    if prefix is None or not isinstance(item, ModelRequestRecord):
+        return json.dumps(item.model_dump(mode="json"), ensure_ascii=False) + "\n"
+    # The request is JSON data already: only the messages not in the prefix are dumped.
+    call, count = prefix
+    data = item.model_dump(mode="json", exclude={"request"})
+    request = item.request
+    data["request"] = to_jsonable_python({**request, "messages": request["messages"][count:]})
+    data[PREFIX] = {"call": call, "messages": count}
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 

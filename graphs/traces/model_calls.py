@@ -36,6 +36,7 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
+from plangate.graphs.engine.identity_memo import IdentityMemo
 from plangate.tools.base import Tool
 from plangate.tools.schema import openai_tool
 
@@ -97,21 +98,31 @@ def _copy(value: Any) -> Any:
 
 
 def normalize_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
-    """Messages as JSON data: role, content, tool calls and tool call ids; no ids or metadata."""
-    out: list[dict[str, Any]] = []
-    for message in messages:
-        item: dict[str, Any] = {"role": message.type, "content": jsonable(message.content)}
-        if isinstance(message, AIMessage) and message.tool_calls:
-            item["tool_calls"] = [
-                {"name": c["name"], "args": jsonable(c["args"]), "id": c.get("id")}
-                for c in message.tool_calls
-            ]
-        if isinstance(message, ToolMessage):
-            item["tool_call_id"] = message.tool_call_id
-        if message.name:
-            item["name"] = message.name
-        out.append(item)
-    return out
+    """Messages as JSON data: role, content, tool calls and tool call ids; no ids or metadata.
+
+    A conversation sends its earlier messages again at every turn, as the same objects: each
+    is normalized once (``IdentityMemo``), so recording a long run does not cost the square of
+    its length. The normalized data is shared: treat it as read-only.
+    """
+    return [_NORMALIZED.get(message, _normalize) for message in messages]
+
+
+def _normalize(message: BaseMessage) -> dict[str, Any]:
+    item: dict[str, Any] = {"role": message.type, "content": jsonable(message.content)}
+    if isinstance(message, AIMessage) and message.tool_calls:
+        item["tool_calls"] = [
+            {"name": c["name"], "args": jsonable(c["args"]), "id": c.get("id")}
+            for c in message.tool_calls
+        ]
+    if isinstance(message, ToolMessage):
+        item["tool_call_id"] = message.tool_call_id
+    if message.name:
+        item["name"] = message.name
+    return item
+
+
+_NORMALIZED: IdentityMemo[dict[str, Any]] = IdentityMemo(8192)
+"""The messages of the conversations being recorded, normalized, by the message object."""
 
 
 def normalize_request(
