@@ -176,7 +176,7 @@ def _suite_plan(case: int) -> Plan:
 
 
 async def record_suite(folder: Path, files: int) -> list[Path]:
-    """``files`` trace files of distinct runs: each its own request, reads, results, answer."""
+    """``files`` trace files of distinct runs, each with its own request, reads and results."""
     from plangate.graphs.traces.recording import Recorder
 
     paths = []
