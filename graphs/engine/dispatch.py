@@ -127,7 +127,7 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
     resources: set[str] = set()
     tracer = ProvenanceTracer(
         state.get("request", ""), results, {sid: rec["tool"] for sid, rec in steps.items()},
-        strategy=state.get("strategy", "plan"), round_=round_,
+        strategy=state.get("strategy", "plan"), round_=round_, run=runtime.thread_id,
     )  # fmt: skip
     for step in ready:
         if len(wave.calls) + len(wave.approvals) >= runtime.limits.max_parallel:

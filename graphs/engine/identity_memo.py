@@ -32,9 +32,18 @@ class IdentityMemo(Generic[V]):
         if found is not None and found[0] is data:
             return found[1]
         value = build(data)
+        self.put(data, value)
+        return value
+
+    def find(self, data: Any) -> V | None:
+        """What is remembered of ``data``, or ``None``."""
+        found = self._entries.get(id(data))
+        return found[1] if found is not None and found[0] is data else None
+
+    def put(self, data: Any, value: V) -> None:
+        """Remember ``value`` for ``data``, in place of what was remembered."""
         entries = self._entries
-        entries.pop(id(data), None)  # an older object that had the same id
+        entries.pop(id(data), None)
         entries[id(data)] = (data, value)
         if len(entries) > self._size:
             del entries[next(iter(entries))]
-        return value

@@ -19,6 +19,7 @@ step together with ``Plan.dependents(step_id)``.
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -226,14 +227,25 @@ _STEPS: IdentityMemo[Step] = IdentityMemo(16384)
 """Steps of the plans in flight, so a plan that grew (``react``) validates its new steps only."""
 
 
+_GROWN: IdentityMemo[tuple[list[Any], list[Step]]] = IdentityMemo(1024)
+"""By a plan's first step data: the step data of its latest version and their ``Step``s."""
+
+
 def _validated(data: Any) -> Plan:
-    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list) or not data["steps"]:
         return Plan.model_validate(data)
-    steps = [
+    items: list[Any] = data["steps"]
+    known, steps = _GROWN.find(items[0]) or ([], [])
+    # A plan that grew (react) begins with the very step data of its previous version.
+    if not (len(known) <= len(items) and all(map(operator.is_, known, items))):
+        known, steps = [], []
+    steps = steps + [
         _STEPS.get(item, Step.model_validate) if isinstance(item, dict) else item
-        for item in data["steps"]
+        for item in items[len(known) :]
     ]
-    return Plan.model_validate({**data, "steps": steps})
+    plan = Plan.model_validate({**data, "steps": steps})
+    _GROWN.put(items[0], (list(items), plan.steps))
+    return plan
 
 
 def plan_from_state(data: Any) -> Plan:

@@ -136,6 +136,82 @@ class _StepText:
         return None
 
 
+@dataclass
+class _ResultsIndex:
+    """The strings of a run's results so far, for finding which results hold a literal.
+
+    It narrows the search to candidate results (equal strings; the literal inside the joined
+    long strings; a long string's first ``MIN_CONTAINED`` characters inside the literal), then
+    each candidate's own ``_StepText.find`` decides, so what is found is exactly what asking
+    every result would find. Results are added as a run finishes steps, so a dispatch costs
+    the literal's length and its candidates, not the number of results.
+    """
+
+    keys: list[tuple[str, Any]] = field(default_factory=list)  # (step id, result), in order
+    texts: list[_StepText] = field(default_factory=list)
+    exact: dict[str, list[int]] = field(default_factory=dict)  # string -> results holding it
+    heads: dict[str, list[int]] = field(default_factory=dict)  # a long string's start -> results
+    joined: list[str] = field(default_factory=list)  # every result's long strings, in order
+    starts: list[int] = field(default_factory=list)  # where each result's part starts
+    length: int = 0
+
+    def continues(self, items: list[tuple[str, Any]]) -> bool:
+        """Whether ``items`` begin with exactly the results indexed (the same objects)."""
+        if len(items) < len(self.keys):
+            return False
+        return all(
+            sid == known_sid and result is known
+            for (sid, result), (known_sid, known) in zip(items, self.keys, strict=False)
+        )
+
+    def add(self, step_id: str, result: Any) -> None:
+        position = len(self.keys)
+        text = _TEXTS.get(result, _StepText.of)
+        self.keys.append((step_id, result))
+        self.texts.append(text)
+        for norm in text.exact:
+            self.exact.setdefault(norm, []).append(position)
+        for norm, _ in text.long:
+            self.heads.setdefault(norm[:MIN_CONTAINED], []).append(position)
+        self.starts.append(self.length)
+        self.joined.append(text.text + _SEPARATOR)
+        self.length += len(text.text) + len(_SEPARATOR)
+
+    def candidates(self, norm: str) -> list[int]:
+        """Positions of the results that may hold ``norm``, in order (a superset)."""
+        found = set(self.exact.get(norm, ()))
+        if len(norm) >= MIN_CONTAINED:
+            joined = "".join(self.joined)
+            self.joined = [joined]
+            at = joined.find(norm)
+            while at >= 0:
+                found.add(bisect.bisect_right(self.starts, at) - 1)
+                at = joined.find(norm, at + 1)
+            for i in range(len(norm) - MIN_CONTAINED + 1):
+                found.update(self.heads.get(norm[i : i + MIN_CONTAINED], ()))
+        return sorted(found)
+
+
+_INDEXES: dict[str, _ResultsIndex] = {}
+"""The results index of each of the latest runs (by thread id), extended as results arrive."""
+_INDEXES_KEPT = 256
+
+
+def _index_of(key: str | None, results: Mapping[str, Any]) -> _ResultsIndex:
+    items = list(results.items())
+    index = _INDEXES.get(key) if key is not None else None
+    if index is None or not index.continues(items):
+        index = _ResultsIndex()
+    for step_id, result in items[len(index.keys) :]:
+        index.add(step_id, result)
+    if key is not None:
+        _INDEXES.pop(key, None)
+        _INDEXES[key] = index
+        if len(_INDEXES) > _INDEXES_KEPT:
+            del _INDEXES[next(iter(_INDEXES))]
+    return index
+
+
 _TEXTS: IdentityMemo[_StepText] = IdentityMemo(4096)
 """Each result's strings, worked out once per result rather than at every dispatch: a tracer
 lives for one dispatch, and a run of hundreds of steps dispatches hundreds of times over the
@@ -151,6 +227,8 @@ class ProvenanceTracer:
         tools: the tool of each step, by step id.
         strategy: ``plan`` or ``react`` (decides which calls were made under trusted control).
         round_: the plan's round (0 = the first plan, made from the request alone).
+        run: the run's id (its thread): the index of its results is then kept and extended
+            from one dispatch to the next instead of built again.
     """
 
     def __init__(
@@ -161,13 +239,15 @@ class ProvenanceTracer:
         *,
         strategy: str = "plan",
         round_: int = 0,
+        run: str | None = None,
     ) -> None:
         self._request = normalize(request)
         self._results = results
         self._tools = tools
         self._strategy = strategy
+        self._run = run
+        self._index: _ResultsIndex | None = None
         self._round = round_
-        self._texts: dict[str, _StepText] = {}
 
     def is_trusted_control(self, plan: Plan, step: Step) -> bool:
         """Whether ``step`` was planned from the request alone, before any result was read."""
@@ -252,17 +332,20 @@ class ProvenanceTracer:
     def _in_results(self, norm: str) -> tuple[Source, ...]:
         if len(norm) < MIN_EXACT:
             return ()
+        if self._index is None:
+            self._index = _index_of(self._run, self._results)
         found = []
-        for step_id, result in self._results.items():
-            if step_id not in self._texts:
-                self._texts[step_id] = _TEXTS.get(result, _StepText.of)
-            path = self._texts[step_id].find(norm)
+        for position in self._index.candidates(norm):
+            path = self._index.texts[position].find(norm)
             if path is not None:
+                step_id = self._index.keys[position][0]
                 found.append(
                     Source(kind="step", step_id=step_id, tool=self._tools.get(step_id),
                            path=path, matched=True)
                 )  # fmt: skip
-        return tuple(found[:3])
+                if len(found) == 3:
+                    break
+        return tuple(found)
 
 
 def _child(node: Any, seg: PathSegment) -> Any:
