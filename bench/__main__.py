@@ -31,6 +31,7 @@ BENCHMARKS = (
     "parallel_plans",
     "concurrency",
     "replay",
+    "replan_prompt",
     "injection_scan",
 )
 """Every benchmark, in the order a full run takes them (each is ``bench.<name>``)."""

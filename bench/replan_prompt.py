@@ -1,5 +1,6 @@
 """Characters the planner's model receives at each re-plan, as re-plans pile up.
 
+    .venv/bin/python -m bench --only replan_prompt      # with the others' reports
     .venv/bin/python -m bench.replan_prompt            # 1, 5, 20, 50 re-plans
     .venv/bin/python -m bench.replan_prompt 1 10 100
 
@@ -25,6 +26,7 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import BaseModel
 
+from bench.report import Column, Report, Table, Target, fixed
 from plangate.graphs.engine.budget import Budget
 from plangate.graphs.engine.build import Engine
 from plangate.graphs.engine.plan import Plan, PlanLimits, Step
@@ -121,6 +123,65 @@ def measure(sizes: Sequence[int] = SIZES) -> dict[Scenario, dict[int, tuple[int,
             sizes_of_run = asyncio.run(prompt_sizes(scenario, n))
             figures[scenario][n] = (sizes_of_run[n], sum(sizes_of_run[1:]))
     return figures
+
+
+BOUND_GROWTH = 1.1
+"""Target: the request at the last re-plan is at most this many times the one at re-plan 20."""
+
+
+def run(*, quick: bool = False) -> Report:
+    """The benchmark: 1, 5, 20, 50 re-plans (a few seconds, so ``quick`` changes nothing)."""
+    sizes = SIZES
+    figures = measure(sizes)
+    rows = [
+        {"scenario": scenario, **{f"at_{n}": by_size[n][0] for n in sizes},
+         "total": by_size[sizes[-1]][1]}
+        for scenario, by_size in figures.items()
+    ]  # fmt: skip
+    table = Table(
+        "Characters of the planner's request at re-plan N",
+        [
+            Column("scenario", "scenario"),
+            *(Column(f"at_{n}", f"re-plan {n}", fixed(0)) for n in sizes),
+            Column("total", f"all {sizes[-1]} re-plans of that run", fixed(0)),
+        ],
+        rows,
+    )
+    middle, last = sizes[-2], sizes[-1]
+    targets = [
+        Target(
+            f"{scenario}: the request at re-plan {last} ≤ {BOUND_GROWTH}× the one at {middle}",
+            f"{by_size[last][0]:,} vs {by_size[middle][0]:,} characters "
+            f"({by_size[last][0] / by_size[middle][0]:.2f}×)",
+            by_size[last][0] <= BOUND_GROWTH * by_size[middle][0],
+        )
+        for scenario, by_size in figures.items()
+    ]
+    progress = figures["progress"]
+    return Report(
+        name="replan_prompt",
+        title="Re-plan prompts: bounded, however many re-plans came before",
+        summary=(
+            "Characters of the messages `LLMPlanner` sends at re-plan N (a run with a budget of "
+            "N re-plans over a `ScriptedChatModel` that records its requests). `progress`: each "
+            "plan keeps one ~250-character result and fails once on a new item; `stuck`: every "
+            "plan repeats the same failing call. Nothing is timed."
+        ),
+        params={"sizes": list(sizes)},
+        tables=[table],
+        targets=targets,
+        headlines=[
+            (
+                f"planner request at re-plan {middle} / {last} (progress)",
+                f"{progress[middle][0]:,} / {progress[last][0]:,} characters",
+            )
+        ],
+        notes=[
+            "The re-plan section is bounded by ReplanLimits (plangate.graphs.engine."
+            "replan_context): kept results cut, the latest failures whole, earlier ones one "
+            "line each, identical calls collapsed with a count, the oldest counted by tool.",
+        ],
+    )
 
 
 def main(argv: Sequence[str]) -> None:

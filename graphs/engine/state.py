@@ -86,9 +86,9 @@ class Growing(DeltaChannel[Any]):
         *,
         snapshot_frequency: int = SNAPSHOT_EVERY,
     ) -> None:
-        members = [t for t in get_args(typ) if t is not type(None)]
-        if get_origin(typ) in (Union, UnionType) and len(members) == 1:
-            typ = members[0]
+        if get_origin(typ) in (Union, UnionType):
+            members = [t for t in get_args(typ) if t is not type(None)]
+            typ = members[0] if len(members) == 1 else typ
         super().__init__(reducer, typ, snapshot_frequency=snapshot_frequency)
 
 
