@@ -36,6 +36,7 @@ from plangate.graphs.engine.replan_context import (
 )
 from plangate.graphs.engine.replan_context import summarize as summarize
 from plangate.graphs.engine.schema_memo import MemoizedSchema
+from plangate.graphs.engine.structured_output import structured_output
 from plangate.graphs.engine.validation import PlanIssue, format_issues
 from plangate.tools.base import Tool
 from plangate.tools.errors import PlangateError, UsageError
@@ -232,9 +233,7 @@ class LLMPlanner:
         self.replan_limits = replan_limits
         # function_calling: the one method every provider supports, and Plan's free-form
         # ``args`` object is not accepted by strict JSON-schema modes.
-        self._structured = self.model.with_structured_output(
-            PlanAnswer, include_raw=True, method="function_calling"
-        )
+        self._structured = structured_output(self.model, PlanAnswer, include_raw=True)
         self._answers: OrderedDict[str, str] = OrderedDict()
 
     def messages(

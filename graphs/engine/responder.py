@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import BaseModel
 
 from plangate.graphs.engine.planner import model_output_text, parse_json_object, with_max_tokens
+from plangate.graphs.engine.structured_output import StructuredRunnable, structured_output
 from plangate.tools.errors import UsageError
 
 Answer = BaseModel | dict[str, Any]
@@ -70,6 +71,8 @@ class LLMResponder:
     ) -> None:
         self.model = with_max_tokens(model, max_output_tokens)
         self.instructions = instructions
+        # One binding per answer schema, made at its first answer rather than at every one.
+        self._structured: dict[type[BaseModel], StructuredRunnable] = {}
 
     def messages(
         self,
@@ -109,9 +112,11 @@ class LLMResponder:
         feedback: Sequence[str] = (),
     ) -> BaseModel | dict[str, Any]:
         """One structured-output call (see the class docstring for what is returned)."""
-        structured = self.model.with_structured_output(
-            schema, include_raw=True, method="function_calling"
-        )
+        structured = self._structured.get(schema)
+        if structured is None:
+            structured = self._structured[schema] = structured_output(
+                self.model, schema, include_raw=True
+            )
         output = await structured.ainvoke(self.messages(request, results, schema, feedback))
         if not isinstance(output, Mapping):  # include_raw=True always gives a mapping
             return {}

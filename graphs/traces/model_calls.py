@@ -16,27 +16,22 @@ from __future__ import annotations
 import hashlib
 import json
 import weakref
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.messages.tool import invalid_tool_call, tool_call
-from langchain_core.output_parsers.openai_tools import (
-    JsonOutputKeyToolsParser,
-    JsonOutputToolsParser,
-    PydanticToolsParser,
-)
 from langchain_core.outputs import ChatGeneration, ChatResult
-from langchain_core.runnables import Runnable, RunnableLambda
+from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from plangate.graphs.engine.identity_memo import IdentityMemo
+from plangate.graphs.engine.structured_output import function_calling_output
 from plangate.tools.base import Tool
 from plangate.tools.schema import openai_tool
 
@@ -259,37 +254,4 @@ class BoundaryChatModel(BaseChatModel):
         kwargs.pop("strict", None)
         if kwargs:
             raise ValueError(f"Received unsupported arguments {kwargs}")
-        llm = self.bind_tools(
-            [schema],
-            tool_choice="any",
-            ls_structured_output_format={
-                "kwargs": {"method": "function_calling"},
-                "schema": schema,
-            },
-        )
-        parser: JsonOutputToolsParser
-        if isinstance(schema, type) and is_basemodel_subclass(schema):
-            parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
-        else:
-            key_name = convert_to_openai_tool(schema)["function"]["name"]
-            parser = JsonOutputKeyToolsParser(key_name=key_name, first_tool_only=True)
-
-        def parse(message: BaseMessage) -> Any:
-            return parser.parse_result([ChatGeneration(message=message)])
-
-        def parse_raw(message: BaseMessage) -> dict[str, Any]:
-            try:
-                parsed = parse(message)
-            except Exception as exc:  # as LangChain's fallback: the error is part of the output
-                return {"raw": message, "parsed": None, "parsing_error": exc}
-            return {"raw": message, "parsed": parsed, "parsing_error": None}
-
-        step = parse_raw if include_raw else parse
-        return llm | RunnableLambda(step, afunc=_in_line(step), name=parser.get_name())
-
-
-def _in_line(step: Callable[[BaseMessage], Any]) -> Callable[[BaseMessage], Awaitable[Any]]:
-    async def run(message: BaseMessage) -> Any:
-        return step(message)
-
-    return run
+        return function_calling_output(self, schema, include_raw=include_raw)
