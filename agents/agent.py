@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 
@@ -29,6 +29,7 @@ from plangate.graphs.engine.events import Event
 from plangate.graphs.engine.model_gate import DEFAULT_MODEL_RETRY, ModelRetry, own_retries
 from plangate.graphs.engine.planner import LLMPlanner, Planner
 from plangate.graphs.engine.prices import Price, with_defaults
+from plangate.graphs.engine.replan_context import ReplanLimits
 from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
 from plangate.graphs.engine.runtime import Runtime, Strategy
 from plangate.graphs.guards.guardrails import Guardrail
@@ -51,7 +52,9 @@ class Agent:
         toolset: tools bound to their backends; the spec's allow-list picks from it.
         model: a LangChain chat model, or ``None`` to run offline.
         strategy: ``plan`` (default) or ``react`` (needs a model).
-        checkpointer: where runs persist (in memory by default; SQLite for the CLI).
+        checkpointer: where runs persist (in memory by default; SQLite for the CLI), or
+            ``False`` for nowhere: the fastest, for runs that never pause for approval and need
+            no recovery (``Engine``).
         ledger: the idempotency ledger for writes (in memory by default).
         clock: time source for the engine and the executor.
         guardrails: extra guardrails, run after the spec's own.
@@ -62,6 +65,7 @@ class Agent:
         executor: builds the tool executor for the agent's toolset (a ``ToolExecutor`` over
             ``ledger`` and ``clock`` by default; replay passes its own).
         recorder: records every run into a trace (see also ``record``).
+        replan_limits: how much of earlier attempts a model's re-plan prompt may show.
     """
 
     def __init__(
@@ -71,7 +75,7 @@ class Agent:
         *,
         model: BaseChatModel | None = None,
         strategy: Strategy = "plan",
-        checkpointer: Checkpointer | None = None,
+        checkpointer: Checkpointer | Literal[False] | None = None,
         ledger: Ledger | None = None,
         clock: Clock | None = None,
         guardrails: Sequence[Guardrail] = (),
@@ -79,6 +83,7 @@ class Agent:
         model_retry: ModelRetry | None = None,
         executor: Callable[[Toolset], ToolExecutor] | None = None,
         recorder: Recorder | None = None,
+        replan_limits: ReplanLimits | None = None,
     ) -> None:
         self.spec = spec
         self.model = own_retries(model) if model is not None else None
@@ -99,6 +104,7 @@ class Agent:
         )
         self._recorder = recorder
         self._checkpointer = checkpointer
+        self._replan_limits = replan_limits or ReplanLimits()
         self._engine: Engine | None = None
         if recorder is not None:
             self._engine = Engine(self._runtime(recorder), checkpointer)
@@ -151,7 +157,7 @@ class Agent:
 
     def _planner(self, model: BaseChatModel | None) -> Planner:
         if model is not None:
-            return LLMPlanner(model)
+            return LLMPlanner(model, replan_limits=self._replan_limits)
         self._check_offline()
         assert self.spec.grammar is not None
         return RulePlanner(self.spec.grammar)
@@ -192,7 +198,10 @@ class Agent:
         recorder = Recorder(path, agent=self.spec.name, redact_pii=redact_pii, append=append)
         plain = self.engine
         try:
-            self.engine = Engine(self._runtime(recorder), shared_checkpointer(plain))
+            saver: Checkpointer | Literal[False] = (
+                shared_checkpointer(plain) if plain.persistent else False
+            )
+            self.engine = Engine(self._runtime(recorder), saver)
         except BaseException:
             recorder.close()
             raise
@@ -218,6 +227,7 @@ class Agent:
             # A replay never waits: the recorded failures come back at once, retried alike.
             model_retry=dataclasses.replace(self._model_retry, sleep=_no_wait),
             executor=parts.executor,
+            replan_limits=self._replan_limits,
         )
 
     def replay_identity(self) -> Hashable:
@@ -232,7 +242,7 @@ class Agent:
         return (
             type(self), hashable(self.spec), tools, tuple(hashable(g) for g in self._guardrails),
             tuple(sorted((name, hashable(price)) for name, price in self._prices.items())),
-            hashable(self._model_retry),
+            hashable(self._model_retry), hashable(self._replan_limits),
         )  # fmt: skip
 
     async def run(self, request: str, *, thread_id: str | None = None) -> RunResult:
