@@ -49,7 +49,7 @@ class GCPolicy:
         freeze: collect once, then freeze every object that exists (``gc.freeze``).
     """
 
-    thresholds: Thresholds = (50_000, 20, 10)
+    thresholds: Thresholds = (100_000, 10, 10)
     freeze: bool = True
 
     def __post_init__(self) -> None:
