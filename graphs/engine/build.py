@@ -10,9 +10,9 @@ START → guard_input → plan → dispatch ─┬→ call_tool (×N, Send, para
                      dispatch (all done) → respond → END        (any failure) → fail → END
 ```
 
-Under ``react``, once a wave has run every call of the model's turn, ``call_tool`` goes straight
-to the model's next turn (``route_after_call``) rather than through a dispatch with nothing left
-to start.
+Once a wave has run every call of the model's turn (``react``), or the plan's last open step is
+done (``plan``), ``call_tool`` goes straight to the next turn or to the answer
+(``route_after_call``) rather than through a dispatch with nothing left to start.
 
 ``Engine.run`` returns a ``RunResult``: ``done`` with the validated response, ``paused`` with the
 approvals it waits for, ``blocked`` by a guardrail, or ``failed`` with a typed error. Runs are
@@ -152,7 +152,7 @@ def build_graph(
     graph.add_conditional_edges(
         DISPATCH, route_after_dispatch, [CALL_TOOL, REPLAN, RESPOND, FAIL, REACT]
     )
-    graph.add_conditional_edges(CALL_TOOL, route_after_call, [DISPATCH, REACT])
+    graph.add_conditional_edges(CALL_TOOL, route_after_call, [DISPATCH, REACT, RESPOND])
     graph.add_conditional_edges(REPLAN, route_after_plan, [DISPATCH, END])
     graph.add_edge(RESPOND, END)
     graph.add_edge(FAIL, END)

@@ -307,19 +307,29 @@ async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wa
 
 
 async def route_after_call(state: RunState) -> str:
-    """After a wave's calls: straight to the model's next turn under ``react`` when the wave
-    ran every call of its turn, else back to dispatch (more steps, re-plan or respond).
+    """After a wave's calls: skip the dispatch that would only route onwards, else dispatch.
 
-    A react turn's calls normally go out in one wave, and the dispatch after it would only
-    route to the model: skipping it saves a superstep per turn. The react node does the
-    checks that dispatch would have done first (``must_stop``).
+    - ``react``: once the wave has run every call of the model's turn, straight to the model's
+      next turn (the react node makes dispatch's checks first, ``must_stop``).
+    - ``plan``: once the last open step of the plan is done and none failed or was refused,
+      straight to the answer (the respond node makes the same checks).
+
+    Each call of a wave sees its own record only, not those of the calls beside it, so a
+    wave of several calls always goes back to dispatch. Skipping saves a superstep per react
+    turn and one per plan run.
     """
-    if state.get("strategy") != "react" or state.get("status") != "running":
+    if state.get("status") != "running" or not state.get("plan"):
         return DISPATCH
-    wave = {call["step_id"] for call in state.get("wave") or ()}
     steps = state.get("steps") or {}
-    plan = plan_from_state(state["plan"]) if state.get("plan") else None
-    if not wave or plan is None:
+    plan = plan_from_state(state["plan"])
+    if state.get("strategy") != "react":
+        for step in plan.steps:
+            record = steps.get(step.id)
+            if record is None or record.get("status") in ("failed", "rejected"):
+                return DISPATCH
+        return RESPOND
+    wave = {call["step_id"] for call in state.get("wave") or ()}
+    if not wave:
         return DISPATCH
     turn = plan.steps[-1].id.split("_")[0]
     for step in reversed(plan.steps):

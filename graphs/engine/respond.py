@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from plangate.graphs.engine.dispatch import must_stop
 from plangate.graphs.engine.events import FinalAnswer, VerdictIssued
 from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
 from plangate.graphs.engine.model_gate import call_model
@@ -55,6 +56,9 @@ def _errors(exc: ValidationError) -> list[tuple[str, str]]:
 
 async def respond_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     """Produce the validated, guarded answer."""
+    stop = must_stop(state, runtime)  # the checks of the dispatch a last call may skip
+    if stop is not None:
+        return stop
     view = step_view(state.get("steps") or {}, state.get("history") or [])
     usage = dict(state.get("usage") or {})
     spent: dict[str, float] = {"model_calls": 0, "retries": 0}
