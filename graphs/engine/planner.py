@@ -134,6 +134,8 @@ class PlanningContext:
             (``plangate.graphs.engine.replan_context.failed_calls``).
         today: the date relative phrasings ("tomorrow") are read against; ``None`` if unknown.
         timezone: the user's IANA timezone, e.g. ``"Europe/Lisbon"``.
+        run: the run's id (its thread), so that what a planner remembers between the
+            attempts of one run is never mixed up with another run's; empty if unknown.
     """
 
     request: str
@@ -145,6 +147,7 @@ class PlanningContext:
     failed_calls: Sequence[FailedCall] = ()
     today: date | None = None
     timezone: str | None = None
+    run: str = ""
 
     @property
     def is_replan(self) -> bool:
@@ -273,7 +276,9 @@ class LLMPlanner:
             RequestRefusedError: the model answered with a refusal: no tool can do the request.
         """
         first = self.messages(context)
-        key = hashlib.sha256("\n".join(m.text for m in first).encode()).hexdigest()
+        # By run and question: two runs asking the same thing at once keep their own answers.
+        asked = "\n".join(m.text for m in first)
+        key = hashlib.sha256(f"{context.run}\n{asked}".encode()).hexdigest()
         previous = self._answers.get(key) if feedback else None
         output = await self._structured.ainvoke(self.messages(context, feedback, previous))
         if not isinstance(output, Mapping):  # include_raw=True always gives a mapping

@@ -70,6 +70,7 @@ def _context(state: RunState, runtime: Runtime, failed: Mapping[str, str]) -> Pl
         failed_calls=failed_calls(steps, state.get("history") or ()) if failed else (),
         today=now.date(),
         timezone=str(now.tzinfo) if now.tzinfo else None,
+        run=runtime.thread_id,
     )
 
 
