@@ -331,7 +331,7 @@ def _cpu_target(rows: Sequence[dict[str, Any]], policy: str, low: int, high: int
     the terms that do not depend on how busy the machine is."""
     by_level = {row["level"]: row for row in rows if row["gc"] == policy}
     goal = (
-        f"{high} concurrent runs ({policy} GC): CPU per run ≤ {1 / TARGET_SHARE:.2f}× "
+        f"{high} concurrent runs ({policy} GC): CPU per run ≤ {1 / TARGET_SHARE:.3f}× "
         f"{low} runs' (the same target, independent of the machine's load)"
     )
     if low not in by_level or high not in by_level:
@@ -339,7 +339,7 @@ def _cpu_target(rows: Sequence[dict[str, Any]], policy: str, low: int, high: int
     ratio = by_level[high]["cpu_ms_per_run"] / by_level[low]["cpu_ms_per_run"]
     measured = (
         f"{by_level[high]['cpu_ms_per_run']:.1f} vs {by_level[low]['cpu_ms_per_run']:.1f} ms "
-        f"({ratio:.2f}×)"
+        f"({ratio:.3f}×)"
     )
     return Target(goal, measured, ratio <= 1 / TARGET_SHARE)
 
