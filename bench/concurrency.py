@@ -36,7 +36,13 @@ from typing import Any
 from bench import workload
 from bench.report import Chart, Column, Report, Table, Target, fixed
 from bench.stats import median, percentile
-from plangate.graphs.engine.gc_policy import SERVER_POLICY, GCPolicy, apply_gc_policy
+from plangate.graphs.engine.gc_policy import (
+    SERVER_POLICY,
+    GCPolicy,
+    apply_gc_policy,
+    current_gc_settings,
+    restore_gc_settings,
+)
 from plangate.graphs.engine.plan import Plan
 from plangate.graphs.offline.scripted import ScriptedChatModel, plan_message
 from plangate.tools.clock import SystemClock
@@ -171,6 +177,7 @@ async def measure_level(
     await warm.run("quotes")
     shared, _ = engine(total)
     interpreter_thresholds = gc.get_threshold()
+    settings = current_gc_settings()  # put back afterwards: a process measures several cases
     _set_gc(gc_policy)
     gc.collect()
     rss_before = _status_mb("VmRSS")
@@ -196,6 +203,7 @@ async def measure_level(
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
     gc.enable()
+    restore_gc_settings(settings)
     latencies = [elapsed for elapsed, _ in outcomes]
     errors = [error for _, error in outcomes if error is not None]
     peak = _peak_mb()

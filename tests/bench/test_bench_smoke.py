@@ -7,6 +7,8 @@ benchmark still works against the current engine, that its scripted runs do what
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 from pathlib import Path
 
@@ -158,9 +160,16 @@ async def test_parallel_plans_counts_the_model_calls_of_each_mode() -> None:
 
 
 def test_concurrency_runs_without_errors_in_process() -> None:
-    report = concurrency.measure(levels=(1, 3), sandbox_latency_ms=0.0, isolate=False)
-    assert_well_formed(report, rows=2)
-    assert [row["errors"] for row in report.tables[0].rows] == [0, 0]
+    report = concurrency.measure(
+        levels=(1, 3), ablation_levels=(), sustained=None, repeats=1, sandbox_latency_ms=0.0,
+        isolate=False,
+    )  # fmt: skip
+    assert_well_formed(report, rows=4)  # each level with Python's GC settings and the policy
+    rows = report.tables[0].rows
+    assert [(row["level"], row["gc"]) for row in rows] == [
+        (1, "python"), (1, "plangate"), (3, "python"), (3, "plangate"),
+    ]  # fmt: skip
+    assert [row["errors"] for row in rows] == [0, 0, 0, 0]
     assert report.targets[0].met is None  # 500 runs were not attempted
 
 
@@ -250,3 +259,9 @@ def test_the_runner_writes_every_chosen_benchmark(
     assert main(["--only", "startup", "--only", "replay", "--quick", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.glob("*.json")) == ["replay.json", "startup.json"]
     assert "replay" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+
+
+def test_measuring_a_gc_policy_in_process_leaves_the_collector_as_it_was() -> None:
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    asyncio.run(concurrency.measure_level(2, gc_policy="plangate", sandbox_latency_ms=0.0))
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
