@@ -7,6 +7,8 @@ The hub of ``plangate.graphs``: guards sit below it; traces and offline planning
 - the planner seam: ``Planner``, ``PlanningContext``, ``LLMPlanner``, ``ReplanLimits``,
   ``PlanningError``, ``RequestNotUnderstoodError``, ``RequestRefusedError``
 - the responder seam: ``Responder``, ``LLMResponder``, ``FunctionResponder``
+- many runs in one process: ``GCPolicy``, ``SERVER_POLICY``, ``apply_gc_policy``,
+  ``restore_gc_settings`` (the collector's settings of a server, see docs/performance.md)
 - the model boundary: ``ModelError`` (and ``ModelOutputTruncatedError``, ``ModelRefusedError``),
   ``ModelRetry``, ``Price``, ``DEFAULT_PRICES``
 """
@@ -14,6 +16,12 @@ The hub of ``plangate.graphs``: guards sit below it; traces and offline planning
 from plangate.graphs.engine.budget import Budget
 from plangate.graphs.engine.build import Engine, RunResult, build_graph
 from plangate.graphs.engine.conditions import parse_condition
+from plangate.graphs.engine.gc_policy import (
+    SERVER_POLICY,
+    GCPolicy,
+    apply_gc_policy,
+    restore_gc_settings,
+)
 from plangate.graphs.engine.model_errors import (
     ModelError,
     ModelOutputTruncatedError,
@@ -37,9 +45,11 @@ from plangate.graphs.engine.validation import validate_plan
 
 __all__ = [
     "DEFAULT_PRICES",
+    "SERVER_POLICY",
     "Budget",
     "Engine",
     "FunctionResponder",
+    "GCPolicy",
     "LLMPlanner",
     "LLMResponder",
     "ModelError",
@@ -59,7 +69,9 @@ __all__ = [
     "RunResult",
     "Runtime",
     "Step",
+    "apply_gc_policy",
     "build_graph",
     "parse_condition",
+    "restore_gc_settings",
     "validate_plan",
 ]
