@@ -35,6 +35,7 @@ from langchain_core.messages import (
 from plangate.graphs.engine.calling import step_record
 from plangate.graphs.engine.dispatch import must_stop
 from plangate.graphs.engine.events import PlanReady
+from plangate.graphs.engine.identity_memo import IdentityMemo
 from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
 from plangate.graphs.engine.model_gate import call_model
 from plangate.graphs.engine.plan import Step, plan_from_state
@@ -244,5 +245,19 @@ def _schema(tool: Any) -> dict[str, Any]:
     return schema
 
 
+_BOUND: IdentityMemo[tuple[tuple[Any, ...], Any]] = IdentityMemo(256)
+"""By model: the tools it was last bound to and the binding, made again only for other tools."""
+
+
 def _bind(model: BaseChatModel, tools: list[Any]) -> Any:
-    return model.bind_tools([_schema(t) for t in tools])
+    """``model`` bound to ``tools``, the same binding at every turn of a run."""
+    known = _BOUND.find(model)
+    if (
+        known is not None
+        and len(known[0]) == len(tools)
+        and all(a is b for a, b in zip(known[0], tools, strict=True))
+    ):
+        return known[1]
+    bound = model.bind_tools([_schema(t) for t in tools])
+    _BOUND.put(model, (tuple(tools), bound))
+    return bound

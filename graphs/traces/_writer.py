@@ -184,9 +184,14 @@ class TraceWriter:
         if self._cleaned_by is not self.redactor:
             self._cleaned = IdentityMemo(CLEANED_KEPT)
             self._cleaned_by = self.redactor
-        rest = self.clean({key: value for key, value in request.items() if key != "messages"})
-        cleaned = [self._clean_message(message) for message in messages]
-        return {key: cleaned if key == "messages" else rest[key] for key in request}
+        tools = request.get("tools")
+        listed = ("messages", "tools") if isinstance(tools, list) else ("messages",)
+        rest = self.clean({key: value for key, value in request.items() if key not in listed})
+        # Messages, and the tools bound (the same at every turn), are cleaned one by one.
+        rest["messages"] = [self._clean_message(message) for message in messages]
+        if isinstance(tools, list):
+            rest["tools"] = [self._clean_message(tool) for tool in tools]
+        return {key: rest[key] for key in request}
 
     def _clean_message(self, message: Any) -> Any:
         return self._cleaned.get(message, self.clean)
