@@ -153,7 +153,9 @@ def event_line(event: Event) -> Text:
         return Text(f"run {event.thread_id} {verb}: {compact(event.request, 70)}", "bold")
     if event.kind == "plan_ready":
         steps = ", ".join(f"{s['id']} {s['tool']}" for s in event.plan.get("steps", []))
-        said = "plan extended" if event.extends else "re-plan ready" if event.replan else "plan ready"
+        said = (
+            "plan extended" if event.extends else "re-plan ready" if event.replan else "plan ready"
+        )
         return Text(f"{said}: {steps}", "cyan")
     if event.kind == "plan_rejected":
         return Text(f"plan rejected (attempt {event.attempt}): {'; '.join(event.issues)}", "red")
