@@ -23,10 +23,11 @@ from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 
-from plangate.agents.spec import AgentSpec
+from plangate.agents.spec import AgentSpec, check_max_parallel
 from plangate.graphs.engine.build import Checkpointer, Engine, RunResult
 from plangate.graphs.engine.events import Event
 from plangate.graphs.engine.model_gate import DEFAULT_MODEL_RETRY, ModelRetry, own_retries
+from plangate.graphs.engine.plan import DEFAULT_LIMITS, PlanLimits
 from plangate.graphs.engine.planner import LLMPlanner, Planner
 from plangate.graphs.engine.prices import Price, with_defaults
 from plangate.graphs.engine.replan_context import ReplanLimits
@@ -66,6 +67,8 @@ class Agent:
             ``ledger`` and ``clock`` by default; replay passes its own).
         recorder: records every run into a trace (see also ``record``).
         replan_limits: how much of earlier attempts a model's re-plan prompt may show.
+        max_parallel: the most tool calls that run at once; overrides the spec's
+            ``max_parallel`` (``None``: the spec's, else the engine's default).
     """
 
     def __init__(
@@ -84,6 +87,7 @@ class Agent:
         executor: Callable[[Toolset], ToolExecutor] | None = None,
         recorder: Recorder | None = None,
         replan_limits: ReplanLimits | None = None,
+        max_parallel: int | None = None,
     ) -> None:
         self.spec = spec
         self.model = own_retries(model) if model is not None else None
@@ -105,6 +109,8 @@ class Agent:
         self._recorder = recorder
         self._checkpointer = checkpointer
         self._replan_limits = replan_limits or ReplanLimits()
+        check_max_parallel(max_parallel, owner=f"agent {spec.name!r}")
+        self._max_parallel = max_parallel if max_parallel is not None else spec.max_parallel
         self._engine: Engine | None = None
         if recorder is not None:
             self._engine = Engine(self._runtime(recorder), checkpointer)
@@ -145,6 +151,7 @@ class Agent:
             guardrails=(*policy, *self.spec.write_gate(policy)),
             allowed=self.spec.tools,
             budget=self.spec.budget,
+            limits=self._limits(),
             clock=self.clock,
             prices=self._prices,
             model_retry=self._model_retry,
@@ -154,6 +161,11 @@ class Agent:
         if recorder is not None:
             recorder.describe(runtime, agent=self.spec.name)
         return runtime
+
+    def _limits(self) -> PlanLimits:
+        if self._max_parallel is None:
+            return DEFAULT_LIMITS
+        return dataclasses.replace(DEFAULT_LIMITS, max_parallel=self._max_parallel)
 
     def _planner(self, model: BaseChatModel | None) -> Planner:
         if model is not None:
@@ -228,6 +240,7 @@ class Agent:
             model_retry=dataclasses.replace(self._model_retry, sleep=_no_wait),
             executor=parts.executor,
             replan_limits=self._replan_limits,
+            max_parallel=self._max_parallel,
         )
 
     def replay_identity(self) -> Hashable:
@@ -242,7 +255,7 @@ class Agent:
         return (
             type(self), hashable(self.spec), tools, tuple(hashable(g) for g in self._guardrails),
             tuple(sorted((name, hashable(price)) for name, price in self._prices.items())),
-            hashable(self._model_retry), hashable(self._replan_limits),
+            hashable(self._model_retry), hashable(self._replan_limits), self._max_parallel,
         )  # fmt: skip
 
     async def run(self, request: str, *, thread_id: str | None = None) -> RunResult:

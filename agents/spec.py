@@ -4,8 +4,10 @@ Writes are gated by default: every write tool waits for a person's approval unle
 lists it in ``writes_without_approval`` (or says ``"all"``), or its policy brings its own
 ``ApproveWrites``. A write exempted that way still waits when a value in its arguments came from
 a tool result, or when it was planned after reading tool results (``UntrustedWriteApproval``),
-unless the spec also lists it in ``untrusted_writes_without_approval``. Whatever the opt-outs,
-an untrusted value in an argument its tool declares ``refuse`` is blocked
+unless the spec also lists it in ``untrusted_writes_without_approval``. A read that sends data
+outward (it declares sinks: ``@tool(effect="read", sinks={"url": "approve"})``) waits the same
+way when an untrusted value reaches a declared argument. Whatever the opt-outs, an untrusted
+value in an argument its tool declares ``refuse`` is blocked, in a write or an outward read
 (``UntrustedWriteRefusal``; ``plangate.tools.sinks``).
 
 A spec is pure configuration. ``plangate.agents.agent.Agent`` turns it into a running engine, given
@@ -54,10 +56,14 @@ class AgentSpec:
         writes_without_approval: the write tools that run without a person's approval, or
             ``"all"``. By default every write waits for one: the agent adds ``ApproveWrites``
             to its guardrails unless its policy has an ``ApproveWrites`` of its own.
-        untrusted_writes_without_approval: the write tools that run without approval even
-            when their arguments hold values from tool results, or ``"all"``. By default a
-            write that no ``ApproveWrites`` gates still waits for a person when its arguments
-            are untrusted (``plangate.graphs.guards.sinks.UntrustedWriteApproval``).
+        untrusted_writes_without_approval: the write tools (and outward reads) that run
+            without approval even when their arguments hold values from tool results, or
+            ``"all"``. By default a write that no ``ApproveWrites`` gates, and a read at an
+            argument it declares a sink, still wait for a person when the value there is
+            untrusted (``plangate.graphs.guards.sinks.UntrustedWriteApproval``).
+        max_parallel: the most tool calls that run at once, e.g. ``1`` for a policy that
+            demands one action at a time; ``None`` for the engine's default
+            (``PlanLimits.max_parallel``). Further ready steps wait for the next wave.
     """
 
     name: str
@@ -72,14 +78,16 @@ class AgentSpec:
     examples: tuple[str, ...] = ()
     writes_without_approval: tuple[str, ...] | Literal["all"] = ()
     untrusted_writes_without_approval: tuple[str, ...] | Literal["all"] = ()
+    max_parallel: int | None = None
 
     def write_gate(self, policy: Sequence[Guardrail]) -> tuple[Guardrail, ...]:
         """The approval gates on writes this agent adds to ``policy``.
 
         ``ApproveWrites`` for the writes not exempted (none if the policy has its own), then
-        ``UntrustedWriteApproval`` for the writes no ``ApproveWrites`` covers, unless exempted
-        from that too (or the policy has its own). First of all ``UntrustedWriteRefusal``, unless
-        the policy has its own: a tool's ``refuse`` declarations hold whatever the opt-outs.
+        ``UntrustedWriteApproval`` for the writes no ``ApproveWrites`` covers and for the reads
+        that declare sinks (``ApproveWrites`` never holds a read), unless exempted from that
+        too (or the policy has its own). First of all ``UntrustedWriteRefusal``, unless the
+        policy has its own: a tool's ``refuse`` declarations hold whatever the opt-outs.
         """
         own = [guard for guard in policy if isinstance(guard, ApproveWrites)]
         refuses = any(isinstance(guard, UntrustedWriteRefusal) for guard in policy)
@@ -95,16 +103,17 @@ class AgentSpec:
             gated = [name for name in self.tools if name not in exempt] if exempt else None
             gates.append(ApproveWrites(tools=gated))
             covered = None if gated is None else set(gated)
-        if (
-            covered is None
-            or self.untrusted_writes_without_approval == "all"
-            or any(isinstance(guard, UntrustedWriteApproval) for guard in policy)
+        if self.untrusted_writes_without_approval == "all" or any(
+            isinstance(guard, UntrustedWriteApproval) for guard in policy
         ):
             return tuple(gates)
         trusting = set(self.untrusted_writes_without_approval)
-        watched = [name for name in self.tools if name not in covered and name not in trusting]
-        if watched:
-            gates.append(UntrustedWriteApproval(tools=watched))
+        # The guardrail itself tells reads from writes: writes among ``reads`` and reads
+        # without sinks are never watched as reads.
+        reads = [name for name in self.tools if name not in trusting]
+        writes = [] if covered is None else [name for name in reads if name not in covered]
+        if reads:
+            gates.append(UntrustedWriteApproval(tools=writes, reads=reads))
         return tuple(gates)
 
     def __post_init__(self) -> None:
@@ -125,7 +134,23 @@ class AgentSpec:
                     f"agent {self.name!r}: {option} names tools it does not use: "
                     f"{', '.join(unknown)}"
                 )
+        check_max_parallel(self.max_parallel, owner=f"agent {self.name!r}")
         if not (
             isinstance(self.response_model, type) and issubclass(self.response_model, BaseModel)
         ):
             raise UsageError(f"agent {self.name!r}: response_model must be a pydantic model class")
+
+
+def check_max_parallel(value: object, *, owner: str) -> None:
+    """Refuse a ``max_parallel`` that is not ``None`` or a whole number of at least 1.
+
+    Raises:
+        UsageError: naming ``owner`` and the value given.
+    """
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise UsageError(
+            f"{owner}: max_parallel must be a whole number of at least 1 (1 runs one tool "
+            f"call at a time) or None for the default, got {value!r}"
+        )

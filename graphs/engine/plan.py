@@ -278,8 +278,12 @@ class PlanLimits:
     def __post_init__(self) -> None:
         for name in ("max_steps", "max_parallel", "max_depth"):
             value = getattr(self, name)
-            if value is not None and value < 1:
-                raise UsageError(f"PlanLimits.{name} must be at least 1, got {value}")
+            if value is None and name == "max_depth":
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise UsageError(
+                    f"PlanLimits.{name} must be at least 1 (a whole number), got {value!r}"
+                )
 
 
 DEFAULT_LIMITS = PlanLimits()
