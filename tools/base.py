@@ -19,7 +19,9 @@ The effect defaults to ``write``: a tool must say it only reads before it is run
 idempotency key or an approval. This is the safe default, and the same one used for wrapped
 LangChain tools. A write also says, per argument, what a value from a tool result may do there
 (``sinks={"venue_id": "allow", "iban": "refuse"}``; every other argument: ``approve``), see
-``plangate.tools.sinks``.
+``plangate.tools.sinks``; a read that sends data outward declares the arguments that leave
+(``sinks={"url": "refuse"}``). A tool's results are untrusted unless it says they are
+(``trusted_output=True``, for data the user's own system of record produces).
 """
 
 from __future__ import annotations
@@ -150,7 +152,11 @@ class Tool(Generic[DepsT]):
         reconciler: for writes, looks an outcome up by idempotency key (``None`` if never
             performed); used to settle a write whose outcome is unknown.
         sinks: per argument, what an untrusted value there may do: ``allow``, ``approve`` (the
-            default) or ``refuse`` (``plangate.tools.sinks``; enforced for writes only).
+            default of a write) or ``refuse`` (``plangate.tools.sinks``). A read's declared
+            arguments are sinks too (it sends them outward); its others are not.
+        trusted_output: True when the tool's results are trusted data (the user's own system
+            of record); by default a tool result is untrusted
+            (``plangate.graphs.guards.result_labels``).
 
     Raises:
         UsageError: the name, description, effect, timeout, types or ``sinks`` are invalid.
@@ -174,6 +180,7 @@ class Tool(Generic[DepsT]):
         call_style: Literal["model", "params", "mapping"] = "model",
         json_schema: dict[str, Any] | None = None,
         sinks: Mapping[str, SinkPolicy] | None = None,
+        trusted_output: bool = False,
     ) -> None:
         if not _NAME_RE.match(name):
             raise UsageError(f"tool name {name!r} is invalid: use 1-64 letters, digits, '_' or '-'")
@@ -192,6 +199,11 @@ class Tool(Generic[DepsT]):
         self.retry = retry
         self.conflict_key = conflict_key
         self.reconciler = reconciler
+        if not isinstance(trusted_output, bool):
+            raise UsageError(
+                f"tool {name!r}: trusted_output is True or False, not {trusted_output!r}"
+            )
+        self.trusted_output = trusted_output
         self._fn = fn
         self._takes_ctx = takes_ctx
         self._ctx_param = ctx_param
@@ -208,7 +220,7 @@ class Tool(Generic[DepsT]):
             PydanticUserError,
         ) as exc:
             raise UsageError(f"tool {name!r} uses a type plangate cannot validate: {exc}") from exc
-        self.sinks: Sinks = declare_sinks(name, sinks, self.args_schema())
+        self.sinks: Sinks = declare_sinks(name, sinks, self.args_schema(), effect=effect)
 
     def __repr__(self) -> str:
         return f"Tool(name={self.name!r}, effect={self.effect!r})"
@@ -373,6 +385,7 @@ def build_tool(
     conflict_key: ConflictKey | None = None,
     reconciler: Reconciler | None = None,
     sinks: Mapping[str, SinkPolicy] | None = None,
+    trusted_output: bool = False,
 ) -> Tool[Any]:
     """Turn a typed function into a ``Tool`` (what ``@tool`` does).
 
@@ -422,6 +435,7 @@ def build_tool(
             name=tool_name, description=desc, args_model=only, result_type=hints["return"], fn=fn,
             effect=effect, timeout=timeout, retry=retry, conflict_key=conflict_key,
             reconciler=reconciler, takes_ctx=takes_ctx, call_style="model", sinks=sinks,
+            trusted_output=trusted_output,
         )  # fmt: skip
     try:
         args_model = create_model(
@@ -435,7 +449,7 @@ def build_tool(
         name=tool_name, description=desc, args_model=cast(type[BaseModel], args_model),
         result_type=hints["return"], fn=fn, effect=effect, timeout=timeout, retry=retry,
         conflict_key=conflict_key, reconciler=reconciler, takes_ctx=takes_ctx, ctx_param=ctx_param,
-        call_style="params", sinks=sinks,
+        call_style="params", sinks=sinks, trusted_output=trusted_output,
     )  # fmt: skip
 
 
@@ -458,6 +472,7 @@ def tool(
     conflict_key: ConflictKey | None = None,
     reconciler: Reconciler | None = None,
     sinks: Mapping[str, SinkPolicy] | None = None,
+    trusted_output: bool = False,
 ) -> Callable[[ToolFunction], Tool[Any]]: ...
 
 
@@ -473,6 +488,7 @@ def tool(
     conflict_key: ConflictKey | None = None,
     reconciler: Reconciler | None = None,
     sinks: Mapping[str, SinkPolicy] | None = None,
+    trusted_output: bool = False,
 ) -> Tool[Any] | Callable[[ToolFunction], Tool[Any]]:
     """Declare a tool from a typed function: ``@tool`` or ``@tool(effect="read", ...)``.
 
@@ -486,7 +502,11 @@ def tool(
         conflict_key: resource key of a write's args; same-key writes are serialized.
         reconciler: for writes, look an outcome up by idempotency key.
         sinks: per argument (or dotted path into one), what an untrusted value there may do:
-            ``"allow"``, ``"approve"`` (the default) or ``"refuse"``; see ``plangate.tools.sinks``.
+            ``"allow"``, ``"approve"`` (the default of a write) or ``"refuse"``; a read that
+            sends data outward declares the arguments that leave (``sinks={"url": "refuse"}``);
+            see ``plangate.tools.sinks``.
+        trusted_output: True when the results are trusted data (the user's own system of
+            record, not text others wrote); by default every tool result is untrusted.
 
     Raises:
         UsageError: naming what is wrong with the declaration (e.g. a ``sinks`` key that is not
@@ -497,6 +517,7 @@ def tool(
         return build_tool(
             f, name=name, description=description, effect=effect, timeout=timeout, retry=retry,
             conflict_key=conflict_key, reconciler=reconciler, sinks=sinks,
+            trusted_output=trusted_output,
         )  # fmt: skip
 
     return wrap(fn) if fn is not None else wrap

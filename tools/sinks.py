@@ -1,4 +1,4 @@
-"""Sink policies: what a value from outside the user's request may do in a write's arguments.
+"""Sink policies: what a value from outside the user's request may do in a tool's arguments.
 
 A write tool says, per argument, what happens when the value there is *untrusted* (it came from
 a tool result, or was chosen by a model after reading tool results)::
@@ -8,16 +8,27 @@ a tool result, or was chosen by a model after reading tool results)::
 
 - ``allow``: expected, e.g. a venue id picked from a search result;
 - ``approve``: the call waits for a person, who sees where the value came from (the default
-  for every argument not named);
+  for every argument of a write not named);
 - ``refuse``: the call is blocked, naming the argument and where its value came from.
+
+**Outward reads are sinks too.** Exfiltration needs no write: a read that sends data outward
+(fetching a URL, querying an address the data supplied, posting to a webhook) leaks whatever
+its arguments carry. Such a read declares the arguments that leave::
+
+    @tool(effect="read", sinks={"url": "refuse"})
+    async def fetch(url: str, ctx: ToolContext[Http]) -> str: ...
+
+Only the declared paths of a read are sinks; its other arguments take untrusted values freely
+(their default is ``allow``), so a search that filters on a value from an earlier result
+still runs unasked.
 
 A key is an argument's name or a dotted path into it (``passengers.first_name``; list indices
 are left out). The policy of an argument applies to everything inside it unless a longer path
 names a part. Keys are checked against the tool's argument schema when the tool is defined, so
 a misspelt name is a ``UsageError`` rather than a policy that silently never applies.
 
-This module only holds the declaration; ``plangate.graphs.guards.sinks`` enforces it. Read
-tools may declare sinks too, but nothing enforces them: a read's arguments are not sinks.
+This module only holds the declaration; ``plangate.graphs.guards.sinks`` enforces it, for
+writes and for reads that declare sinks alike.
 """
 
 from __future__ import annotations
@@ -33,6 +44,8 @@ SinkPolicy = Literal["allow", "approve", "refuse"]
 SINK_POLICIES: tuple[SinkPolicy, ...] = get_args(SinkPolicy)
 DEFAULT_SINK: SinkPolicy = "approve"
 """The policy of a write's argument that its tool does not name: a person approves it."""
+DEFAULT_READ_SINK: SinkPolicy = "allow"
+"""The policy of a read's argument that its tool does not name: not a sink."""
 
 _STRICTNESS: dict[SinkPolicy, int] = {"allow": 0, "approve": 1, "refuse": 2}
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -55,7 +68,8 @@ class Sinks:
 
     Attributes:
         policies: policy by argument path, as field names (``("passengers", "first_name")``).
-        default: the policy of an argument no path covers.
+        default: the policy of an argument no path covers: ``approve`` for a write,
+            ``allow`` for a read (only a read's declared paths are sinks).
     """
 
     policies: Mapping[tuple[str, ...], SinkPolicy] = field(default_factory=dict)
@@ -84,20 +98,29 @@ class Sinks:
         return {".".join(key): policy for key, policy in self.policies.items()}
 
 
-def declare_sinks(tool: str, sinks: Mapping[str, str] | None, schema: Mapping[str, Any]) -> Sinks:
+def declare_sinks(
+    tool: str,
+    sinks: Mapping[str, str] | None,
+    schema: Mapping[str, Any],
+    *,
+    effect: str = "write",
+) -> Sinks:
     """Validate a tool's ``sinks`` against its argument ``schema`` (a JSON schema).
 
     Args:
         tool: the tool's name, for messages.
         sinks: argument path → ``allow`` | ``approve`` | ``refuse``; None declares nothing.
         schema: the JSON schema of the tool's arguments.
+        effect: the tool's effect: an undeclared argument of a ``write`` is ``approve``, one
+            of a ``read`` is ``allow``.
 
     Raises:
         UsageError: ``sinks`` is not a mapping, a policy is unknown, or a path names an
             argument (or a field inside one) that does not exist.
     """
+    default = DEFAULT_READ_SINK if effect == "read" else DEFAULT_SINK
     if sinks is None:
-        return Sinks()
+        return Sinks(default=default)
     if not isinstance(sinks, Mapping):
         raise UsageError(
             f"tool {tool!r}: sinks maps argument names to policies, e.g. "
@@ -116,7 +139,7 @@ def declare_sinks(tool: str, sinks: Mapping[str, str] | None, schema: Mapping[st
             raise UsageError(f"tool {tool!r}: sinks key {key!r} has an empty part")
         _check_path(tool, key, tuple(parts), schema)
         policies[tuple(parts)] = policy
-    return Sinks(policies=policies)
+    return Sinks(policies=policies, default=default)
 
 
 def _check_path(tool: str, key: str, parts: tuple[str, ...], root: Mapping[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Write arguments as sinks: untrusted values in a write are allowed, held for approval, or refused.
+"""Sinks: untrusted values in a write, or in a read that sends data out, are allowed, held or refused.
 
 Text from a tool result (a venue name, a document, an email body) may carry instructions meant
 for the model. Whatever the model does with it, the value cannot reach a write unseen. Each
@@ -7,6 +7,12 @@ write tool declares, per argument, what an untrusted value there may do (``Tool.
 default: a person sees where it came from first) or ``refuse`` (blocked, naming the argument
 and its source). The labels that say what is untrusted come from
 ``plangate.graphs.guards.labels``.
+
+Exfiltration needs no write: a read that fetches a URL or queries an address the data supplied
+sends its arguments outward. A read that declares sinks (``@tool(effect="read",
+sinks={"url": "refuse"})``) is watched at exactly those paths: an untrusted value there is held
+or refused like one in a write, its undeclared arguments are not sinks, and reading under
+untrusted control alone holds nothing (a react turn reads after reading all the time).
 
 Two guardrails enforce the declarations:
 
@@ -19,8 +25,9 @@ Two guardrails enforce the declarations:
   already asks a person: an approval is not a way around a refusal.
 
 Opting out is explicit and narrow: ``allow`` names, per tool, argument paths that this guardrail
-lets take untrusted values whatever the tool declares (``{"add_note": ["text"]}``), and
-``control=False`` lets writes planned after reading results run when no argument needs approval.
+lets take untrusted values whatever the tool declares (``{"add_note": ["text"]}``), ``tools``
+and ``reads`` name the writes and the reads watched, and ``control=False`` lets writes planned
+after reading results run when no argument needs approval.
 """
 
 from __future__ import annotations
@@ -46,12 +53,16 @@ class _SinkGuard:
         owner: str,
         *,
         tools: Collection[str] | None,
+        reads: Collection[str] | None,
         allow: Mapping[str, Collection[str]] | None,
         stages: Iterable[Stage | str],
         name: str,
     ) -> None:
-        if isinstance(tools, str):
-            raise UsageError(f"{owner}.tools is a collection of names, not one string")
+        for option, names in (("tools", tools), ("reads", reads)):
+            if isinstance(names, str):
+                raise UsageError(
+                    f"{owner}.{option} is a collection of names, e.g. [{names!r}], not one string"
+                )
         allowed = dict(allow or {})
         for tool, paths in allowed.items():
             if isinstance(paths, str):
@@ -62,16 +73,20 @@ class _SinkGuard:
         self.name = name
         self.stages = stage_set(stages, owner=owner, allowed=_CALL)
         self.tools = None if tools is None else frozenset(tools)
+        self.reads = None if reads is None else frozenset(reads)
         self.allow = {tool: frozenset(paths) for tool, paths in allowed.items()}
 
     def _watched(self, subject: GuardSubject) -> Tool[Any] | None:
-        """The subject's tool when it is a write this guardrail watches."""
+        """The subject's tool when it is a write, or a read declaring sinks, this guardrail
+        watches."""
         tool = subject.tool
         if tool is None:
             raise ValueError("a tool_call subject carries no tool")
-        if tool.effect != "write" or (self.tools is not None and tool.name not in self.tools):
-            return None
-        return tool
+        if tool.is_write:
+            return tool if self.tools is None or tool.name in self.tools else None
+        if not tool.sinks.policies:
+            return None  # a read that sends nothing outward has no sinks
+        return tool if self.reads is None or tool.name in self.reads else None
 
     def policy(self, tool: Tool[Any], label: ArgumentLabel) -> SinkPolicy:
         """What ``label``'s untrusted value may do in ``tool``: this guardrail's ``allow`` first,
@@ -121,8 +136,13 @@ class _SinkGuard:
 class UntrustedWriteApproval(_SinkGuard):
     """Hold or refuse a write whose untrusted values its tool's sink policies do not allow.
 
+    A read that declares sinks is watched at its declared paths only; untrusted control alone
+    does not hold a read.
+
     Args:
         tools: the write tools watched (default: every write).
+        reads: the reads watched at their declared sinks (default: every read that declares
+            sinks; a read that declares none is never watched).
         allow: per tool, argument paths that may take untrusted values whatever the tool
             declares (a path covers the arguments inside it: ``legs`` covers ``legs[0].date``).
         control: also hold writes planned under untrusted control (default True).
@@ -130,21 +150,24 @@ class UntrustedWriteApproval(_SinkGuard):
         name: the name reported in verdicts.
 
     Raises:
-        UsageError: ``tools`` or an ``allow`` entry is a single string instead of a collection.
+        UsageError: ``tools``, ``reads`` or an ``allow`` entry is a single string instead of a
+            collection.
     """
 
     def __init__(
         self,
         *,
         tools: Collection[str] | None = None,
+        reads: Collection[str] | None = None,
         allow: Mapping[str, Collection[str]] | None = None,
         control: bool = True,
         stages: Iterable[Stage | str] = _CALL,
         name: str = "untrusted_write_approval",
     ) -> None:
         super().__init__(
-            "UntrustedWriteApproval", tools=tools, allow=allow, stages=stages, name=name
-        )
+            "UntrustedWriteApproval", tools=tools, reads=reads, allow=allow, stages=stages,
+            name=name,
+        )  # fmt: skip
         self.control = control
 
     async def check(self, subject: GuardSubject) -> Verdict:
@@ -158,16 +181,19 @@ class UntrustedWriteApproval(_SinkGuard):
             blocked = self.unverifiable(subject, tool)
             if blocked is not None:
                 return blocked
+            if not tool.is_write and "approve" not in tool.sinks.declared().values():
+                return Verdict.allow(self.name, subject.stage)
             reason = f"{tool.name}: where its arguments came from is unknown"
             return Verdict.approval(self.name, subject.stage, reason, details={"tool": tool.name})
         sorted_ = self.sort(tool, provenance)
         if sorted_["refuse"]:
             return self.refusal(subject, tool, sorted_["refuse"])
         held = sorted_["approve"]
-        control = self.control and not provenance.trusted_control
+        control = self.control and tool.is_write and not provenance.trusted_control
         if not held and not control:
             return Verdict.allow(self.name, subject.stage)
-        reasons = [f"untrusted values in {tool.name}: {_listed(held)}"] if held else []
+        where = "sent out by" if not tool.is_write else "in"
+        reasons = [f"untrusted values {where} {tool.name}: {_listed(held)}"] if held else []
         if control:
             reasons.append(f"{tool.name} was planned after reading tool results")
         details = {
@@ -184,28 +210,35 @@ class UntrustedWriteRefusal(_SinkGuard):
     A write whose provenance is unknown is blocked when its tool refuses untrusted values in
     any argument: what cannot be verified is treated as untrusted.
 
+    A read that declares ``refuse`` on an argument it sends outward is blocked the same way.
+
     Args:
         tools: the write tools watched (default: every write).
+        reads: the reads watched at their declared sinks (default: every read that declares
+            sinks).
         allow: per tool, argument paths that may take untrusted values whatever the tool
             declares.
         stages: the stages watched (tool_call only).
         name: the name reported in verdicts.
 
     Raises:
-        UsageError: ``tools`` or an ``allow`` entry is a single string instead of a collection.
+        UsageError: ``tools``, ``reads`` or an ``allow`` entry is a single string instead of a
+            collection.
     """
 
     def __init__(
         self,
         *,
         tools: Collection[str] | None = None,
+        reads: Collection[str] | None = None,
         allow: Mapping[str, Collection[str]] | None = None,
         stages: Iterable[Stage | str] = _CALL,
         name: str = "untrusted_write_refusal",
     ) -> None:
         super().__init__(
-            "UntrustedWriteRefusal", tools=tools, allow=allow, stages=stages, name=name
-        )
+            "UntrustedWriteRefusal", tools=tools, reads=reads, allow=allow, stages=stages,
+            name=name,
+        )  # fmt: skip
 
     async def check(self, subject: GuardSubject) -> Verdict:
         """Block a watched write with an untrusted ``refuse`` argument; allow the rest."""

@@ -48,7 +48,7 @@ def undeclared(args: BookArgs) -> str:
 
 @tool(effect="read", sinks={"iban": "refuse"})
 def lookup(args: BookArgs) -> str:
-    """A read: its declaration is not enforced."""
+    """A read that sends ``iban`` outward: its declaration is enforced there."""
     return args.venue_id
 
 
@@ -121,10 +121,11 @@ async def test_a_write_that_declares_nothing_asks_for_every_untrusted_value() ->
     )
 
 
-async def test_read_tools_are_unaffected_by_declarations() -> None:
+async def test_a_read_is_refused_at_its_declared_sinks_only() -> None:
     for guard in (UntrustedWriteApproval(), UntrustedWriteRefusal()):
-        assert (await guard.check(call(lookup, labels("iban")))).action is Action.ALLOW
-        assert (await guard.check(call(lookup, None))).action is Action.ALLOW
+        assert (await guard.check(call(lookup, labels("iban")))).action is Action.BLOCK
+        assert (await guard.check(call(lookup, labels("venue_id")))).action is Action.ALLOW
+        assert (await guard.check(call(lookup, None))).action is Action.BLOCK
 
 
 async def test_trusted_values_pass_even_in_refused_arguments() -> None:
