@@ -33,6 +33,7 @@ BENCHMARKS = (
     "replay",
     "replan_prompt",
     "injection_scan",
+    "agentdojo",
 )
 """Every benchmark, in the order a full run takes them (each is ``bench.<name>``)."""
 
