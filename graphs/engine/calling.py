@@ -19,6 +19,8 @@ from plangate.graphs.engine.failures import failure_fields
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.engine.state import CallState, StepRecord
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
+from plangate.graphs.guards.labels import CallProvenance
+from plangate.graphs.guards.result_labels import LABEL_KEY, PROVENANCE_KEY, label_call_result
 from plangate.tools.errors import ToolError, UsageError
 from plangate.tools.retrying import RetryNotice, listening
 
@@ -34,6 +36,8 @@ async def call_tool(state: CallState, runtime: Runtime) -> dict[str, Any]:
     """Execute one approved call through the executor and guard its result."""
     call = state["call"]
     step_id, name = call["step_id"], call["tool"]
+    # The call's argument labels go into its record, so the checkpoint and the trace keep them.
+    labelled = {PROVENANCE_KEY: call["provenance"]} if "provenance" in call else {}
     writer = get_stream_writer()
     writer(StepStarted(step_id=step_id, tool=name, args=call["args"]).model_dump(mode="json"))
     started = runtime.clock.monotonic()
@@ -59,7 +63,7 @@ async def call_tool(state: CallState, runtime: Runtime) -> dict[str, Any]:
         record = step_record(
             step_id, name, "failed", call["round"], args=call["args"], error=str(exc),
             error_type=type(exc).__name__, duration=runtime.clock.monotonic() - started,
-            **failure_fields(exc),
+            **failure_fields(exc), **labelled,
         )  # fmt: skip
         writer(_finished(record).model_dump(mode="json"))
         return {"steps": {step_id: record}, "usage": {"tool_calls": exc.attempts}}
@@ -75,7 +79,7 @@ async def call_tool(state: CallState, runtime: Runtime) -> dict[str, Any]:
     base = {
         "args": call["args"], "attempts": outcome.attempts, "duration": outcome.duration,
         "reused": outcome.reused, "key": outcome.idempotency_key,
-        "tainted": call["tainted"] or guarded.tainted,
+        "tainted": call["tainted"] or guarded.tainted, **labelled,
     }  # fmt: skip
     if guarded.blocked_by is not None:
         record = step_record(
@@ -83,9 +87,11 @@ async def call_tool(state: CallState, runtime: Runtime) -> dict[str, Any]:
             error_type="GuardrailBlockedError", **base,
         )  # fmt: skip
     else:
+        label = label_call_result(step_id, tool, CallProvenance.from_payload(call))
         record = step_record(
-            step_id, name, "done", call["round"], result=guarded.subject.result, **base
-        )
+            step_id, name, "done", call["round"], result=guarded.subject.result, **base,
+            **{LABEL_KEY: label.to_record()},
+        )  # fmt: skip
     writer(_finished(record).model_dump(mode="json"))
     return {
         "steps": {step_id: record},
@@ -103,6 +109,8 @@ def _finished(record: StepRecord) -> StepFinished:
         duration=record.get("duration", 0.0),
         attempts=record.get("attempts", 0),
         reused=record.get("reused", False),
+        provenance=record.get("provenance"),
+        label=record.get("label"),
     )
 
 

@@ -54,6 +54,7 @@ from plangate.graphs.engine.state import (
 )
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, Verdict, run_guardrails
 from plangate.graphs.guards.labels import CallProvenance
+from plangate.graphs.guards.result_labels import PROVENANCE_KEY, trust_results, trusted_results
 from plangate.tools.errors import PlangateError, ToolError
 
 __all__ = [
@@ -129,6 +130,7 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
         state.get("request", ""), results, {sid: rec["tool"] for sid, rec in steps.items()},
         strategy=state.get("strategy", "plan"), round_=round_, run=runtime.thread_id,
     )  # fmt: skip
+    trusted = trusted_results(steps)  # read from the records, so a resume sees the same
     for step in ready:
         if len(wave.calls) + len(wave.approvals) >= runtime.limits.max_parallel:
             break
@@ -176,7 +178,7 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
             "step_id": step.id, "tool": step.tool, "args": model.model_dump(mode="json"),
             "tainted": tainted, "round": round_,
         }  # fmt: skip
-        wave.provenance[step.id] = tracer.trace(plan, step, call["args"])
+        wave.provenance[step.id] = trust_results(tracer.trace(plan, step, call["args"]), trusted)
         await _gate(runtime, call, wave)
     if wave.approvals:
         await _ask(runtime, wave)
@@ -228,10 +230,13 @@ async def _gate(runtime: Runtime, call: ToolCall, wave: _Wave) -> None:
         reason = f"blocked by {outcome.blocked_by.guardrail}: {outcome.blocked_by.reason}"
         wave.records[call["step_id"]] = _record(
             call["step_id"], call["tool"], "rejected", call["round"], error=reason,
-            error_type="GuardrailBlockedError",
+            error_type="GuardrailBlockedError", **_labels(wave.provenance.get(call["step_id"])),
         )  # fmt: skip
         return
     final: ToolCall = {**call, "args": dict(outcome.subject.args or call["args"])}
+    provenance = wave.provenance.get(call["step_id"])
+    if provenance is not None:
+        final["provenance"] = provenance.to_payload()
     if outcome.approvals:
         wave.approvals.append((final, list(outcome.approvals)))
     else:
@@ -261,7 +266,7 @@ async def _ask(runtime: Runtime, wave: _Wave) -> None:
 
 
 def _labels(provenance: CallProvenance | None) -> dict[str, Any]:
-    return {} if provenance is None else {"provenance": provenance.to_payload()}
+    return {} if provenance is None else {PROVENANCE_KEY: provenance.to_payload()}
 
 
 async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wave) -> None:
@@ -277,7 +282,7 @@ async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wa
         wave.records[call["step_id"]] = _record(
             call["step_id"], call["tool"], "rejected", call["round"],
             error=f"rejected by a person: {decision.reason or 'no reason given'}",
-            error_type="Rejected",
+            error_type="Rejected", **_labels(wave.provenance.get(call["step_id"])),
         )  # fmt: skip
         return
     if decision.action == "approve":

@@ -74,7 +74,12 @@ class StepRetrying(_Event):
 
 
 class StepFinished(_Event):
-    """A step ended: done, failed, skipped or rejected."""
+    """A step ended: done, failed, skipped or rejected.
+
+    ``provenance`` and ``label`` are the step's labels (where each argument came from, and its
+    result's label: ``plangate.graphs.guards.result_labels``), so a trace keeps them; events
+    recorded before labels existed have neither.
+    """
 
     kind: Literal["step_finished"] = "step_finished"
     step_id: str
@@ -84,6 +89,8 @@ class StepFinished(_Event):
     duration: float = 0.0
     attempts: int = 0
     reused: bool = False
+    provenance: dict[str, Any] | None = None
+    label: dict[str, Any] | None = None
 
 
 class VerdictIssued(_Event):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from types import UnionType
-from typing import Annotated, Any, Literal, TypedDict, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, NotRequired, TypedDict, Union, get_args, get_origin
 
 from langgraph.channels.delta import DeltaChannel
 
@@ -40,7 +40,9 @@ class StepRecord(TypedDict, total=False):
     Keys: ``step_id``, ``tool``, ``status``, ``args`` (resolved), ``result`` (JSON, after the
     result guardrails), ``error`` (message), ``error_type``, ``attempts``, ``duration``,
     ``reused`` (the ledger answered), ``tainted`` (derived from flagged text), ``key``
-    (idempotency key of a write), ``round`` (which plan, 0 = first).
+    (idempotency key of a write), ``round`` (which plan, 0 = first), ``provenance`` (where
+    each argument came from) and ``label`` (its result's label:
+    ``plangate.graphs.guards.result_labels``).
     """
 
     step_id: str
@@ -56,16 +58,19 @@ class StepRecord(TypedDict, total=False):
     tainted: bool
     key: str | None
     round: int
+    provenance: dict[str, Any]
+    label: dict[str, Any]
 
 
 class ToolCall(TypedDict):
-    """One approved call of a wave, sent to the call-tool node."""
+    """One approved call of a wave, sent to the call-tool node (with its argument labels)."""
 
     step_id: str
     tool: str
     args: dict[str, Any]
     tainted: bool
     round: int
+    provenance: NotRequired[dict[str, Any]]
 
 
 SNAPSHOT_EVERY = 50

@@ -1,0 +1,182 @@
+"""Labels on the values a step produces: its call's provenance and its result's label.
+
+Every step's record carries two labels, so they live in the checkpoint (and survive a resume in
+another process) and in the trace (on each ``step_finished`` event):
+
+- ``provenance``: where each argument of its call came from (a ``CallProvenance``, computed
+  before the tool-call guardrails ran; ``plangate.graphs.guards.labels``);
+- ``label``: its result's ``ResultLabel``: the source (this step, this tool) and whether it is
+  trusted. A tool result is untrusted unless its tool declares ``trusted_output=True`` (data
+  the user's own system of record produces, e.g. the user's own account). A result made by
+  quarantined extraction (``plangate.graphs.engine.quarantine``) also names where the text it
+  read came from (``derived_from``): it is never trusted, whatever it extracted.
+
+A record stores the result label compactly (``{"trusted": false}``): the step and the tool are
+the record's own. ``labels_of(record)`` reads both labels back, and returns ``None`` for each
+one a record made before labels existed does not hold.
+
+Later steps see these labels through the ``ProvenanceTracer``: a value taken from a trusted
+result stays trusted (``trust_results``), one taken from any other result is untrusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from plangate.graphs.guards.labels import ArgumentLabel, CallProvenance, Source
+from plangate.tools.base import Tool
+
+PROVENANCE_KEY = "provenance"
+"""The key of a step record holding its call's provenance (``CallProvenance.to_payload``)."""
+LABEL_KEY = "label"
+"""The key of a step record holding its result's label (``ResultLabel.to_record``)."""
+QUARANTINED = "quarantined"
+"""The attribute a tool sets to True when its result is extracted from its input text by a
+tool-less model: the result's label then names where that text came from."""
+
+
+class ResultLabel(BaseModel):
+    """The label of one step's result.
+
+    Attributes:
+        step_id: the step that produced it.
+        tool: the tool that produced it.
+        trusted: True only when the tool declares its output trusted.
+        derived_from: for a result extracted from text (quarantined extraction), where that
+            text came from; empty otherwise.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    step_id: str
+    tool: str
+    trusted: bool = False
+    derived_from: tuple[Source, ...] = ()
+
+    @property
+    def source(self) -> Source:
+        """The source a value taken from this result has."""
+        return Source(kind="step", step_id=self.step_id, tool=self.tool)
+
+    def describe(self) -> str:
+        """The label in words: ``s1 read_mail result, untrusted``."""
+        trust = "trusted" if self.trusted else "untrusted"
+        text = f"{self.step_id} {self.tool} result, {trust}"
+        if self.derived_from:
+            text += ": extracted from text " + " + ".join(s.describe() for s in self.derived_from)
+        return text
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON kept in a step record: the step and tool are the record's own."""
+        data: dict[str, Any] = {"trusted": self.trusted}
+        if self.derived_from:
+            data["derived_from"] = [
+                s.model_dump(mode="json", exclude_defaults=True) for s in self.derived_from
+            ]
+        return data
+
+
+def label_result(
+    step_id: str, tool: str, *, trusted: bool, derived_from: tuple[Source, ...] = ()
+) -> ResultLabel:
+    """The label of a result ``tool`` produced at ``step_id``.
+
+    Args:
+        step_id: the step.
+        tool: the tool's name.
+        trusted: whether the tool declares its output trusted.
+        derived_from: where the input of an extraction came from; an extracted result is
+            never trusted.
+    """
+    return ResultLabel(
+        step_id=step_id, tool=tool, trusted=trusted and not derived_from, derived_from=derived_from
+    )
+
+
+def label_call_result(
+    step_id: str, tool: Tool[Any], provenance: CallProvenance | None
+) -> ResultLabel:
+    """The label of the result ``tool`` returned at ``step_id`` for a call labelled ``provenance``.
+
+    A quarantined extraction's result carries the sources of its untrusted arguments.
+    """
+    derived: tuple[Source, ...] = ()
+    if getattr(tool, QUARANTINED, False):
+        if provenance is None:  # where its text came from is unknown: never trusted
+            derived = (Source(kind="model"),)
+        else:
+            found = (s for label in provenance.untrusted for s in label.sources)
+            derived = tuple(dict.fromkeys(found))
+        return ResultLabel(step_id=step_id, tool=tool.name, trusted=False, derived_from=derived)
+    return label_result(step_id, tool.name, trusted=tool.trusted_output)
+
+
+@dataclass(frozen=True)
+class StepLabels:
+    """The labels a step record holds.
+
+    Attributes:
+        provenance: its call's argument labels; None when the call was never labelled (a
+            step skipped or failed before its arguments were checked, or an older record).
+        result: its result's label; None when it has no result (or is an older record).
+    """
+
+    provenance: CallProvenance | None
+    result: ResultLabel | None
+
+
+def labels_of(record: Mapping[str, Any]) -> StepLabels:
+    """The labels held by a step record (as stored in state, a checkpoint or a trace)."""
+    provenance = CallProvenance.from_payload(record)
+    data = record.get(LABEL_KEY)
+    result = None
+    if isinstance(data, Mapping):
+        try:
+            result = ResultLabel.model_validate(
+                {**data, "step_id": record.get("step_id"), "tool": record.get("tool")}
+            )
+        except ValidationError:
+            result = None
+    return StepLabels(provenance=provenance, result=result)
+
+
+def trusted_results(records: Mapping[str, Mapping[str, Any]]) -> frozenset[str]:
+    """The ids of the steps whose records label their result trusted."""
+    found = set()
+    for step_id, record in records.items():
+        label = record.get(LABEL_KEY)
+        if isinstance(label, Mapping) and label.get("trusted") is True:
+            found.add(step_id)
+    return frozenset(found)
+
+
+def trust_results(provenance: CallProvenance, trusted: Collection[str]) -> CallProvenance:
+    """``provenance`` with the values taken from trusted results (steps ``trusted``) trusted.
+
+    An argument is trusted when each of its sources is: a trusted-result step, or a source
+    trusted already (the request, a default, a person, a model under trusted control).
+    """
+    if not trusted:
+        return provenance
+    labels = []
+    changed = False
+    for label in provenance.arguments:
+        if not label.trusted and all(_trusts(s, trusted, provenance) for s in label.sources):
+            label = ArgumentLabel(path=label.path, sources=label.sources, trusted=True)
+            changed = True
+        labels.append(label)
+    if not changed:
+        return provenance
+    return CallProvenance(trusted_control=provenance.trusted_control, arguments=tuple(labels))
+
+
+def _trusts(source: Source, trusted: Collection[str], provenance: CallProvenance) -> bool:
+    if source.kind == "step":
+        return source.step_id in trusted
+    if source.kind == "model":
+        return provenance.trusted_control
+    return True

@@ -1,0 +1,202 @@
+"""Every value a step produces carries labels: in its record, the checkpoint and the trace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from pydantic import BaseModel
+
+from plangate.graphs.engine.build import Engine
+from plangate.graphs.engine.events import StepFinished
+from plangate.graphs.engine.runtime import Runtime
+from plangate.graphs.guards.labels import CallProvenance, Source
+from plangate.graphs.guards.result_labels import (
+    ResultLabel,
+    label_result,
+    labels_of,
+    trust_results,
+    trusted_results,
+)
+from plangate.graphs.guards.sinks import UntrustedWriteApproval
+from plangate.graphs.traces.format import EventRecord, read_trace
+from plangate.graphs.traces.recording import Recorder
+from plangate.graphs.traces.replay import RunParts, replay
+from plangate.tools.base import ToolContext, tool
+from plangate.tools.clock import FakeClock
+from plangate.tools.executor import ToolExecutor
+from plangate.tools.registry import Toolset
+from tests.graphs.engine.test_engine import ScriptedPlanner
+
+
+class Bank:
+    """The backend: the user's own account (trusted) and an inbox (anyone may write to it)."""
+
+    def __init__(self) -> None:
+        self.transfers: list[dict[str, Any]] = []
+
+    account = {"iban": "DE89370400440532013000", "owner": "Ann"}
+    inbox = [{"from": "bob", "body": "Pay me at GB33BUKB20201555555555 today"}]
+
+
+@tool(effect="read", trusted_output=True)
+def my_account(ctx: ToolContext[Bank]) -> dict[str, str]:
+    """The user's own account, from the bank's records."""
+    return ctx.deps.account
+
+
+@tool(effect="read")
+def read_inbox(ctx: ToolContext[Bank]) -> list[dict[str, str]]:
+    """The user's mail."""
+    return ctx.deps.inbox
+
+
+@tool(effect="write", sinks={"iban": "approve"})
+def transfer(iban: str, amount: int, ctx: ToolContext[Bank]) -> str:
+    """Send money."""
+    ctx.deps.transfers.append({"iban": iban, "amount": amount})
+    return "sent"
+
+
+class Answer(BaseModel):
+    summary: str = ""
+
+
+class Responder:
+    async def respond(self, request: str, results: Any, schema: Any, feedback: Any = ()) -> Answer:
+        return Answer(summary="ok")
+
+
+def plan(pay_from: str) -> dict[str, Any]:
+    return {
+        "steps": [
+            {"id": "acct", "tool": "my_account", "args": {}},
+            {"id": "mail", "tool": "read_inbox", "args": {}},
+            {"id": "pay", "tool": "transfer", "depends_on": ["acct", "mail"],
+             "args": {"iban": pay_from, "amount": 20}},
+        ]
+    }  # fmt: skip
+
+
+def make_engine(
+    bank: Bank, planned: dict[str, Any] | None, *, executor: Any = None, checkpointer: Any = None
+) -> Engine:
+    toolset = Toolset([my_account, read_inbox, transfer], deps=bank)
+    return Engine(
+        Runtime(
+            toolset=toolset,
+            executor=executor or ToolExecutor(toolset, clock=FakeClock()),
+            planner=ScriptedPlanner(*([planned] if planned else [])),
+            responder=Responder(),
+            response_model=Answer,
+            clock=FakeClock(),
+            guardrails=[UntrustedWriteApproval()],
+        ),
+        checkpointer=checkpointer,
+    )
+
+
+def test_a_result_label_is_small_in_a_record_and_read_back_whole() -> None:
+    label = label_result("s1", "read_inbox", trusted=False)
+    assert label.to_record() == {"trusted": False}
+    back = labels_of({"step_id": "s1", "tool": "read_inbox", "label": label.to_record()})
+    assert back.result == label
+    assert back.result.source == Source(kind="step", step_id="s1", tool="read_inbox")
+    assert labels_of({"step_id": "s1", "tool": "x"}).result is None  # a record from before
+    extracted = label_result("x", "extract", trusted=True, derived_from=(label.source,))
+    assert extracted.trusted is False, "an extraction of untrusted text is never trusted"
+    assert extracted.describe() == (
+        "x extract result, untrusted: extracted from text from s1 read_inbox result"
+    )
+
+
+def test_values_from_a_trusted_result_stay_trusted_and_others_do_not() -> None:
+    acct = Source(kind="step", step_id="acct", tool="my_account", path="iban")
+    mail = Source(kind="step", step_id="mail", tool="read_inbox", path="[0].body")
+    provenance = CallProvenance.model_validate({
+        "trusted_control": True,
+        "arguments": [
+            {"path": "iban", "sources": [acct.model_dump()], "trusted": False},
+            {"path": "note", "sources": [acct.model_dump(), mail.model_dump()], "trusted": False},
+        ],
+    })  # fmt: skip
+    trusted = trust_results(provenance, trusted_results({"acct": {"label": {"trusted": True}},
+                                                        "mail": {"label": {"trusted": False}}}))  # fmt: skip
+    assert [label.trusted for label in trusted.arguments] == [True, False]
+    assert trust_results(provenance, frozenset()) is provenance
+
+
+async def test_each_step_record_carries_its_call_provenance_and_its_result_label() -> None:
+    bank = Bank()
+    result = await make_engine(bank, plan("${acct.iban}")).run("pay my rent", thread_id="t")
+    assert result.status == "done", result.error
+    assert bank.transfers == [{"iban": "DE89370400440532013000", "amount": 20}]
+    acct, mail, pay = (labels_of(result.steps[sid]) for sid in ("acct", "mail", "pay"))
+    assert acct.result == ResultLabel(step_id="acct", tool="my_account", trusted=True)
+    assert mail.result == ResultLabel(step_id="mail", tool="read_inbox", trusted=False)
+    assert pay.provenance is not None
+    iban = pay.provenance.label("iban")
+    assert iban is not None
+    assert iban.trusted is True, "a value from the user's own records is trusted"
+    assert iban.sources == (Source(kind="step", step_id="acct", tool="my_account", path="iban"),)
+    # labels are small next to the record: a few dozen bytes per argument
+    assert len(json.dumps(result.steps["pay"]["provenance"])) < 80 * 3
+    assert len(json.dumps(result.steps["mail"]["label"])) < 20
+
+
+async def test_labels_are_read_back_the_same_after_a_resume_from_sqlite(tmp_path: Path) -> None:
+    db = str(tmp_path / "runs.db")
+    bank = Bank()
+    async with AsyncSqliteSaver.from_conn_string(db) as saver:
+        paused = await make_engine(bank, plan("${mail[0].body}"), checkpointer=saver).run(
+            "pay what my mail asks", thread_id="r"
+        )
+    assert paused.status == "paused"
+    (approval,) = paused.approvals
+    assert approval["reasons"] == [
+        "untrusted values in transfer: iban from mail read_inbox result [0].body"
+    ]
+    before = {sid: labels_of(record) for sid, record in paused.steps.items()}
+    async with AsyncSqliteSaver.from_conn_string(db) as saver:
+        done = await make_engine(bank, None, checkpointer=saver).resume("r", {"pay": "approve"})
+    assert done.status == "done", done.error
+    after = {sid: labels_of(record) for sid, record in done.steps.items()}
+    assert after["acct"] == before["acct"]
+    assert after["mail"] == before["mail"]
+    assert after["acct"].result is not None
+    assert after["acct"].result.trusted is True
+    pay = after["pay"].provenance
+    assert pay is not None
+    assert pay == CallProvenance.from_payload(approval)
+    assert pay.label("iban").trusted is False  # type: ignore[union-attr]
+
+
+async def test_labels_are_in_the_trace_and_a_replay_makes_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "labels.jsonl"
+    bank = Bank()
+    toolset = Toolset([my_account, read_inbox, transfer], deps=bank)
+    with Recorder(path, agent="bank") as recorder:
+        executor = recorder.executor(ToolExecutor(toolset, clock=FakeClock()))
+        engine = make_engine(bank, plan("${acct.iban}"), executor=executor)
+        recorded = await recorder.run(engine, "pay my rent", thread_id="x")
+    assert recorded.status == "done", recorded.error
+    finished = [
+        record.event
+        for record in read_trace(path).of_type(EventRecord)
+        if isinstance(record.event, StepFinished)
+    ]
+    in_trace = {e.step_id: labels_of(e.model_dump()) for e in finished}
+    assert set(in_trace) == {"acct", "mail", "pay"}
+    assert in_trace["acct"].result is not None
+    assert in_trace["acct"].result.trusted is True
+
+    def factory(parts: RunParts) -> Engine:
+        tools = Toolset([my_account, read_inbox, transfer], deps=parts.deps)
+        return make_engine(Bank(), plan("${acct.iban}"), executor=parts.executor(tools))
+
+    report = await replay(path, factory)
+    assert report.ok, report.diff
+    replayed = {sid: labels_of(rec) for sid, rec in report.results[0].steps.items()}
+    assert replayed == in_trace == {sid: labels_of(r) for sid, r in recorded.steps.items()}
