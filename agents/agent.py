@@ -27,7 +27,7 @@ from plangate.agents.spec import AgentSpec, check_max_parallel
 from plangate.graphs.engine.build import Checkpointer, Engine, RunResult
 from plangate.graphs.engine.events import Event
 from plangate.graphs.engine.model_gate import DEFAULT_MODEL_RETRY, ModelRetry, own_retries
-from plangate.graphs.engine.plan import DEFAULT_LIMITS, PlanLimits
+from plangate.graphs.engine.plan import DEFAULT_LIMITS, Plan, PlanLimits
 from plangate.graphs.engine.planner import LLMPlanner, Planner
 from plangate.graphs.engine.prices import Price, with_defaults
 from plangate.graphs.engine.replan_context import ReplanLimits
@@ -273,6 +273,43 @@ class Agent:
         if self._recorder is not None:
             return self._recorder.stream(self.engine, request, thread_id=thread_id)
         return self.engine.stream(request, thread_id=thread_id)
+
+    async def run_plan(
+        self, plan: Plan, *, request: str = "", thread_id: str | None = None, replan: bool = False
+    ) -> RunResult:
+        """Run a fixed ``plan`` (a workflow as code) with no planner, until it answers, fails
+        or pauses for approval.
+
+        The plan meets the agent's validation, guardrails, approvals, provenance and ledger
+        like a planned one (``Engine.stream_plan``). A failed or refused step ends the run
+        with its error, unless ``replan`` lets the agent's planner re-plan around it.
+
+        Raises:
+            UsageError: ``plan`` is not a ``Plan``, or the agent is recording a trace (a
+                trace records requests, and replays them through the planner).
+        """
+        self._no_recording("run_plan")
+        return await self.engine.run_plan(plan, request=request, thread_id=thread_id, replan=replan)
+
+    def run_plan_sync(
+        self, plan: Plan, *, request: str = "", thread_id: str | None = None, replan: bool = False
+    ) -> RunResult:
+        """``run_plan`` for code without an event loop."""
+        return asyncio.run(self.run_plan(plan, request=request, thread_id=thread_id, replan=replan))
+
+    def stream_plan(
+        self, plan: Plan, *, request: str = "", thread_id: str | None = None, replan: bool = False
+    ) -> AsyncIterator[Event]:
+        """``run_plan``, yielding the typed events as they happen."""
+        self._no_recording("stream_plan")
+        return self.engine.stream_plan(plan, request=request, thread_id=thread_id, replan=replan)
+
+    def _no_recording(self, what: str) -> None:
+        if self._recorder is not None:
+            raise UsageError(
+                f"agent {self.name!r} is recording a trace: {what} cannot be recorded (a trace "
+                "replays requests through the planner); run the plan outside agent.record()"
+            )
 
     async def resume(self, thread_id: str, decisions: Mapping[str, Any]) -> RunResult:
         """Continue a paused run with a decision per pending approval id."""

@@ -85,7 +85,8 @@ class ProgressTree:
                 self.steps.setdefault(approval["id"], StepView(approval["tool"])).state = "approval"
         elif event.kind == "verdict":
             verdict = event.verdict
-            if verdict.get("action") == "block" and verdict.get("step_id") in self.steps:
+            refused = verdict.get("action") in ("block", "reject")
+            if refused and verdict.get("step_id") in self.steps:
                 view = self.steps[verdict["step_id"]]
                 view.state, view.summary = "rejected", str(verdict.get("reason") or "")
         elif event.kind == "replanning":
@@ -156,6 +157,9 @@ def event_line(event: Event) -> Text:
         said = (
             "plan extended" if event.extends else "re-plan ready" if event.replan else "plan ready"
         )
+        if not steps:  # an empty plan: nothing to call, the answer comes at once
+            note = str(event.plan.get("note") or "").strip()
+            steps = "no tool calls" + (f" ({compact(note, 80)})" if note else "")
         return Text(f"{said}: {steps}", "cyan")
     if event.kind == "plan_rejected":
         return Text(f"plan rejected (attempt {event.attempt}): {'; '.join(event.issues)}", "red")
@@ -171,6 +175,8 @@ def event_line(event: Event) -> Text:
     if event.kind == "verdict":
         v = event.verdict
         where = f" on {v['step_id']}" if v.get("step_id") else ""
+        if v.get("action") == "reject":
+            return Text(f"  rejected by a person{where}: {v.get('reason')}", "red")
         return Text(f"  verdict {v.get('guardrail')} {v.get('action')}{where}: {v.get('reason')}")
     if event.kind == "approval_requested":
         asked = ", ".join(_asked(a) for a in event.approvals)

@@ -101,7 +101,9 @@ def show_command(
         console.print(table)
 
 
-_VERDICT_STYLES = {"block": "red", "require_approval": "yellow", "modify": "magenta"}
+_VERDICT_STYLES = {
+    "block": "red", "reject": "red", "require_approval": "yellow", "modify": "magenta",
+}  # fmt: skip
 
 
 def _short(value: Any, width: int = 60) -> str:

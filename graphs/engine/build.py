@@ -54,6 +54,7 @@ from plangate.graphs.engine.events import (
     parse_event,
 )
 from plangate.graphs.engine.model_errors import ModelError
+from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.planning import plan_node, replan_node
 from plangate.graphs.engine.react import react_node
 from plangate.graphs.engine.respond import respond_node
@@ -70,7 +71,7 @@ from plangate.graphs.engine.state import (
     CallState,
     RunState,
 )
-from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
+from plangate.graphs.guards.guardrails import PERSON, Action, GuardSubject, Stage, run_guardrails
 from plangate.tools.errors import GuardrailBlockedError, UsageError
 
 RunOutcome = Literal["done", "paused", "blocked", "failed", "interrupted"]
@@ -201,9 +202,11 @@ class RunResult:
             str(verdict.get("step_id")): f"blocked by {verdict.get('guardrail')}: "
             f"{verdict.get('reason')}"
             for verdict in self.verdicts
+            # A person's "no" (``reject``; a ``block`` by "human" in runs saved before that
+            # kind existed) is an answer, not a gate.
             if verdict.get("action") == "block"
             and verdict.get("stage") == "tool_call"
-            and verdict.get("guardrail") != "human"  # a person's "no" is an answer, not a gate
+            and verdict.get("guardrail") != PERSON
             and verdict.get("step_id")
         }
 
@@ -241,15 +244,63 @@ class Engine:
     async def stream(self, request: str, *, thread_id: str | None = None) -> AsyncIterator[Event]:
         """Run ``request``, yielding typed events as they happen."""
         thread = thread_id or uuid.uuid4().hex[:12]
-        initial: RunState = {
+        yield RunStarted(thread_id=thread, request=request)
+        async for event in self._events(self._initial(request), thread):
+            yield event
+
+    def _initial(self, request: str) -> RunState:
+        return {
             "request": request, "status": "running", "round": 0, "plan": None,
             "strategy": self.runtime.strategy, "react_done": False,
             "started_at": self.runtime.clock.now().timestamp(), "steps": {}, "response": None,
             "error": None, "wave": [],
         }  # fmt: skip
+
+    async def stream_plan(
+        self, plan: Plan, *, request: str = "", thread_id: str | None = None, replan: bool = False
+    ) -> AsyncIterator[Event]:
+        """Run a fixed ``plan`` (a workflow given as code) with no planner, yielding events.
+
+        The plan goes through the same validation, guardrails, approvals, provenance and
+        idempotency ledger as a planned one, under the ``plan`` strategy whatever the
+        engine's. It is trusted control: its literal arguments are labelled ``workflow``.
+        Invalid, it ends the run (``PlanValidationError``); nothing repairs it. When a step
+        fails or is refused, the run ends with that step's error, unless ``replan`` lets
+        the engine's planner re-plan around it (that re-plan is untrusted control, as usual).
+
+        Args:
+            plan: the steps to run.
+            request: what the run is for, in words: the input guardrails check it, the
+                responder answers it, and a literal argument found in it is labelled
+                ``request``.
+            thread_id: the run's thread (a new one if ``None``).
+            replan: let the planner re-plan after a failed or refused step.
+
+        Raises:
+            UsageError: ``plan`` is not a ``Plan``.
+        """
+        if not isinstance(plan, Plan):
+            raise UsageError(
+                f"run_plan expects a Plan, got {type(plan).__name__}: build one with "
+                "Plan(steps=[Step(...)]) or load it with load_plan(path)"
+            )
+        thread = thread_id or uuid.uuid4().hex[:12]
+        initial: RunState = {
+            **self._initial(request), "plan": plan.model_dump(mode="json"), "strategy": "plan",
+            "fixed": True, "fixed_replans": replan,
+        }  # fmt: skip
         yield RunStarted(thread_id=thread, request=request)
         async for event in self._events(initial, thread):
             yield event
+
+    async def run_plan(
+        self, plan: Plan, *, request: str = "", thread_id: str | None = None, replan: bool = False
+    ) -> RunResult:
+        """Run a fixed ``plan`` to its end or to a pause for approval (see ``stream_plan``)."""
+        thread = thread_id or uuid.uuid4().hex[:12]
+        async for _ in self.stream_plan(plan, request=request, thread_id=thread, replan=replan):
+            pass
+        return await self.result(thread)
 
     async def stream_resume(
         self, thread_id: str, decisions: Mapping[str, Any]

@@ -52,7 +52,14 @@ from plangate.graphs.engine.state import (
     StepRecord,
     ToolCall,
 )
-from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, Verdict, run_guardrails
+from plangate.graphs.guards.guardrails import (
+    PERSON,
+    Action,
+    GuardSubject,
+    Stage,
+    Verdict,
+    run_guardrails,
+)
 from plangate.graphs.guards.labels import CallProvenance
 from plangate.graphs.guards.result_labels import PROVENANCE_KEY, trust_results, trusted_results
 from plangate.tools.errors import PlangateError, ToolError
@@ -129,6 +136,7 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
     tracer = ProvenanceTracer(
         state.get("request", ""), results, {sid: rec["tool"] for sid, rec in steps.items()},
         strategy=state.get("strategy", "plan"), round_=round_, run=runtime.thread_id,
+        fixed=state.get("fixed", False),
     )  # fmt: skip
     trusted = trusted_results(steps)  # read from the records, so a resume sees the same
     for step in ready:
@@ -270,11 +278,15 @@ def _labels(provenance: CallProvenance | None) -> dict[str, Any]:
 
 
 async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wave) -> None:
-    verdict = Verdict(
-        guardrail="human", stage=Stage.TOOL_CALL,
-        action=Action.ALLOW if decision.action != "reject" else Action.BLOCK,
-        reason=decision.reason or f"{decision.action} by a person", step_id=call["step_id"],
-        details={"decision": decision.action},
+    reason = decision.reason or f"{decision.action} by a person"
+    details: dict[str, Any] = {"decision": decision.action}
+    verdict = (
+        Verdict.rejection(reason, step_id=call["step_id"], details=details)
+        if decision.action == "reject"
+        else Verdict(
+            guardrail=PERSON, stage=Stage.TOOL_CALL, action=Action.ALLOW, reason=reason,
+            step_id=call["step_id"], details=details,
+        )
     )  # fmt: skip
     wave.verdicts.append(verdict)
     emit(VerdictIssued(verdict=verdict.model_dump(mode="json")))

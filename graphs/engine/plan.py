@@ -10,6 +10,10 @@ results that are known when the step becomes ready, and nobody has to list a dep
 Steps may be written in any order; only cycles are forbidden
 (``plangate.graphs.engine.validation``).
 
+**Empty plans.** A plan may have no steps: the request needs no tool call (the instructions
+answer it, or the policy forbids it outright). Its ``note`` says what the answer tells the
+user; the run goes straight to the answer.
+
 **Skipping.** A step whose condition is false is skipped, and so is every step that depends on
 it, directly or through others: a dependent would otherwise run on a result that does not exist.
 ``Plan.ready`` therefore only offers steps whose dependencies are all *done*; the engine skips a
@@ -24,7 +28,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from plangate.graphs.engine.conditions import ConditionSyntaxError, parse_condition
 from plangate.graphs.engine.identity_memo import IdentityMemo
@@ -103,10 +113,29 @@ class Plan(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     steps: list[Step] = Field(
-        min_length=1,
-        description="The steps. Steps that do not depend on each other run in parallel.",
+        description="The steps. Steps that do not depend on each other run in parallel. "
+        "Empty when no tool call is needed: the request is answered or refused outright.",
     )
     rationale: str = Field(default="", description="Why this plan answers the request, briefly.")
+    note: str = Field(
+        default="",
+        description="For a plan with no steps: what the answer tells the user, e.g. the "
+        "answer the instructions give, or why the policy does not allow the request.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Without a note a plan dumps as it always did: states, events and traces written
+        # before notes existed read the same, and a model's answer format has no note.
+        data: dict[str, Any] = handler(self)
+        if not self.note:
+            data.pop("note", None)
+        return data
+
+    @property
+    def is_empty(self) -> bool:
+        """True for a plan that calls no tool: the run goes straight to the answer."""
+        return not self.steps
 
     def step(self, step_id: str) -> Step:
         """The step called ``step_id`` (the first one, should ids repeat).
@@ -207,7 +236,8 @@ class Plan(BaseModel):
         ]
 
     def depth(self) -> int:
-        """Steps on the longest dependency chain (1 when nothing depends on anything).
+        """Steps on the longest dependency chain (1 when nothing depends on anything, 0 for
+        an empty plan).
 
         Raises:
             UsageError: the plan has a cycle.
@@ -217,7 +247,7 @@ class Plan(BaseModel):
         for step in self.topological_order():
             deps = [level[dep] for dep in self.dependencies(step.id) if dep in ids]
             level[step.id] = 1 + max(deps, default=0)
-        return max(level.values())
+        return max(level.values(), default=0)
 
 
 _PLANS: IdentityMemo[Plan] = IdentityMemo(1024)

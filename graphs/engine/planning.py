@@ -45,7 +45,12 @@ from plangate.graphs.engine.planner import (
 from plangate.graphs.engine.replan_context import failed_calls
 from plangate.graphs.engine.runtime import Runtime, emit, fail_state, fail_with
 from plangate.graphs.engine.state import RunState, StepRecord
-from plangate.graphs.engine.validation import PlanIssue, format_issues, validate_plan
+from plangate.graphs.engine.validation import (
+    PlanIssue,
+    PlanValidationError,
+    format_issues,
+    validate_plan,
+)
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
 from plangate.tools.errors import BudgetExceededError, GuardrailBlockedError
 
@@ -78,23 +83,42 @@ def _merge(kept: Plan | None, steps: Mapping[str, StepRecord], new: Plan | None)
     """The new plan plus the done steps it builds on (kept verbatim, never re-run).
 
     With ``new`` None (the planner has nothing to add) it is the done steps alone, or None when
-    nothing is done.
+    nothing is done. An empty ``new`` plan (nothing more to call; its ``note`` says why) keeps
+    the done steps and that note.
     """
     if kept is None:
         return new
     done = [s for s in kept.steps if steps.get(s.id, {}).get("status") == "done"]
     done_ids = {s.id for s in done}
     fresh = [s for s in new.steps if s.id not in done_ids] if new is not None else []
-    if not done and not fresh:
+    if new is None and not done:
         return None
-    return Plan(steps=[*done, *fresh], rationale=new.rationale if new is not None else "")
+    if new is None:
+        return Plan(steps=done)
+    return Plan(steps=[*done, *fresh], rationale=new.rationale, note=new.note)
 
 
 async def plan_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
-    """Produce the first plan."""
+    """Produce the first plan, or check the fixed plan the run was given."""
     if state.get("status") != "running":
         return {}
+    if state.get("fixed") and state.get("plan") is not None:
+        return await _accept_fixed(state, runtime)
     return await _produce(state, runtime, failed={}, replan=False)
+
+
+async def _accept_fixed(state: RunState, runtime: Runtime) -> dict[str, Any]:
+    """A plan given as code: validated and guarded like a planned one, never repaired.
+
+    Nobody can fix it mid-run, so its issues end the run with a ``PlanValidationError``
+    listing them all.
+    """
+    plan = plan_from_state(state["plan"])
+    issues = validate_plan(plan, runtime.toolset, allowed=runtime.allowed, limits=runtime.limits)
+    if issues:
+        emit(PlanRejected(issues=[i.message for i in issues], attempt=1))
+        return fail_state(PlanValidationError(issues))
+    return await _guarded(plan, runtime, attempt=1, replan=False, spent={})
 
 
 async def replan_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
@@ -106,6 +130,11 @@ async def replan_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
         if rec["status"] in ("failed", "rejected")
     }
     usage = state.get("usage") or {}
+    if state.get("fixed") and not state.get("fixed_replans"):
+        # A workflow given as code has no planner to route around a failure: the run ends
+        # with the step's own error (``run_plan(..., replan=True)`` lets the planner try).
+        records = {sid: rec for sid, rec in steps.items() if sid in troubled}
+        return fail_with(*failure_error(records, "the plan is fixed, so nothing re-plans it"))
     try:
         runtime.budget.check(usage, "replans")
     except BudgetExceededError as exc:
@@ -141,8 +170,8 @@ async def _produce(
         try:
             proposed = await call_model(calls, partial(runtime.planner.plan, context, feedback))
             merged = _merge(context.previous if replan else None, steps, proposed)
-            if merged is None:  # unreachable: a proposed plan has at least one step
-                raise PlanningError("the planner returned no steps")
+            if merged is None:  # unreachable: a proposed plan is merged into a plan
+                raise PlanningError("the planner returned no plan")
             plan = merged
             issues = validate_plan(
                 plan, runtime.toolset, allowed=runtime.allowed, limits=runtime.limits
@@ -198,6 +227,13 @@ async def _produce(
             )), "usage": spent}  # fmt: skip
         spent["retries"] += 1
         feedback = issues
+    return await _guarded(plan, runtime, attempt=attempt, replan=replan, spent=spent)
+
+
+async def _guarded(
+    plan: Plan, runtime: Runtime, *, attempt: int, replan: bool, spent: dict[str, float]
+) -> dict[str, Any]:
+    """The plan guardrails on a valid plan: the state update that runs it, or ends the run."""
     plan_json = plan.model_dump(mode="json")
     subject = GuardSubject(stage=Stage.PLAN, plan=plan_json, metadata=runtime.metadata())
     outcome = await run_guardrails(runtime.guardrails, subject)

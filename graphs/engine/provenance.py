@@ -15,7 +15,8 @@ For every leaf of a call's validated arguments the ``ProvenanceTracer`` finds it
    the path it appears at. (Under trusted control the planner had seen no result, so a literal
    cannot have come from one and is not matched.)
 4. **The model.** Anything else was chosen by the planner or the model: trusted exactly when
-   the control is.
+   the control is. In a fixed plan given as code (``fixed``), the first plan's literals were
+   written in the workflow (``workflow``, trusted) rather than chosen by a model.
 
 A leaf absent from the raw arguments was filled in by the tool's argument model (``default``).
 Work is bounded: at most ``MAX_LEAVES`` leaves per call (deeper or further parts are labelled as
@@ -40,7 +41,7 @@ from plangate.graphs.engine.references import (
     format_path,
     parse_template,
 )
-from plangate.graphs.guards.labels import ArgumentLabel, CallProvenance, Source
+from plangate.graphs.guards.labels import ArgumentLabel, CallProvenance, Source, SourceKind
 
 MAX_LEAVES = 200
 MAX_DEPTH = 24
@@ -229,6 +230,7 @@ class ProvenanceTracer:
         round_: the plan's round (0 = the first plan, made from the request alone).
         run: the run's id (its thread): the index of its results is then kept and extended
             from one dispatch to the next instead of built again.
+        fixed: the run's first plan was given as code (a workflow), not made by a planner.
     """
 
     def __init__(
@@ -240,8 +242,10 @@ class ProvenanceTracer:
         strategy: str = "plan",
         round_: int = 0,
         run: str | None = None,
+        fixed: bool = False,
     ) -> None:
         self._request = normalize(request)
+        self._fixed = fixed
         self._results = results
         self._tools = tools
         self._strategy = strategy
@@ -294,7 +298,7 @@ class ProvenanceTracer:
         literal = "".join(part for part in parts if isinstance(part, str)).strip()
         if literal:
             in_request = self._in_request(literal)
-            sources.append(Source(kind="request" if in_request else "model"))
+            sources.append(Source(kind="request" if in_request else self._author()))
         return tuple(dict.fromkeys(sources))
 
     def _from_step(
@@ -312,7 +316,11 @@ class ProvenanceTracer:
             found = self._in_results(normalize(value))
             if found:
                 return found
-        return (Source(kind="model"),)
+        return (Source(kind=self._author()),)
+
+    def _author(self) -> SourceKind:
+        """Who wrote an unmatched literal: the workflow's author in a fixed first plan."""
+        return "workflow" if self._fixed and self._round == 0 else "model"
 
     def _in_request(self, value: Any) -> bool:
         if isinstance(value, bool) or value is None:

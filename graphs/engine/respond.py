@@ -32,22 +32,32 @@ CUT_OFF = (
 )
 
 
+PLAN_NOTE = "(plan)"
+"""The key of the plan's ``note`` among the records a responder sees: never a step id (ids
+start with a letter), so it cannot hide a step."""
+
+
 def step_view(
-    steps: Mapping[str, StepRecord], history: Sequence[StepRecord] = ()
+    steps: Mapping[str, StepRecord], history: Sequence[StepRecord] = (), note: str = ""
 ) -> dict[str, dict[str, Any]]:
     """What a responder sees of each step: tool, args, status, result or error.
 
     Steps retired by a re-plan (failed, rejected, skipped) are included with their last record,
-    so the answer can say why something was not done; a current step of the same id wins.
+    so the answer can say why something was not done; a current step of the same id wins. A
+    plan's ``note`` (an empty plan's answer or refusal) comes last, as
+    ``{PLAN_NOTE: {"status": "note", "result": note}}``.
     """
     merged: dict[str, StepRecord] = {rec["step_id"]: rec for rec in history}
     merged.update(steps)
-    return {
+    view: dict[str, dict[str, Any]] = {
         sid: {
             key: rec.get(key) for key in ("tool", "args", "status", "result", "error") if key in rec
         }
         for sid, rec in merged.items()
     }
+    if note.strip():
+        view[PLAN_NOTE] = {"status": "note", "result": note.strip()}
+    return view
 
 
 def _errors(exc: ValidationError) -> list[tuple[str, str]]:
@@ -59,7 +69,8 @@ async def respond_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     stop = must_stop(state, runtime)  # the checks of the dispatch a last call may skip
     if stop is not None:
         return stop
-    view = step_view(state.get("steps") or {}, state.get("history") or [])
+    plan = state.get("plan") or {}
+    view = step_view(state.get("steps") or {}, state.get("history") or [], plan.get("note") or "")
     usage = dict(state.get("usage") or {})
     spent: dict[str, float] = {"model_calls": 0, "retries": 0}
     feedback: list[str] = []

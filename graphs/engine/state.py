@@ -162,6 +162,8 @@ class RunState(TypedDict, total=False):
     status: RunStatus
     error: dict[str, str] | None
     started_at: float
+    fixed: bool  # the first plan was given as code (``Engine.run_plan``), not planned
+    fixed_replans: bool  # a failed step of that plan may be re-planned by the planner
 
 
 class CallState(TypedDict):

@@ -50,6 +50,9 @@ class Action(StrEnum):
     MODIFY = "modify"
     BLOCK = "block"
     REQUIRE_APPROVAL = "require_approval"
+    REJECT = "reject"
+    """A person said no to a call waiting for approval (``Verdict.rejection``); a guardrail
+    never returns it: its own "no" is ``BLOCK``."""
 
 
 class VerdictExtra(TypedDict, total=False):
@@ -59,7 +62,13 @@ class VerdictExtra(TypedDict, total=False):
     details: dict[str, Any]
 
 
-_STRENGTH = {Action.ALLOW: 0, Action.MODIFY: 1, Action.REQUIRE_APPROVAL: 2, Action.BLOCK: 3}
+_STRENGTH = {
+    Action.ALLOW: 0, Action.MODIFY: 1, Action.REQUIRE_APPROVAL: 2, Action.BLOCK: 3,
+    Action.REJECT: 3,
+}  # fmt: skip
+
+PERSON = "human"
+"""The name a person's decision on an approval is reported under (``Verdict.guardrail``)."""
 
 
 class Verdict(BaseModel):
@@ -127,6 +136,28 @@ class Verdict(BaseModel):
             reason=reason,
             replacement=replacement,
             **extra,
+        )
+
+    @classmethod
+    def rejection(
+        cls, reason: str, *, step_id: str | None, details: dict[str, Any] | None = None
+    ) -> Verdict:
+        """A person rejected the call at ``step_id`` that waited for approval.
+
+        Its own kind (``Action.REJECT``), not a guardrail's ``block``: a person's "no" is an
+        answer, and the run re-plans or answers around it rather than being blocked.
+        """
+        return cls(
+            guardrail=PERSON, stage=Stage.TOOL_CALL, action=Action.REJECT, reason=reason,
+            step_id=step_id, details=details or {},
+        )  # fmt: skip
+
+    @property
+    def is_rejection(self) -> bool:
+        """True for a person's rejection, in this form or the older one (a ``block`` from the
+        guardrail named ``human``, as traces recorded before ``Action.REJECT`` hold it)."""
+        return self.action is Action.REJECT or (
+            self.action is Action.BLOCK and self.guardrail == PERSON
         )
 
     @classmethod
@@ -337,6 +368,9 @@ async def _decide(guardrail: Guardrail, subject: GuardSubject) -> Verdict:
         return _failure(guardrail, subject, exc)
     if not isinstance(verdict, Verdict):
         error = TypeError(f"check returned {type(verdict).__name__}, not a Verdict")
+        return _failure(guardrail, subject, error)
+    if verdict.action is Action.REJECT:
+        error = ValueError("a guardrail blocks (Verdict.block); only a person rejects")
         return _failure(guardrail, subject, error)
     if verdict.stage is not subject.stage:
         error = ValueError(f"verdict is for stage {verdict.stage}, subject is at {subject.stage}")

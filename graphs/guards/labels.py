@@ -14,7 +14,9 @@ A source is one of
 - ``model``: chosen by the planner or the model and matched against nothing (trusted only when
   the plan or turn was made from the trusted request alone: *trusted control*);
 - ``default``: filled in by the tool's argument model (trusted);
-- ``person``: set by a person who edited the call while approving it (trusted).
+- ``person``: set by a person who edited the call while approving it (trusted);
+- ``workflow``: written in a fixed plan given as code (``Agent.run_plan``), not by a model
+  (trusted: the plan was written before any result was read).
 
 Labels travel as JSON inside approval payloads (``{"id", "tool", "args", "reasons",
 "provenance"}``), so checkpoints and traces keep them; ``CallProvenance.from_payload`` reads
@@ -27,9 +29,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-SourceKind = Literal["request", "step", "model", "default", "person"]
+SourceKind = Literal["request", "step", "model", "default", "person", "workflow"]
 
-TRUSTED_KINDS: frozenset[str] = frozenset({"request", "default", "person"})
+TRUSTED_KINDS: frozenset[str] = frozenset({"request", "default", "person", "workflow"})
 """Sources trusted whatever the control: ``model`` depends on the control, ``step`` never is."""
 
 
@@ -37,7 +39,7 @@ class Source(BaseModel):
     """One place a value came from.
 
     Attributes:
-        kind: request, step, model, default or person (see the module docstring).
+        kind: request, step, model, default, person or workflow (see the module docstring).
         step_id: for ``step``, the step whose result holds the value.
         tool: for ``step``, the tool that produced that result.
         path: for ``step``, where in the result, e.g. ``[0].id``; empty for the whole result.
@@ -63,6 +65,8 @@ class Source(BaseModel):
             return "the tool's default"
         if self.kind == "person":
             return "edited by a person"
+        if self.kind == "workflow":
+            return "written in the workflow"
         where = f"{self.step_id} {self.tool}".strip() if self.tool else str(self.step_id)
         at = f" {self.path}" if self.path else ""
         if self.matched:

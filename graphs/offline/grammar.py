@@ -243,6 +243,24 @@ class OutsideGrammarError(RequestNotUnderstoodError):
         )
 
 
+def plan_nothing(note: str) -> PlanBuilder:
+    """A ``build`` for an intent that calls no tool: an empty plan whose answer is ``note``.
+
+    For requests the instructions answer ("what are your opening hours?") or the policy refuses
+    outright ("sell everything"): the run goes straight to the answer, which says ``note``.
+
+    Raises:
+        UsageError: ``note`` is empty (the answer would have nothing to say).
+    """
+    if not note.strip():
+        raise UsageError("plan_nothing needs a note: what the answer tells the user")
+
+    def build(match: re.Match[str], context: PlanningContext) -> Plan:
+        return Plan(steps=[], note=note.strip())
+
+    return build
+
+
 def replan_without_repeats(fresh: Plan, context: PlanningContext) -> Plan | None:
     """``fresh`` without what is done and without the failures it would repeat.
 

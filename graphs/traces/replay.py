@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plangate.graphs.engine.build import RunResult
+from plangate.graphs.guards.guardrails import PERSON, Action
 from plangate.graphs.traces._scope import ReplayScope, entered
 from plangate.graphs.traces._session import RecordedModelError, ReplaySession
 from plangate.graphs.traces.format import (
@@ -154,9 +156,26 @@ def episodes(trace: Trace) -> list[Episode]:
                 if found[index].thread == record.thread_id and found[index].outcome is None:
                     old = found[index]
                     found[index] = Episode(old.thread, old.now, old.request, old.decisions,
-                                            dict(record.outcome))  # fmt: skip
+                                            upgrade_outcome(record.outcome))  # fmt: skip
                     break
     return found
+
+
+def upgrade_outcome(outcome: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded outcome in today's form: a person's rejection recorded as a ``block`` by
+    the guardrail ``human`` (before ``Action.REJECT``) reads as the ``reject`` it was."""
+    verdicts = outcome.get("verdicts")
+    if not isinstance(verdicts, list):
+        return dict(outcome)
+    upgraded = [
+        {**v, "action": Action.REJECT.value}
+        if isinstance(v, dict) and v.get("guardrail") == PERSON and v.get("action") == "block"
+        else v
+        for v in verdicts
+    ]
+    # ``outcome_of`` sorts verdicts by their JSON: the new action may sort them differently.
+    upgraded.sort(key=lambda v: json.dumps(v, sort_keys=True, default=str))
+    return {**outcome, "verdicts": upgraded}
 
 
 def _json(value: Any) -> Any:

@@ -42,9 +42,12 @@ def test_defaults_and_unknown_fields() -> None:
         Step.model_validate({"id": "s1", "tool": "t"})
 
 
-def test_a_plan_has_at_least_one_step() -> None:
-    with pytest.raises(ValidationError, match="at least 1"):
-        Plan(steps=[])
+def test_a_plan_may_have_no_steps_and_dumps_its_note_only_when_it_has_one() -> None:
+    empty = Plan(steps=[], note="We open at nine.")
+    assert empty.is_empty
+    assert empty.depth() == 0
+    assert empty.model_dump() == {"steps": [], "rationale": "", "note": "We open at nine."}
+    assert "note" not in Plan(steps=[]).model_dump()
     assert Plan.model_validate({"steps": [{"id": "s1", "tool": "t", "args": {}}]}).rationale == ""
 
 

@@ -84,7 +84,7 @@ async def test_an_approval_paused_run_replays_the_recorded_decisions(tmp_path: P
     assert report.ok, report.diff
     assert [r.status for r in report.results] == ["paused", rejected.status]
     assert any(
-        v["guardrail"] == "human" and v["action"] == "block" for v in report.results[1].verdicts
+        v["guardrail"] == "human" and v["action"] == "reject" for v in report.results[1].verdicts
     )
     decisions = read_trace(path).of_type(DecisionsRecord)
     assert decisions[0].decisions == {"order": {"action": "reject", "reason": "too many"}}
