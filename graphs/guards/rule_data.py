@@ -169,7 +169,10 @@ def rule_from_data(data: Any, at: str) -> BusinessRule:
             on_error=data.get("on_error", "violate"),
         )
     except UsageError as exc:
-        raise exc if str(exc).startswith(at) else _fail(at, str(exc)) from exc
+        source = at.rsplit(": rule ", 1)[0]
+        if str(exc).startswith(("rule ", source)):  # the rule named itself already
+            raise exc if str(exc).startswith(source) else _fail(source, str(exc)) from exc
+        raise _fail(at, str(exc)) from exc
 
 
 def _number_data(value: Decimal) -> int | float | str:

@@ -112,6 +112,8 @@ class Lookup(Term):
             return RuleEvaluationError(f"lookup {self.tool} has no tools to read from")
         try:
             return await ev.reader.read(self.tool, args)
+        except RuleEvaluationError as exc:  # the reader's own reason (e.g. "waits for the call")
+            return exc
         except Exception as exc:  # every failure of a lookup is a reason, kept for the verdict
             return RuleEvaluationError(f"lookup {self.tool} failed ({type(exc).__name__}: {exc})")
 

@@ -29,6 +29,7 @@ from plangate.graphs.guards.rule_terms import (
     Term,
     check_path,
     path_get,
+    plain,
 )
 from plangate.tools.errors import UsageError
 
@@ -158,7 +159,7 @@ class Duration(Term):
             raise UsageError(
                 f"a duration is a number of {', '.join(_UNITS)}, got {self.amount!r} {self.unit!r}"
             )
-        object.__setattr__(self, "amount", number)
+        object.__setattr__(self, "amount", plain(number))
 
     async def compute(self, ev: Evaluation) -> Any:
         return timedelta(seconds=float(Decimal(self.amount) * _UNITS[self.unit]))

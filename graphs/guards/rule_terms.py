@@ -130,6 +130,15 @@ def path_get(node: Any, path: str) -> Any:
     return node
 
 
+def plain(number: Decimal) -> Decimal:
+    """``number`` without trailing zeros or an exponent: ``1.10`` is ``1.1``, ``1E+2`` is ``100``.
+
+    Literals are kept so, so a rule reads (and writes to YAML) the same however it was spelled.
+    """
+    reduced = number.normalize()
+    return reduced.quantize(Decimal(1)) if reduced == reduced.to_integral_value() else reduced
+
+
 def check_path(path: str, owner: str) -> None:
     """Raise ``UsageError`` unless ``path`` is dotted (``price.amount``) or empty."""
     if not isinstance(path, str) or (path and any(not part for part in path.split("."))):
@@ -171,7 +180,7 @@ class Const(Term):
                 raise UsageError(
                     f"a constant is text, a number, true, false or null, got {self.value!r}"
                 )
-            object.__setattr__(self, "value", number)
+            object.__setattr__(self, "value", plain(number))
 
     async def compute(self, ev: Evaluation) -> Any:
         return self.value
