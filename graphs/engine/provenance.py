@@ -11,8 +11,9 @@ For every leaf of a call's validated arguments the ``ProvenanceTracer`` finds it
 3. **Earlier results.** A literal chosen under *untrusted control* — a re-plan, or a react turn
    after the first, both made after reading tool results — is matched against the results of
    the finished steps: equal to a string there (two characters or more), or, for eight or
-   more characters, contained in one or containing one. It is labelled with the step and
-   the path it appears at. (Under trusted control the planner had seen no result, so a literal
+   more characters, contained in one or containing one; a number (or a string that is one)
+   of two digits or more, equal to a number there or written in a text (``4,750.00`` is
+   4750). It is labelled with the step and the path it appears at. (Under trusted control the planner had seen no result, so a literal
    cannot have come from one and is not matched.)
 4. **The model.** Anything else was chosen by the planner or the model: trusted exactly when
    the control is. In a fixed plan given as code (``fixed``), the first plan's literals were
@@ -52,6 +53,7 @@ _SHORT = 4  # below this many characters a request match must be a whole word
 _ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"\s+")
 _SEPARATOR = "\x00"
+_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|[.,]\d)")
 _MISSING: Any = object()
 
 
@@ -86,12 +88,30 @@ def _walk(value: Any, limit: int) -> Iterator[tuple[tuple[PathSegment, ...], Any
             yield path, node
 
 
-def _strings(value: Any, limit: int) -> Iterator[tuple[tuple[PathSegment, ...], str]]:
-    """The first ``limit`` strings in ``value`` with their paths, in order."""
+def number_key(value: Any) -> str | None:
+    """A number's form for matching (``4750``, ``12.5``), from a number or the text of one;
+    None for anything else, and for numbers of one digit (they occur everywhere)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    text = value if isinstance(value, str) else repr(value)
+    text = text.strip().replace(",", "") if isinstance(value, str) else text
+    try:
+        number = float(text) if "." in text or "e" in text.lower() else int(text)
+    except ValueError:
+        return None
+    if isinstance(number, float) and not number.is_integer():
+        key = repr(number)
+    else:
+        key = str(int(number))
+    return key if len(key.lstrip("-")) >= MIN_EXACT else None
+
+
+def _strings(value: Any, limit: int) -> Iterator[tuple[tuple[PathSegment, ...], Any]]:
+    """The first ``limit`` strings (and numbers) in ``value`` with their paths, in order."""
     stack: list[tuple[tuple[PathSegment, ...], Any]] = [((), value)]
     while stack and limit > 0:
         path, node = stack.pop()
-        if isinstance(node, str):
+        if isinstance(node, str | int | float) and not isinstance(node, bool):
             limit -= 1
             yield path, node
         elif len(path) < MAX_DEPTH and isinstance(node, Mapping):
@@ -108,11 +128,21 @@ class _StepText:
     long: list[tuple[str, str]] = field(default_factory=list)  # (normalized, path), long enough
     text: str = ""  # the long strings joined by _SEPARATOR
     starts: list[int] = field(default_factory=list)  # where each long string starts in text
+    numbers: dict[str, str] = field(default_factory=dict)  # number_key -> first path
 
     @classmethod
     def of(cls, result: Any) -> _StepText:
         found = cls()
         for path, leaf in _strings(result, MAX_RESULT_STRINGS):
+            if not isinstance(leaf, str):
+                key = number_key(leaf)
+                if key is not None:
+                    found.numbers.setdefault(key, result_path(path))
+                continue
+            for written in _NUMBER.findall(leaf):
+                key = number_key(written)
+                if key is not None:
+                    found.numbers.setdefault(key, result_path(path))
             norm = normalize(leaf)
             if len(norm) >= MIN_EXACT:
                 found.exact.setdefault(norm, result_path(path))
@@ -152,6 +182,7 @@ class _ResultsIndex:
     texts: list[_StepText] = field(default_factory=list)
     exact: dict[str, list[int]] = field(default_factory=dict)  # string -> results holding it
     heads: dict[str, list[int]] = field(default_factory=dict)  # a long string's start -> results
+    numbers: dict[str, list[int]] = field(default_factory=dict)  # number_key -> results
     joined: list[str] = field(default_factory=list)  # every result's long strings, in order
     starts: list[int] = field(default_factory=list)  # where each result's part starts
     length: int = 0
@@ -174,6 +205,8 @@ class _ResultsIndex:
             self.exact.setdefault(norm, []).append(position)
         for norm, _ in text.long:
             self.heads.setdefault(norm[:MIN_CONTAINED], []).append(position)
+        for key in text.numbers:
+            self.numbers.setdefault(key, []).append(position)
         self.starts.append(self.length)
         self.joined.append(text.text + _SEPARATOR)
         self.length += len(text.text) + len(_SEPARATOR)
@@ -316,6 +349,10 @@ class ProvenanceTracer:
             found = self._in_results(normalize(value))
             if found:
                 return found
+        if not control:
+            found = self._number_in_results(value)
+            if found:
+                return found
         return (Source(kind=self._author()),)
 
     def _author(self) -> SourceKind:
@@ -353,6 +390,23 @@ class ProvenanceTracer:
                 )  # fmt: skip
                 if len(found) == 3:
                     break
+        return tuple(found)
+
+    def _number_in_results(self, value: Any) -> tuple[Source, ...]:
+        """Where a number (or a string that is one) occurs in the results, as a number."""
+        key = number_key(value)
+        if key is None:
+            return ()
+        if self._index is None:
+            self._index = _index_of(self._run, self._results)
+        found = []
+        for position in self._index.numbers.get(key, ())[:3]:
+            step_id = self._index.keys[position][0]
+            path = self._index.texts[position].numbers[key]
+            found.append(
+                Source(kind="step", step_id=step_id, tool=self._tools.get(step_id), path=path,
+                       matched=True)
+            )  # fmt: skip
         return tuple(found)
 
 

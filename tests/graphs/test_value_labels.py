@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from plangate.graphs.engine.build import Engine
 from plangate.graphs.engine.events import StepFinished
+from plangate.graphs.engine.provenance import number_key
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.guards.labels import CallProvenance, Source
 from plangate.graphs.guards.result_labels import (
@@ -200,3 +201,11 @@ async def test_labels_are_in_the_trace_and_a_replay_makes_the_same(tmp_path: Pat
     assert report.ok, report.diff
     replayed = {sid: labels_of(rec) for sid, rec in report.results[0].steps.items()}
     assert replayed == in_trace == {sid: labels_of(r) for sid, r in recorded.steps.items()}
+
+
+def test_numbers_are_matched_by_value_however_they_are_written() -> None:
+    assert number_key("4,750.00") == number_key(4750) == number_key(4750.0) == "4750"
+    assert number_key("12.50") == number_key(12.5) == "12.5"
+    assert number_key(7) is None, "one digit occurs everywhere"
+    assert number_key(True) is None
+    assert number_key("GB33") is None

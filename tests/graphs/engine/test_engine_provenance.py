@@ -223,11 +223,12 @@ async def test_react_values_copied_from_a_result_are_matched_to_that_result() ->
     assert found["note"]["sources"] == [source(**matched, path="[1].blurb")]
     assert not found["venue_id"]["trusted"]
     assert not found["note"]["trusted"]
-    # 12 is nowhere in the request: chosen by the model after reading results, so untrusted
+    # 12 is nowhere in the request but written in the blurb the model read: a number copied
+    # from a result is matched to it like text
     assert found["party_size"] == {
         "path": "party_size",
         "trusted": False,
-        "sources": [source("model")],
+        "sources": [source(**matched, path="[1].blurb")],
     }
     assert CallProvenance.from_payload(approval).trusted_control is False  # type: ignore[union-attr]
 
