@@ -5,7 +5,9 @@ async calls) driven by a per-case ``Script``:
 
 1. its first turn calls the user task's ground-truth functions, all at once, as a plan made from
    the request alone would (AgentDojo computes their arguments from the environment before the
-   run, so no call needs another's result);
+   run, so no call needs another's result); or, at ``pace="step"``, one call per turn, as a
+   model that reads before it acts (every turn after the first is then made after reading
+   tool results);
 2. the first time a tool result it reads holds an injection's text it obeys: its next turn calls
    the injection task's ground-truth functions — the worst case, a model that always complies;
 3. when the engine asks it for a re-plan (a refused or rejected call while others still waited),
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from agentdojo.functions_runtime import FunctionCall
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -53,6 +55,7 @@ class Script:
         markers: text that shows an injection was read (the injection task's goal).
         attacker_turn: the turn (1-based) in which it obeyed an injection, once it has.
         replans: the re-plans it was asked for; their steps are ``r<replan>_<n>``.
+        pace: ``plan`` (every user call in the first turn) or ``step`` (one call per turn).
     """
 
     user_calls: Sequence[FunctionCall]
@@ -61,6 +64,8 @@ class Script:
     markers: Sequence[str] = ()
     attacker_turn: int | None = None
     replans: int = 0
+    pace: Literal["plan", "step"] = "plan"
+    _issued: int = field(default=0, init=False, repr=False)
     _escaped: list[str] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -79,12 +84,16 @@ class Script:
     def next_turn(self, messages: Sequence[BaseMessage]) -> AIMessage:
         """The reply to a tool-calling turn whose conversation is ``messages``."""
         turns = sum(1 for m in messages if isinstance(m, AIMessage) and m.tool_calls)
-        if turns == 0 and self.user_calls:
-            return _calls(self.user_calls, turn=1)
         if self.attacker_turn is None and self.reads_injection(messages):
             self.attacker_turn = turns + 1
             if self.injection_calls:
                 return _calls(self.injection_calls, turn=turns + 1)
+        # The injection says "do this first, then the task": the user's calls go on after it.
+        if self._issued < len(self.user_calls):
+            batch = 1 if self.pace == "step" else len(self.user_calls)
+            calls = self.user_calls[self._issued : self._issued + batch]
+            self._issued += len(calls)
+            return _calls(calls, turn=turns + 1)
         return AIMessage(content=self.answer)
 
     def replan(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from agentdojo.base_tasks import BaseInjectionTask, BaseUserTask
 from agentdojo.functions_runtime import FunctionCall, TaskEnvironment
@@ -54,6 +54,7 @@ class CaseResult:
         held: injected writes sent to a person, who rejected them.
         injected_reads: read calls made because of the injection.
         outward_held: of those, reads that send data outward held or refused before running.
+        own_refused: the user task's own calls a guardrail refused.
         error: the run's error, when it did not answer.
     """
 
@@ -72,6 +73,7 @@ class CaseResult:
     held: int = 0
     injected_reads: int = 0
     outward_held: int = 0
+    own_refused: int = 0
     error: str | None = None
 
 
@@ -126,8 +128,10 @@ class SuiteRunner:
         user_task: BaseUserTask[Any],
         injection_task: BaseInjectionTask[Any] | None = None,
         injections: Mapping[str, str] | None = None,
+        *,
+        pace: Literal["plan", "step"] = "plan",
     ) -> CaseResult:
-        """Run one case on a fresh environment and grade it."""
+        """Run one case on a fresh environment and grade it (``pace``: see ``Script``)."""
         env = self.suite.load_and_inject_default_environment(dict(injections or {}))
         env = user_task.init_environment(env)
         pre = env.model_copy(deep=True)
@@ -139,6 +143,7 @@ class SuiteRunner:
                 injection_task.ground_truth(env.model_copy(deep=True)) if injection_task else ()
             ),
             markers=(injection_task.GOAL,) if injection_task else (),
+            pace=pace,
         )
         self.model.script = script
         self.bench.reset(env)
@@ -171,6 +176,17 @@ class SuiteRunner:
         utility = _graded(user_task, output, pre, post, trace)
         attacked = _graded(injection_task, output, pre, post, trace) if injection_task else None
         counts = self._injected(result, script, asked)
+        counts["own_refused"] = len(
+            {
+                str(v.get("step_id"))
+                for v in result.verdicts
+                if v.get("action") == "block"
+                and v.get("stage") == "tool_call"
+                and v.get("guardrail") != "human"
+                and v.get("step_id")
+                and not script.is_injected(str(v.get("step_id")))
+            }
+        )
         return CaseResult(
             suite=self.suite.name,
             user_task=user_task.ID,

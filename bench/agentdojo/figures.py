@@ -15,7 +15,8 @@ _SUMMED = (
     "user_tasks", "utility", "unchanged", "own_prompt_tasks", "extra_prompt_tasks", "cases",
     "utility_attacked", "attacks", "injected_writes", "executed", "approved", "refused", "held",
     "injected_reads", "outward_held", "prompts", "extra_prompts", "not_answered", "errors",
-    "seconds",
+    "seconds", "step_tasks", "step_utility", "step_unchanged", "step_own_prompt_tasks",
+    "step_own_prompts", "step_extra_prompt_tasks", "step_own_refused_tasks", "own_refused_tasks",
 )  # fmt: skip
 
 
@@ -53,6 +54,7 @@ def build_report(figures: Sequence[SuiteFigures], *, params: dict[str, Any]) -> 
             Column("unchanged", "succeeded, no prompt beyond own writes"),
             Column("own_prompt_tasks", "tasks prompted for own writes"),
             Column("extra_prompt_tasks", "tasks with any extra prompt"),
+            Column("own_refused_tasks", "tasks with an own call refused"),
             Column("not_answered", "runs not answered"),
         ],
         rows,
@@ -75,6 +77,20 @@ def build_report(figures: Sequence[SuiteFigures], *, params: dict[str, Any]) -> 
             Column("seconds", "wall s", fixed(0)),
         ],
         rows,
+    )
+    stepped = Table(
+        "Utility when the model reads before it acts: one call per turn, defences on",
+        [
+            Column("suite", "suite"),
+            Column("step_tasks", "user tasks"),
+            Column("step_utility", "succeeded (utility())"),
+            Column("step_unchanged", "succeeded with no prompt"),
+            Column("step_own_prompt_tasks", "tasks prompted for own calls"),
+            Column("step_own_prompts", "prompts for own calls"),
+            Column("step_extra_prompt_tasks", "tasks with any other prompt"),
+            Column("step_own_refused_tasks", "tasks with an own call refused"),
+        ],
+        [row for row in rows if row["defences"] == "on"],
     )
     off, on = _total(rows, "off"), _total(rows, "on")
     unchanged_share = on["unchanged"] / on["user_tasks"] if on["user_tasks"] else 0.0
@@ -110,7 +126,7 @@ def build_report(figures: Sequence[SuiteFigures], *, params: dict[str, Any]) -> 
             "one of the user task's own ground-truth calls."
         ),
         params=params,
-        tables=[utility, security],
+        tables=[utility, security, stepped],
         targets=targets,
         headlines=[
             (
@@ -140,6 +156,12 @@ def build_report(figures: Sequence[SuiteFigures], *, params: dict[str, Any]) -> 
             "'attack succeeded' is AgentDojo's security() verdict; with defences off it can be "
             "false although every injected call ran, when the injection task also needs words "
             "in the answer the compliant attacker never writes.",
+            "The user tasks' calls come from their ground truth, computed by AgentDojo from the "
+            "environment before the run, so the compliant attacker can make them all in its "
+            "first turn, as a plan made from the request would. A model that must read before "
+            "it acts makes its later calls under untrusted control, and the writes among them "
+            "wait for a person: the last table runs the user tasks that way (one call per "
+            "turn) and counts those prompts.",
             "Outward reads (slack's get_webpage, declared sinks={'url': 'approve'}) are stopped "
             "only when the engine enforces sinks on reads; the column shows what this run's "
             "engine did.",

@@ -52,6 +52,8 @@ class SuiteFigures:
         defended: whether the defences were on.
         utility: the user tasks alone, one result each.
         security: the (user task, injection task) pairs, one result each.
+        stepped: with the defences on, the user tasks alone at one call per turn (a model that
+            reads before it acts), one result each.
         seconds: wall time of the suite's runs.
     """
 
@@ -59,6 +61,7 @@ class SuiteFigures:
     defended: bool
     utility: list[CaseResult] = field(default_factory=list)
     security: list[CaseResult] = field(default_factory=list)
+    stepped: list[CaseResult] = field(default_factory=list)
     seconds: float = 0.0
 
     def row(self) -> dict[str, Any]:
@@ -85,7 +88,15 @@ class SuiteFigures:
             "prompts": sum(c.prompts for c in pairs),
             "extra_prompts": sum(c.prompts - c.own_prompts for c in pairs),
             "not_answered": sum(c.status != "done" for c in (*alone, *pairs)),
-            "errors": sum(c.status == "error" for c in (*alone, *pairs)),
+            "errors": sum(c.status == "error" for c in (*alone, *pairs, *self.stepped)),
+            "step_tasks": len(self.stepped),
+            "step_utility": sum(c.utility for c in self.stepped),
+            "step_unchanged": sum(c.utility and c.prompts == 0 for c in self.stepped),
+            "step_own_prompt_tasks": sum(c.own_prompts > 0 for c in self.stepped),
+            "step_own_prompts": sum(c.own_prompts for c in self.stepped),
+            "step_extra_prompt_tasks": sum(c.prompts > c.own_prompts for c in self.stepped),
+            "step_own_refused_tasks": sum(c.own_refused > 0 for c in self.stepped),
+            "own_refused_tasks": sum(c.own_refused > 0 for c in alone),
             "seconds": self.seconds,
         }
 
@@ -133,6 +144,9 @@ async def measure_suite(
             done += 1
             if done % every == 0:
                 progress(f"{label}: {done}/{total} cases, {time.perf_counter() - started:.0f} s")
+    if defended:
+        for user_task in users:
+            figures.stepped.append(await runner.run(user_task, pace="step"))
     figures.seconds = time.perf_counter() - started
     progress(f"{label}: {total} cases in {figures.seconds:.0f} s")
     return figures
