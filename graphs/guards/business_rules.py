@@ -25,7 +25,7 @@ the policy; its details carry the rule id, the policy, the check and the values 
 
 A rule that cannot be evaluated (a missing field, a lookup that fails, values that cannot meet)
 is broken — a limit that cannot be verified is treated as broken — unless it says
-``on_error="ignore"``; the reason then says it could not be checked, and why.
+``on_error="ignore"``; the reason then says which rule could not be checked, and why.
 
 At the ``plan`` stage the rules judge the arguments a plan writes literally; a rule that needs
 a ``${...}`` reference or a lookup waits for the call.
@@ -275,9 +275,10 @@ class BusinessRules:
             if rule.on_error == "ignore":
                 return None
             error = exc.reason
-        message = await rule.explain(ev)
-        if error is not None:
-            message = f"{message} (cannot check rule {rule.id!r}: {error}; refused to fail closed)"
+        if error is None:
+            message = await rule.explain(ev)
+        else:  # the message would speak of values that could not be had
+            message = f"cannot check rule {rule.id!r}: {error}; refused to fail closed"
         reason = f"{message} — policy {rule.policy!r}" if rule.policy else message
         details: dict[str, Any] = {
             "rule": rule.id,

@@ -145,7 +145,7 @@ async def test_evaluation_never_raises_on_any_json(check: Predicate, args: dict[
     if held == "undecidable":
         assert "refused to fail closed" in verdict.reason
         assert verdict.details["error"]
-    if verdict.action is Action.BLOCK:
+    elif verdict.action is Action.BLOCK:
         assert verdict.reason.startswith("no: ")
         assert verdict.reason.endswith(" — policy 'p'")
 
