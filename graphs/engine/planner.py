@@ -59,7 +59,9 @@ the step and every step depending on it are skipped.
 - Use only facts from the request and earlier results; never invent ids or prices.
 - rationale: one or two sentences on why the plan answers the request.
 - If no tool can do what the user asks (or part of it), plan nothing: leave steps empty and \
-write in refusal, in one sentence, what cannot be done. Never plan something else instead."""
+write in refusal, in one sentence, what cannot be done. Never plan something else instead.
+- If no tool call is needed (the instructions answer the request, or forbid it outright), \
+leave steps empty and write in note what the answer tells the user, in one or two sentences."""
 
 EFFECTS = {
     "read": "read: only looks things up",
@@ -173,7 +175,7 @@ class PlanAnswer(MemoizedSchema):
     steps: list[Step] = Field(
         default_factory=list,
         description="The steps. Steps that do not depend on each other run in parallel. "
-        "Empty only when refusing.",
+        "Empty only when refusing, or when a note answers without any tool.",
     )
     rationale: str = Field(default="", description="Why this plan answers the request, briefly.")
     refusal: str | None = Field(
@@ -182,22 +184,31 @@ class PlanAnswer(MemoizedSchema):
         "what cannot be done, in one sentence, e.g. 'there is no tool to transfer money'. "
         "Leave steps empty then. Omit it when the steps answer the request.",
     )
+    note: str | None = Field(
+        default=None,
+        description="Only when no tool call is needed: the instructions answer the request, "
+        "or forbid it outright. What the answer tells the user, in one or two sentences. "
+        "Leave steps empty then.",
+    )
 
     def plan(self, request: str) -> Plan:
         """The plan this answer holds.
 
         Raises:
             RequestRefusedError: the model refused (a refusal wins over any steps with it).
-            PlanningError: the answer holds neither steps nor a refusal.
+            PlanningError: the answer holds neither steps nor a refusal nor a note.
+
+        An answer with a note and no steps is an empty plan: the run answers with the note.
         """
         if self.refusal is not None and self.refusal.strip():
             raise RequestRefusedError(request, _first_sentence(self.refusal))
-        if not self.steps:
+        note = (self.note or "").strip()
+        if not self.steps and not note:
             raise PlanningError(
-                "the answer has no steps: plan at least one step, or write a refusal",
+                "the answer has no steps: plan at least one step, or write a refusal or a note",
                 raw_output=self.model_dump_json(),
             )
-        return Plan(steps=self.steps, rationale=self.rationale)
+        return Plan(steps=self.steps, rationale=self.rationale, note=note if not self.steps else "")
 
 
 def _first_sentence(text: str, width: int = 300) -> str:

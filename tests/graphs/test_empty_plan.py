@@ -12,13 +12,14 @@ from plangate.demos.cli.render import event_line
 from plangate.graphs.engine.build import Engine
 from plangate.graphs.engine.events import PlanReady, StepStarted
 from plangate.graphs.engine.plan import Plan, Step
-from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.engine.planner import LLMPlanner, PlanningContext, PlanningError
 from plangate.graphs.engine.respond import PLAN_NOTE
 from plangate.graphs.engine.responder import FunctionResponder
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.engine.validation import PlanIssue, validate_plan
 from plangate.graphs.offline.grammar import Grammar, Intent, plan_nothing
 from plangate.graphs.offline.rule_planner import RulePlanner
+from plangate.graphs.offline.scripted import ScriptedChatModel, tool_call_message
 from plangate.tools.base import ToolContext, tool
 from plangate.tools.clock import FakeClock
 from plangate.tools.errors import ToolRefusedError, UsageError
@@ -148,3 +149,22 @@ async def test_the_offline_grammar_plans_nothing_for_a_request_it_answers() -> N
 def test_plan_nothing_needs_a_note() -> None:
     with pytest.raises(UsageError, match="plan_nothing needs a note"):
         plan_nothing("  ")
+
+
+async def test_a_model_planner_may_answer_with_a_note_and_no_steps() -> None:
+    model = ScriptedChatModel([tool_call_message("Plan", {"steps": [], "note": CLOSED.note})])
+    counter = Counter()
+    engine = _engine(LLMPlanner(model), counter)
+    result = await engine.run("when do you open?")
+    assert result.status == "done"
+    assert result.response == Reply(text=CLOSED.note)
+    assert counter.calls == 0
+    schema = model.requests[0].tools[0]["function"]["parameters"]["properties"]
+    assert "note" in schema, "the model must be told it may answer with a note"
+    assert "write in note" in model.requests[0].text
+
+
+async def test_a_model_planner_answer_with_neither_steps_nor_note_is_repaired() -> None:
+    empty = LLMPlanner(ScriptedChatModel([tool_call_message("Plan", {"steps": [], "note": " "})]))
+    with pytest.raises(PlanningError, match="or a note"):
+        await empty.plan(PlanningContext(request="when do you open?"))
