@@ -122,6 +122,14 @@ def run_command(
     trace: TraceFile = None,
     keep_pii: KeepPii = False,
     now: Now = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="Run this fixed plan (a JSON or YAML workflow) instead of planning; "
+            "REQUEST says what it is for.",
+        ),
+    ] = None,
 ) -> None:
     """Run AGENT on REQUEST: live progress, approvals, then the answer."""
 
@@ -139,8 +147,12 @@ def run_command(
             open_workspace,
             without_password,
         )
+        from plangate.graphs.engine.plan_file import load_plan
         from plangate.tools.errors import UsageError
 
+        if plan is not None and trace is not None:
+            raise UsageError("--plan runs cannot be recorded with --trace: drop one of them")
+        workflow = load_plan(plan) if plan is not None else None
         spec, chat, term = (
             load_spec(agent),
             resolve_model(model),
@@ -164,7 +176,11 @@ def run_command(
             # The trace is opened first: a path that cannot be written leaves no thread behind.
             with recording(runnable, trace, keep_pii=keep_pii, append=False):
                 session.add_thread(record)
-                events = runnable.stream(request, thread_id=thread_id)
+                events = (
+                    runnable.stream(request, thread_id=thread_id)
+                    if workflow is None
+                    else runnable.stream_plan(workflow, request=request, thread_id=thread_id)
+                )
                 result = await drive(runnable, events, progress, term.approver())
         return term.report(result)
 

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from plangate.demos.cli.render import event_line
 from plangate.graphs.engine.build import Engine
 from plangate.graphs.engine.events import PlanReady, StepStarted
 from plangate.graphs.engine.plan import Plan, Step
@@ -98,15 +97,6 @@ async def test_an_empty_plan_goes_straight_to_the_answer_with_its_note() -> None
     assert ready.plan == {"steps": [], "rationale": "", "note": CLOSED.note}
     assert result.steps == {}
     assert result.usage.get("tool_calls", 0) == 0
-
-
-def test_the_command_line_says_the_plan_calls_no_tool() -> None:
-    line = event_line(PlanReady(plan=CLOSED.model_dump(mode="json")))
-    assert line is not None
-    assert line.plain == f"plan ready: no tool calls ({CLOSED.note})"
-    bare = event_line(PlanReady(plan={"steps": [], "rationale": ""}))
-    assert bare is not None
-    assert bare.plain == "plan ready: no tool calls"
 
 
 async def test_a_replan_may_be_empty_and_keeps_what_is_done() -> None:

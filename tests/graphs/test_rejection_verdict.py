@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from plangate.demos.cli.render import event_line
 from plangate.graphs.engine.build import Engine
 from plangate.graphs.engine.events import VerdictIssued
 from plangate.graphs.engine.plan import Plan, Step
@@ -145,10 +144,3 @@ def test_the_committed_trace_of_a_rejection_holds_the_old_form() -> None:
     # ``tests/graphs/traces/test_trace_files.py`` replays it; this keeps it the old form.
     text = (TRACES / "trading" / "rejected_by_user.jsonl").read_text()
     assert '"guardrail": "human", "stage": "tool_call", "action": "block"' in text
-
-
-def test_the_command_line_shows_a_rejection_as_such() -> None:
-    line = event_line(
-        VerdictIssued(verdict=Verdict.rejection("not now", step_id="s2").model_dump())
-    )
-    assert line.plain == "  rejected by a person on s2: not now"

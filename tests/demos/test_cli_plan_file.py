@@ -1,0 +1,48 @@
+"""``plangate run AGENT REQUEST --plan FILE``: a workflow file runs instead of a plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from plangate.demos.cli.commands import app
+
+WORKFLOW = """\
+steps:
+  - id: find
+    tool: search_restaurants
+    args: {city: Lisbon, party_size: 2, date: "2026-03-11", limit: 3}
+"""
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def test_a_workflow_file_runs_with_no_planner(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "find.yaml"
+    path.write_text(WORKFLOW)
+    # The request matches nothing in the agent's grammar: only the file can make this plan.
+    result = invoke("run", "tables", "tables from my workflow", "--plan", str(path))
+    assert result.exit_code == 0, result.output
+    assert "plan ready: find search_restaurants" in result.stdout
+    assert "✓ step find search_restaurants done" in result.stdout
+    assert "3 venue(s) found" in result.stdout
+
+
+def test_a_bad_workflow_file_is_bad_usage_naming_the_step(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("steps:\n  - id: find\n    args: {}\n")
+    result = invoke("run", "tables", "anything", "--plan", str(path))
+    assert result.exit_code == 2
+    assert "step 1 ('find'), field tool: Field required" in result.output
+
+
+def test_plan_and_trace_together_are_refused(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "find.yaml"
+    path.write_text(WORKFLOW)
+    trace = str(tmp_path / "t.jsonl")
+    result = invoke("run", "tables", "x", "--plan", str(path), "--trace", trace)
+    assert result.exit_code == 2
+    assert "cannot be recorded with --trace" in result.output
