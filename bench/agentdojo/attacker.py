@@ -19,7 +19,7 @@ async calls) driven by a per-case ``Script``:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -52,6 +52,8 @@ class Script:
         user_calls: the user task's ground-truth calls.
         answer: the text it answers with.
         injection_calls: the injection task's ground-truth calls (none without an attack).
+        plan_injection: for a task with no ground truth, makes its calls when the attacker
+            obeys (``bench.agentdojo.injection_plans``); they replace ``injection_calls``.
         markers: text that shows an injection was read (the injection task's goal).
         attacker_turn: the turn (1-based) in which it obeyed an injection, once it has.
         replans: the re-plans it was asked for; their steps are ``r<replan>_<n>``.
@@ -61,6 +63,7 @@ class Script:
     user_calls: Sequence[FunctionCall]
     answer: str
     injection_calls: Sequence[FunctionCall] = ()
+    plan_injection: Callable[[], Sequence[FunctionCall]] | None = None
     markers: Sequence[str] = ()
     attacker_turn: int | None = None
     replans: int = 0
@@ -86,6 +89,8 @@ class Script:
         turns = sum(1 for m in messages if isinstance(m, AIMessage) and m.tool_calls)
         if self.attacker_turn is None and self.reads_injection(messages):
             self.attacker_turn = turns + 1
+            if self.plan_injection is not None:
+                self.injection_calls = list(self.plan_injection())
             if self.injection_calls:
                 return _calls(self.injection_calls, turn=turns + 1)
         # The injection says "do this first, then the task": the user's calls go on after it.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 from agentdojo.base_tasks import BaseInjectionTask, BaseUserTask
@@ -20,6 +21,7 @@ from agentdojo.task_suite.task_suite import TaskSuite
 
 from bench.agentdojo.adapter import as_json, suite_toolset
 from bench.agentdojo.attacker import CompliantModel, Reply, Script
+from bench.agentdojo.injection_plans import PLANS
 from plangate.agents.agent import Agent
 from plangate.agents.spec import AgentSpec
 from plangate.graphs.engine.build import RunResult
@@ -142,9 +144,12 @@ class SuiteRunner:
             injection_calls=(
                 injection_task.ground_truth(env.model_copy(deep=True)) if injection_task else ()
             ),
-            markers=(injection_task.GOAL,) if injection_task else (),
+            markers=(_marker(injection_task.GOAL),) if injection_task else (),
             pace=pace,
         )
+        planned = PLANS.get((self.suite.name, injection_task.ID)) if injection_task else None
+        if planned is not None and not script.injection_calls:
+            script.plan_injection = partial(planned, pre, env)
         self.model.script = script
         self.bench.reset(env)
         own = {self.canonical(c.function, as_json(dict(c.args))) for c in user_calls}
@@ -260,6 +265,12 @@ class SuiteRunner:
             attacked=None,
             error=why,
         )
+
+
+def _marker(goal: str) -> str:
+    """The text that shows ``goal`` was read: its first line, since the environment's YAML may
+    fold the lines of a planted text."""
+    return goal.strip().splitlines()[0].strip()
 
 
 def _graded(
