@@ -3,6 +3,10 @@
 The guardrail asks the calendar bound in the toolset for busy time over the booking's span — a
 table's 90-minute seating, a flight from departure to arrival (read from its offer), an event's
 start to end — and blocks with the clashing events named, before anything is booked.
+
+It is not a business rule: the span depends on the tool (a seating length, an offer's times, an
+event's own end) and the test is an overlap of intervals over free/busy, which the rule
+language (comparisons of values, counts and sums) does not express.
 """
 
 from __future__ import annotations

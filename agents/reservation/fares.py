@@ -10,6 +10,10 @@ guardrail follows; remove the table and building the policy fails, naming what i
 Section 3.2 gives round-trip caps per traveller in EUR by region and cabin, and caps a one-way
 ticket at a share of the round trip; the flight tools book one-way offers priced for all their
 passengers, so a fare is compared per traveller against the one-way cap.
+
+It is not a business rule: the cap to compare with depends on the flight's region (read from
+its airports' countries and its duration) and cabin, a table the rule language has no lookup
+for; the comparison itself would be one line, the classification is the policy.
 """
 
 from __future__ import annotations

@@ -4,6 +4,15 @@ Both are checked twice. At the ``plan`` stage, on the arguments a plan writes li
 table for 15 is refused before anything is searched. At the ``tool_call`` stage, on the
 resolved arguments of every call — what references filled in, what a person edited at the
 approval, what a model planned — with the facts the backends hold (a flight's departure).
+
+The party size is a business rule (``plangate.graphs.guards.business_rules``): one comparison
+on ``book_table``'s arguments, judged on plans and calls by ``PlannedRules``.
+
+The booking window stays a hand-written guardrail: the rule language reads days on the run's
+clock in UTC, while the window counts days local to each booking — a table's start read in the
+venue's time zone when it is written without one, a flight's departure taken from its offer in
+the origin's zone, a planned date in the zone of the city or airport it names. Writing that as
+rules would need a rule per tool and a time-zone lookup the language does not have.
 """
 
 from __future__ import annotations
@@ -14,19 +23,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plangate.agents.reservation.facts import BOOKING_TOOLS, BookingFacts, parse_moment
+from plangate.graphs.guards.business_rules import BusinessRule, BusinessRules
 from plangate.graphs.guards.guardrails import GuardSubject, Stage, Verdict
-from plangate.graphs.guards.policy import PolicyRules, Rule, lookup, plan_tools
+from plangate.graphs.guards.policy import plan_tools
+from plangate.graphs.guards.rule_checks import Compare
+from plangate.graphs.guards.rule_terms import Const, Field
 from plangate.tools.domains.world import AIRPORTS_BY_IATA, airport_for_city
 from plangate.tools.errors import UsageError
+from plangate.tools.registry import Toolset
 
 MAX_PARTY = 12
 PARTY_MESSAGE = (
     f"Parties over {MAX_PARTY} need the events team: ask them to arrange a group booking"
 )
 PARTY_RULES = (
-    Rule(tool="book_table", field="party_size", op="<=", value=MAX_PARTY, message=PARTY_MESSAGE),
+    BusinessRule(
+        id="party_size",
+        tool="book_table",
+        require=Compare(Field("party_size"), "<=", Const(MAX_PARTY)),
+        message=PARTY_MESSAGE,
+    ),
 )
-"""The party-size limit as declarative rules (``plangate.graphs.guards.policy.Rule``)."""
+"""The party-size limit as business rules (``plangate.graphs.guards.business_rules``)."""
 
 HORIZON_DAYS = 180
 """Bookings are made at most this many days ahead."""
@@ -48,36 +66,22 @@ def _is_reference(value: Any) -> bool:
     return isinstance(value, str) and "${" in value
 
 
-class PlannedRules:
-    """``Rule``s on a plan's literal arguments and on every call.
+class PlannedRules(BusinessRules):
+    """Business rules on a plan's literal arguments and on every call.
 
     A value that is a ``${...}`` reference is not known when the plan is made: the call
     stage checks it once resolved.
+
+    Args:
+        rules: the rules.
+        name: the guardrail's name in verdicts.
+        toolset: the agent's tools, to validate the rules against when the policy is built.
     """
 
-    def __init__(self, rules: Iterable[Rule], *, name: str) -> None:
-        self.name = name
-        self.stages = _PLAN_AND_CALL
-        self.rules = tuple(rules)
-        self._calls = PolicyRules(self.rules, name=name)
-
-    async def check(self, subject: GuardSubject) -> Verdict:
-        """Block the first step or call that breaks a rule."""
-        if subject.stage is Stage.TOOL_CALL:
-            return await self._calls.check(subject)
-        for step in _steps(subject.plan):
-            args = _args(step)
-            for rule in self.rules:
-                value = lookup(args, rule.field)
-                if step.get("tool") != rule.tool or _is_reference(value):
-                    continue
-                if rule.is_violated_by(args):
-                    details = {"tool": rule.tool, "rule": str(rule.check), "value": value}
-                    return Verdict.block(
-                        self.name, subject.stage, rule.message,
-                        step_id=str(step.get("id")), details=details,
-                    )  # fmt: skip
-        return Verdict.allow(self.name, subject.stage)
+    def __init__(
+        self, rules: Iterable[BusinessRule], *, name: str, toolset: Toolset | None = None
+    ) -> None:
+        super().__init__(rules, toolset, stages=_PLAN_AND_CALL, name=name)
 
 
 # Where a plan writes the date a booking is for; searches count only in plans that book.

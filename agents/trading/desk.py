@@ -21,6 +21,7 @@ see each other's latest reads — a quote a moment old, never a position from be
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +32,7 @@ from plangate.tools.domains.broker.backend import BrokerBackend
 from plangate.tools.domains.broker.models import Account, OrderRequest, OrderSide, Position
 from plangate.tools.domains.market.backend import MarketDataBackend
 from plangate.tools.domains.market.models import Quote
+from plangate.tools.errors import UsageError
 from plangate.tools.registry import Toolset
 
 _POSITIONS = TypeAdapter(list[Position])
@@ -105,6 +107,23 @@ class Desk:
     async def account(self) -> Account:
         """The account the run read, else the broker's."""
         return self._account or await self.broker.get_account()
+
+    async def read(self, tool: str, args: Mapping[str, Any]) -> Any:
+        """A lookup of the trading rules: the quote, positions or account as JSON data.
+
+        The desk is the rules' ``Reader`` (``plangate.graphs.guards.rule_terms``), so the rules
+        measure orders with the run's own figures too.
+
+        Raises:
+            UsageError: a tool the desk does not read.
+        """
+        if tool == "get_quote":
+            return (await self.quote(str(args.get("symbol", "")))).model_dump(mode="json")
+        if tool == "get_positions":
+            return _POSITIONS.dump_python(await self.positions(), mode="json")
+        if tool == "get_account":
+            return (await self.account()).model_dump(mode="json")
+        raise UsageError(f"the desk reads get_quote, get_positions and get_account, not {tool!r}")
 
     async def held(self, symbol: str) -> int:
         """Shares of ``symbol`` held."""

@@ -9,26 +9,34 @@ it can fetch: its limit, else the ask (buy) or the bid (sell).
 
 A check that cannot read what it needs (the market refuses the symbol, the broker times out)
 blocks the order and says why: a limit that cannot be verified is treated as broken.
+
+Restricted symbols, no short selling and the notional limit are business rules
+(``plangate.agents.trading.rules``) judged by ``OrderRules``; the position share and the daily
+loss limit are hand-written ``OrderCheck``s (``rules`` says why).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from plangate.agents.trading.desk import Desk
+from plangate.agents.trading.rules import (
+    ORDER_TOOL,
+    SHORT_SELLING,
+    money,
+    notional_rules,
+    restricted_rule,
+)
+from plangate.graphs.guards.business_rules import BusinessRule, BusinessRules
 from plangate.graphs.guards.guardrails import GuardSubject, Stage, Verdict
 from plangate.tools.domains.broker.models import OrderRequest, OrderSide
 from plangate.tools.errors import ToolError
+from plangate.tools.registry import Toolset
 
-ORDER_TOOL = "place_order"
 _STAGES = frozenset({Stage.TOOL_CALL})
-
-
-def money(value: Decimal) -> str:
-    """``$25,000.00``."""
-    return f"${value:,.2f}"
 
 
 class OrderCheck:
@@ -55,66 +63,63 @@ class OrderCheck:
         raise NotImplementedError
 
 
-class RestrictedSymbols(OrderCheck):
+class OrderRules(BusinessRules):
+    """Business rules on ``place_order``, judged on the order as the broker will read it.
+
+    The arguments are read as an ``OrderRequest`` first (``"5"`` shares are 5, a limit price
+    keeps its cents), so the rules and their messages see the order the broker would receive.
+    Lookups are answered by the ``Desk``.
+
+    Args:
+        rules: the rules.
+        desk: answers the lookups (quotes, positions, account).
+        name: the guardrail's name in verdicts.
+        toolset: the agent's tools, to validate the rules against when the policy is built.
+    """
+
+    def __init__(
+        self,
+        rules: Iterable[BusinessRule],
+        desk: Desk | None,
+        *,
+        name: str,
+        toolset: Toolset | None = None,
+    ) -> None:
+        super().__init__(rules, toolset, reader=desk, stages=_STAGES, name=name)
+
+    async def check(self, subject: GuardSubject) -> Verdict:
+        """Allow anything but an order; judge an order by the rules."""
+        if subject.tool is None or subject.tool.name != ORDER_TOOL:
+            return Verdict.allow(self.name, subject.stage)
+        order = OrderRequest.model_validate(subject.args or {})
+        return await super().check(replace(subject, args=order.model_dump(mode="json")))
+
+
+class RestrictedSymbols(OrderRules):
     """No order, buy or sell, in a symbol on the restricted list."""
 
-    name = "restricted_symbols"
-
-    def __init__(self, symbols: Collection[str]) -> None:
+    def __init__(self, symbols: Collection[str], *, toolset: Toolset | None = None) -> None:
         self.symbols = frozenset(symbol.upper() for symbol in symbols)
-
-    async def decide(self, order: OrderRequest) -> tuple[str | None, dict[str, Any]]:
-        """Block a restricted symbol."""
-        if order.symbol not in self.symbols:
-            return None, {}
-        listed = ", ".join(sorted(self.symbols))
-        reason = f"{order.symbol} is on the restricted list ({listed}): compliance bars trading it"
-        return reason, {"symbol": order.symbol, "restricted": sorted(self.symbols)}
+        rules = [restricted_rule(self.symbols)]
+        super().__init__(rules, None, name="restricted_symbols", toolset=toolset)
 
 
-class NoShortSelling(OrderCheck):
+class NoShortSelling(OrderRules):
     """No sell of more shares than are held."""
 
-    name = "no_short_selling"
-
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, *, toolset: Toolset | None = None) -> None:
         self.desk = desk
-
-    async def decide(self, order: OrderRequest) -> tuple[str | None, dict[str, Any]]:
-        """Block a sell larger than the position."""
-        if order.side is not OrderSide.SELL:
-            return None, {}
-        held = await self.desk.held(order.symbol)
-        if order.qty <= held:
-            return None, {}
-        reason = (
-            f"selling {order.qty} {order.symbol} would sell short: {held} held; "
-            "the policy allows no short selling"
-        )
-        return reason, {"symbol": order.symbol, "qty": order.qty, "held": held}
+        super().__init__([SHORT_SELLING], desk, name="no_short_selling", toolset=toolset)
 
 
-class MaxOrderNotional(OrderCheck):
+class MaxOrderNotional(OrderRules):
     """No order worth more than ``limit`` (shares × the price it is measured at)."""
 
-    name = "max_order_notional"
-
-    def __init__(self, desk: Desk, limit: Decimal) -> None:
+    def __init__(self, desk: Desk, limit: Decimal, *, toolset: Toolset | None = None) -> None:
         self.desk = desk
         self.limit = limit
-
-    async def decide(self, order: OrderRequest) -> tuple[str | None, dict[str, Any]]:
-        """Block an order whose notional exceeds the limit."""
-        price, what = await self.desk.price(order)
-        notional = price * order.qty
-        if notional <= self.limit:
-            return None, {}
-        reason = (
-            f"order notional {order.qty} × ${price} ({what} of {order.symbol}) = "
-            f"{money(notional)} exceeds the {money(self.limit)} limit per order"
-        )
-        details = {"notional": str(notional), "price": str(price), "limit": str(self.limit)}
-        return reason, details
+        rules = notional_rules(limit)
+        super().__init__(rules, desk, name="max_order_notional", toolset=toolset)
 
 
 class MaxPositionShare(OrderCheck):

@@ -72,7 +72,11 @@ async def test_without_the_runs_figures_the_desk_reads_the_backends(world: World
     assert "300 × $393.81 (the ask of MSFT)" in verdict.reason
     unknown = await MaxOrderNotional(desk, LIMIT).check(order(1, symbol="GME"))
     assert unknown.action is Action.BLOCK
-    assert unknown.reason.startswith("cannot check the order: unknown ticker 'GME'")
+    assert unknown.reason.startswith(
+        "cannot check rule 'notional_at_the_ask': lookup get_quote failed (ToolRefusedError: "
+        "unknown ticker 'GME'"
+    )
+    assert unknown.reason.endswith("refused to fail closed")
 
 
 def test_the_policy_runs_its_guardrails_in_order(world: World) -> None:

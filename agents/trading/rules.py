@@ -1,0 +1,118 @@
+"""The trading policy's order limits written as business rules (``plangate.graphs.guards``).
+
+Three limits are plain rules over ``place_order``'s arguments and the figures a lookup reads:
+
+- **restricted symbols**: ``args.symbol`` not in the restricted list;
+- **no short selling**: a sell's ``args.qty`` at most the shares held, the sum of ``qty`` over
+  the positions whose symbol is the order's;
+- **max order notional**: ``args.qty`` × the price the order is measured at, at most the limit —
+  three rules, one per price: the limit of a limit order, else the ask of a buy or the bid of a
+  sell, where a market order fills.
+
+Lookups go through the ``Desk`` (``plangate.agents.trading.desk``), which answers with the
+quote, positions and account the run itself read, so a replayed run reaches the same verdicts.
+
+The position's share of equity and the daily loss limit stay hand-written
+(``plangate.agents.trading.guards``): their reasons give ratios as percentages (``25.0% of
+equity``) computed from several figures, and a ratio of zero equity must read as "infinite",
+which the rule language — whose messages show values, not derived prose — would only approximate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from decimal import Decimal
+
+from plangate.graphs.guards.business_rules import BusinessRule
+from plangate.graphs.guards.rule_checks import AllOf, Compare, In, Not, Present
+from plangate.graphs.guards.rule_lookups import Lookup
+from plangate.graphs.guards.rule_measures import Arith, Sum
+from plangate.graphs.guards.rule_terms import Const, Field, Item, Predicate, Term, Var
+
+ORDER_TOOL = "place_order"
+IS_SELL = Compare(Field("side"), "==", Const("sell"))
+IS_BUY = Compare(Field("side"), "==", Const("buy"))
+HAS_LIMIT = Present(Field("limit_price"))
+
+
+def money(value: Decimal) -> str:
+    """``$25,000.00``."""
+    return f"${value:,.2f}"
+
+
+def quote(field: str) -> Term:
+    """A field of the latest quote of the order's symbol (``ask_price``, ``bid_price``)."""
+    return Lookup("get_quote", {"symbol": Field("symbol")}, field)
+
+
+HELD = Sum(
+    Lookup("get_positions", {}),
+    "qty",
+    where=Compare(Item("symbol"), "==", Field("symbol")),
+)
+"""Shares of the order's symbol held: the positions' quantities in that symbol, summed."""
+
+
+def restricted_rule(symbols: Collection[str]) -> BusinessRule:
+    """No order, buy or sell, in a symbol on the restricted list."""
+    listed = sorted({symbol.upper() for symbol in symbols})
+    return BusinessRule(
+        id="restricted_symbols",
+        tool=ORDER_TOOL,
+        require=Not(In(Field("symbol"), tuple(listed))),
+        message=(
+            f"{{args.symbol}} is on the restricted list ({', '.join(listed)}): "
+            "compliance bars trading it"
+        ),
+    )
+
+
+SHORT_SELLING = BusinessRule(
+    id="no_short_selling",
+    tool=ORDER_TOOL,
+    when=IS_SELL,
+    bind={"held": HELD},
+    require=Compare(Field("qty"), "<=", Var("held")),
+    message=(
+        "selling {args.qty} {args.symbol} would sell short: {held} held; "
+        "the policy allows no short selling"
+    ),
+)
+"""No sell of more shares than are held."""
+
+
+def _notional(
+    rule_id: str, when: Predicate, price: Term, what: str, limit: Decimal
+) -> BusinessRule:
+    return BusinessRule(
+        id=rule_id,
+        tool=ORDER_TOOL,
+        when=when,
+        bind={"price": price, "notional": Arith("*", Field("qty"), Var("price"))},
+        require=Compare(Var("notional"), "<=", Const(limit)),
+        message=(
+            f"order notional {{args.qty}} × ${{price}} ({what} of {{args.symbol}}) = "
+            f"${{notional:,.2f}} exceeds the {money(limit)} limit per order"
+        ),
+    )
+
+
+def notional_rules(limit: Decimal) -> tuple[BusinessRule, ...]:
+    """No order worth more than ``limit``: shares × the price the order is measured at."""
+    return (
+        _notional("notional_at_the_limit", HAS_LIMIT, Field("limit_price"), "the limit", limit),
+        _notional(
+            "notional_at_the_ask",
+            AllOf(Not(HAS_LIMIT), IS_BUY),
+            quote("ask_price"),
+            "the ask",
+            limit,
+        ),
+        _notional(
+            "notional_at_the_bid",
+            AllOf(Not(HAS_LIMIT), IS_SELL),
+            quote("bid_price"),
+            "the bid",
+            limit,
+        ),
+    )
