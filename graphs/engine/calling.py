@@ -19,8 +19,12 @@ from plangate.graphs.engine.failures import failure_fields
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.engine.state import CallState, StepRecord
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
-from plangate.graphs.guards.labels import CallProvenance
-from plangate.graphs.guards.result_labels import LABEL_KEY, PROVENANCE_KEY, label_call_result
+from plangate.graphs.guards.result_labels import (
+    LABEL_KEY,
+    PROVENANCE_KEY,
+    expand_provenance,
+    label_call_result,
+)
 from plangate.tools.errors import ToolError, UsageError
 from plangate.tools.retrying import RetryNotice, listening
 
@@ -87,7 +91,7 @@ async def call_tool(state: CallState, runtime: Runtime) -> dict[str, Any]:
             error_type="GuardrailBlockedError", **base,
         )  # fmt: skip
     else:
-        label = label_call_result(step_id, tool, CallProvenance.from_payload(call))
+        label = label_call_result(step_id, tool, expand_provenance(call.get("provenance")))
         record = step_record(
             step_id, name, "done", call["round"], result=guarded.subject.result, **base,
             **{LABEL_KEY: label.to_record()},

@@ -61,7 +61,13 @@ from plangate.graphs.guards.guardrails import (
     run_guardrails,
 )
 from plangate.graphs.guards.labels import CallProvenance
-from plangate.graphs.guards.result_labels import PROVENANCE_KEY, trust_results, trusted_results
+from plangate.graphs.guards.result_labels import (
+    PROVENANCE_KEY,
+    compact_provenance,
+    recorded,
+    trust_results,
+    trusted_results,
+)
 from plangate.tools.errors import PlangateError, ToolError
 
 __all__ = [
@@ -238,13 +244,13 @@ async def _gate(runtime: Runtime, call: ToolCall, wave: _Wave) -> None:
         reason = f"blocked by {outcome.blocked_by.guardrail}: {outcome.blocked_by.reason}"
         wave.records[call["step_id"]] = _record(
             call["step_id"], call["tool"], "rejected", call["round"], error=reason,
-            error_type="GuardrailBlockedError", **_labels(wave.provenance.get(call["step_id"])),
+            error_type="GuardrailBlockedError", **recorded(wave.provenance.get(call["step_id"])),
         )  # fmt: skip
         return
     final: ToolCall = {**call, "args": dict(outcome.subject.args or call["args"])}
     provenance = wave.provenance.get(call["step_id"])
     if provenance is not None:
-        final["provenance"] = provenance.to_payload()
+        final["provenance"] = compact_provenance(provenance)
     if outcome.approvals:
         wave.approvals.append((final, list(outcome.approvals)))
     else:
@@ -294,7 +300,7 @@ async def _apply(runtime: Runtime, call: ToolCall, decision: Decision, wave: _Wa
         wave.records[call["step_id"]] = _record(
             call["step_id"], call["tool"], "rejected", call["round"],
             error=f"rejected by a person: {decision.reason or 'no reason given'}",
-            error_type="Rejected", **_labels(wave.provenance.get(call["step_id"])),
+            error_type="Rejected", **recorded(wave.provenance.get(call["step_id"])),
         )  # fmt: skip
         return
     if decision.action == "approve":

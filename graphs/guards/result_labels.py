@@ -11,9 +11,18 @@ another process) and in the trace (on each ``step_finished`` event):
   quarantined extraction (``plangate.graphs.engine.quarantine``) also names where the text it
   read came from (``derived_from``): it is never trusted, whatever it extracted.
 
-A record stores the result label compactly (``{"trusted": false}``): the step and the tool are
-the record's own. ``labels_of(record)`` reads both labels back, and returns ``None`` for each
-one a record made before labels existed does not hold.
+Both are stored compactly, since a record is saved in every checkpoint: the result label as
+``{"trusted": false}`` (the step and the tool are the record's own), the call's provenance as
+each argument's sources, a source being its kind (``"request"``) or, for a step's result,
+``[step_id, tool, path]`` (with ``true`` appended when it was found by matching), and the paths
+of the untrusted arguments::
+
+    {"trusted_control": true, "untrusted": ["venue_id"],
+     "arguments": {"venue_id": [["s1", "search", "[0].id"]], "party_size": ["request"]}}
+
+``labels_of(record)`` reads both labels back, and returns ``None`` for each one a record made
+before labels existed does not hold. (An approval request carries the call's provenance in
+full, ``CallProvenance.to_payload``, for the person who reads it.)
 
 Later steps see these labels through the ``ProvenanceTracer``: a value taken from a trusted
 result stays trusted (``trust_results``), one taken from any other result is untrusted.
@@ -27,7 +36,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from plangate.graphs.guards.labels import ArgumentLabel, CallProvenance, Source
+from plangate.graphs.guards.labels import ArgumentLabel, CallProvenance, Source, SourceKind
 from plangate.tools.base import Tool
 
 PROVENANCE_KEY = "provenance"
@@ -129,9 +138,67 @@ class StepLabels:
     result: ResultLabel | None
 
 
+def compact_provenance(provenance: CallProvenance) -> dict[str, Any]:
+    """``provenance`` as the compact JSON a step record keeps (see the module docstring)."""
+    arguments = {
+        label.path: [_compact_source(source) for source in label.sources]
+        for label in provenance.arguments
+    }
+    data: dict[str, Any] = {"trusted_control": provenance.trusted_control}
+    untrusted = [label.path for label in provenance.untrusted]
+    if untrusted:
+        data["untrusted"] = untrusted
+    data["arguments"] = arguments
+    return data
+
+
+def recorded(provenance: CallProvenance | None) -> dict[str, Any]:
+    """The keys a step record gets for a call labelled ``provenance`` (none when unlabelled)."""
+    return {} if provenance is None else {PROVENANCE_KEY: compact_provenance(provenance)}
+
+
+def expand_provenance(data: Any) -> CallProvenance | None:
+    """The ``CallProvenance`` of a record's compact JSON; None when it is missing or malformed.
+
+    The full form of an approval payload (``CallProvenance.to_payload``) is read too.
+    """
+    if not isinstance(data, Mapping):
+        return None
+    arguments = data.get("arguments")
+    if not isinstance(arguments, Mapping):
+        return CallProvenance.from_payload({"provenance": data})
+    untrusted = data.get("untrusted") or ()
+    try:
+        labels = tuple(
+            ArgumentLabel(
+                path=path, sources=tuple(_expand_source(s) for s in sources),
+                trusted=path not in untrusted,
+            )
+            for path, sources in arguments.items()
+        )  # fmt: skip
+        return CallProvenance(trusted_control=data.get("trusted_control"), arguments=labels)
+    except (ValidationError, TypeError, ValueError):
+        return None
+
+
+def _compact_source(source: Source) -> Any:
+    if source.kind != "step":
+        return source.kind
+    parts: list[Any] = [source.step_id, source.tool, source.path]
+    return [*parts, True] if source.matched else parts
+
+
+def _expand_source(data: Any) -> Source:
+    if isinstance(data, str):
+        kind: SourceKind = data  # type: ignore[assignment]  # validated by Source
+        return Source(kind=kind)
+    step_id, tool, path, *matched = data
+    return Source(kind="step", step_id=step_id, tool=tool, path=path, matched=bool(matched))
+
+
 def labels_of(record: Mapping[str, Any]) -> StepLabels:
     """The labels held by a step record (as stored in state, a checkpoint or a trace)."""
-    provenance = CallProvenance.from_payload(record)
+    provenance = expand_provenance(record.get(PROVENANCE_KEY))
     data = record.get(LABEL_KEY)
     result = None
     if isinstance(data, Mapping):

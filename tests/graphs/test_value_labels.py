@@ -13,9 +13,11 @@ from plangate.graphs.engine.build import Engine
 from plangate.graphs.engine.events import StepFinished
 from plangate.graphs.engine.provenance import number_key
 from plangate.graphs.engine.runtime import Runtime
-from plangate.graphs.guards.labels import CallProvenance, Source
+from plangate.graphs.guards.labels import ArgumentLabel, CallProvenance, Source
 from plangate.graphs.guards.result_labels import (
     ResultLabel,
+    compact_provenance,
+    expand_provenance,
     label_result,
     labels_of,
     trust_results,
@@ -209,3 +211,19 @@ def test_numbers_are_matched_by_value_however_they_are_written() -> None:
     assert number_key(7) is None, "one digit occurs everywhere"
     assert number_key(True) is None
     assert number_key("GB33") is None
+
+
+def test_a_record_keeps_provenance_compactly_and_reads_it_back() -> None:
+    data = {
+        "trusted_control": False,
+        "untrusted": ["iban"],
+        "arguments": {"iban": [["m", "read_mail", "[0].body", True]], "amount": ["request"]},
+    }
+    provenance = expand_provenance(data)
+    assert provenance is not None
+    iban = Source(kind="step", step_id="m", tool="read_mail", path="[0].body", matched=True)
+    assert provenance.label("iban") == ArgumentLabel(path="iban", sources=(iban,), trusted=False)
+    assert provenance.label("amount").trusted  # type: ignore[union-attr]
+    assert compact_provenance(provenance) == data
+    assert expand_provenance({"trusted_control": True, "arguments": {"x": [["m"]]}}) is None
+    assert expand_provenance("not labels") is None

@@ -9,7 +9,11 @@ from hypothesis import strategies as st
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.provenance import ProvenanceTracer, number_key
 from plangate.graphs.guards.labels import ArgumentLabel, CallProvenance, Source
-from plangate.graphs.guards.result_labels import trust_results
+from plangate.graphs.guards.result_labels import (
+    compact_provenance,
+    expand_provenance,
+    trust_results,
+)
 
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=8)
 SECRET = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=8, max_size=30)
@@ -62,9 +66,14 @@ def provenances(draw: st.DrawFn) -> CallProvenance:
     labels = []
     for i in range(draw(st.integers(min_value=0, max_value=4))):
         sources = tuple(
-            Source(kind=kind, step_id=draw(STEPS) if kind == "step" else None)
+            Source(
+                kind=kind, step_id=draw(STEPS), tool=draw(st.sampled_from(["read", None])),
+                path=draw(st.sampled_from(["", "[0].body", "a.b"])), matched=draw(st.booleans()),
+            )
+            if kind == "step"
+            else Source(kind=kind)
             for kind in draw(st.lists(KINDS, min_size=1, max_size=3))
-        )
+        )  # fmt: skip
         trusted = all(
             s.kind in ("request", "default", "person") or (s.kind == "model" and control)
             for s in sources
@@ -86,3 +95,9 @@ def test_only_values_wholly_from_trusted_results_become_trusted(
         untrusted_steps = {s.step_id for s in before.sources if s.kind == "step"} - trusted
         if untrusted_steps:
             assert not after.trusted, "a value from an untrusted result became trusted"
+
+
+@given(provenance=provenances())
+def test_the_compact_form_a_record_keeps_reads_back_the_same(provenance: CallProvenance) -> None:
+    assert expand_provenance(compact_provenance(provenance)) == provenance
+    assert expand_provenance(provenance.to_payload()) == provenance  # an approval's full form
