@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import uuid
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -285,11 +286,12 @@ class Agent:
         with its error, unless ``replan`` lets the agent's planner re-plan around it.
 
         Raises:
-            UsageError: ``plan`` is not a ``Plan``, or the agent is recording a trace (a
-                trace records requests, and replays them through the planner).
+            UsageError: ``plan`` is not a ``Plan``.
         """
-        self._no_recording("run_plan")
-        return await self.engine.run_plan(plan, request=request, thread_id=thread_id, replan=replan)
+        thread = thread_id or uuid.uuid4().hex[:12]
+        async for _ in self.stream_plan(plan, request=request, thread_id=thread, replan=replan):
+            pass
+        return await self.engine.result(thread)
 
     def run_plan_sync(
         self, plan: Plan, *, request: str = "", thread_id: str | None = None, replan: bool = False
@@ -300,16 +302,13 @@ class Agent:
     def stream_plan(
         self, plan: Plan, *, request: str = "", thread_id: str | None = None, replan: bool = False
     ) -> AsyncIterator[Event]:
-        """``run_plan``, yielding the typed events as they happen."""
-        self._no_recording("stream_plan")
-        return self.engine.stream_plan(plan, request=request, thread_id=thread_id, replan=replan)
-
-    def _no_recording(self, what: str) -> None:
+        """``run_plan``, yielding the typed events as they happen (recorded with the plan
+        inside ``record``, so a replay runs the same plan)."""
         if self._recorder is not None:
-            raise UsageError(
-                f"agent {self.name!r} is recording a trace: {what} cannot be recorded (a trace "
-                "replays requests through the planner); run the plan outside agent.record()"
+            return self._recorder.stream_plan(
+                self.engine, plan, request=request, thread_id=thread_id, replan=replan
             )
+        return self.engine.stream_plan(plan, request=request, thread_id=thread_id, replan=replan)
 
     async def resume(self, thread_id: str, decisions: Mapping[str, Any]) -> RunResult:
         """Continue a paused run with a decision per pending approval id."""

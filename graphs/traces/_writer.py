@@ -298,11 +298,20 @@ class TraceWriter:
         except OSError as exc:
             raise _cannot_write(self.path, exc) from exc
 
-    def begin_run(self, thread: str, request: str, now: datetime) -> None:
-        """A run starts."""
+    def begin_run(
+        self,
+        thread: str,
+        request: str,
+        now: datetime,
+        *,
+        plan: Mapping[str, Any] | None = None,
+        replan: bool = False,
+    ) -> None:
+        """A run starts; ``plan`` is the fixed plan it runs, if it was given one."""
         zone = getattr(now.tzinfo, "key", None)
+        fixed = {} if plan is None else {"plan": self.clean(dict(plan)), "replan": replan}
         self._add(RunRecord, thread_id=thread, request=self.clean(request),
-                  now=now.isoformat(), zone=zone)  # fmt: skip
+                  now=now.isoformat(), zone=zone, **fixed)  # fmt: skip
 
     def learn(self, thread: str, outcome: Mapping[str, Any]) -> None:
         """Give the values ``outcome`` holds (a paused run's, read back from its checkpoint)

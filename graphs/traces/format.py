@@ -3,6 +3,7 @@
 ```
 {"type": "header", "format": "plangate.trace", "version": 1, "agent": …, "model": …, …}
 {"type": "run", "seq": 1, "at": 0.0, "thread_id": "t1", "request": "…", "now": …}
+                                                   (+ "plan", "replan" for a fixed plan's run)
 {"type": "model_request", "call": 1, "key": "3f…", "request": {messages, tools, …}}
 {"type": "model_response", "call": 1, "key": "3f…", "response": {content, tool_calls, …}}
 {"type": "event", "event": {"kind": "plan_ready", …}}          verdicts, approvals, final…
@@ -36,7 +37,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    ValidationError,
+    model_serializer,
+)
 from pydantic_core import to_jsonable_python
 
 from plangate.graphs.engine.events import Event
@@ -116,13 +125,28 @@ class Header(BaseModel):
 
 
 class RunRecord(_Record):
-    """A run began: its thread, its (cleaned) request and the time it saw."""
+    """A run began: its thread, its (cleaned) request and the time it saw.
+
+    A run of a fixed plan (``run_plan``) also holds the plan (cleaned) and whether the
+    planner may re-plan it; a replay runs that plan again. Other runs write neither key.
+    """
 
     type: Literal["run"] = "run"
     thread_id: str
     request: str
     now: str
     zone: str | None = None
+    plan: dict[str, Any] | None = None
+    replan: bool = False
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Runs that were planned are written as they were before fixed plans existed.
+        data: dict[str, Any] = handler(self)
+        if self.plan is None:
+            data.pop("plan", None)
+            data.pop("replan", None)
+        return data
 
 
 class DecisionsRecord(_Record):

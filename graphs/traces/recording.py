@@ -34,6 +34,7 @@ from pydantic import PrivateAttr
 
 from plangate.graphs.engine.build import Checkpointer, Engine, RunResult
 from plangate.graphs.engine.events import Event
+from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.traces._writer import TraceWriter
 from plangate.graphs.traces.model_calls import (
@@ -66,6 +67,12 @@ class Runner(Protocol):
 
     def stream_resume(self, thread_id: str, decisions: Mapping[str, Any]) -> AsyncIterator[Event]:
         """Resume a paused run, yielding events."""
+        ...
+
+    def stream_plan(
+        self, plan: Plan, *, request: str = "", thread_id: str | None = None, replan: bool = False
+    ) -> AsyncIterator[Event]:
+        """Run a fixed plan with no planner, yielding events."""
         ...
 
     async def result(self, thread_id: str) -> RunResult:
@@ -146,6 +153,27 @@ class Recorder(TraceWriter):
         self.describe(runner.runtime)
         self.begin_run(thread, request, runner.runtime.clock.now())
         async for event in runner.stream(request, thread_id=thread):
+            self.event(thread, event)
+            yield event
+        self.outcome(await runner.result(thread))
+
+    async def stream_plan(
+        self,
+        runner: Runner,
+        plan: Plan,
+        *,
+        request: str = "",
+        thread_id: str | None = None,
+        replan: bool = False,
+    ) -> AsyncIterator[Event]:
+        """Run a fixed ``plan`` on ``runner`` (``Engine.stream_plan``), recording it with
+        the plan, so that a replay runs the same plan again."""
+        thread = thread_id or self.new_thread()
+        self.describe(runner.runtime)
+        now = runner.runtime.clock.now()
+        self.begin_run(thread, request, now, plan=plan.model_dump(mode="json"), replan=replan)
+        stream = runner.stream_plan(plan, request=request, thread_id=thread, replan=replan)
+        async for event in stream:
             self.event(thread, event)
             yield event
         self.outcome(await runner.result(thread))

@@ -31,6 +31,7 @@ diff of the normalized JSON against the nearest recorded counterpart.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plangate.graphs.engine.build import RunResult
+from plangate.graphs.engine.plan import Plan
 from plangate.graphs.guards.guardrails import PERSON, Action
 from plangate.graphs.traces._scope import ReplayScope, entered
 from plangate.graphs.traces._session import RecordedModelError, ReplaySession
@@ -130,6 +132,8 @@ class Episode:
     request: str | None = None
     decisions: dict[str, Any] | None = None
     outcome: dict[str, Any] | None = None
+    plan: dict[str, Any] | None = None
+    replan: bool = False
 
     @property
     def label(self) -> str:
@@ -147,7 +151,9 @@ def episodes(trace: Trace) -> list[Episode]:
     found: list[Episode] = []
     for record in trace.records:
         if isinstance(record, RunRecord):
-            found.append(Episode(record.thread_id, _time(record.now, record.zone), record.request))
+            when = _time(record.now, record.zone)
+            found.append(Episode(record.thread_id, when, record.request, plan=record.plan,
+                                 replan=record.replan))  # fmt: skip
         elif isinstance(record, DecisionsRecord):
             when = _time(record.now, record.zone)
             found.append(Episode(record.thread_id, when, decisions=dict(record.decisions)))
@@ -155,8 +161,7 @@ def episodes(trace: Trace) -> list[Episode]:
             for index in range(len(found) - 1, -1, -1):
                 if found[index].thread == record.thread_id and found[index].outcome is None:
                     old = found[index]
-                    found[index] = Episode(old.thread, old.now, old.request, old.decisions,
-                                            upgrade_outcome(record.outcome))  # fmt: skip
+                    found[index] = dataclasses.replace(old, outcome=upgrade_outcome(record.outcome))
                     break
     return found
 
@@ -185,7 +190,11 @@ def _json(value: Any) -> Any:
 async def _play(runner: Runner, episode: Episode, session: ReplaySession) -> RunResult | None:
     """Replay one episode; ``None`` when it crashed on a failed model call, as recorded."""
     try:
-        if episode.request is not None:
+        if episode.plan is not None:
+            plan = Plan.model_validate(episode.plan)
+            stream = runner.stream_plan(plan, request=episode.request or "",
+                                        thread_id=episode.thread, replan=episode.replan)  # fmt: skip
+        elif episode.request is not None:
             stream = runner.stream(episode.request, thread_id=episode.thread)
         else:
             stream = runner.stream_resume(episode.thread, episode.decisions or {})

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pydantic import BaseModel
 
 from plangate.agents import Agent, AgentSpec
@@ -14,9 +13,10 @@ from plangate.graphs.engine.events import FinalAnswer, PlanReady
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.plan_file import load_plan
 from plangate.graphs.offline.grammar import Grammar, Intent
+from plangate.graphs.traces.format import RunRecord, read_trace
+from plangate.graphs.traces.replay import replay
 from plangate.tools.base import ToolContext, tool
 from plangate.tools.clock import FakeClock
-from plangate.tools.errors import UsageError
 from plangate.tools.registry import Toolset
 
 
@@ -113,13 +113,41 @@ async def test_a_tool_outside_the_agents_allow_list_fails_validation() -> None:
     assert "there is no tool 'delete_all'" in result.error["message"]
 
 
-async def test_run_plan_is_refused_while_recording(tmp_path: Path) -> None:
+async def test_a_recorded_fixed_plan_run_replays_the_same_plan(tmp_path: Path) -> None:
+    path = tmp_path / "workflow.jsonl"
+    notes = Notes()
+    agent = _agent(notes)
+    with agent.record(path):
+        paused = await agent.run_plan(WORKFLOW, request="note to Ana", thread_id="r")
+        assert paused.status == "paused"
+        done = await agent.resume("r", {"send": "approve"})
+    assert done.status == "done"
+    (run,) = read_trace(path).of_type(RunRecord)
+    assert run.plan == WORKFLOW.model_dump(mode="json")
+    report = await replay(path, _agent(Notes()))
+    assert report.ok, report.diff
+    assert [r.status for r in report.results] == ["paused", "done"]
+    # A run that was planned is written as before fixed plans existed: no plan key.
+    planned = RunRecord(thread_id="p", request="r", now="2026-01-05T00:00:00+00:00")
+    assert set(planned.model_dump()) == {"type", "seq", "at", "thread_id", "request", "now", "zone"}
+
+
+async def test_replaying_a_fixed_plan_against_another_plan_fails_loudly(tmp_path: Path) -> None:
+    path = tmp_path / "workflow.jsonl"
     agent = _agent(Notes())
-    with agent.record(tmp_path / "t.jsonl"):
-        with pytest.raises(UsageError, match="run_plan cannot be recorded"):
-            await agent.run_plan(WORKFLOW)
-        with pytest.raises(UsageError, match="stream_plan cannot be recorded"):
-            agent.stream_plan(WORKFLOW)
+    lookup = Plan(steps=[Step(id="who", tool="find_contact", args={"name": "Ana"})])
+    with agent.record(path):
+        await agent.run_plan(lookup, thread_id="l")
+    lines = path.read_text().splitlines(keepends=True)
+    # Only the run record's plan is edited: the recorded calls still look up Ana.
+    lines = [
+        line.replace('"name": "Ana"', '"name": "Rui"') if '"type": "run"' in line else line
+        for line in lines
+    ]
+    path.write_text("".join(lines))
+    report = await replay(path, _agent(Notes()))
+    assert not report.ok
+    assert "find_contact" in report.diff
 
 
 def test_an_empty_workflow_answers_at_once() -> None:
