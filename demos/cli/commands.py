@@ -150,8 +150,6 @@ def run_command(
         from plangate.graphs.engine.plan_file import load_plan
         from plangate.tools.errors import UsageError
 
-        if plan is not None and trace is not None:
-            raise UsageError("--plan runs cannot be recorded with --trace: drop one of them")
         workflow = load_plan(plan) if plan is not None else None
         spec, chat, term = (
             load_spec(agent),

@@ -7,6 +7,8 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from plangate.demos.cli.commands import app
+from plangate.graphs.engine.plan_file import load_plan
+from plangate.graphs.traces.format import RunRecord, read_trace
 
 WORKFLOW = """\
 steps:
@@ -39,10 +41,13 @@ def test_a_bad_workflow_file_is_bad_usage_naming_the_step(home: Path, tmp_path: 
     assert "step 1 ('find'), field tool: Field required" in result.output
 
 
-def test_plan_and_trace_together_are_refused(home: Path, tmp_path: Path) -> None:
+def test_a_workflow_run_is_traced_with_its_plan(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "find.yaml"
     path.write_text(WORKFLOW)
-    trace = str(tmp_path / "t.jsonl")
-    result = invoke("run", "tables", "x", "--plan", str(path), "--trace", trace)
-    assert result.exit_code == 2
-    assert "cannot be recorded with --trace" in result.output
+    trace = tmp_path / "t.jsonl"
+    result = invoke("run", "tables", "my workflow", "--plan", str(path), "--trace", str(trace))
+    assert result.exit_code == 0, result.output
+    (run,) = read_trace(trace).of_type(RunRecord)
+    assert run.plan == load_plan(path).model_dump(mode="json")
+    replayed = invoke("replay", str(trace))
+    assert replayed.exit_code == 0, replayed.output
