@@ -11,7 +11,9 @@ Stages, in the order a run meets them::
 
 ``run_guardrails`` runs the guardrails that watch a stage in order: each ``modify`` is applied
 before the next guardrail looks, the first ``block`` stops the sequence, and ``require_approval``
-verdicts are collected without stopping it. The built-ins live in ``plangate.graphs.guards.policy``,
+verdicts are collected without stopping it. A person's decision on an approval is reported as
+a verdict too, under the name ``human``: ``allow``, or ``reject`` (``Verdict.rejection``) —
+its own kind, never a guardrail's ``block``. The built-ins live in ``plangate.graphs.guards.policy``,
 ``plangate.graphs.guards.pii`` and ``plangate.graphs.guards.injection``.
 """
 

@@ -231,3 +231,16 @@ def test_a_missing_workflow_file_is_a_usage_error(tmp_path: Path) -> None:
         load_plan(tmp_path / "missing.yaml")
     with pytest.raises(UsageError, match=r"in code: a workflow is a mapping"):
         parse_plan([1], source="in code")
+
+
+async def test_a_fixed_plan_runs_as_a_plan_under_an_engine_made_for_react() -> None:
+    till = Till()
+    toolset = Toolset([get_price, place_order], deps=till)
+    runtime = Runtime(
+        toolset=toolset, executor=ToolExecutor(toolset, clock=FakeClock()),
+        planner=CountingPlanner(), responder=FunctionResponder(_receipt),
+        response_model=Receipt, clock=FakeClock(), strategy="react",
+    )  # fmt: skip
+    result = await Engine(runtime).run_plan(ORDER, thread_id="react")
+    assert result.status == "done"
+    assert till.orders == [{"id": "O1", "item": "cake", "qty": 2}]
