@@ -9,7 +9,8 @@ with other limits. Stage by stage:
   neutralised, and the step is marked tainted.
 - **tool call** (before the broker is reached), on ``place_order``: restricted symbols, no
   short selling, the order's notional, the position's share of equity after a buy, and the
-  daily loss limit (``plangate.agents.trading.guards``) — each blocks with its figures. A tainted
+  daily loss limit — business rules (``plangate.agents.trading.rules``), each blocking with its
+  figures. A tainted
   write and every write (orders, cancels) wait for a person's approval; an edit a person makes at
   approval is checked again, and blocked if it breaks a limit.
 - **output**: emails, phone, card and IBAN numbers are redacted from the answer.
@@ -96,8 +97,8 @@ def trading_policy(limits: TradingLimits = DEFAULT_LIMITS) -> PolicyFactory:
             RestrictedSymbols(limits.restricted, toolset=toolset),
             NoShortSelling(desk, toolset=toolset),
             MaxOrderNotional(desk, limits.max_notional, toolset=toolset),
-            MaxPositionShare(desk, limits.max_position_share),
-            DailyLossLimit(desk, limits.max_daily_loss),
+            MaxPositionShare(desk, limits.max_position_share, toolset=toolset),
+            DailyLossLimit(desk, limits.max_daily_loss, toolset=toolset),
             ApproveWrites(),
             PIIRedaction(stages=(Stage.OUTPUT,)),
         ]

@@ -1,21 +1,20 @@
 """The trading policy's order limits written as business rules (``plangate.graphs.guards``).
 
-Three limits are plain rules over ``place_order``'s arguments and the figures a lookup reads:
+The order limits are rules over ``place_order``'s arguments and the figures a lookup reads:
 
 - **restricted symbols**: ``args.symbol`` not in the restricted list;
 - **no short selling**: a sell's ``args.qty`` at most the shares held, the sum of ``qty`` over
   the positions whose symbol is the order's;
 - **max order notional**: ``args.qty`` × the price the order is measured at, at most the limit —
   three rules, one per price: the limit of a limit order, else the ask of a buy or the bid of a
-  sell, where a market order fills.
+  sell, where a market order fills;
+
+- **max position share**: after a buy, (shares held + ``args.qty``) × the price, at most the
+  share of the account's equity — two rules, at the limit or at the ask;
+- **daily loss limit**: no buy once equity has dropped more than the limit since the last close.
 
 Lookups go through the ``Desk`` (``plangate.agents.trading.desk``), which answers with the
 quote, positions and account the run itself read, so a replayed run reaches the same verdicts.
-
-The position's share of equity and the daily loss limit stay hand-written
-(``plangate.agents.trading.guards``): their reasons give ratios as percentages (``25.0% of
-equity``) computed from several figures, and a ratio of zero equity must read as "infinite",
-which the rule language — whose messages show values, not derived prose — would only approximate.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from collections.abc import Collection
 from decimal import Decimal
 
 from plangate.graphs.guards.business_rules import BusinessRule
-from plangate.graphs.guards.rule_checks import AllOf, Compare, In, Not, Present
+from plangate.graphs.guards.rule_checks import AllOf, AnyOf, Compare, In, Not, Present
 from plangate.graphs.guards.rule_lookups import Lookup
 from plangate.graphs.guards.rule_measures import Arith, Sum
 from plangate.graphs.guards.rule_terms import Const, Field, Item, Predicate, Term, Var
@@ -114,5 +113,69 @@ def notional_rules(limit: Decimal) -> tuple[BusinessRule, ...]:
             quote("bid_price"),
             "the bid",
             limit,
+        ),
+    )
+
+
+EQUITY = Lookup("get_account", {}, "equity")
+LAST_EQUITY = Lookup("get_account", {}, "last_equity")
+
+
+def _share(rule_id: str, when: Predicate, price: Term, what: str, share: Decimal) -> BusinessRule:
+    after = Arith("*", Arith("+", Var("held"), Field("qty")), Var("price"))
+    return BusinessRule(
+        id=rule_id,
+        tool=ORDER_TOOL,
+        when=when,
+        bind={
+            "held": HELD,
+            "price": price,
+            "equity": EQUITY,
+            "after": after,
+            "share": Arith("/", Var("after"), Var("equity")),
+        },
+        require=AllOf(
+            Compare(Var("equity"), ">", Const(0)),
+            Compare(Var("after"), "<=", Arith("*", Const(share), Var("equity"))),
+        ),
+        message=(
+            f"after the order the {{args.symbol}} position would be ({{held}} held + {{args.qty}}) "
+            f"× ${{price}} ({what}) = ${{after:,.2f}}, {{share:.1%}} of equity ${{equity:,.2f}}; "
+            f"the limit is {share:.0%}"
+        ),
+    )
+
+
+def position_share_rules(share: Decimal) -> tuple[BusinessRule, ...]:
+    """After a buy, the position must not exceed ``share`` of the account's equity."""
+    return (
+        _share(
+            "share_at_the_limit", AllOf(IS_BUY, HAS_LIMIT), Field("limit_price"), "the limit", share
+        ),
+        _share(
+            "share_at_the_ask", AllOf(IS_BUY, Not(HAS_LIMIT)), quote("ask_price"), "the ask", share
+        ),
+    )
+
+
+def daily_loss_rule(max_loss: Decimal) -> BusinessRule:
+    """No new buys once equity has fallen more than ``max_loss`` since the last close."""
+    return BusinessRule(
+        id="daily_loss_limit",
+        tool=ORDER_TOOL,
+        when=IS_BUY,
+        bind={
+            "equity": EQUITY,
+            "last": LAST_EQUITY,
+            "drop": Arith("/", Arith("-", Var("last"), Var("equity")), Var("last")),
+        },
+        # Sells reduce risk and stay allowed; an account with no equity at the close has no drop.
+        require=AnyOf(
+            Compare(Var("last"), "<=", Const(0)),
+            Compare(Var("drop"), "<=", Const(max_loss)),
+        ),
+        message=(
+            "equity ${equity:,.2f} is {drop:.2%} below ${last:,.2f} at the last close, beyond "
+            f"the {max_loss:.0%} daily loss limit: no new buys today (sells are allowed)"
         ),
     )

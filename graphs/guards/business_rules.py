@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from plangate.graphs.guards._rule_schema import schema_shape
-from plangate.graphs.guards._rule_values import to_json
+from plangate.graphs.guards._rule_values import as_number, to_json
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, Verdict, stage_set
 from plangate.graphs.guards.rule_lookups import ToolsetReader, clock_of
 from plangate.graphs.guards.rule_terms import (
@@ -144,6 +144,8 @@ class BusinessRule:
             term = Field(name.removeprefix("args.")) if name.startswith("args.") else Var(name)
             try:
                 value = await term.evaluate(ev)
+                if spec and (number := as_number(value)) is not None:
+                    value = number  # "100000.00" from JSON formats as the number it spells
                 filled[name, spec] = format(value, spec) if spec else str(value)
             except (RuleEvaluationError, ValueError, TypeError):
                 filled[name, spec] = "?"
