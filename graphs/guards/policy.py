@@ -13,6 +13,10 @@ drift. A rule may apply only ``when`` another argument matches (a ``Check``).
 A missing field is a violation by default (``on_missing="violate"``): a limit that cannot be
 verified is treated as broken, otherwise leaving an argument out would slip past every limit.
 Rules on genuinely optional arguments say ``on_missing="ignore"``.
+
+Rules that compare two fields, test a record looked up through a read tool, count or sum,
+measure dates against the run's clock, or combine checks with all / any / not are business
+rules (``plangate.graphs.guards.business_rules``), loadable from YAML and TOML.
 """
 
 from __future__ import annotations
