@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from plangate.graphs.guards._rule_schema import schema_shape
@@ -121,9 +121,9 @@ class BusinessRule:
 
     def validate(self, scope: Scope) -> None:
         """Raise ``UsageError`` when a path, lookup or comparison makes no sense in ``scope``."""
-        scope = Scope(scope.what, scope.args, scope.tools, self.bind)
-        for term in self.bind.values():
-            term.shape(scope)
+        scope = replace(scope, bound=self.bind)
+        for name in self.bind:
+            Var(name).shape(scope)
         for check in (self.when, self.require):
             if check is not None:
                 check.validate(scope)

@@ -14,7 +14,7 @@ clock once per call (``plangate.graphs.guards.business_rules``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -59,7 +59,7 @@ def _list_shape(term: Term, where: Predicate | None, scope: Scope, owner: str) -
     if shape.kind not in ("list", "any", "text" if owner == "len" and where is None else "list"):
         raise UsageError(f"{scope.what}: {owner}({term}) needs a list, {term} is a {shape.kind}")
     if where is not None:
-        where.validate(Scope(scope.what, scope.args, scope.tools, scope.bound, item_shape(shape)))
+        where.validate(replace(scope, item=item_shape(shape)))
     return shape
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -109,6 +109,8 @@ class Scope:
             checks only the rule's own structure.
         bound: the rule's named terms.
         item: the shape of the items inside a ``where`` filter.
+        naming: the bound names being validated, innermost last (to refuse a name that
+            stands for itself).
     """
 
     what: str
@@ -116,6 +118,7 @@ class Scope:
     tools: Any = None
     bound: Mapping[str, Term] = field(default_factory=dict)
     item: Shape | None = None
+    naming: tuple[str, ...] = ()
 
 
 def path_get(node: Any, path: str) -> Any:
@@ -267,7 +270,10 @@ class Var(Term):
             raise UsageError(f"{scope.what}: no term is bound to {self.name!r} (bound: {known})")
         if isinstance(term, Var):
             raise UsageError(f"{scope.what}: bound term {self.name!r} is just another name")
-        return term.shape(scope)
+        if self.name in scope.naming:
+            cycle = " -> ".join((*scope.naming, self.name))
+            raise UsageError(f"{scope.what}: bound term {self.name!r} uses itself ({cycle})")
+        return term.shape(replace(scope, naming=(*scope.naming, self.name)))
 
     def __str__(self) -> str:
         return self.name

@@ -233,6 +233,9 @@ def test_rules_are_validated_against_the_tools_when_built(airline: Airline) -> N
         build(require=Compare(reservation("created_at"), "<", Const(3)))
     with pytest.raises(UsageError, match=r"tool 'book' is not in the agent's tools"):
         BusinessRules([BusinessRule("r", "book", Present(Field("x")), "m")], tools)
+    loop = {"a": Arith("+", Var("b"), Const(1)), "b": Arith("+", Var("a"), Const(1))}
+    with pytest.raises(UsageError, match=r"bound term 'a' uses itself \(a -> b -> a\)"):
+        build(bind=loop, require=Compare(Var("a"), "<", Const(3)))
     with pytest.raises(UsageError, match="defined twice"):
         BusinessRules([NO_BASIC, NO_BASIC], tools)
 
