@@ -7,10 +7,11 @@ import pytest
 from plangate.graphs.guards.business_rules import BusinessRule, BusinessRules
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage
 from plangate.graphs.guards.rule_checks import AllOf, AnyOf, Compare, In, Present, StartsWith
-from plangate.graphs.guards.rule_lookups import Lookup
+from plangate.graphs.guards.rule_lookups import Lookup, ToolsetReader
 from plangate.graphs.guards.rule_measures import Arith, Length, Now, Sum, hours
 from plangate.graphs.guards.rule_terms import Const, Field, Var
 from plangate.tools.errors import UsageError
+from plangate.tools.registry import Toolset
 from tests.graphs.guards.rule_airline import Airline, airline_tools, call, clock
 
 
@@ -267,3 +268,27 @@ def test_a_rule_reads_as_it_is_written() -> None:
         "Compare(left=Length(of=Field(path='passengers'), where=None), op='<=', "
         "right=Const(value=Decimal('5')))"
     )
+
+
+async def test_the_clock_is_the_backends_and_lookups_never_write(airline: Airline) -> None:
+    class Backend:
+        def __init__(self) -> None:
+            self.clock = clock()
+
+    tools = airline_tools(airline)
+    backend = Backend()
+    bound = Toolset()
+    for found in tools:
+        bound.add(found, deps=backend)
+    fresh = BusinessRule(
+        id="fresh", tool="cancel_reservation", message="too old",
+        require=Compare(Arith("+", reservation("created_at"), hours(24)), ">", Now()),
+    )  # fmt: skip
+    guard = BusinessRules([fresh], bound)  # no clock given: the backends' is read at each call
+    subject = call(bound, "cancel_reservation", reservation_id="ZFA04Y")
+
+    assert (await guard.check(subject)).action is Action.ALLOW
+    backend.clock.advance(9 * 3600)
+    assert (await guard.check(subject)).action is Action.BLOCK
+    with pytest.raises(UsageError, match="lookup tool 'cancel_reservation' writes"):
+        await ToolsetReader(bound).read("cancel_reservation", {"reservation_id": "ZFA04Y"})
