@@ -27,6 +27,7 @@ of its wave has finished, with an error naming the step, the tool and the servic
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 from langgraph.types import Send, interrupt
@@ -64,7 +65,9 @@ from plangate.graphs.guards.labels import CallProvenance
 from plangate.graphs.guards.result_labels import (
     PROVENANCE_KEY,
     compact_provenance,
+    has_read_untrusted,
     recorded,
+    trust_control,
     trust_results,
     trusted_results,
 )
@@ -145,6 +148,7 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
         fixed=state.get("fixed", False),
     )  # fmt: skip
     trusted = trusted_results(steps)  # read from the records, so a resume sees the same
+    read_untrusted: list[bool] = []  # worked out once, when a call under untrusted control needs it
     for step in ready:
         if len(wave.calls) + len(wave.approvals) >= runtime.limits.max_parallel:
             break
@@ -192,7 +196,14 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
             "step_id": step.id, "tool": step.tool, "args": model.model_dump(mode="json"),
             "tainted": tainted, "round": round_,
         }  # fmt: skip
-        wave.provenance[step.id] = trust_results(tracer.trace(plan, step, call["args"]), trusted)
+        provenance = tracer.trace(plan, step, call["args"])
+        if not provenance.trusted_control:
+            # Control is untrusted once untrusted text was read, not for reading own records.
+            if not read_untrusted:
+                read_untrusted.append(_has_read_untrusted(state, steps, runtime))
+            if not read_untrusted[0]:
+                provenance = trust_control(provenance)
+        wave.provenance[step.id] = trust_results(provenance, trusted)
         await _gate(runtime, call, wave)
     if wave.approvals:
         await _ask(runtime, wave)
@@ -208,6 +219,16 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
         "wave": wave.calls,
         "verdicts": [v.model_dump(mode="json") for v in wave.verdicts],
     }
+
+
+def _has_read_untrusted(state: RunState, steps: Mapping[str, StepRecord], runtime: Runtime) -> bool:
+    """Whether the planner or model had read untrusted text (results, failures, retired ones)."""
+
+    def trusted_tool(name: str) -> bool:
+        return name in runtime.toolset and runtime.toolset.get(name).trusted_output
+
+    records = chain(steps.values(), state.get("history") or ())
+    return has_read_untrusted(records, trusted_tool)
 
 
 def _skip_blocked(plan: Plan, steps: Mapping[str, StepRecord], wave: _Wave, round_: int) -> None:

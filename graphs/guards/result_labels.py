@@ -25,12 +25,15 @@ before labels existed does not hold. (An approval request carries the call's pro
 full, ``CallProvenance.to_payload``, for the person who reads it.)
 
 Later steps see these labels through the ``ProvenanceTracer``: a value taken from a trusted
-result stays trusted (``trust_results``), one taken from any other result is untrusted.
+result stays trusted (``trust_results``), one taken from any other result is untrusted. And a
+re-plan or a react turn made when every result read so far was trusted is still trusted
+control (``has_read_untrusted``, ``trust_control``): it is reading *untrusted* text that
+makes control untrusted, not reading the user's own records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -239,6 +242,54 @@ def trust_results(provenance: CallProvenance, trusted: Collection[str]) -> CallP
     if not changed:
         return provenance
     return CallProvenance(trusted_control=provenance.trusted_control, arguments=tuple(labels))
+
+
+_PLANGATES_OWN = ("GuardrailBlockedError", "Rejected")
+"""Error types of records whose error text plangate wrote (a guardrail's or a person's)."""
+
+
+def has_read_untrusted(
+    records: Iterable[Mapping[str, Any]], trusted_tool: Callable[[str], bool]
+) -> bool:
+    """Whether a planner or model that saw ``records`` had read untrusted text.
+
+    A result is read when its step is done (trusted only with a trusted label); a failure's
+    message when it failed or was refused (trusted when plangate wrote it, a guardrail's or a
+    person's, or when the tool declares its output trusted: ``trusted_tool(name)``). A skipped
+    step shows nothing.
+    """
+    for record in records:
+        status = record.get("status")
+        if status == "skipped":
+            continue
+        if status == "done":
+            label = record.get(LABEL_KEY)
+            if not (isinstance(label, Mapping) and label.get("trusted") is True):
+                return True
+        elif record.get("error_type") not in _PLANGATES_OWN and not trusted_tool(
+            str(record.get("tool", ""))
+        ):
+            return True
+    return False
+
+
+def trust_control(provenance: CallProvenance) -> CallProvenance:
+    """``provenance`` of a call made when nothing untrusted had been read: trusted control.
+
+    The model's own choices become trusted; values from untrusted results stay untrusted.
+    """
+    if provenance.trusted_control:
+        return provenance
+    # Under trusted control only a step's result can be untrusted (``trust_results`` then
+    # decides on those), every other source is trusted.
+    labels = tuple(
+        ArgumentLabel(
+            path=label.path, sources=label.sources,
+            trusted=label.trusted or all(s.kind != "step" for s in label.sources),
+        )
+        for label in provenance.arguments
+    )  # fmt: skip
+    return CallProvenance(trusted_control=True, arguments=labels)
 
 
 def _trusts(source: Source, trusted: Collection[str], provenance: CallProvenance) -> bool:

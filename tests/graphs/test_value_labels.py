@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from langchain_core.messages import AIMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from pydantic import BaseModel
 
 from plangate.graphs.engine.build import Engine
 from plangate.graphs.engine.events import StepFinished
+from plangate.graphs.engine.planner import LLMPlanner
 from plangate.graphs.engine.provenance import number_key
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.guards.labels import ArgumentLabel, CallProvenance, Source
@@ -18,12 +20,15 @@ from plangate.graphs.guards.result_labels import (
     ResultLabel,
     compact_provenance,
     expand_provenance,
+    has_read_untrusted,
     label_result,
     labels_of,
+    trust_control,
     trust_results,
     trusted_results,
 )
 from plangate.graphs.guards.sinks import UntrustedWriteApproval
+from plangate.graphs.offline.scripted import ScriptedChatModel
 from plangate.graphs.traces.format import EventRecord, read_trace
 from plangate.graphs.traces.recording import Recorder
 from plangate.graphs.traces.replay import RunParts, replay
@@ -227,3 +232,65 @@ def test_a_record_keeps_provenance_compactly_and_reads_it_back() -> None:
     assert compact_provenance(provenance) == data
     assert expand_provenance({"trusted_control": True, "arguments": {"x": [["m"]]}}) is None
     assert expand_provenance("not labels") is None
+
+
+def test_reading_only_trusted_records_leaves_control_trusted() -> None:
+    def trusted_tool(name: str) -> bool:
+        return name == "my_account"
+
+    done = {"status": "done", "tool": "my_account", "label": {"trusted": True}}
+    mail = {"status": "done", "tool": "read_inbox", "label": {"trusted": False}}
+    refused = {"status": "rejected", "tool": "transfer", "error_type": "GuardrailBlockedError"}
+    failed = {"status": "failed", "tool": "read_inbox", "error_type": "ToolRefusedError"}
+    skipped = {"status": "skipped", "tool": "read_inbox"}
+    assert not has_read_untrusted([done, refused, skipped], trusted_tool)
+    assert has_read_untrusted([done, mail], trusted_tool)
+    assert has_read_untrusted([failed], trusted_tool), "a tool's error text is its output"
+    assert has_read_untrusted([{"status": "done", "tool": "my_account"}], trusted_tool)
+    model = ArgumentLabel(path="amount", sources=(Source(kind="model"),), trusted=False)
+    step = ArgumentLabel(path="iban", sources=(Source(kind="step", step_id="m"),), trusted=False)
+    upgraded = trust_control(CallProvenance(trusted_control=False, arguments=(model, step)))
+    assert upgraded.trusted_control is True
+    assert [label.trusted for label in upgraded.arguments] == [True, False]
+
+
+def react_engine(bank: Bank, model: ScriptedChatModel) -> Engine:
+    toolset = Toolset([my_account, read_inbox, transfer], deps=bank)
+    return Engine(
+        Runtime(
+            toolset=toolset, executor=ToolExecutor(toolset, clock=FakeClock()),
+            planner=LLMPlanner(model), react_model=model, strategy="react",
+            responder=Responder(), response_model=Answer, clock=FakeClock(),
+            guardrails=[UntrustedWriteApproval()],
+        )
+    )  # fmt: skip
+
+
+def turns(read: str, iban: str) -> ScriptedChatModel:
+    return ScriptedChatModel([
+        AIMessage(content="", tool_calls=[{"name": read, "args": {}, "id": "a"}]),
+        AIMessage(content="", tool_calls=[
+            {"name": "transfer", "args": {"iban": iban, "amount": 20}, "id": "b"},
+        ]),
+        AIMessage(content="Sent."),
+    ])  # fmt: skip
+
+
+async def test_a_react_turn_after_reading_only_own_records_is_trusted_control() -> None:
+    bank = Bank()
+    own = turns("my_account", "DE89370400440532013000")
+    result = await react_engine(bank, own).run("send 20 to my own account", thread_id="own")
+    assert result.status == "done", result.approvals
+    assert bank.transfers == [{"iban": "DE89370400440532013000", "amount": 20}]
+    provenance = labels_of(result.steps["t2_1"]).provenance
+    assert provenance is not None
+    assert provenance.trusted_control is True
+    assert provenance.is_trusted
+
+    mail = turns("read_inbox", "GB33BUKB20201555555555")
+    held = await react_engine(Bank(), mail).run("pay what my mail says", thread_id="mail")
+    assert held.status == "paused"
+    assert held.approvals[0]["reasons"] == [
+        "untrusted values in transfer: iban appears in the result of t1_1 read_inbox at "
+        "[0].body; amount chosen by the model; transfer was planned after reading tool results"
+    ]
