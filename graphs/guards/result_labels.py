@@ -244,19 +244,17 @@ def trust_results(provenance: CallProvenance, trusted: Collection[str]) -> CallP
     return CallProvenance(trusted_control=provenance.trusted_control, arguments=tuple(labels))
 
 
-_PLANGATES_OWN = ("GuardrailBlockedError", "Rejected")
-"""Error types of records whose error text plangate wrote (a guardrail's or a person's)."""
-
-
 def has_read_untrusted(
     records: Iterable[Mapping[str, Any]], trusted_tool: Callable[[str], bool]
 ) -> bool:
     """Whether a planner or model that saw ``records`` had read untrusted text.
 
     A result is read when its step is done (trusted only with a trusted label); a failure's
-    message when it failed or was refused (trusted when plangate wrote it, a guardrail's or a
-    person's, or when the tool declares its output trusted: ``trusted_tool(name)``). A skipped
-    step shows nothing.
+    message when it failed or was refused: trusted when the tool never ran (plangate wrote it:
+    a guardrail's block before the call, a person's rejection, invalid arguments), or when the
+    tool declares its output trusted (``trusted_tool(name)``). Once a tool ran, its error text,
+    or a result guardrail's reason about its result, may quote that result. A skipped step
+    shows nothing.
     """
     for record in records:
         status = record.get("status")
@@ -266,11 +264,14 @@ def has_read_untrusted(
             label = record.get(LABEL_KEY)
             if not (isinstance(label, Mapping) and label.get("trusted") is True):
                 return True
-        elif record.get("error_type") not in _PLANGATES_OWN and not trusted_tool(
-            str(record.get("tool", ""))
-        ):
+        elif _ran(record) and not trusted_tool(str(record.get("tool", ""))):
             return True
     return False
+
+
+def _ran(record: Mapping[str, Any]) -> bool:
+    """Whether the record's tool ran: only the call-tool node's records time the call."""
+    return "duration" in record
 
 
 def trust_control(provenance: CallProvenance) -> CallProvenance:

@@ -241,11 +241,14 @@ def test_reading_only_trusted_records_leaves_control_trusted() -> None:
     done = {"status": "done", "tool": "my_account", "label": {"trusted": True}}
     mail = {"status": "done", "tool": "read_inbox", "label": {"trusted": False}}
     refused = {"status": "rejected", "tool": "transfer", "error_type": "GuardrailBlockedError"}
-    failed = {"status": "failed", "tool": "read_inbox", "error_type": "ToolRefusedError"}
+    failed = {"status": "failed", "tool": "read_inbox", "error": "no such folder", "duration": 0}
+    flagged = {"status": "rejected", "tool": "read_inbox", "error": "injection", "duration": 0}
     skipped = {"status": "skipped", "tool": "read_inbox"}
     assert not has_read_untrusted([done, refused, skipped], trusted_tool)
     assert has_read_untrusted([done, mail], trusted_tool)
     assert has_read_untrusted([failed], trusted_tool), "a tool's error text is its output"
+    assert has_read_untrusted([flagged], trusted_tool), "a result guard's reason may quote it"
+    assert not has_read_untrusted([{**failed, "tool": "my_account"}], trusted_tool)
     assert has_read_untrusted([{"status": "done", "tool": "my_account"}], trusted_tool)
     model = ArgumentLabel(path="amount", sources=(Source(kind="model"),), trusted=False)
     step = ArgumentLabel(path="iban", sources=(Source(kind="step", step_id="m"),), trusted=False)
