@@ -21,10 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from plangate.graphs.guards._rule_schema import can_compare
-from plangate.graphs.guards._rule_values import COMPARISONS, compare, describe, same
+from plangate.graphs.guards._rule_values import COMPARISONS, as_number, compare, describe, same
 from plangate.graphs.guards.rule_terms import (
     Evaluation,
     MissingValueError,
@@ -32,6 +33,7 @@ from plangate.graphs.guards.rule_terms import (
     RuleEvaluationError,
     Scope,
     Term,
+    plain,
 )
 from plangate.tools.errors import UsageError
 
@@ -145,9 +147,19 @@ class In:
             return
         if isinstance(self.values, str | bytes | Mapping) or not isinstance(self.values, Sequence):
             raise UsageError(f"in needs a list of values, got {self.values!r}")
-        if not all(v is None or isinstance(v, str | bool | int | float) for v in self.values):
+        if not all(
+            v is None or isinstance(v, str | bool | int | float | Decimal) for v in self.values
+        ):
             raise UsageError(f"in lists text, numbers, true, false or null, got {self.values!r}")
-        object.__setattr__(self, "values", tuple(self.values))
+        # Numbers are kept as Decimal literals, like Const: 9.9 and "9.90" spell one value.
+        values: list[Any] = []
+        for value in self.values:
+            literal = value is None or isinstance(value, str | bool)
+            number = None if literal else as_number(value)
+            if number is None and not literal:
+                raise UsageError(f"in lists finite numbers only, got {value!r}")
+            values.append(value if number is None else plain(number))
+        object.__setattr__(self, "values", tuple(values))
 
     async def holds(self, ev: Evaluation) -> bool:
         """Whether the value is among the values (numbers are equal as numbers)."""

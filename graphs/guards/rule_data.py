@@ -231,7 +231,8 @@ def check_to_data(check: Predicate) -> Any:
         case In(term=term, values=Term() as values):
             return {"in": [term_to_data(term), term_to_data(values)]}
         case In(term=term, values=tuple() as values):
-            return {"in": [term_to_data(term), list(values)]}
+            listed = [_number_data(v) if isinstance(v, Decimal) else v for v in values]
+            return {"in": [term_to_data(term), listed]}
         case Present(term=term):
             return {"present": term_to_data(term)}
         case Not(check=inner):

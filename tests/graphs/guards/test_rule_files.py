@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from plangate.graphs.guards.business_rules import BusinessRules
+from plangate.graphs.guards.business_rules import BusinessRule, BusinessRules
 from plangate.graphs.guards.guardrails import Action
-from plangate.graphs.guards.rule_checks import Compare
+from plangate.graphs.guards.rule_checks import Compare, In
 from plangate.graphs.guards.rule_files import dump_rules, load_rules
 from plangate.graphs.guards.rule_lookups import Lookup
 from plangate.graphs.guards.rule_terms import Const, Field, Var
@@ -87,6 +88,10 @@ def test_toml_and_yaml_read_to_the_same_rule(tmp_path: Path) -> None:
 def test_dumped_rules_load_back_equal(tmp_path: Path) -> None:
     rules = load_rules(write(tmp_path, "airline.yaml", YAML))
     assert load_rules(write(tmp_path, "again.yml", dump_rules(rules))) == rules
+    fares = BusinessRule(
+        "fares", "t", In(Field("fare"), (Decimal("9.90"), 19, "free")), "fare {args.fare}"
+    )
+    assert load_rules(write(tmp_path, "fares.yaml", dump_rules([fares]))) == [fares]
 
 
 @pytest.mark.parametrize(
