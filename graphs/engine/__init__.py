@@ -3,7 +3,8 @@
 The hub of ``plangate.graphs``: guards sit below it; traces and offline planning build on it.
 
 - running: ``Engine``, ``RunResult``, ``build_graph``, ``Runtime``, ``Budget``
-- plans: ``Plan``, ``Step``, ``PlanLimits``, ``validate_plan``, ``parse_condition``
+- plans: ``Plan``, ``Step``, ``PlanLimits``, ``validate_plan``, ``parse_condition``; fixed plans
+  (workflows as code) from files: ``load_plan``, ``parse_plan``
 - the planner seam: ``Planner``, ``PlanningContext``, ``LLMPlanner``, ``ReplanLimits``,
   ``PlanningError``, ``RequestNotUnderstoodError``, ``RequestRefusedError``
 - the responder seam: ``Responder``, ``LLMResponder``, ``FunctionResponder``
@@ -29,6 +30,7 @@ from plangate.graphs.engine.model_errors import (
 )
 from plangate.graphs.engine.model_gate import ModelRetry
 from plangate.graphs.engine.plan import Plan, PlanLimits, Step
+from plangate.graphs.engine.plan_file import load_plan, parse_plan
 from plangate.graphs.engine.planner import (
     LLMPlanner,
     Planner,
@@ -71,7 +73,9 @@ __all__ = [
     "Step",
     "apply_gc_policy",
     "build_graph",
+    "load_plan",
     "parse_condition",
+    "parse_plan",
     "restore_gc_settings",
     "validate_plan",
 ]
