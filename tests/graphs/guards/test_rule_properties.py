@@ -23,7 +23,7 @@ from plangate.graphs.guards.rule_checks import (
     StartsWith,
 )
 from plangate.graphs.guards.rule_data import rule_from_data
-from plangate.graphs.guards.rule_files import dump_rules
+from plangate.graphs.guards.rule_files import dump_rules, rules_from_data
 from plangate.graphs.guards.rule_lookups import Lookup
 from plangate.graphs.guards.rule_measures import Arith, Duration, Length, Now, Sum, Today
 from plangate.graphs.guards.rule_terms import (
@@ -166,3 +166,32 @@ def test_rules_round_trip_through_yaml(
     assert again == [rule]
     assert repr(again[0]) == repr(rule)
     assert str(again[0]) == str(rule)
+
+
+rule_keys = st.sampled_from(
+    ("id", "tool", "require", "message", "when", "bind", "action", "policy", "on_error", "x")
+)
+check_heads = st.sampled_from(("<", "==", "all", "any", "not", "in", "matches", "present", "q"))
+term_heads = st.sampled_from(("field", "lookup", "sum", "len", "clock", "days", "add", "args"))
+loose = st.recursive(
+    json_values,
+    lambda inner: (
+        st.dictionaries(check_heads | term_heads | rule_keys, inner, max_size=3)
+        | st.lists(inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=40)
+@given(st.lists(st.dictionaries(rule_keys, loose, max_size=6), max_size=2))
+def test_reading_any_data_gives_rules_or_a_usage_error(rules: list[dict[str, Any]]) -> None:
+    problem = ""
+    try:
+        read = rules_from_data({"rules": rules}, "any.yaml")
+    except UsageError as exc:  # any other exception fails the test
+        problem = str(exc)
+    if problem:
+        assert problem.startswith("any.yaml: ")
+    else:
+        assert len(read) == len(rules)
