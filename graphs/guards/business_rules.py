@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, Literal
 
 from plangate.graphs.guards._rule_schema import schema_shape
@@ -195,7 +196,8 @@ class BusinessRules:
         toolset: the agent's tools: rules are validated against them, and lookups read them.
             Without one, only the rules' own structure is validated and lookups fail (closed).
         reader: performs lookups instead of the toolset's tools.
-        clock: the run's clock for ``now``/``today``; by default the backends' (``clock_of``).
+        clock: the clock for ``now``/``today``; by default the run's, from the subject's
+            metadata, else the backends' (``clock_of``).
         stages: ``tool_call`` (the default) and/or ``plan``.
         name: the guardrail's name in verdicts.
 
@@ -224,15 +226,27 @@ class BusinessRules:
         self.clock = clock
         validate_rules(self.rules, toolset)
 
-    def now_clock(self) -> Clock:
-        """The clock rules read now and today from."""
+    def now(self, subject: GuardSubject) -> datetime:
+        """The moment ``now`` and ``today`` mean for ``subject``.
+
+        The clock given to the guardrail if any; else the run's clock, which the engine passes
+        in the subject's metadata; else the backends' clock (``clock_of``), else the system's.
+        """
         if self.clock is not None:
-            return self.clock
-        return clock_of(self.toolset) if self.toolset is not None else SystemClock()
+            return self.clock.now()
+        stamp = subject.metadata.get("now")
+        if isinstance(stamp, str):
+            try:
+                moment = datetime.fromisoformat(stamp)
+            except ValueError:
+                moment = None
+            if moment is not None and moment.tzinfo is not None:
+                return moment
+        return (clock_of(self.toolset) if self.toolset is not None else SystemClock()).now()
 
     async def check(self, subject: GuardSubject) -> Verdict:
         """Judge a call (or each step of a plan that writes its arguments literally)."""
-        now = self.now_clock().now()
+        now = self.now(subject)
         if subject.stage is Stage.TOOL_CALL:
             tool = subject.tool.name if subject.tool is not None else ""
             return await self._judge(subject.stage, tool, subject.args or {}, now, None)
@@ -247,7 +261,7 @@ class BusinessRules:
         return Verdict.allow(self.name, subject.stage)
 
     async def _judge(
-        self, stage: Stage, tool: str, args: Mapping[str, Any], now: Any, step_id: str | None
+        self, stage: Stage, tool: str, args: Mapping[str, Any], now: datetime, step_id: str | None
     ) -> Verdict:
         lookups: dict[str, Any] = {}
         planning = stage is Stage.PLAN

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from plangate.graphs.guards.business_rules import BusinessRule, BusinessRules
@@ -292,3 +294,6 @@ async def test_the_clock_is_the_backends_and_lookups_never_write(airline: Airlin
     assert (await guard.check(subject)).action is Action.BLOCK
     with pytest.raises(UsageError, match="lookup tool 'cancel_reservation' writes"):
         await ToolsetReader(bound).read("cancel_reservation", {"reservation_id": "ZFA04Y"})
+    # The engine passes the run's clock reading in the subject's metadata: it comes first.
+    early = replace(subject, metadata={"now": "2026-05-01T12:00:00+00:00"})
+    assert (await guard.check(early)).action is Action.ALLOW
