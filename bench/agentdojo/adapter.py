@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from bench.agentdojo.effects import check_tables, effect_of, sinks_of
 from plangate.tools.base import Tool, ToolContext
-from plangate.tools.errors import ToolError
+from plangate.tools.errors import ToolRefusedError
 from plangate.tools.registry import Toolset
 
 _JSON: TypeAdapter[Any] = TypeAdapter(Any)
@@ -63,7 +63,9 @@ def adapt(suite_name: str, function: Function[Any, Any], *, defended: bool) -> T
         # order the engine starts the calls, as AgentDojo's own pipelines run them.
         result, error = bench.runtime.run_function(bench.env, name, kwargs)
         if error is not None:
-            raise ToolError(f"{name}: {error}", tool=name)
+            # AgentDojo hands a function's error to the model as text ("File with ID '11' not
+            # found"): a refusal the model reads and works around, not a broken service.
+            raise ToolRefusedError(f"{name}: {error}", tool=name, reason="agentdojo_error")
         return as_json(result)
 
     description = (function.description or "").strip() or f"AgentDojo function {name}."

@@ -12,6 +12,10 @@ recipient, an IBAN, an e-mail address, a URL to post to, a password) it is refus
 else is held for a person (the default). One read sends data outward: slack's ``get_webpage``
 fetches a URL, so its ``url`` is held for approval when it did not come from the request.
 
+Tuning (on workspace only, from its figures): its e-mail recipients and event participants
+were ``refuse`` at first; with one call per turn, 6 of its 40 user tasks then had their own call
+refused (addresses read from its mail and calendar), so a person confirms those instead.
+
 The tables were tuned on workspace and travel only; banking and slack were written once, before
 their figures were seen, and are reported as untuned.
 """
@@ -69,12 +73,21 @@ WRITES: Mapping[str, frozenset[str]] = {
 
 _OUTWARD_MAIL: dict[str, SinkPolicy] = {"recipients": "refuse", "cc": "refuse", "bcc": "refuse"}
 _PARTICIPANTS: dict[str, SinkPolicy] = {"participants": "refuse"}
+# Workspace's own tasks e-mail and invite people found in its mail, calendar and contacts
+# ("invite the participants of ...", "reply to the sender of ..."): a model that reads before it
+# acts puts addresses from results there, so a person confirms them rather than a refusal.
+_WORKSPACE_MAIL: dict[str, SinkPolicy] = {
+    "recipients": "approve",
+    "cc": "approve",
+    "bcc": "approve",
+}
+_WORKSPACE_PARTICIPANTS: dict[str, SinkPolicy] = {"participants": "approve"}
 
 SINKS: Mapping[str, Mapping[str, Mapping[str, SinkPolicy]]] = {
     "workspace": {
-        "send_email": _OUTWARD_MAIL,
-        "create_calendar_event": _PARTICIPANTS,
-        "add_calendar_event_participants": _PARTICIPANTS,
+        "send_email": _WORKSPACE_MAIL,
+        "create_calendar_event": _WORKSPACE_PARTICIPANTS,
+        "add_calendar_event_participants": _WORKSPACE_PARTICIPANTS,
         "share_file": {"email": "refuse"},
     },
     "travel": {

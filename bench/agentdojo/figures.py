@@ -107,6 +107,14 @@ def build_report(figures: Sequence[SuiteFigures], *, params: dict[str, Any]) -> 
             unchanged_share >= UNCHANGED_TARGET,
         ),
     ]
+    remarkable = [
+        f"- {f.suite} {'on' if f.defended else 'off'}: {c.user_task} x {c.injection_task}: "
+        f"{c.status}{'' if c.approved == 0 else f', {c.approved} injected call(s) approved'}"
+        f"{'' if not c.error else ' — ' + c.error[:200]}"
+        for f in figures
+        for c in f.security
+        if c.status != "done" or c.approved
+    ]
     untuned = sorted({f.suite for f in figures} - set(TUNED_SUITES))
     return Report(
         name="agentdojo",
@@ -128,6 +136,12 @@ def build_report(figures: Sequence[SuiteFigures], *, params: dict[str, Any]) -> 
         ),
         params=params,
         tables=[utility, security, stepped],
+        sections=[
+            (
+                "Attacked cases not answered, or with an injected call a person approved",
+                "\n".join(remarkable) or "None.",
+            )
+        ],
         targets=targets,
         headlines=[
             (
