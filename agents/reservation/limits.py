@@ -27,7 +27,7 @@ from plangate.graphs.guards.business_rules import BusinessRule, BusinessRules
 from plangate.graphs.guards.guardrails import GuardSubject, Stage, Verdict
 from plangate.graphs.guards.policy import plan_tools
 from plangate.graphs.guards.rule_checks import Compare
-from plangate.graphs.guards.rule_terms import Const, Field
+from plangate.graphs.guards.rule_terms import Arg, Const
 from plangate.tools.domains.world import AIRPORTS_BY_IATA, airport_for_city
 from plangate.tools.errors import UsageError
 from plangate.tools.registry import Toolset
@@ -40,7 +40,7 @@ PARTY_RULES = (
     BusinessRule(
         id="party_size",
         tool="book_table",
-        require=Compare(Field("party_size"), "<=", Const(MAX_PARTY)),
+        require=Compare(Arg("party_size"), "<=", Const(MAX_PARTY)),
         message=PARTY_MESSAGE,
     ),
 )

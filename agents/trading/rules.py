@@ -26,12 +26,12 @@ from plangate.graphs.guards.business_rules import BusinessRule
 from plangate.graphs.guards.rule_checks import AllOf, AnyOf, Compare, In, Not, Present
 from plangate.graphs.guards.rule_lookups import Lookup
 from plangate.graphs.guards.rule_measures import Arith, Sum
-from plangate.graphs.guards.rule_terms import Const, Field, Item, Predicate, Term, Var
+from plangate.graphs.guards.rule_terms import Arg, Const, Item, Predicate, Term, Var
 
 ORDER_TOOL = "place_order"
-IS_SELL = Compare(Field("side"), "==", Const("sell"))
-IS_BUY = Compare(Field("side"), "==", Const("buy"))
-HAS_LIMIT = Present(Field("limit_price"))
+IS_SELL = Compare(Arg("side"), "==", Const("sell"))
+IS_BUY = Compare(Arg("side"), "==", Const("buy"))
+HAS_LIMIT = Present(Arg("limit_price"))
 
 
 def money(value: Decimal) -> str:
@@ -41,13 +41,13 @@ def money(value: Decimal) -> str:
 
 def quote(field: str) -> Term:
     """A field of the latest quote of the order's symbol (``ask_price``, ``bid_price``)."""
-    return Lookup("get_quote", {"symbol": Field("symbol")}, field)
+    return Lookup("get_quote", {"symbol": Arg("symbol")}, field)
 
 
 HELD = Sum(
     Lookup("get_positions", {}),
     "qty",
-    where=Compare(Item("symbol"), "==", Field("symbol")),
+    where=Compare(Item("symbol"), "==", Arg("symbol")),
 )
 """Shares of the order's symbol held: the positions' quantities in that symbol, summed."""
 
@@ -58,7 +58,7 @@ def restricted_rule(symbols: Collection[str]) -> BusinessRule:
     return BusinessRule(
         id="restricted_symbols",
         tool=ORDER_TOOL,
-        require=Not(In(Field("symbol"), tuple(listed))),
+        require=Not(In(Arg("symbol"), tuple(listed))),
         message=(
             f"{{args.symbol}} is on the restricted list ({', '.join(listed)}): "
             "compliance bars trading it"
@@ -71,7 +71,7 @@ SHORT_SELLING = BusinessRule(
     tool=ORDER_TOOL,
     when=IS_SELL,
     bind={"held": HELD},
-    require=Compare(Field("qty"), "<=", Var("held")),
+    require=Compare(Arg("qty"), "<=", Var("held")),
     message=(
         "selling {args.qty} {args.symbol} would sell short: {held} held; "
         "the policy allows no short selling"
@@ -87,7 +87,7 @@ def _notional(
         id=rule_id,
         tool=ORDER_TOOL,
         when=when,
-        bind={"price": price, "notional": Arith("*", Field("qty"), Var("price"))},
+        bind={"price": price, "notional": Arith("*", Arg("qty"), Var("price"))},
         require=Compare(Var("notional"), "<=", Const(limit)),
         message=(
             f"order notional {{args.qty}} × ${{price}} ({what} of {{args.symbol}}) = "
@@ -99,7 +99,7 @@ def _notional(
 def notional_rules(limit: Decimal) -> tuple[BusinessRule, ...]:
     """No order worth more than ``limit``: shares × the price the order is measured at."""
     return (
-        _notional("notional_at_the_limit", HAS_LIMIT, Field("limit_price"), "the limit", limit),
+        _notional("notional_at_the_limit", HAS_LIMIT, Arg("limit_price"), "the limit", limit),
         _notional(
             "notional_at_the_ask",
             AllOf(Not(HAS_LIMIT), IS_BUY),
@@ -122,7 +122,7 @@ LAST_EQUITY = Lookup("get_account", {}, "last_equity")
 
 
 def _share(rule_id: str, when: Predicate, price: Term, what: str, share: Decimal) -> BusinessRule:
-    after = Arith("*", Arith("+", Var("held"), Field("qty")), Var("price"))
+    after = Arith("*", Arith("+", Var("held"), Arg("qty")), Var("price"))
     return BusinessRule(
         id=rule_id,
         tool=ORDER_TOOL,
@@ -150,7 +150,7 @@ def position_share_rules(share: Decimal) -> tuple[BusinessRule, ...]:
     """After a buy, the position must not exceed ``share`` of the account's equity."""
     return (
         _share(
-            "share_at_the_limit", AllOf(IS_BUY, HAS_LIMIT), Field("limit_price"), "the limit", share
+            "share_at_the_limit", AllOf(IS_BUY, HAS_LIMIT), Arg("limit_price"), "the limit", share
         ),
         _share(
             "share_at_the_ask", AllOf(IS_BUY, Not(HAS_LIMIT)), quote("ask_price"), "the ask", share

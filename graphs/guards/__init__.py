@@ -5,12 +5,18 @@ Below the engine: guards know tools, never the engine that consults them.
 - verdicts: ``Verdict``, ``Stage``, ``Action``, ``Guardrail``, ``guardrail_from_function``
 - policies (``policy``): ``PolicyRules``, ``Rule``, ``Check``, ``MaxLength``, ``ToolAllowList``,
   ``ApproveWrites``, ``TaintedWriteApproval``
+- business rules (``business_rules``, terms in ``rule_terms``/``rule_lookups``/``rule_measures``,
+  checks in ``rule_checks``, files in ``rule_files``): ``BusinessRule``, ``BusinessRules``,
+  ``Arg``, ``Const``, ``Var``, ``Item``, ``Lookup``, ``Length``, ``Sum``, ``Now``, ``Today``,
+  ``days``, ``hours``, ``Arith``, ``Compare``, ``Matches``, ``StartsWith``, ``In``, ``Present``,
+  ``AllOf``, ``AnyOf``, ``Not``, ``load_rules``, ``dump_rules``, ``rules_from_data``
 - provenance: ``UntrustedWriteApproval``, ``UntrustedWriteRefusal`` (``sinks``: the sink
   policies write tools declare) over the labels of ``labels`` (``CallProvenance``)
 - text scanners: ``PromptInjection`` (``injection``), ``PIIRedaction`` (``pii``)
 - secrets and PII kept out of traces: ``Redactor`` (``redaction``)
 """
 
+from plangate.graphs.guards.business_rules import BusinessRule, BusinessRules
 from plangate.graphs.guards.guardrails import (
     Action,
     Guardrail,
@@ -31,25 +37,64 @@ from plangate.graphs.guards.policy import (
     ToolAllowList,
 )
 from plangate.graphs.guards.redaction import Redactor
+from plangate.graphs.guards.rule_checks import (
+    AllOf,
+    AnyOf,
+    Compare,
+    In,
+    Matches,
+    Not,
+    Present,
+    StartsWith,
+)
+from plangate.graphs.guards.rule_files import dump_rules, load_rules, rules_from_data
+from plangate.graphs.guards.rule_lookups import Lookup
+from plangate.graphs.guards.rule_measures import Arith, Length, Now, Sum, Today, days, hours
+from plangate.graphs.guards.rule_terms import Arg, Const, Item, Var
 from plangate.graphs.guards.sinks import UntrustedWriteApproval, UntrustedWriteRefusal
 
 __all__ = [
     "Action",
+    "AllOf",
+    "AnyOf",
     "ApproveWrites",
+    "Arg",
+    "Arith",
+    "BusinessRule",
+    "BusinessRules",
     "CallProvenance",
     "Check",
+    "Compare",
+    "Const",
     "Guardrail",
+    "In",
+    "Item",
+    "Length",
+    "Lookup",
+    "Matches",
     "MaxLength",
+    "Not",
+    "Now",
     "PIIRedaction",
     "PolicyRules",
+    "Present",
     "PromptInjection",
     "Redactor",
     "Rule",
     "Stage",
+    "StartsWith",
+    "Sum",
     "TaintedWriteApproval",
+    "Today",
     "ToolAllowList",
     "UntrustedWriteApproval",
     "UntrustedWriteRefusal",
+    "Var",
     "Verdict",
+    "days",
+    "dump_rules",
     "guardrail_from_function",
+    "hours",
+    "load_rules",
+    "rules_from_data",
 ]

@@ -6,7 +6,7 @@ A ``BusinessRule`` says what must hold for a call to one tool, why, and under wh
         id="no_basic_economy_changes",
         tool="update_reservation_flights",
         bind={"cabin": Lookup("get_reservation_details",
-                              {"reservation_id": Field("reservation_id")}, "cabin")},
+                              {"reservation_id": Arg("reservation_id")}, "cabin")},
         require=Compare(Var("cabin"), "!=", Const("basic_economy")),
         message="reservation {args.reservation_id} is {cabin}",
         policy="no changes to basic economy",
@@ -44,8 +44,8 @@ from plangate.graphs.guards._rule_values import as_number, to_json
 from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, Verdict, stage_set
 from plangate.graphs.guards.rule_lookups import ToolsetReader, clock_of
 from plangate.graphs.guards.rule_terms import (
+    Arg,
     Evaluation,
-    Field,
     MissingValueError,
     Predicate,
     Reader,
@@ -130,7 +130,7 @@ class BusinessRule:
                 check.validate(scope)
         for name, _ in placeholders(self.message):
             if name.startswith("args."):
-                Field(name.removeprefix("args.")).shape(scope)
+                Arg(name.removeprefix("args.")).shape(scope)
 
     async def is_broken(self, ev: Evaluation) -> bool:
         """Whether the call breaks the rule; raises ``RuleEvaluationError`` when undecidable."""
@@ -142,7 +142,7 @@ class BusinessRule:
         """The message with its placeholders filled (``?`` where a value cannot be had)."""
         filled = {}
         for name, spec in placeholders(self.message):
-            term = Field(name.removeprefix("args.")) if name.startswith("args.") else Var(name)
+            term = Arg(name.removeprefix("args.")) if name.startswith("args.") else Var(name)
             try:
                 value = await term.evaluate(ev)
                 if spec and (number := as_number(value)) is not None:

@@ -2,12 +2,12 @@
 
 ::
 
-    Compare(Field("party_size"), "<=", Const(12))        < <= > >= == != (see _rule_values)
-    Matches(Field("iban"), r"[A-Z]{2}[0-9]{2}[A-Z0-9]+")   the whole text matches a pattern
-    StartsWith(Field("payment_id"), ("credit_card_",))     the text starts with one of these
-    In(Field("symbol"), ("GME", "AMC"))                   membership in a list of literals,
-    In(Field("payment_id"), Lookup(...))                  or in a list (or an object's keys)
-    Present(Field("insurance"))                           the value exists and is not null
+    Compare(Arg("party_size"), "<=", Const(12))        < <= > >= == != (see _rule_values)
+    Matches(Arg("iban"), r"[A-Z]{2}[0-9]{2}[A-Z0-9]+")   the whole text matches a pattern
+    StartsWith(Arg("payment_id"), ("credit_card_",))     the text starts with one of these
+    In(Arg("symbol"), ("GME", "AMC"))                   membership in a list of literals,
+    In(Arg("payment_id"), Lookup(...))                  or in a list (or an object's keys)
+    Present(Arg("insurance"))                           the value exists and is not null
     AllOf(a, b), AnyOf(a, b), Not(a)
 
 A check either holds, fails, or cannot be decided: it raises ``RuleEvaluationError`` (a missing

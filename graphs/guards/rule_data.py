@@ -26,7 +26,7 @@ from plangate.graphs.guards.rule_checks import (
 )
 from plangate.graphs.guards.rule_lookups import Lookup
 from plangate.graphs.guards.rule_measures import Arith, Duration, Length, Now, Sum, Today
-from plangate.graphs.guards.rule_terms import Const, Field, Item, Predicate, Term, Var
+from plangate.graphs.guards.rule_terms import Arg, Const, Item, Predicate, Term, Var
 from plangate.tools.errors import UsageError
 
 _RULE_KEYS = ("id", "tool", "require", "message", "policy", "when", "bind", "action", "on_error")
@@ -81,7 +81,7 @@ def term_from_data(data: Any, at: str) -> Term:
     value, inner = data[head], f"{at}.{head}"
     try:
         if head in ("field", "var", "item"):
-            return {"field": Field, "var": Var, "item": Item}[head](_text(value, inner))
+            return {"field": Arg, "var": Var, "item": Item}[head](_text(value, inner))
         if head == "clock":
             if value not in ("now", "today"):
                 raise _fail(inner, f"the clock reads 'now' or 'today', not {value!r}")
@@ -189,7 +189,7 @@ def term_to_data(term: Term) -> Any:
             return _number_data(number)
         case Const(value=value):
             return value
-        case Field(path=path):
+        case Arg(path=path):
             return {"field": path}
         case Var(name=name):
             return {"var": name}

@@ -4,7 +4,7 @@
 names, not about the call's arguments. ``Lookup`` reads that record through a read tool — the
 same tool (and backend) the agent uses — and tests a field of it::
 
-    Lookup("get_reservation", {"reservation_id": Field("reservation_id")}, "cabin")
+    Lookup("get_reservation", {"reservation_id": Arg("reservation_id")}, "cabin")
 
 A ``Reader`` performs the reads. ``ToolsetReader`` calls the tools bound in a toolset; an
 agent whose policy keeps the figures its run already read (so a replay, which has no

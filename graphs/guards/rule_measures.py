@@ -1,11 +1,11 @@
 """Counting, measuring and computing: ``len``, ``sum``, the run's clock, durations, arithmetic.
 
-Real rules measure: "at most 5 passengers" (``Length(Field("passengers"))``), "at most 3 free
-bags in all" (``Sum(Field("passengers"), "bags")``), "cancellation only within 24 h of booking"
+Real rules measure: "at most 5 passengers" (``Length(Arg("passengers"))``), "at most 3 free
+bags in all" (``Sum(Arg("passengers"), "bags")``), "cancellation only within 24 h of booking"
 (``Arith("+", Lookup(...created_at...), hours(24))`` compared with ``Now()``), "no more than 180
-days ahead" (``Arith("-", Field("date"), Today())`` against ``days(180)``). ``where`` keeps the
+days ahead" (``Arith("-", Arg("date"), Today())`` against ``days(180)``). ``where`` keeps the
 items a check holds for, with ``Item`` naming the item: ``Sum(positions, "qty",
-where=Compare(Item("symbol"), "==", Field("symbol")))``.
+where=Compare(Item("symbol"), "==", Arg("symbol")))``.
 
 ``Now`` and ``Today`` read the run's clock (UTC), never the machine's: the guardrail takes the
 clock once per call (``plangate.graphs.guards.business_rules``).

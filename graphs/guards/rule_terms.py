@@ -3,15 +3,15 @@
 A term is a frozen dataclass; ``str()`` shows it as a rule reads (``args.party_size``,
 ``get_reservation(reservation_id=args.reservation_id).cabin``, ``(now - args.created_at)``)::
 
-    Field("party_size")                         an argument of the call (dotted path)
+    Arg("party_size")                         an argument of the call (dotted path)
     Const(12), Const("basic_economy")           a literal (numbers become Decimal)
     Item("symbol")                              the item a ``where`` filter looks at
     Var("cabin")                                a term the rule names in ``bind``
-    Lookup("get_reservation", {"reservation_id": Field("reservation_id")}, "cabin")
+    Lookup("get_reservation", {"reservation_id": Arg("reservation_id")}, "cabin")
                                                 a field of a record read through a read tool
                                                 (``plangate.graphs.guards.rule_lookups``)
-    Length(Field("passengers")), Sum(Field("passengers"), "bags"),
-    Now(), Today(), days(180), hours(24), Arith("-", Field("date"), Today())
+    Length(Arg("passengers")), Sum(Arg("passengers"), "bags"),
+    Now(), Today(), days(180), hours(24), Arith("-", Arg("date"), Today())
                                                 counting, the run's clock, durations and
                                                 arithmetic (``plangate.graphs.guards.rule_measures``)
 
@@ -197,7 +197,7 @@ class Const(Term):
 
 
 @dataclass(frozen=True)
-class Field(Term):
+class Arg(Term):
     """An argument of the call, by dotted path (``price.amount``, ``passengers.0.bags``)."""
 
     path: str

@@ -17,7 +17,7 @@ from plangate.agents.trading.rules import (
 from plangate.graphs.guards.business_rules import BusinessRule, BusinessRules
 from plangate.graphs.guards.rule_checks import Compare
 from plangate.graphs.guards.rule_files import dump_rules, rules_from_data
-from plangate.graphs.guards.rule_terms import Const, Field
+from plangate.graphs.guards.rule_terms import Arg, Const
 from plangate.tools.domains.catalog import all_tools
 from plangate.tools.errors import UsageError
 
@@ -41,6 +41,6 @@ def test_the_trading_rules_are_data_that_reads_back_equal() -> None:
 
 def test_the_trading_rules_fit_the_real_tools() -> None:
     BusinessRules(RULES, all_tools())  # raises on any path, lookup or kind that does not fit
-    typo = BusinessRule("typo", "place_order", Compare(Field("quantity"), "<", Const(5)), "m")
+    typo = BusinessRule("typo", "place_order", Compare(Arg("quantity"), "<", Const(5)), "m")
     with pytest.raises(UsageError, match=r"rule 'typo': argument 'quantity': no field"):
         BusinessRules([typo], all_tools())

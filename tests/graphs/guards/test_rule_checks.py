@@ -21,9 +21,9 @@ from plangate.graphs.guards.rule_checks import (
 from plangate.graphs.guards.rule_lookups import Lookup
 from plangate.graphs.guards.rule_measures import Arith, Duration, Length, Now, Sum, Today, days
 from plangate.graphs.guards.rule_terms import (
+    Arg,
     Const,
     Evaluation,
-    Field,
     Item,
     Predicate,
     RuleEvaluationError,
@@ -47,26 +47,26 @@ async def holds(check: Predicate, **args: Any) -> bool:
 
 async def test_fields_follow_dotted_paths_and_say_what_is_missing() -> None:
     args = {"price": {"amount": "129.90"}, "legs": [{"date": "2026-05-02"}]}
-    assert await value(Field("price.amount"), **args) == "129.90"
-    assert await value(Field("legs.0.date"), **args) == "2026-05-02"
+    assert await value(Arg("price.amount"), **args) == "129.90"
+    assert await value(Arg("legs.0.date"), **args) == "2026-05-02"
     with pytest.raises(RuleEvaluationError, match=r"argument 'legs\.1\.date' is missing"):
-        await value(Field("legs.1.date"), **args)
+        await value(Arg("legs.1.date"), **args)
 
 
 async def test_numbers_compare_as_decimals_whatever_their_spelling() -> None:
-    assert await holds(Compare(Field("amount"), "==", Const(129.9)), amount="129.90")
-    assert await holds(Compare(Field("a"), "<", Field("b")), a="9", b=10)  # not as text
-    assert await holds(Compare(Field("a"), "==", Const(0.3)), a=0.3)
-    assert not await holds(Compare(Field("a"), ">", Const(12)), a="12")
+    assert await holds(Compare(Arg("amount"), "==", Const(129.9)), amount="129.90")
+    assert await holds(Compare(Arg("a"), "<", Arg("b")), a="9", b=10)  # not as text
+    assert await holds(Compare(Arg("a"), "==", Const(0.3)), a=0.3)
+    assert not await holds(Compare(Arg("a"), ">", Const(12)), a="12")
 
 
 async def test_comparing_what_cannot_meet_is_undecidable_not_false() -> None:
     with pytest.raises(RuleEvaluationError, match="cannot compare the text 'abc' with the number"):
-        await holds(Compare(Field("a"), "<", Const(3)), a="abc")
+        await holds(Compare(Arg("a"), "<", Const(3)), a="abc")
     with pytest.raises(RuleEvaluationError, match="cannot order null"):
-        await holds(Compare(Field("a"), "<", Const(3)), a=None)
-    assert await holds(Compare(Field("a"), "==", Const(None)), a=None)
-    assert await holds(Compare(Field("a"), "!=", Const(True)), a=False)
+        await holds(Compare(Arg("a"), "<", Const(3)), a=None)
+    assert await holds(Compare(Arg("a"), "==", Const(None)), a=None)
+    assert await holds(Compare(Arg("a"), "!=", Const(True)), a=False)
 
 
 async def test_counting_and_summing_with_a_filter() -> None:
@@ -75,43 +75,41 @@ async def test_counting_and_summing_with_a_filter() -> None:
         {"symbol": "MSFT", "qty": 3},
         {"symbol": "AAPL", "qty": "5"},
     ]
-    mine = Compare(Item("symbol"), "==", Field("symbol"))
-    assert (
-        await value(Sum(Field("positions"), "qty", mine), positions=positions, symbol="AAPL") == 15
-    )
-    assert await value(Length(Field("positions"), mine), positions=positions, symbol="MSFT") == 1
-    assert await value(Length(Field("name")), name="Ana") == 3
-    assert await value(Sum(Field("xs")), xs=[1, "2.5"]) == Decimal("3.5")
+    mine = Compare(Item("symbol"), "==", Arg("symbol"))
+    assert await value(Sum(Arg("positions"), "qty", mine), positions=positions, symbol="AAPL") == 15
+    assert await value(Length(Arg("positions"), mine), positions=positions, symbol="MSFT") == 1
+    assert await value(Length(Arg("name")), name="Ana") == 3
+    assert await value(Sum(Arg("xs")), xs=[1, "2.5"]) == Decimal("3.5")
     with pytest.raises(RuleEvaluationError, match="an item's qty is not a number"):
-        await value(Sum(Field("xs"), "qty"), xs=[{"qty": "many"}])
+        await value(Sum(Arg("xs"), "qty"), xs=[{"qty": "many"}])
     with pytest.raises(RuleEvaluationError, match="sum needs a list"):
-        await value(Sum(Field("xs")), xs=3)
+        await value(Sum(Arg("xs")), xs=3)
 
 
 async def test_dates_and_durations_against_the_clock() -> None:
-    ahead = Arith("-", Field("date"), Today())  # NOW is 2026-05-01
+    ahead = Arith("-", Arg("date"), Today())  # NOW is 2026-05-01
     assert await value(ahead, date="2026-06-01") == timedelta(days=31)
     assert await holds(Compare(ahead, "<=", days(180)), date="2026-10-28")
     assert not await holds(Compare(ahead, "<=", days(180)), date="2026-10-29")
-    assert await holds(Compare(Field("date"), ">=", Today()), date="2026-05-01")
+    assert await holds(Compare(Arg("date"), ">=", Today()), date="2026-05-01")
     assert await value(Today()) == date(2026, 5, 1)
-    later = Arith("+", Field("at"), Duration(24, "hours"))
+    later = Arith("+", Arg("at"), Duration(24, "hours"))
     assert await holds(Compare(later, ">", Now()), at="2026-04-30T13:00:00+00:00")
     assert not await holds(Compare(later, ">", Now()), at="2026-04-30T11:00:00+00:00")
     assert await value(Arith("*", days(2), Const(3))) == timedelta(days=6)
     with pytest.raises(RuleEvaluationError, match="has no time zone"):
-        await holds(Compare(Field("at"), "<", Now()), at="2026-04-30T11:00:00")
+        await holds(Compare(Arg("at"), "<", Now()), at="2026-04-30T11:00:00")
     with pytest.raises(RuleEvaluationError, match="cannot calculate"):
-        await value(Arith("+", Field("at"), days(1)), at="soon")
+        await value(Arith("+", Arg("at"), days(1)), at="soon")
     with pytest.raises(RuleEvaluationError, match="division by zero"):
-        await value(Arith("/", Const(1), Field("n")), n=0)
+        await value(Arith("/", Const(1), Arg("n")), n=0)
 
 
 async def test_text_checks() -> None:
-    iban = Matches(Field("iban"), r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
+    iban = Matches(Arg("iban"), r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
     assert await holds(iban, iban="PT50000201231234567890154")
     assert not await holds(iban, iban="PT50 0002")
-    card = StartsWith(Field("payment_id"), ("credit_card_", "gift_card_"))
+    card = StartsWith(Arg("payment_id"), ("credit_card_", "gift_card_"))
     assert await holds(card, payment_id="gift_card_2")
     assert not await holds(card, payment_id="certificate_1")
     with pytest.raises(RuleEvaluationError, match="starts_with needs text"):
@@ -119,24 +117,24 @@ async def test_text_checks() -> None:
 
 
 async def test_membership_in_literals_lists_and_object_keys() -> None:
-    assert await holds(In(Field("n"), (1, 2, 3)), n="2")
-    assert not await holds(In(Field("symbol"), ("GME", "AMC")), symbol="AAPL")
-    assert await holds(In(Field("id"), Field("ids")), id="b", ids=["a", "b"])
-    assert await holds(In(Field("id"), Field("cards")), id="c1", cards={"c1": {}, "c2": {}})
+    assert await holds(In(Arg("n"), (1, 2, 3)), n="2")
+    assert not await holds(In(Arg("symbol"), ("GME", "AMC")), symbol="AAPL")
+    assert await holds(In(Arg("id"), Arg("ids")), id="b", ids=["a", "b"])
+    assert await holds(In(Arg("id"), Arg("cards")), id="c1", cards={"c1": {}, "c2": {}})
     with pytest.raises(RuleEvaluationError, match="in needs a list"):
-        await holds(In(Field("id"), Field("ids")), id="b", ids="abc")
+        await holds(In(Arg("id"), Arg("ids")), id="b", ids="abc")
 
 
 async def test_present_tells_absent_from_undecidable() -> None:
-    assert await holds(Present(Field("a")), a=0)
-    assert not await holds(Present(Field("a")), a=None)
-    assert not await holds(Present(Field("a")))
+    assert await holds(Present(Arg("a")), a=0)
+    assert not await holds(Present(Arg("a")), a=None)
+    assert not await holds(Present(Arg("a")))
     with pytest.raises(RuleEvaluationError, match="has no tools to read from"):
         await holds(Present(Lookup("get_user", {}, "name")))
 
 
 async def test_all_and_any_stop_at_the_deciding_operand() -> None:
-    broken = Compare(Field("missing"), "==", Const(1))
+    broken = Compare(Arg("missing"), "==", Const(1))
     yes, no = Compare(Const(1), "==", Const(1)), Compare(Const(1), "==", Const(2))
     assert not await holds(AllOf(no, broken))
     assert await holds(AnyOf(yes, broken))
@@ -150,15 +148,15 @@ def test_bad_building_blocks_are_usage_errors() -> None:
     with pytest.raises(UsageError, match="unknown comparison '=<'"):
         Compare(Const(1), "=<", Const(2))
     with pytest.raises(UsageError, match="not a regular expression"):
-        Matches(Field("a"), "(")
+        Matches(Arg("a"), "(")
     with pytest.raises(UsageError, match="non-empty text prefixes"):
-        StartsWith(Field("a"), ("",))
+        StartsWith(Arg("a"), ("",))
     with pytest.raises(UsageError, match="in needs a list of values"):
-        In(Field("a"), "GME")  # type: ignore[arg-type]
+        In(Arg("a"), "GME")  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="a constant is text, a number"):
         Const([1, 2])
     with pytest.raises(UsageError, match="dotted path"):
-        Field("a..b")
+        Arg("a..b")
     with pytest.raises(UsageError, match="a duration is a number of days"):
         Duration(3, "weeks")  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="all needs at least one check"):

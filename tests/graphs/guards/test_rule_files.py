@@ -12,7 +12,7 @@ from plangate.graphs.guards.guardrails import Action
 from plangate.graphs.guards.rule_checks import Compare, In
 from plangate.graphs.guards.rule_files import dump_rules, load_rules
 from plangate.graphs.guards.rule_lookups import Lookup
-from plangate.graphs.guards.rule_terms import Const, Field, Var
+from plangate.graphs.guards.rule_terms import Arg, Const, Var
 from plangate.tools.errors import UsageError
 from tests.graphs.guards.rule_airline import Airline, airline_tools, call, clock
 
@@ -80,7 +80,7 @@ def test_toml_and_yaml_read_to_the_same_rule(tmp_path: Path) -> None:
 
     assert from_toml == from_yaml[:1]
     assert from_toml[0].bind == {
-        "cabin": Lookup("get_reservation", {"reservation_id": Field("reservation_id")}, "cabin")
+        "cabin": Lookup("get_reservation", {"reservation_id": Arg("reservation_id")}, "cabin")
     }
     assert from_toml[0].require == Compare(Var("cabin"), "!=", Const("basic_economy"))
 
@@ -89,7 +89,7 @@ def test_dumped_rules_load_back_equal(tmp_path: Path) -> None:
     rules = load_rules(write(tmp_path, "airline.yaml", YAML))
     assert load_rules(write(tmp_path, "again.yml", dump_rules(rules))) == rules
     fares = BusinessRule(
-        "fares", "t", In(Field("fare"), (Decimal("9.90"), 19, "free")), "fare {args.fare}"
+        "fares", "t", In(Arg("fare"), (Decimal("9.90"), 19, "free")), "fare {args.fare}"
     )
     assert load_rules(write(tmp_path, "fares.yaml", dump_rules([fares]))) == [fares]
 

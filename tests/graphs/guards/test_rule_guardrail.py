@@ -11,14 +11,14 @@ from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage
 from plangate.graphs.guards.rule_checks import AllOf, AnyOf, Compare, In, Present, StartsWith
 from plangate.graphs.guards.rule_lookups import Lookup, ToolsetReader
 from plangate.graphs.guards.rule_measures import Arith, Length, Now, Sum, hours
-from plangate.graphs.guards.rule_terms import Const, Field, Var
+from plangate.graphs.guards.rule_terms import Arg, Const, Var
 from plangate.tools.errors import UsageError
 from plangate.tools.registry import Toolset
 from tests.graphs.guards.rule_airline import Airline, airline_tools, call, clock
 
 
 def reservation(path: str) -> Lookup:
-    return Lookup("get_reservation", {"reservation_id": Field("reservation_id")}, path)
+    return Lookup("get_reservation", {"reservation_id": Arg("reservation_id")}, path)
 
 
 NO_BASIC = BusinessRule(
@@ -32,13 +32,13 @@ NO_BASIC = BusinessRule(
 AT_MOST_FIVE = BusinessRule(
     id="at_most_five_passengers",
     tool="update_reservation",
-    require=Compare(Length(Field("passengers")), "<=", Const(5)),
+    require=Compare(Length(Arg("passengers")), "<=", Const(5)),
     message="a reservation has at most 5 passengers",
 )
 BAGS = BusinessRule(
     id="free_bags",
     tool="update_reservation",
-    bind={"bags": Sum(Field("passengers"), "bags")},
+    bind={"bags": Sum(Arg("passengers"), "bags")},
     require=Compare(Var("bags"), "<=", Const(3)),
     message="{bags} bags is more than the 3 included",
     action=Action.REQUIRE_APPROVAL,
@@ -50,7 +50,7 @@ CANCEL_WINDOW = BusinessRule(
         Compare(Arith("+", reservation("created_at"), hours(24)), ">", Now()),
         Compare(reservation("insurance"), "==", Const(True)),
         # An optional argument: absent, it is no reason; compared while absent, undecidable.
-        AllOf(Present(Field("reason")), Compare(Field("reason"), "==", Const("airline_cancelled"))),
+        AllOf(Present(Arg("reason")), Compare(Arg("reason"), "==", Const("airline_cancelled"))),
     ),
     message="reservation {args.reservation_id} was booked over 24 h ago and is not insured",
     policy="cancellation within 24 h, or airline cancelled, or insured",
@@ -58,7 +58,7 @@ CANCEL_WINDOW = BusinessRule(
 OWN_PAYMENT = BusinessRule(
     id="own_payment_method",
     tool="update_reservation",
-    require=In(Field("payment_id"), reservation("payment_methods")),
+    require=In(Arg("payment_id"), reservation("payment_methods")),
     message="payment {args.payment_id} does not belong to the traveller",
 )
 PASSENGERS = [{"name": "Ana", "bags": 1}]
@@ -170,7 +170,7 @@ async def test_a_rule_may_ignore_what_it_cannot_evaluate(airline: Airline) -> No
     tools = airline_tools(airline)
     lenient = BusinessRule(
         id="lenient", tool="cancel_reservation",
-        require=StartsWith(Field("reason"), "customer_"), message="bad reason",
+        require=StartsWith(Arg("reason"), "customer_"), message="bad reason",
         on_error="ignore",
     )  # fmt: skip
     guard = BusinessRules([lenient], tools, clock=clock())
@@ -184,8 +184,8 @@ async def test_a_rule_may_ignore_what_it_cannot_evaluate(airline: Airline) -> No
 async def test_when_limits_a_rule_to_some_calls(airline: Airline) -> None:
     tools = airline_tools(airline)
     reasoned = BusinessRule(
-        id="reason_names_the_party", tool="cancel_reservation", when=Present(Field("reason")),
-        require=In(Field("reason"), ("customer_request", "airline_cancelled")),
+        id="reason_names_the_party", tool="cancel_reservation", when=Present(Arg("reason")),
+        require=In(Arg("reason"), ("customer_request", "airline_cancelled")),
         message="unknown reason {args.reason}",
     )  # fmt: skip
     guard = BusinessRules([reasoned], tools, clock=clock())
@@ -223,19 +223,19 @@ def test_rules_are_validated_against_the_tools_when_built(airline: Airline) -> N
         BusinessRules([BusinessRule(**rule)], tools)  # type: ignore[arg-type]
 
     with pytest.raises(UsageError, match=r"rule 'r'.*no field 'pasengers'.*passengers"):
-        build(require=Compare(Length(Field("pasengers")), "<", Const(6)))
+        build(require=Compare(Length(Arg("pasengers")), "<", Const(6)))
     with pytest.raises(UsageError, match="lookup tool 'cancel_reservation' writes"):
         build(require=Present(Lookup("cancel_reservation", {"reservation_id": Const("x")})))
     with pytest.raises(UsageError, match="'get_booking' is not in the agent's tools"):
         build(require=Present(Lookup("get_booking", {})))
     with pytest.raises(UsageError, match="compares a list with a number"):
-        build(require=Compare(Field("passengers"), "<", Arith("+", Const(1), Const(2))))
+        build(require=Compare(Arg("passengers"), "<", Arith("+", Const(1), Const(2))))
     with pytest.raises(UsageError, match="compares a duration with a number"):
         build(require=Compare(hours(24), "<", Const(3)))
     with pytest.raises(UsageError, match="compares a moment with a number"):
         build(require=Compare(reservation("created_at"), "<", Const(3)))
     with pytest.raises(UsageError, match=r"tool 'book' is not in the agent's tools"):
-        BusinessRules([BusinessRule("r", "book", Present(Field("x")), "m")], tools)
+        BusinessRules([BusinessRule("r", "book", Present(Arg("x")), "m")], tools)
     loop = {"a": Arith("+", Var("b"), Const(1)), "b": Arith("+", Var("a"), Const(1))}
     with pytest.raises(UsageError, match=r"bound term 'a' uses itself \(a -> b -> a\)"):
         build(bind=loop, require=Compare(Var("a"), "<", Const(3)))
@@ -244,7 +244,7 @@ def test_rules_are_validated_against_the_tools_when_built(airline: Airline) -> N
 
 
 def test_a_rule_names_what_is_wrong_with_it() -> None:
-    ok = Present(Field("x"))
+    ok = Present(Arg("x"))
     with pytest.raises(UsageError, match="rule id"):
         BusinessRule("two words", "t", ok, "m")
     with pytest.raises(UsageError, match="needs a message"):
@@ -267,7 +267,7 @@ def test_a_rule_reads_as_it_is_written() -> None:
         ' or (present(args.reason) and args.reason == "airline_cancelled"))'
     )
     assert repr(AT_MOST_FIVE.require) == (
-        "Compare(left=Length(of=Field(path='passengers'), where=None), op='<=', "
+        "Compare(left=Length(of=Arg(path='passengers'), where=None), op='<=', "
         "right=Const(value=Decimal('5')))"
     )
 

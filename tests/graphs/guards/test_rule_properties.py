@@ -27,9 +27,9 @@ from plangate.graphs.guards.rule_files import dump_rules, rules_from_data
 from plangate.graphs.guards.rule_lookups import Lookup
 from plangate.graphs.guards.rule_measures import Arith, Duration, Length, Now, Sum, Today
 from plangate.graphs.guards.rule_terms import (
+    Arg,
     Const,
     Evaluation,
-    Field,
     Predicate,
     RuleEvaluationError,
     Term,
@@ -47,7 +47,7 @@ json_values = st.recursive(
 json_args = st.dictionaries(st.sampled_from(("a", "b", "c", "items", "z")), json_values)
 numbers = st.integers(-1000, 1000) | st.decimals(-1000, 1000, places=2)
 literals = st.none() | st.booleans() | numbers | st.text("abcxyz019-", max_size=5)
-fields = st.sampled_from(FIELDS).map(Field)
+fields = st.sampled_from(FIELDS).map(Arg)
 simple_terms: st.SearchStrategy[Term] = st.one_of(
     fields,
     literals.map(Const),
@@ -56,7 +56,7 @@ simple_terms: st.SearchStrategy[Term] = st.one_of(
     st.just(Now()),
     st.just(Today()),
     st.builds(Duration, st.integers(0, 400), st.sampled_from(("days", "hours", "minutes"))),
-    st.builds(Lookup, st.just("get_record"), st.just({"id": Field("a")}), st.just("x")),
+    st.builds(Lookup, st.just("get_record"), st.just({"id": Arg("a")}), st.just("x")),
 )
 terms = st.one_of(
     simple_terms,
@@ -97,7 +97,7 @@ async def test_numbers_given_as_text_compare_as_decimals(x: Decimal, y: Decimal)
     ops = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
            "==": operator.eq, "!=": operator.ne}  # fmt: skip
     for op, fn in ops.items():
-        check = Compare(Field("x"), op, Const(y))
+        check = Compare(Arg("x"), op, Const(y))
         assert await outcome(check, {"x": str(x)}) is fn(x, y)
         assert await outcome(check, {"x": f" {x} "}) is fn(x, y)
 
@@ -157,7 +157,7 @@ def test_rules_round_trip_through_yaml(
 ) -> None:
     rule = BusinessRule(
         id="r1", tool="act", require=check, when=when, message="m {x}", policy="p",
-        bind={"x": Length(Field("items"))}, action=action,
+        bind={"x": Length(Arg("items"))}, action=action,
     )  # fmt: skip
 
     text = dump_rules([rule])
