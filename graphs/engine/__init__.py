@@ -7,6 +7,8 @@ The hub of ``plangate.graphs``: guards sit below it; traces and offline planning
   (workflows as code) from files: ``load_plan``, ``parse_plan``
 - the planner seam: ``Planner``, ``PlanningContext``, ``LLMPlanner``, ``ReplanLimits``,
   ``PlanningError``, ``RequestNotUnderstoodError``, ``RequestRefusedError``
+- quarantined extraction (untrusted text into typed fields by a tool-less model call):
+  ``extraction_tool``, ``extract``
 - the responder seam: ``Responder``, ``LLMResponder``, ``FunctionResponder``
 - many runs in one process: ``GCPolicy``, ``SERVER_POLICY``, ``apply_gc_policy``,
   ``restore_gc_settings`` (the collector's settings of a server, see docs/performance.md)
@@ -40,6 +42,7 @@ from plangate.graphs.engine.planner import (
     RequestRefusedError,
 )
 from plangate.graphs.engine.prices import DEFAULT_PRICES, Price
+from plangate.graphs.engine.quarantine import extract, extraction_tool
 from plangate.graphs.engine.replan_context import ReplanLimits
 from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
 from plangate.graphs.engine.runtime import Runtime
@@ -73,6 +76,8 @@ __all__ = [
     "Step",
     "apply_gc_policy",
     "build_graph",
+    "extract",
+    "extraction_tool",
     "load_plan",
     "parse_condition",
     "parse_plan",

@@ -37,6 +37,7 @@ from plangate.graphs.guards.policy import (
     ToolAllowList,
 )
 from plangate.graphs.guards.redaction import Redactor
+from plangate.graphs.guards.result_labels import ResultLabel, StepLabels, labels_of
 from plangate.graphs.guards.rule_checks import (
     AllOf,
     AnyOf,
@@ -80,9 +81,11 @@ __all__ = [
     "Present",
     "PromptInjection",
     "Redactor",
+    "ResultLabel",
     "Rule",
     "Stage",
     "StartsWith",
+    "StepLabels",
     "Sum",
     "TaintedWriteApproval",
     "Today",
@@ -95,6 +98,7 @@ __all__ = [
     "dump_rules",
     "guardrail_from_function",
     "hours",
+    "labels_of",
     "load_rules",
     "rules_from_data",
 ]
