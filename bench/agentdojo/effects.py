@@ -14,7 +14,9 @@ fetches a URL, so its ``url`` is held for approval when it did not come from the
 
 Tuning (on workspace only, from its figures): its e-mail recipients and event participants
 were ``refuse`` at first; with one call per turn, 6 of its 40 user tasks then had their own call
-refused (addresses read from its mail and calendar), so a person confirms those instead.
+refused (addresses read from its mail and calendar), so a person confirms those instead. And
+``get_unread_emails`` was a read at first; an injected call of it marked the whole inbox read
+and broke the user's task in 111 of 560 attacked cases, so it is declared the write it is.
 
 The tables were tuned on workspace and travel only; banking and slack were written once, before
 their figures were seen, and are reported as untuned.
@@ -44,6 +46,8 @@ WRITES: Mapping[str, frozenset[str]] = {
             "create_file",
             "delete_file",
             "share_file",
+            # Named like a read, but it marks every unread e-mail read: it changes the inbox.
+            "get_unread_emails",
         }
     ),
     "travel": frozenset(

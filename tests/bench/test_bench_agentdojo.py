@@ -18,6 +18,7 @@ from bench.agentdojo.cases import SuiteRunner
 from bench.agentdojo.effects import WRITES, check_tables, effect_of
 from bench.agentdojo.measure import attack, suites
 
+STATEFUL_READS = {"get_unread_emails"}  # marks the e-mails it returns read
 WRITE_VERBS = (
     "send_", "delete_", "create_", "update_", "reserve_", "cancel_", "reschedule_", "add_",
     "append_", "share_", "invite_", "remove_", "post_", "schedule_",
@@ -35,7 +36,8 @@ def test_every_function_that_changes_state_is_a_write(all_suites: dict[str, Any]
         functions = [f.name for f in suite.tools]
         check_tables(name, functions)
         for function in functions:
-            expected = "write" if function.startswith(WRITE_VERBS) else "read"
+            writes = function.startswith(WRITE_VERBS) or function in STATEFUL_READS
+            expected = "write" if writes else "read"
             assert effect_of(name, function) == expected, f"{name}.{function}"
 
 
