@@ -151,5 +151,7 @@ def test_a_bad_max_parallel_is_a_clear_usage_error(bad: Any) -> None:
         _spec(max_parallel=bad)
     with pytest.raises(UsageError, match=r"agent 'scales': max_parallel must be a whole number"):
         Agent(_spec(), Toolset([weigh], deps=Meter()), max_parallel=bad)
-    with pytest.raises(UsageError, match=r"PlanLimits.max_parallel must be at least 1 \(a whole number\)"):
+    with pytest.raises(
+        UsageError, match=r"PlanLimits.max_parallel must be at least 1 \(a whole number\)"
+    ):
         PlanLimits(max_parallel=bad)
