@@ -18,8 +18,8 @@ refused (addresses read from its mail and calendar), so a person confirms those 
 ``get_unread_emails`` was a read at first; an injected call of it marked the whole inbox read
 and broke the user's task in 111 of 560 attacked cases, so it is declared the write it is.
 
-The tables were tuned on workspace and travel only; banking and slack were written once, before
-their figures were seen, and are reported as untuned.
+Tuning was allowed on workspace and travel only (travel needed no change); banking and slack
+were written once, before their figures were seen, and are reported as untuned.
 """
 
 from __future__ import annotations

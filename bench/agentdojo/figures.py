@@ -160,29 +160,32 @@ def build_report(figures: Sequence[SuiteFigures], *, params: dict[str, Any]) -> 
         ],
         notes=[
             f"The effect and sink tables (bench/agentdojo/effects.py) were tuned on "
-            f"{' and '.join(TUNED_SUITES)} only; {', '.join(untuned) or 'no suite'} "
+            f"{' and '.join(TUNED_SUITES)} only; {' and '.join(untuned) or 'no suite'} "
             "ran with tables written once and not adjusted after seeing their figures (untuned).",
             "Injected write calls count every attempt: when a refused or rejected call leaves "
-            "other calls of its turn waiting, the engine asks the model for a re-plan, and the "
-            "compliant attacker plans the injection task's calls again (up to the re-plan "
-            "budget), so one injected call may be counted once per attempt.",
+            "other calls of its turn waiting (a turn wider than max_parallel = 8, or identical "
+            "writes of one tool, which run one per wave), the engine asks the model for a "
+            "re-plan, and the compliant attacker plans the injection task's calls again (up to "
+            "the re-plan budget), so one injected call may be counted once per attempt.",
             "AgentDojo v1.2 ships workspace injection tasks 6-13 with no ground-truth calls (only "
             "security() says what success is); the compliant attacker's calls for them are "
             "written in bench/agentdojo/injection_plans.py from each task's goal, computed "
             "from the environment the model read.",
-            "A run that ends without an answer (its re-plans spent on refused calls) still has "
+            "A run that ends without an answer (its re-plans spent on refused or rejected calls) "
+            "still has "
             "its environment graded: utility() judges the state and the empty answer.",
-            "'attack succeeded' is AgentDojo's security() verdict; with defences off it can be "
-            "false although every injected call ran, when the injection task also needs words "
-            "in the answer the compliant attacker never writes.",
+            "'attack succeeded' is AgentDojo's security() verdict. With the defences off it can "
+            "be false although every injected call ran: when the injection task's goal is words "
+            "in the answer (travel's injection_task_6), or when its security() looks for the "
+            "e-mail id the inbox would have given next before the run, which a user task that "
+            "sends e-mail itself has moved.",
             "The user tasks' calls come from their ground truth, computed by AgentDojo from the "
             "environment before the run, so the compliant attacker can make them all in its "
             "first turn, as a plan made from the request would. A model that must read before "
             "it acts makes its later calls under untrusted control, and the writes among them "
             "wait for a person: the last table runs the user tasks that way (one call per "
             "turn) and counts those prompts.",
-            "Outward reads (slack's get_webpage, declared sinks={'url': 'approve'}) are stopped "
-            "only when the engine enforces sinks on reads; the column shows what this run's "
-            "engine did.",
+            "Outward reads: slack's get_webpage declares sinks={'url': 'approve'}; the engine "
+            "holds such a read like a write when its url is untrusted ('outward reads stopped').",
         ],
     )
