@@ -22,13 +22,10 @@ run — in this process or another one sharing the checkpointer.
 
 from __future__ import annotations
 
-import ast
 import asyncio
-import re
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
@@ -37,7 +34,6 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, StateSnapshot
-from pydantic import BaseModel
 
 from plangate.graphs.engine.approvals import parse_decisions
 from plangate.graphs.engine.dispatch import (
@@ -58,6 +54,7 @@ from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.planning import plan_node, replan_node
 from plangate.graphs.engine.react import react_node
 from plangate.graphs.engine.respond import respond_node
+from plangate.graphs.engine.run_result import RunOutcome, RunResult, approvals_of, task_error
 from plangate.graphs.engine.runtime import Runtime, describe_error, emit, fail_state
 from plangate.graphs.engine.state import (
     CALL_TOOL,
@@ -71,10 +68,9 @@ from plangate.graphs.engine.state import (
     CallState,
     RunState,
 )
-from plangate.graphs.guards.guardrails import PERSON, Action, GuardSubject, Stage, run_guardrails
+from plangate.graphs.guards.guardrails import Action, GuardSubject, Stage, run_guardrails
 from plangate.tools.errors import GuardrailBlockedError, UsageError
 
-RunOutcome = Literal["done", "paused", "blocked", "failed", "interrupted"]
 Checkpointer = BaseCheckpointSaver[Any]
 """Any LangGraph checkpointer; re-exported so packages above ``graphs`` never import langgraph."""
 
@@ -159,56 +155,6 @@ def build_graph(
     graph.add_edge(FAIL, END)
     saver = None if checkpointer is False else checkpointer or InMemorySaver()
     return graph.compile(checkpointer=saver)
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """How a run (or a resumed run) ended.
-
-    Attributes:
-        thread_id: the run's thread, for ``resume``.
-        status: done, paused (waiting for approvals), blocked, failed, or interrupted (the
-            process stopped mid-run, or the model provider kept failing; ``recover``
-            continues it from its last checkpoint).
-        response: the validated response, when done.
-        approvals: the pending approvals, when paused: ``{id, tool, args, reasons}``.
-        error: ``{type, message}`` when blocked or failed, and when interrupted by a failing
-            model (``ModelError``; then also ``kind``, ``provider``, and ``status`` /
-            ``retry_after`` when known).
-        steps: every step's record, by step id.
-        verdicts: every non-allow verdict, in order.
-        usage: counters: steps, tool_calls, model_calls, retries, replans.
-        plan: the last plan, as JSON data.
-    """
-
-    thread_id: str
-    status: RunOutcome
-    response: BaseModel | None = None
-    approvals: list[dict[str, Any]] = field(default_factory=list)
-    error: dict[str, str] | None = None
-    steps: dict[str, Any] = field(default_factory=dict)
-    verdicts: list[dict[str, Any]] = field(default_factory=list)
-    usage: dict[str, float] = field(default_factory=dict)
-    plan: dict[str, Any] | None = None
-
-    @property
-    def blocked_calls(self) -> dict[str, str]:
-        """The calls a guardrail refused (``{step_id: why}``), even when the run answered.
-
-        A run that answers around a refused order ("Not placed: blocked by ...") still ran into
-        a gate; the command line exits 3 for it, as for a run blocked outright.
-        """
-        return {
-            str(verdict.get("step_id")): f"blocked by {verdict.get('guardrail')}: "
-            f"{verdict.get('reason')}"
-            for verdict in self.verdicts
-            # A person's "no" (``reject``; a ``block`` by "human" in runs saved before that
-            # kind existed) is an answer, not a gate.
-            if verdict.get("action") == "block"
-            and verdict.get("stage") == "tool_call"
-            and verdict.get("guardrail") != PERSON
-            and verdict.get("step_id")
-        }
 
 
 class Engine:
@@ -415,7 +361,7 @@ class Engine:
         if not self.persistent:
             return []
         state = await self.graph.aget_state(self._config(thread_id))
-        return _approvals(state.interrupts)
+        return approvals_of(state.interrupts)
 
     async def result(self, thread_id: str) -> RunResult:
         """Where the thread stands now."""
@@ -423,7 +369,7 @@ class Engine:
             return self._unsaved_result(thread_id)
         state = await self.graph.aget_state(self._config(thread_id))
         values: Mapping[str, Any] = state.values
-        pending = _approvals(state.interrupts)
+        pending = approvals_of(state.interrupts)
         status: RunOutcome
         if pending:
             status = "paused"
@@ -439,7 +385,7 @@ class Engine:
         response = values.get("response")
         error = values.get("error")
         if status == "interrupted" and error is None:
-            error = _task_error(state)
+            error = task_error(state)
         return RunResult(
             thread_id=thread_id,
             status=status,
@@ -459,7 +405,7 @@ class Engine:
                 f"no run {thread_id!r}: an engine with no checkpointer (checkpointer=False) "
                 f"knows the results of its last {self.KEPT_RESULTS} runs only"
             )
-        asked = _approvals(values.get("__interrupt__") or ())
+        asked = approvals_of(values.get("__interrupt__") or ())
         status: RunOutcome = "failed"
         if values.get("status") in ("done", "blocked"):
             status = values["status"]
@@ -507,40 +453,6 @@ class Engine:
     def run_sync(self, request: str, *, thread_id: str | None = None) -> RunResult:
         """``run`` for code without an event loop."""
         return asyncio.run(self.run(request, thread_id=thread_id))
-
-
-def _approvals(interrupts: Any) -> list[dict[str, Any]]:
-    """The approvals asked for by the interrupts of a paused run."""
-    for interrupt in interrupts:
-        value = interrupt.value
-        if isinstance(value, dict) and "approvals" in value:
-            return list(value["approvals"])
-    return []
-
-
-def _task_error(state: StateSnapshot) -> dict[str, str] | None:
-    """The error that stopped an interrupted run's next node, as the checkpoint holds it.
-
-    LangGraph keeps the failure of a node as its ``repr`` (``ModelError('openai rate limited
-    (HTTP 429)...')``), across processes; ``None`` when the process died without one.
-    """
-    for task in state.tasks:
-        if task.error is None:
-            continue
-        if isinstance(task.error, BaseException):
-            return {"type": type(task.error).__name__, "message": str(task.error)}
-        text = task.error if isinstance(task.error, str) else repr(task.error)
-        found = re.fullmatch(r"\s*\"?(\w+)\((.*)\)\"?\s*", text, re.DOTALL)
-        if found is None:
-            return {"type": "Error", "message": text}
-        try:
-            message = ast.literal_eval(found.group(2))
-        except (ValueError, SyntaxError):
-            message = found.group(2)
-        if isinstance(message, tuple):
-            message = ", ".join(str(part) for part in message)
-        return {"type": found.group(1), "message": str(message)}
-    return None
 
 
 __all__ = ["Engine", "RunResult", "build_graph", "emit"]
