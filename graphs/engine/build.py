@@ -147,7 +147,7 @@ def build_graph(
     graph.add_conditional_edges(REACT, route_after_react, [DISPATCH, RESPOND, END])
     graph.add_conditional_edges(PLAN, route_after_plan, [DISPATCH, END])
     graph.add_conditional_edges(
-        DISPATCH, route_after_dispatch, [CALL_TOOL, REPLAN, RESPOND, FAIL, REACT]
+        DISPATCH, route_after_dispatch, [CALL_TOOL, DISPATCH, REPLAN, RESPOND, FAIL, REACT]
     )
     graph.add_conditional_edges(CALL_TOOL, route_after_call, [DISPATCH, REACT, RESPOND])
     graph.add_conditional_edges(REPLAN, route_after_plan, [DISPATCH, END])

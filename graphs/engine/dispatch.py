@@ -401,8 +401,18 @@ async def route_after_dispatch(state: RunState) -> Sequence[Send] | str:
         return RESPOND if state.get("history") else FAIL
     troubled = [sid for sid, rec in steps.items() if rec.get("status") in ("failed", "rejected")]
     open_steps = [s.id for s in plan.steps if s.id not in steps]
-    if state.get("strategy") == "react" and not open_steps:
-        return REACT  # the model sees results and failures alike, and decides
+    if state.get("strategy") == "react":
+        # The model sees results and failures alike, and decides, once its turn has run. Calls
+        # of the turn still waiting (beyond max_parallel, or behind a write to the same
+        # resource) go first, even when a call beside them was refused or rejected: the
+        # plan-strategy re-planner is no place for a react model. A dispatch that started
+        # nothing has recorded an outcome for at least one of them, so this ends.
+        if not open_steps:
+            return REACT
+        done = [sid for sid, rec in steps.items() if rec.get("status") == "done"]
+        finished = [sid for sid, rec in steps.items() if rec.get("status") in TERMINAL]
+        ready = [s for s in plan.ready(done, skipped=finished) if s.id not in steps]
+        return DISPATCH if ready else FAIL
     if troubled:
         return REPLAN
     if open_steps:

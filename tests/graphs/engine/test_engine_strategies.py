@@ -8,7 +8,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from plangate.graphs.engine.budget import Budget
 from plangate.graphs.engine.build import Engine
-from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.plan import Plan, PlanLimits
 from plangate.graphs.engine.planner import LLMPlanner
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.guards.policy import ApproveWrites
@@ -198,3 +198,37 @@ async def test_bad_model_plans_are_repaired_within_the_budget(kind: str) -> None
     assert failed.status == "failed"
     assert failed.error is not None
     assert failed.error["type"] == "BudgetExceededError"
+
+
+async def test_react_calls_waiting_beside_a_rejected_one_still_run_without_a_replan() -> None:
+    """A turn wider than max_parallel: the person rejects the first write; the second still
+    comes up for approval and runs, and the model, not the plan re-planner, sees both."""
+    orders = AIMessage(
+        content="",
+        tool_calls=[
+            {"name": "place_order", "args": {"item": item, "qty": 1}, "id": call_id}
+            for call_id, item in (("o1", "tea"), ("o2", "cake"))
+        ],
+    )
+    model = ScriptedChatModel([orders, AIMessage(content="ordered cake, not tea")])
+    shop = Shop()
+    engine = Engine(
+        runtime(
+            shop, planner=LLMPlanner(model), strategy="react", react_model=model,
+            guardrails=[ApproveWrites()], limits=PlanLimits(max_parallel=1),
+        )
+    )  # fmt: skip
+    paused = await engine.run("order tea and cake", thread_id="w")
+    assert [a["id"] for a in paused.approvals] == ["t1_1"]
+    again = await engine.resume("w", {"t1_1": "reject"})
+    assert again.status == "paused"
+    assert [a["id"] for a in again.approvals] == ["t1_2"]
+    done = await engine.resume("w", {"t1_2": "approve"})
+    assert done.status == "done"
+    assert done.usage.get("replans", 0) == 0
+    assert {sid: rec["status"] for sid, rec in done.steps.items()} == {
+        "t1_1": "rejected",
+        "t1_2": "done",
+    }
+    assert [order["item"] for order in shop.orders.values()] == ["cake"]
+    assert len(model.requests) == 2  # one turn, then the answer: no plan was asked for
