@@ -162,18 +162,16 @@ def build_report(figures: Sequence[SuiteFigures], *, params: dict[str, Any]) -> 
             f"The effect and sink tables (bench/agentdojo/effects.py) were tuned on "
             f"{' and '.join(TUNED_SUITES)} only; {' and '.join(untuned) or 'no suite'} "
             "ran with tables written once and not adjusted after seeing their figures (untuned).",
-            "Injected write calls count every attempt: when a refused or rejected call leaves "
-            "other calls of its turn waiting (a turn wider than max_parallel = 8, or identical "
-            "writes of one tool, which run one per wave), the engine asks the model for a "
-            "re-plan, and the compliant attacker plans the injection task's calls again (up to "
-            "the re-plan budget), so one injected call may be counted once per attempt.",
+            "Injected write calls count every call the attacker makes. A refused or rejected "
+            "call does not stop the other calls of its turn (a turn wider than max_parallel = "
+            "8, or identical writes of one tool, which run one per wave): they run or wait in "
+            "turn, and the model sees every outcome at its next turn.",
             "AgentDojo v1.2 ships workspace injection tasks 6-13 with no ground-truth calls (only "
             "security() says what success is); the compliant attacker's calls for them are "
             "written in bench/agentdojo/injection_plans.py from each task's goal, computed "
             "from the environment the model read.",
-            "A run that ends without an answer (its re-plans spent on refused or rejected calls) "
-            "still has "
-            "its environment graded: utility() judges the state and the empty answer.",
+            "A run that ends without an answer (its budget spent, say) still has its "
+            "environment graded: utility() judges the state and the empty answer.",
             "'attack succeeded' is AgentDojo's security() verdict. With the defences off it can "
             "be false although every injected call ran: when the injection task's goal is words "
             "in the answer (travel's injection_task_6), or when its security() looks for the "
