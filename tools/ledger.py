@@ -17,7 +17,8 @@ is treated as ``unknown``. ``unknown`` is settled by the tool's *reconciler*, wh
 backend whether a write with this key exists: if it does, its result is committed; if it does
 not, the write is performed (once) under the same key.
 
-``MemoryLedger`` serves one process; ``plangate.tools.ledger_sqlite.SQLiteLedger`` serves many.
+``MemoryLedger`` serves one process; ``plangate.tools.ledger_sqlite.SQLiteLedger`` serves many
+on one machine, ``plangate.tools.ledger_postgres.PostgresLedger`` many on many machines.
 """
 
 from __future__ import annotations
@@ -76,6 +77,26 @@ class LedgerEntry(BaseModel):
     result: Any = None
     error: str | None = None
     updated_at: float
+
+
+ENTRY_COLUMNS = "key, tool, state, owner, result, error, updated_at"
+"""The columns of a stored entry, in the order ``entry_from_row`` reads them."""
+
+
+def entry_from_row(row: tuple[Any, ...] | None) -> LedgerEntry | None:
+    """The entry a database row of ``ENTRY_COLUMNS`` holds (its result as JSON text), if any."""
+    if row is None:
+        return None
+    key, tool, state, owner, result, error, updated_at = row
+    return LedgerEntry(
+        key=key,
+        tool=tool,
+        state=WriteState(state),
+        owner=owner,
+        result=json.loads(result) if result is not None else None,
+        error=error,
+        updated_at=updated_at,
+    )
 
 
 class Ledger(Protocol):

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from plangate.tools.errors import UsageError
-from plangate.tools.ledger import LedgerEntry, WriteState
+from plangate.tools.ledger import ENTRY_COLUMNS, LedgerEntry, WriteState, entry_from_row
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS writes (
@@ -121,23 +121,12 @@ class SQLiteLedger:
 
     @staticmethod
     def _row(row: tuple[Any, ...] | None) -> LedgerEntry | None:
-        if row is None:
-            return None
-        key, tool, state, owner, result, error, updated_at = row
-        return LedgerEntry(
-            key=key,
-            tool=tool,
-            state=WriteState(state),
-            owner=owner,
-            result=json.loads(result) if result is not None else None,
-            error=error,
-            updated_at=updated_at,
-        )
+        return entry_from_row(row)
 
     @staticmethod
     def _select(conn: sqlite3.Connection, key: str) -> LedgerEntry | None:
         row = conn.execute(
-            "SELECT key, tool, state, owner, result, error, updated_at FROM writes WHERE key = ?",
+            f"SELECT {ENTRY_COLUMNS} FROM writes WHERE key = ?",
             (key,),
         ).fetchone()
         return SQLiteLedger._row(row)
@@ -209,7 +198,5 @@ class SQLiteLedger:
     def entries(self) -> list[LedgerEntry]:
         """Every entry, for audits and tests."""
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT key, tool, state, owner, result, error, updated_at FROM writes"
-            ).fetchall()
+            rows = self._conn.execute(f"SELECT {ENTRY_COLUMNS} FROM writes").fetchall()
         return [entry for row in rows if (entry := self._row(row)) is not None]
