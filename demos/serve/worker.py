@@ -1,0 +1,150 @@
+"""The worker: claims queued runs and runs them with the engine, over the shared store.
+
+Any number of workers (``plangate worker --store postgresql://…``) share one database. Each job
+of the ``run`` task (``plangate.demos.serve.queue``) names a thread and an agent; the worker
+builds the agent's ``Engine`` over the store's checkpointer and ledger, runs the thread and
+writes its events to the events table (``plangate.demos.serve.events``), ending with a
+``run_ended`` event that carries the run's status.
+
+A worker that dies mid-run stops beating. ``RunWorker.run`` looks for such stalled jobs every
+``stalled_after / 2`` seconds and puts them back in the queue; the worker that claims one finds
+the thread *interrupted* in its checkpoint and continues it from there (``Engine.stream_recover``):
+finished steps are not run again, and a write that was in flight goes through the idempotency
+ledger, which settles it — none happens twice, none is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from plangate.demos.serve.events import EventLog
+from plangate.demos.serve.queue import QUEUE, RunJob, open_queue, retry_stalled_runs
+from plangate.graphs.engine import Engine, apply_gc_policy
+from plangate.graphs.engine.events import Event
+from plangate.tools.errors import UsageError
+
+__all__ = ["RUN_ENDED", "EngineFactory", "RunWorker"]
+
+RUN_ENDED = "run_ended"
+"""The kind of the last event a worker writes for a run: ``{"status": ..., "thread_id": ...}``."""
+
+EngineFactory = Callable[[str], Engine]
+"""The engine for an agent reference, over the store's checkpointer and ledger."""
+
+
+class RunWorker:
+    """Runs the queued runs of the database at ``url``.
+
+    Args:
+        url: the store's ``postgresql://`` URL (queue, events, checkpoints, ledger).
+        engines: the engine for an agent's reference; it must persist to the shared store,
+            or another worker could not continue a run this one started.
+        events: where run events go (the store's events table by default).
+    """
+
+    def __init__(self, url: str, engines: EngineFactory, *, events: EventLog | None = None) -> None:
+        self.url = url
+        self.engines = engines
+        self.events = events or EventLog(url)
+
+    async def handle(self, job: RunJob) -> None:
+        """Run ``job``: start, resume or recover its thread, writing the events.
+
+        A job retried after its worker died finds the thread interrupted and recovers it; a
+        job whose run already ended (its worker died after the last checkpoint) only reports
+        the status again.
+        """
+        engine = self.engines(job.agent)
+        if not engine.persistent:
+            raise UsageError(
+                f"agent {job.agent!r}: a queued run needs an engine with a checkpointer"
+            )
+        stream = await self._stream_for(engine, job)
+        if stream is not None:
+            async for event in stream:
+                await self.events.append(job.thread_id, job.run_id, [_as_json(event)])
+        result = await engine.result(job.thread_id)
+        ended = {"kind": RUN_ENDED, "thread_id": job.thread_id, "status": result.status}
+        await self.events.append(job.thread_id, job.run_id, [ended])
+
+    async def _stream_for(self, engine: Engine, job: RunJob) -> AsyncIterator[Event] | None:
+        """The events of what ``job`` asks, given where its thread stands."""
+        thread = job.thread_id
+        config: Any = {"configurable": {"thread_id": thread}}
+        state = await engine.graph.aget_state(config)
+        if not state.values:  # a thread with no checkpoint yet: this is its start
+            if job.action != "start":
+                raise UsageError(f"thread {thread!r} has no run to {job.action}")
+            return engine.stream(job.request, thread_id=thread)
+        current = await engine.result(thread)
+        if current.status == "interrupted":
+            return engine.stream_recover(thread)
+        if job.action == "resume" and current.status == "paused":
+            return engine.stream_resume(thread, job.decisions)
+        return None  # the run already ended (or is paused and this job is a retried start)
+
+    async def run(
+        self,
+        *,
+        wait: bool = True,
+        concurrency: int = 4,
+        heartbeat: float = 10.0,
+        stalled_after: float = 30.0,
+        name: str = "plangate-worker",
+    ) -> None:
+        """Claim and run queued runs until stopped (or, with ``wait=False``, until none is left).
+
+        Args:
+            wait: keep waiting for new runs; ``False`` returns once the queue is empty.
+            concurrency: runs in parallel in this worker.
+            heartbeat: seconds between this worker's heartbeats.
+            stalled_after: seconds without a heartbeat after which a worker is taken as dead
+                and its runs are retried; well above ``heartbeat``.
+            name: the worker's name in procrastinate's logs and tables.
+
+        Raises:
+            UsageError: ``stalled_after`` is not above ``heartbeat``.
+        """
+        if stalled_after <= heartbeat:
+            raise UsageError(
+                f"stalled_after ({stalled_after}s) must be above heartbeat ({heartbeat}s), "
+                "or live workers would be taken for dead"
+            )
+        await self.events.setup()
+        async with open_queue(self.url, self.handle) as app:
+            await retry_stalled_runs(app, seconds_since_heartbeat=stalled_after)
+            sweeper = asyncio.create_task(self._sweep(app, stalled_after)) if wait else None
+            try:
+                await app.run_worker_async(
+                    queues=[QUEUE],
+                    wait=wait,
+                    concurrency=concurrency,
+                    name=name,
+                    update_heartbeat_interval=heartbeat,
+                    stalled_worker_timeout=stalled_after,
+                    install_signal_handlers=wait,
+                )
+            finally:
+                if sweeper is not None:
+                    sweeper.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await sweeper
+
+    async def _sweep(self, app: Any, stalled_after: float) -> None:
+        """Retry the runs of dead workers, every half ``stalled_after``."""
+        while True:
+            await asyncio.sleep(stalled_after / 2)
+            await retry_stalled_runs(app, seconds_since_heartbeat=stalled_after)
+
+
+async def serve_worker(url: str, engines: EngineFactory, **options: Any) -> None:
+    """The ``plangate worker`` process: tune the collector for a server, then ``RunWorker.run``."""
+    apply_gc_policy()
+    await RunWorker(url, engines).run(**options)
+
+
+def _as_json(event: Event) -> dict[str, Any]:
+    return event.model_dump(mode="json")
