@@ -1,0 +1,94 @@
+"""What the API tests share: a server over a fresh state folder, a client, an SSE parser.
+
+The server serves the ``tables`` test agent by reference (``tests.demos.cli_agent:SPEC``) and the
+reservation assistant by name, at a pinned moment, so no test depends on the time of day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from plangate.demos.serve.app import create_app
+from plangate.demos.serve.catalog import resolve_agents
+from plangate.demos.serve.local import LocalRunService, local_service
+from plangate.graphs.engine.events import Event, RunStarted
+from plangate.tools.clock import PinnedClock
+
+NOW = datetime.fromisoformat("2026-03-09T09:00:00+00:00")
+BOOK = "book a table for 2 in Lisbon"
+FIND = "find a table for 2 in Lisbon"
+TABLES = "tests.demos.cli_agent:SPEC"
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running in-process server: its service and an httpx client talking to it."""
+
+    service: LocalRunService
+    http: httpx.AsyncClient
+
+
+@asynccontextmanager
+async def serve(
+    root: Path, *, token: str | None = None, max_body: int = 4096
+) -> AsyncIterator[Server]:
+    """An API over a ``LocalRunService`` in ``root``, and a client of it."""
+    specs = resolve_agents([TABLES, "reservation"])
+    async with local_service(root, specs, clock=PinnedClock(NOW)) as service:
+        app = create_app(service, token=token, max_body=max_body, wait_seconds=5)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", timeout=5
+        ) as http:
+            yield Server(service, http)
+
+
+def parse_sse(text: str) -> list[dict[str, Any]]:
+    """The messages of an SSE body: ``{"id": int | None, "event": str, "data": Any}``."""
+    messages = []
+    for block in text.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines())
+        event_id = fields.get("id")
+        messages.append(
+            {
+                "id": int(event_id) if event_id is not None else None,
+                "event": fields["event"],
+                "data": json.loads(fields["data"]),
+            }
+        )
+    return messages
+
+
+class Gate:
+    """Holds a run after its first event until ``open()``: a run that is busy for as long as a
+    test needs, whatever the machine's speed."""
+
+    def __init__(self, service: LocalRunService, agent: str) -> None:
+        self.opened = asyncio.Event()
+        self.agent = service.agent(agent)
+        self.real = self.agent.stream
+
+    def install(self) -> None:
+        """Make the agent's next runs wait at the gate."""
+
+        async def held(request: str, *, thread_id: str | None = None) -> AsyncIterator[Event]:
+            yield RunStarted(thread_id=thread_id or "", request=request)
+            await asyncio.wait_for(self.opened.wait(), 5)
+            async for event in self.real(request, thread_id=thread_id):
+                if event.kind != "run_started":
+                    yield event
+
+        self.agent.stream = held  # type: ignore[method-assign]
+
+    def open(self) -> None:
+        """Let the held runs go on."""
+        self.opened.set()
