@@ -26,6 +26,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
@@ -33,7 +34,7 @@ from psycopg_pool import AsyncConnectionPool
 from plangate.tools.errors import UsageError
 from plangate.tools.ledger import ENTRY_COLUMNS, LedgerEntry, WriteState, entry_from_row
 
-__all__ = ["PostgresCompanion", "PostgresLedger", "PostgresStore"]
+__all__ = ["PostgresCompanion", "PostgresLedger", "PostgresStore", "redact_url"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS writes (
@@ -109,7 +110,8 @@ class PostgresLedger:
             await pool.open(wait=True, timeout=open_timeout)
         except psycopg.Error as exc:  # PoolTimeout too: it derives from psycopg.Error
             await pool.close()
-            raise UsageError(f"cannot open the idempotency ledger at {url}: {exc}") from exc
+            where = redact_url(url)
+            raise UsageError(f"cannot open the idempotency ledger at {where}: {exc}") from exc
         try:
             ledger = cls(pool, companion=companion)
             await ledger.setup()
@@ -229,3 +231,12 @@ def _execute(query: str) -> Callable[[Connection], Awaitable[None]]:
         await conn.execute(query)
 
     return statements
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit for a message or a log: its password, if any, replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username or ''}:***@{host}").geturl()

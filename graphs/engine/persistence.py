@@ -1,10 +1,11 @@
-"""Where runs persist between processes: a SQLite checkpointer for the engine.
+"""Where runs persist between processes: a SQLite or PostgreSQL checkpointer for the engine.
 
 ``Engine`` takes any LangGraph checkpointer. The command line keeps its runs in one SQLite file
 so that ``plangate run`` can pause for approval and a later ``plangate resume`` — another
-process — continues the same thread. This module is the one place above
-``plangate.graphs.engine.build`` that names LangGraph's SQLite saver, so ``agents/`` and ``demos/``
-get it without importing langgraph.
+process — continues the same thread; served agents keep theirs in PostgreSQL, where any worker
+on any machine continues them. This module is the one place above
+``plangate.graphs.engine.build`` that names LangGraph's savers, so ``agents/`` and ``demos/``
+get them without importing langgraph.
 
 Checkpoints are encrypted at rest when ``$PLANGATE_CHECKPOINT_KEY`` is set (or ``key=`` is
 given): see ``plangate.graphs.engine.encryption`` for the key's format and the errors.
@@ -18,14 +19,19 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
+import psycopg
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
 
 from plangate.graphs.engine.build import Checkpointer
 from plangate.graphs.engine.encryption import checkpoint_serde
 from plangate.tools.errors import UsageError
+from plangate.tools.ledger_postgres import redact_url
 
-__all__ = ["sqlite_checkpointer"]
+__all__ = ["postgres_checkpointer", "sqlite_checkpointer"]
 
 
 @asynccontextmanager
@@ -70,3 +76,60 @@ async def sqlite_checkpointer(
                 f"cannot open the run database {target}: {exc}; move it aside to start afresh"
             ) from exc
         yield saver
+
+
+@asynccontextmanager
+async def postgres_checkpointer(
+    url: str,
+    *,
+    key: str | bytes | None = None,
+    serde: SerializerProtocol | None = None,
+    max_size: int = 8,
+    open_timeout: float = 10.0,
+) -> AsyncIterator[Checkpointer]:
+    """A checkpointer over the PostgreSQL database at ``url``, open for the duration of the block.
+
+    Its tables are created (or migrated) on first use; any number of processes may share the
+    database. Checkpoints are encrypted exactly as by ``sqlite_checkpointer``.
+
+    Args:
+        url: a ``postgresql://`` URL (or a libpq connection string).
+        key: the AES key, as for ``sqlite_checkpointer``.
+        serde: a LangGraph serializer to use as is, instead of choosing one from the key.
+        max_size: the most connections the checkpointer's pool opens (at least 2).
+        open_timeout: seconds to wait for the first connection.
+
+    Raises:
+        UsageError: the database cannot be reached or its tables cannot be created (the message
+            names the URL, without its password); or both ``key`` and ``serde`` are given.
+        CheckpointKeyError: as for ``sqlite_checkpointer``.
+    """
+    if key is not None and serde is not None:
+        raise UsageError("postgres_checkpointer: give key= or serde=, not both")
+    where = redact_url(url)
+    chosen = serde if serde is not None else checkpoint_serde(key, where=where)
+    # The saver's own settings: autocommit, no prepared statements, rows as dicts.
+    pool: AsyncConnectionPool[psycopg.AsyncConnection[dict[str, object]]] = AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=max(max_size, 2),
+        open=False,
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+    )
+    try:
+        await pool.open(wait=True, timeout=open_timeout)
+        saver = AsyncPostgresSaver(pool, serde=chosen)
+        async with pool.connection() as conn:
+            # Two processes migrating at once would both insert the same migration rows.
+            await conn.execute("SELECT pg_advisory_lock(hashtext('plangate checkpoints'))")
+            try:
+                await saver.setup()
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtext('plangate checkpoints'))")
+    except psycopg.Error as exc:  # PoolTimeout too: it derives from psycopg.Error
+        await pool.close()
+        raise UsageError(f"cannot open the run database {where}: {exc}") from exc
+    try:
+        yield saver
+    finally:
+        await pool.close()
