@@ -125,10 +125,26 @@ class PostgresLedger:
         Raises:
             UsageError: the table cannot be created.
         """
+        await self.create_tables(_SCHEMA)
+
+    async def create_tables(self, ddl: str) -> None:
+        """Run ``ddl`` (``CREATE TABLE IF NOT EXISTS …``), one process at a time.
+
+        For the ledger's table and a companion's; processes starting together would otherwise
+        collide in PostgreSQL's catalogue.
+
+        Raises:
+            UsageError: the statements fail; the message quotes PostgreSQL's error.
+        """
+
+        async def statements(conn: Connection) -> None:
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('plangate schema'))")
+            await conn.execute(ddl)
+
         try:
-            await self.transact(_execute(_SCHEMA))
+            await self.transact(statements)
         except psycopg.Error as exc:
-            raise UsageError(f"cannot create the idempotency ledger's table: {exc}") from exc
+            raise UsageError(f"cannot create the tables of the store: {exc}") from exc
 
     async def transact(self, statements: Callable[[Connection], Awaitable[T]]) -> T:
         """Run ``statements`` in one transaction on a connection of the pool.
@@ -222,15 +238,6 @@ class PostgresLedger:
             return [entry for row in rows if (entry := entry_from_row(row)) is not None]
 
         return await self.transact(statements)
-
-
-def _execute(query: str) -> Callable[[Connection], Awaitable[None]]:
-    async def statements(conn: Connection) -> None:
-        # Two processes creating the same table at once would collide in the catalogue.
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('plangate schema'))")
-        await conn.execute(query)
-
-    return statements
 
 
 def redact_url(url: str) -> str:
