@@ -14,7 +14,8 @@ Routes (shaped after LangChain's Agent Protocol)::
 
 Events are Server-Sent Events: ``id:`` (increasing within a thread), ``event:`` (the engine
 event's ``kind``) and ``data:`` (the event as JSON, as ``plangate.graphs.engine.events``
-defines it); a stream ends with ``event: end`` carrying the run as it ended. Every error is a
+defines it); a stream ends with ``event: end`` carrying the run as it ended. Its
+``Content-Location`` header names the run (``/threads/{thread_id}/runs/{run_id}``). Every error is a
 JSON ``ErrorBody``; no traceback ever leaves the server.
 """
 
@@ -99,6 +100,11 @@ def _handle_errors(app: FastAPI) -> None:
 def _sse(event: str, data: str, event_id: int | None = None) -> bytes:
     head = f"id: {event_id}\n" if event_id is not None else ""
     return f"{head}event: {event}\ndata: {data}\n\n".encode()
+
+
+def _event_stream(body: AsyncIterator[bytes], run: RunInfo) -> StreamingResponse:
+    where = {"Content-Location": f"/threads/{run.thread_id}/runs/{run.run_id}"}
+    return StreamingResponse(body, media_type="text/event-stream", headers=where)
 
 
 def _after(last_event_id: str | None) -> int:
@@ -197,7 +203,7 @@ def create_app(
     async def stream_run(thread_id: str, body: RunCreate) -> StreamingResponse:
         """Start or resume a run and answer with its events as Server-Sent Events."""
         run = await launch(thread_id, body)
-        return StreamingResponse(stream(run, 0), media_type="text/event-stream")
+        return _event_stream(stream(run, 0), run)
 
     @app.get("/threads/{thread_id}/runs/{run_id}", tags=["runs"])
     async def get_run(thread_id: str, run_id: str) -> RunInfo:
@@ -212,8 +218,7 @@ def create_app(
     ) -> StreamingResponse:
         """A run's events as Server-Sent Events, after ``Last-Event-ID`` when given."""
         run = await service.status(thread_id, run_id)
-        after = _after(last_event_id)
-        return StreamingResponse(stream(run, after), media_type="text/event-stream")
+        return _event_stream(stream(run, _after(last_event_id)), run)
 
     @app.post("/threads/{thread_id}/runs/{run_id}/cancel", tags=["runs"])
     async def cancel_run(thread_id: str, run_id: str) -> RunInfo:

@@ -184,6 +184,11 @@ class LocalRunService:
         async with thread.changed:
             thread.changed.notify_all()
 
+    async def _cancelled(self, thread: _Thread, run_id: str) -> None:
+        failed = RunFailed(error=CANCELLED["type"], message=CANCELLED["message"])
+        await self._emit(thread, run_id, failed)
+        await self._set(thread, run_id, status="cancelled", error=CANCELLED)
+
     async def _execute(
         self, thread: _Thread, run_id: str, stream: Callable[[], AsyncIterator[Event]]
     ) -> None:
@@ -194,10 +199,7 @@ class LocalRunService:
                 await self._emit(thread, run_id, event)
             result = await self.agent(thread.runs[run_id].agent).result(tid)
         except asyncio.CancelledError:
-            await self._emit(
-                thread, run_id, RunFailed(error="Cancelled", message=CANCELLED["message"])
-            )
-            await self._set(thread, run_id, status="cancelled", error=CANCELLED)
+            await self._cancelled(thread, run_id)
             return
         except Exception as exc:  # a run's failure is its status, never the server's
             error = {"type": type(exc).__name__, "message": str(exc)}
@@ -224,6 +226,8 @@ class LocalRunService:
         if info.status in ACTIVE and task is not None:
             task.cancel()
             await asyncio.wait([task], timeout=10)
+            if (await self.status(thread_id, run_id)).status in ACTIVE:
+                await self._cancelled(self._thread(thread_id), run_id)  # cancelled before it began
         return await self.status(thread_id, run_id)
 
     async def wait(self, thread_id: str, run_id: str, seconds: float) -> RunInfo:

@@ -35,6 +35,7 @@ class Server:
 
     service: LocalRunService
     http: httpx.AsyncClient
+    transport: httpx.ASGITransport
 
 
 @asynccontextmanager
@@ -49,7 +50,7 @@ async def serve(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://test", timeout=5
         ) as http:
-            yield Server(service, http)
+            yield Server(service, http, transport)
 
 
 def parse_sse(text: str) -> list[dict[str, Any]]:
