@@ -22,14 +22,18 @@ from typing import Any
 
 from plangate.demos.serve.events import EventLog
 from plangate.demos.serve.queue import QUEUE, RunJob, open_queue, retry_stalled_runs
-from plangate.graphs.engine import Engine, apply_gc_policy
-from plangate.graphs.engine.events import Event
+from plangate.demos.serve.run_table import RunTable
+from plangate.graphs.engine import Engine, RunResult, apply_gc_policy
+from plangate.graphs.engine.events import Event, RunFailed
 from plangate.tools.errors import UsageError
 
-__all__ = ["RUN_ENDED", "EngineFactory", "RunWorker"]
+__all__ = ["CANCELLED", "RUN_ENDED", "EngineFactory", "RunWorker", "serve_worker"]
 
 RUN_ENDED = "run_ended"
 """The kind of the last event a worker writes for a run: ``{"status": ..., "thread_id": ...}``."""
+
+CANCELLED = {"type": "Cancelled", "message": "the run was cancelled by a client"}
+"""The error of a run a client cancelled."""
 
 EngineFactory = Callable[[str], Engine]
 """The engine for an agent reference, over the store's checkpointer and ledger."""
@@ -43,20 +47,62 @@ class RunWorker:
         engines: the engine for an agent's reference; it must persist to the shared store,
             or another worker could not continue a run this one started.
         events: where run events go (the store's events table by default).
+        runs: where runs' statuses go (the store's runs table by default).
     """
 
-    def __init__(self, url: str, engines: EngineFactory, *, events: EventLog | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        engines: EngineFactory,
+        *,
+        events: EventLog | None = None,
+        runs: RunTable | None = None,
+    ) -> None:
         self.url = url
         self.engines = engines
         self.events = events or EventLog(url)
+        self.runs = runs or RunTable(url)
+
+    async def setup(self) -> None:
+        """Create the events and runs tables when they are missing (idempotent)."""
+        await self.events.setup()
+        await self.runs.setup()
 
     async def handle(self, job: RunJob) -> None:
-        """Run ``job``: start, resume or recover its thread, writing the events.
+        """Run ``job``: start, resume or recover its thread, writing events and status.
 
         A job retried after its worker died finds the thread interrupted and recovers it; a
         job whose run already ended (its worker died after the last checkpoint) only reports
-        the status again.
+        the status again; a job whose run was cancelled does nothing.
+
+        Raises:
+            UsageError: the agent is unknown or keeps no checkpoints, or the job asks for
+                what its thread cannot do; the run is marked ``failed`` first.
         """
+        if job.run_id and await self.runs.is_cancelled(job.run_id):
+            return
+        await self.runs.set_run(job.run_id, status="running")
+        try:
+            result = await self._execute(job)
+        except asyncio.CancelledError:
+            # Cancelled by a client (procrastinate aborts the job): say so to the readers.
+            # A worker shutting down leaves the run as it is, for another to continue.
+            if job.run_id and await self.runs.is_cancelled(job.run_id):
+                await self._end(job, "cancelled", CANCELLED)
+            raise
+        except Exception as exc:
+            error = {"type": type(exc).__name__, "message": str(exc)}
+            await self.runs.set_run(job.run_id, status="failed", error=error)
+            await self._end(job, "failed", error)
+            raise
+        response = result.response.model_dump(mode="json") if result.response else None
+        await self.runs.set_run(
+            job.run_id, status=result.status, response=response,
+            approvals=result.approvals, error=result.error,
+        )  # fmt: skip
+        await self._end(job, result.status, None)
+
+    async def _execute(self, job: RunJob) -> RunResult:
         engine = self.engines(job.agent)
         if not engine.persistent:
             raise UsageError(
@@ -66,9 +112,16 @@ class RunWorker:
         if stream is not None:
             async for event in stream:
                 await self.events.append(job.thread_id, job.run_id, [_as_json(event)])
-        result = await engine.result(job.thread_id)
-        ended = {"kind": RUN_ENDED, "thread_id": job.thread_id, "status": result.status}
-        await self.events.append(job.thread_id, job.run_id, [ended])
+        return await engine.result(job.thread_id)
+
+    async def _end(self, job: RunJob, status: str, error: dict[str, str] | None) -> None:
+        """Write the run's last events: ``run_failed`` for an error, then ``run_ended``."""
+        events: list[dict[str, Any]] = []
+        if error is not None:
+            failed = RunFailed(error=error["type"], message=error["message"])
+            events.append(_as_json(failed))
+        events.append({"kind": RUN_ENDED, "thread_id": job.thread_id, "status": status})
+        await self.events.append(job.thread_id, job.run_id, events)
 
     async def _stream_for(self, engine: Engine, job: RunJob) -> AsyncIterator[Event] | None:
         """The events of what ``job`` asks, given where its thread stands."""
@@ -113,7 +166,7 @@ class RunWorker:
                 f"stalled_after ({stalled_after}s) must be above heartbeat ({heartbeat}s), "
                 "or live workers would be taken for dead"
             )
-        await self.events.setup()
+        await self.setup()
         async with open_queue(self.url, self.handle) as app:
             await retry_stalled_runs(app, seconds_since_heartbeat=stalled_after)
             sweeper = asyncio.create_task(self._sweep(app, stalled_after)) if wait else None

@@ -16,6 +16,7 @@ from typing import Any
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
 from plangate.graphs.engine.build import Engine
+from plangate.graphs.guards.policy import ApproveWrites
 from plangate.tools.clock import FakeClock
 from plangate.tools.errors import UsageError
 from plangate.tools.executor import ToolExecutor
@@ -30,6 +31,10 @@ PLAN = {
         {"id": "b", "tool": "get_price", "args": {"item": "${a.item}"}},
     ]
 }
+
+
+AGENTS = {"shop": "orders tea", "gated": "orders tea once a person approves"}
+"""The agents the worker knows, as ``QueuedRuns`` lists them."""
 
 
 class HeldShop(Shop):
@@ -49,7 +54,8 @@ class HeldShop(Shop):
 
 
 class ShopEngines:
-    """The engine factory of a worker: ``shop`` is the one agent reference it knows.
+    """The engine factory of a worker: it knows ``shop``, and ``gated`` whose writes wait
+    for approval.
 
     One shop and one ledger stand for the backend and the store's ledger that every worker
     shares; each call builds a new engine, as a worker does for each job.
@@ -62,13 +68,15 @@ class ShopEngines:
         self.built = 0
 
     def __call__(self, agent: str) -> Engine:
-        if agent != "shop":
+        if agent not in AGENTS:
             raise UsageError(f"no agent {agent!r}")
         self.built += 1
         toolset = Toolset([get_price, place_order], deps=self.shop)
         executor = ToolExecutor(toolset, ledger=self.ledger, clock=FakeClock())
         planner = ScriptedPlanner(PLAN)
-        return Engine(runtime(self.shop, planner=planner, executor=executor), self.saver)
+        guardrails = [ApproveWrites()] if agent == "gated" else []
+        parts = runtime(self.shop, planner=planner, executor=executor, guardrails=guardrails)
+        return Engine(parts, self.saver)
 
     def orders(self) -> int:
         """How many orders reached the shop (each write once: 1 per run)."""

@@ -1,0 +1,167 @@
+"""``QueuedRuns``: the API's ``RunService`` over the PostgreSQL run queue and its workers.
+
+An API server holding a ``QueuedRuns`` runs nothing itself. Starting or resuming a run adds it
+to the runs table (``plangate.demos.serve.run_table``, where the one-run-per-thread rule is kept
+under a row lock) and queues a ``run`` job (``plangate.demos.serve.queue``); a worker anywhere
+runs it and writes its events and status. Events are read from the events table, live through
+LISTEN/NOTIFY (``plangate.demos.serve.events``), so any API server streams any run, and a stream
+resumes after the last event id its client saw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import procrastinate
+
+from plangate.demos.serve.events import EventLog
+from plangate.demos.serve.queue import RunJob, enqueue_run, open_queue
+from plangate.demos.serve.run_table import RunTable
+from plangate.demos.serve.runs import (
+    ACTIVE,
+    NotFoundError,
+    RunInfo,
+    StoredEvent,
+    ThreadInfo,
+    ThreadStatus,
+)
+from plangate.demos.serve.worker import CANCELLED, RUN_ENDED
+from plangate.tools.errors import UsageError
+
+__all__ = ["QueuedRuns", "queued_runs"]
+
+_FOLLOW_IDLE = 3600.0
+"""How long an event stream waits with no event before it ends (a run's events may pause for a
+slow tool, never this long); a client reconnects after the last id it saw."""
+
+
+class QueuedRuns:
+    """A ``RunService`` whose runs go to the queue (see the module doc).
+
+    Args:
+        app: the queue's procrastinate app, open (``open_queue``).
+        agents: the agents served: name → what it does. Workers must know the same names.
+        events: the events table.
+        runs: the threads and runs tables.
+    """
+
+    def __init__(
+        self, app: procrastinate.App, agents: Mapping[str, str], events: EventLog, runs: RunTable
+    ) -> None:
+        self._app = app
+        self._agents = dict(agents)
+        self._events = events
+        self._runs = runs
+
+    def agents(self) -> dict[str, str]:
+        return dict(self._agents)
+
+    async def create_thread(
+        self, thread_id: str | None = None, metadata: Mapping[str, Any] | None = None
+    ) -> ThreadInfo:
+        tid = thread_id if thread_id is not None else uuid.uuid4().hex[:12]
+        if not tid or len(tid) > 128 or not tid.replace("-", "").replace("_", "").isalnum():
+            raise UsageError(f"thread id {tid!r} must be 1 to 128 letters, digits, '-' or '_'")
+        return await self._runs.create_thread(tid, metadata or {})
+
+    async def thread(self, thread_id: str) -> ThreadInfo:
+        return await self._runs.thread(thread_id)
+
+    async def search_threads(
+        self,
+        *,
+        status: ThreadStatus | None = None,
+        agent: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[ThreadInfo]:
+        return await self._runs.search(status=status, agent=agent, limit=limit, offset=offset)
+
+    async def start(self, thread_id: str, agent: str, request: str) -> RunInfo:
+        if agent not in self._agents:
+            raise NotFoundError(
+                f"no agent {agent!r} is served; choose one of: {', '.join(self._agents)}"
+            )
+        info = await self._runs.add_run(thread_id, "start", agent=agent)
+        job = RunJob(thread_id=thread_id, run_id=info.run_id, agent=agent, request=request)
+        return await self._enqueue(info, job)
+
+    async def resume(self, thread_id: str, decisions: Mapping[str, Any]) -> RunInfo:
+        info = await self._runs.add_run(thread_id, "resume", decisions=decisions)
+        job = RunJob(
+            thread_id=thread_id, run_id=info.run_id, agent=info.agent, action="resume",
+            decisions=dict(decisions),
+        )  # fmt: skip
+        return await self._enqueue(info, job)
+
+    async def _enqueue(self, info: RunInfo, job: RunJob) -> RunInfo:
+        try:
+            await enqueue_run(self._app, job)
+        except Exception as exc:
+            # The run cannot be queued: it ends now, so the thread is not left busy.
+            error = {"type": type(exc).__name__, "message": f"the run could not be queued: {exc}"}
+            await self._runs.set_run(info.run_id, status="failed", error=error)
+            raise
+        return info
+
+    async def status(self, thread_id: str, run_id: str) -> RunInfo:
+        return await self._runs.run(thread_id, run_id)
+
+    async def cancel(self, thread_id: str, run_id: str) -> RunInfo:
+        info = await self._runs.run(thread_id, run_id)
+        if info.status not in ACTIVE:
+            return info
+        await self._runs.set_run(run_id, status="cancelled", error=CANCELLED)
+        jobs = await self._app.job_manager.list_jobs_async(lock=thread_id)
+        waiting = True
+        for job in jobs:
+            if job.id is None or (job.task_kwargs or {}).get("run_id") != run_id:
+                continue
+            if job.status == "doing":
+                waiting = False  # the worker's run stops and writes its last events
+            if job.status in ("todo", "doing"):
+                await self._app.job_manager.cancel_job_by_id_async(job.id, abort=True)
+        if waiting:
+            failed = {"kind": "run_failed", "error": CANCELLED["type"]}
+            ended = {"kind": RUN_ENDED, "thread_id": thread_id, "status": "cancelled"}
+            await self._events.append(
+                thread_id, run_id, [{**failed, "message": CANCELLED["message"]}, ended]
+            )
+        return await self._runs.run(thread_id, run_id)
+
+    async def wait(self, thread_id: str, run_id: str, seconds: float) -> RunInfo:
+        info = await self._runs.run(thread_id, run_id)
+        if info.status not in ACTIVE or seconds <= 0:
+            return info
+        try:
+            async with asyncio.timeout(seconds):
+                async for _ in self.events(thread_id, run_id):
+                    pass
+        except TimeoutError:
+            pass
+        return await self._runs.run(thread_id, run_id)
+
+    async def events(
+        self, thread_id: str, run_id: str, after: int = 0
+    ) -> AsyncIterator[StoredEvent]:
+        await self._runs.run(thread_id, run_id)  # NotFoundError for an unknown run
+        async for stored in self._events.follow(thread_id, after=after, idle=_FOLLOW_IDLE):
+            if stored.run_id != run_id:
+                continue
+            yield stored
+            if stored.event.get("kind") == RUN_ENDED:
+                return
+
+
+@asynccontextmanager
+async def queued_runs(url: str, agents: Mapping[str, str]) -> AsyncIterator[QueuedRuns]:
+    """A ``QueuedRuns`` on the store at ``url``, its tables created, open for the block."""
+    events, runs = EventLog(url), RunTable(url)
+    await events.setup()
+    await runs.setup()
+    async with open_queue(url) as app:
+        yield QueuedRuns(app, agents, events, runs)

@@ -1,0 +1,242 @@
+"""Threads and runs in PostgreSQL, shared by every API server and worker of one store.
+
+``plangate_threads`` holds a thread's agent, metadata, latest run and status; ``plangate_runs``
+each run's status, answer, pending approvals and error. A run is added under the thread's row
+lock (``SELECT … FOR UPDATE``), so two API servers asked at once for a run on one thread cannot
+both add one: the second sees the first and gets ``ThreadBusyError``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import psycopg
+from psycopg.rows import dict_row
+
+from plangate.demos.serve.runs import (
+    ACTIVE,
+    ConflictError,
+    NotFoundError,
+    NotPausedError,
+    RunInfo,
+    ThreadBusyError,
+    ThreadInfo,
+    ThreadStatus,
+)
+from plangate.graphs.engine.approvals import parse_decisions
+
+__all__ = ["RunTable"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS plangate_threads (
+    seq BIGSERIAL,
+    thread_id TEXT PRIMARY KEY,
+    agent TEXT,
+    status TEXT NOT NULL DEFAULT 'idle',
+    metadata JSONB NOT NULL DEFAULT '{}',
+    run_id TEXT
+);
+CREATE TABLE IF NOT EXISTS plangate_runs (
+    run_id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL REFERENCES plangate_threads (thread_id),
+    agent TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    response JSONB,
+    approvals JSONB NOT NULL DEFAULT '[]',
+    error JSONB
+);
+"""
+
+_RUN_FIELDS = ("status", "response", "approvals", "error")
+
+
+class RunTable:
+    """The threads and runs tables of the PostgreSQL database at ``url``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def _connect(self) -> psycopg.AsyncConnection[dict[str, Any]]:
+        return await psycopg.AsyncConnection.connect(self.url, row_factory=dict_row)
+
+    async def setup(self) -> None:
+        """Create the tables when they are missing (idempotent)."""
+        async with await self._connect() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('plangate_runs'))")
+            await conn.execute(_SCHEMA)
+
+    async def create_thread(self, thread_id: str, metadata: Mapping[str, Any]) -> ThreadInfo:
+        """Add the thread ``thread_id``.
+
+        Raises:
+            ConflictError: the thread exists already.
+        """
+        async with await self._connect() as conn, conn.transaction():
+            cursor = await conn.execute(
+                "INSERT INTO plangate_threads (thread_id, metadata) VALUES (%s, %s) "
+                "ON CONFLICT DO NOTHING RETURNING *",
+                (thread_id, json.dumps(dict(metadata))),
+            )
+            row = await cursor.fetchone()
+        if row is None:
+            raise ConflictError(f"thread {thread_id!r} exists already")
+        return _thread(row)
+
+    async def thread(self, thread_id: str) -> ThreadInfo:
+        """The thread; ``NotFoundError`` when there is none."""
+        async with await self._connect() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM plangate_threads WHERE thread_id = %s", (thread_id,)
+            )
+            row = await cursor.fetchone()
+        if row is None:
+            raise NotFoundError(f"no thread {thread_id!r}")
+        return _thread(row)
+
+    async def search(
+        self, *, status: ThreadStatus | None, agent: str | None, limit: int, offset: int
+    ) -> list[ThreadInfo]:
+        """Threads matching every filter given, oldest first."""
+        async with await self._connect() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM plangate_threads WHERE (%(status)s::text IS NULL OR "
+                "status = %(status)s) AND (%(agent)s::text IS NULL OR agent = %(agent)s) "
+                "ORDER BY seq LIMIT %(limit)s OFFSET %(offset)s",
+                {"status": status, "agent": agent, "limit": limit, "offset": offset},
+            )
+            return [_thread(row) for row in await cursor.fetchall()]
+
+    async def add_run(
+        self,
+        thread_id: str,
+        action: Literal["start", "resume"],
+        agent: str = "",
+        decisions: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
+        """A new ``pending`` run on the thread, which must be free for it.
+
+        A start needs a thread that never ran; a resume a thread whose last run is paused,
+        and a decision per pending approval.
+
+        Raises:
+            NotFoundError: no such thread.
+            ThreadBusyError: the thread's last run has not ended.
+            ConflictError: a start on a thread that ran already.
+            NotPausedError: a resume of a thread that waits for no decision.
+            UsageError: the decisions do not match the pending approvals.
+        """
+        async with await self._connect() as conn, conn.transaction():
+            cursor = await conn.execute(
+                "SELECT * FROM plangate_threads WHERE thread_id = %s FOR UPDATE", (thread_id,)
+            )
+            thread = await cursor.fetchone()
+            if thread is None:
+                raise NotFoundError(f"no thread {thread_id!r}")
+            last = None
+            if thread["run_id"] is not None:
+                cursor = await conn.execute(
+                    "SELECT * FROM plangate_runs WHERE run_id = %s", (thread["run_id"],)
+                )
+                last = await cursor.fetchone()
+            if last is not None and last["status"] in ACTIVE:
+                raise ThreadBusyError(
+                    f"thread {thread_id!r} is busy with run {last['run_id']}: wait for it or "
+                    "cancel it, then try again (one run per thread at a time)"
+                )
+            if action == "start" and last is not None:
+                raise ConflictError(
+                    f"thread {thread_id!r} has run already: resume it with decisions, or "
+                    "create another thread for a new request"
+                )
+            if action == "resume":
+                if last is None or last["status"] != "paused":
+                    raise NotPausedError(f"thread {thread_id!r} waits for no decision")
+                parse_decisions(dict(decisions or {}), [str(a["id"]) for a in last["approvals"]])
+                agent = last["agent"]
+            run_id = uuid.uuid4().hex
+            cursor = await conn.execute(
+                "INSERT INTO plangate_runs (run_id, thread_id, agent) VALUES (%s, %s, %s) "
+                "RETURNING *",
+                (run_id, thread_id, agent),
+            )
+            row = await cursor.fetchone()
+            await conn.execute(
+                "UPDATE plangate_threads SET agent = %s, status = 'busy', run_id = %s "
+                "WHERE thread_id = %s",
+                (agent, run_id, thread_id),
+            )
+        assert row is not None  # RETURNING always yields the row
+        return _run(row)
+
+    async def run(self, thread_id: str, run_id: str) -> RunInfo:
+        """The run; ``NotFoundError`` when the thread has no such run."""
+        async with await self._connect() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM plangate_runs WHERE run_id = %s AND thread_id = %s",
+                (run_id, thread_id),
+            )
+            row = await cursor.fetchone()
+        if row is None:
+            raise NotFoundError(f"thread {thread_id!r} has no run {run_id!r}")
+        return _run(row)
+
+    async def is_cancelled(self, run_id: str) -> bool:
+        """Whether the run ``run_id`` was cancelled (``False`` for an unknown run)."""
+        async with await self._connect() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM plangate_runs WHERE run_id = %s AND status = 'cancelled'", (run_id,)
+            )
+            return await cursor.fetchone() is not None
+
+    async def set_run(self, run_id: str, **update: Any) -> RunInfo | None:
+        """Change the run's ``status``, ``response``, ``approvals`` or ``error``.
+
+        An ended run also sets its thread's status (a cancelled run leaves it interrupted).
+        A run cancelled already stays cancelled: returns ``None`` then, and changes nothing.
+        """
+        unknown = set(update) - set(_RUN_FIELDS)
+        if unknown:
+            raise ValueError(f"set_run: unknown fields {sorted(unknown)}")
+        columns = ", ".join(f"{name} = %({name})s" for name in update)
+        values = {k: json.dumps(v) if k != "status" else v for k, v in update.items()}
+        async with await self._connect() as conn, conn.transaction():
+            cursor = await conn.execute(
+                f"UPDATE plangate_runs SET {columns} "  # the names are checked against _RUN_FIELDS
+                "WHERE run_id = %(run_id)s AND status <> 'cancelled' RETURNING *",
+                {**values, "run_id": run_id},
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                return None
+            if row["status"] not in ACTIVE:
+                status = "interrupted" if row["status"] == "cancelled" else row["status"]
+                await conn.execute(
+                    "UPDATE plangate_threads SET status = %s WHERE run_id = %s",
+                    (status, run_id),
+                )
+        return _run(row)
+
+
+def _thread(row: Mapping[str, Any]) -> ThreadInfo:
+    return ThreadInfo(
+        thread_id=row["thread_id"],
+        agent=row["agent"],
+        status=row["status"],
+        metadata=row["metadata"],
+        run_id=row["run_id"],
+    )
+
+
+def _run(row: Mapping[str, Any]) -> RunInfo:
+    return RunInfo(
+        run_id=row["run_id"],
+        thread_id=row["thread_id"],
+        agent=row["agent"],
+        status=row["status"],
+        response=row["response"],
+        approvals=row["approvals"],
+        error=row["error"],
+    )

@@ -1,0 +1,131 @@
+"""``QueuedRuns``: the API's run seam over the queue, with a worker running what it queues."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from plangate.demos.serve.queued import QueuedRuns, queued_runs
+from plangate.demos.serve.runs import (
+    ConflictError,
+    NotFoundError,
+    NotPausedError,
+    StoredEvent,
+    ThreadBusyError,
+)
+from plangate.demos.serve.worker import RunWorker
+from plangate.tools.errors import UsageError
+from tests.demos.serve.queue_fixtures import AGENTS, ShopEngines, kinds, postgres_saver
+
+
+def thread() -> str:
+    return f"s-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+async def service(postgres_url: str) -> AsyncIterator[QueuedRuns]:
+    async with queued_runs(postgres_url, AGENTS) as runs:
+        yield runs
+
+
+@pytest.fixture
+async def engines(postgres_url: str) -> AsyncIterator[ShopEngines]:
+    async with postgres_saver(postgres_url) as saver:
+        yield ShopEngines(saver)
+
+
+async def work(url: str, engines: ShopEngines) -> None:
+    """One worker runs everything queued, then stops."""
+    await asyncio.wait_for(RunWorker(url, engines).run(wait=False, heartbeat=0.5), 10)
+
+
+async def collect(events: AsyncIterator[StoredEvent]) -> list[StoredEvent]:
+    return await asyncio.wait_for(_all(events), 5)
+
+
+async def _all(events: AsyncIterator[StoredEvent]) -> list[StoredEvent]:
+    return [event async for event in events]
+
+
+async def test_a_gated_run_pauses_and_a_resume_finishes_it(
+    postgres_url: str, service: QueuedRuns, engines: ShopEngines
+) -> None:
+    t = thread()
+    await service.create_thread(t, {"user": "ana"})
+    first = await service.start(t, "gated", "tea please")
+    assert first.status == "pending"
+    assert (await service.thread(t)).status == "busy"
+    await work(postgres_url, engines)
+    paused = await service.wait(t, first.run_id, 5)
+    assert paused.status == "paused"
+    assert [a["id"] for a in paused.approvals] == ["a"]
+    assert engines.orders() == 0
+    events = await collect(service.events(t, first.run_id))
+    assert kinds(events)[0] == "run_started"
+    assert "approval_requested" in kinds(events)
+    assert events[-1].event["status"] == "paused"
+    later = await collect(service.events(t, first.run_id, after=events[0].id))
+    assert later == events[1:]
+    with pytest.raises(ConflictError, match="has run already"):
+        await service.start(t, "gated", "more tea")
+    with pytest.raises(UsageError, match="missing decisions for a"):
+        await service.resume(t, {})
+    second = await service.resume(t, {"a": "approve"})
+    await work(postgres_url, engines)
+    done = await service.wait(t, second.run_id, 5)
+    assert done.status == "done"
+    assert done.response is not None
+    assert engines.orders() == 1
+    assert (await service.thread(t)).model_dump() == {
+        "thread_id": t, "agent": "gated", "status": "done", "metadata": {"user": "ana"},
+        "run_id": second.run_id,
+    }  # fmt: skip
+    with pytest.raises(NotPausedError):
+        await service.resume(t, {"a": "approve"})
+
+
+async def test_a_busy_thread_refuses_a_second_run_and_a_cancelled_run_never_runs(
+    postgres_url: str, service: QueuedRuns, engines: ShopEngines
+) -> None:
+    t = thread()
+    await service.create_thread(t)
+    run = await service.start(t, "shop", "tea")
+    with pytest.raises(ThreadBusyError, match="busy with run"):
+        await service.start(t, "shop", "tea")
+    with pytest.raises(ThreadBusyError):
+        await service.resume(t, {"a": "approve"})
+    cancelled = await service.cancel(t, run.run_id)
+    assert cancelled.status == "cancelled"
+    assert cancelled.error == {"type": "Cancelled", "message": "the run was cancelled by a client"}
+    assert (await service.thread(t)).status == "interrupted"
+    await work(postgres_url, engines)
+    assert engines.orders() == 0
+    assert (await service.status(t, run.run_id)).status == "cancelled"
+    events = await collect(service.events(t, run.run_id))
+    assert kinds(events) == ["run_failed", "run_ended"]
+    assert (await service.cancel(t, run.run_id)).status == "cancelled"  # once is enough
+
+
+async def test_threads_are_created_found_and_searched(service: QueuedRuns) -> None:
+    t = thread()
+    made = await service.create_thread(t, {"k": 1})
+    assert made.status == "idle"
+    assert await service.thread(t) == made
+    with pytest.raises(ConflictError, match="exists already"):
+        await service.create_thread(t)
+    with pytest.raises(UsageError, match="letters, digits"):
+        await service.create_thread("no spaces please")
+    with pytest.raises(NotFoundError, match="no thread"):
+        await service.thread(thread())
+    with pytest.raises(NotFoundError, match="no agent 'nobody'"):
+        await service.start(t, "nobody", "tea")
+    with pytest.raises(NotFoundError, match="has no run"):
+        await service.status(t, "r0")
+    fresh = await service.create_thread()
+    idle = await service.search_threads(status="idle", limit=1000)
+    assert {t, fresh.thread_id} <= {info.thread_id for info in idle}
+    assert await service.search_threads(agent="nobody") == []
+    assert service.agents() == AGENTS
