@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from plangate.demos.cli import catalog_commands, sandbox_commands, trace_commands
+from plangate.demos.cli import catalog_commands, sandbox_commands, serve_commands, trace_commands
 from plangate.demos.cli.clocks import Now
 from plangate.demos.cli.consoles import err_console, guarded
 
@@ -36,7 +36,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-for group in (catalog_commands, sandbox_commands, trace_commands):
+for group in (catalog_commands, sandbox_commands, serve_commands, trace_commands):
     group.register(app)
 
 
