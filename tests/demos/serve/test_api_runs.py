@@ -138,3 +138,13 @@ async def test_cancel_stops_a_run_and_leaves_an_ended_one_alone(tmp_path: Path) 
         again = (await server.http.post(f"{url}/cancel")).json()
         assert again == cancelled
         assert (await server.http.post("/threads/x1/runs/nope/cancel")).status_code == 404
+
+
+async def test_a_run_that_fails_says_why_in_its_status_and_its_last_event(tmp_path: Path) -> None:
+    async with serve(tmp_path) as server:
+        await server.http.post("/threads", json={"thread_id": "f1"})
+        body = {"agent_id": "tables", "input": {"request": "sing me a song"}}
+        run = (await server.http.post("/threads/f1/runs/wait", json=body)).json()
+        assert run["status"] == "failed"
+        assert run["error"]["message"]
+        assert (await server.http.get("/threads/f1")).json()["status"] == "failed"
