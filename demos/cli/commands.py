@@ -1,8 +1,8 @@
 """The ``plangate`` command line: the app, and the commands that run agents (run, resume, demo).
 
 The other commands register themselves on the app: ``catalog_commands`` (tools, graph),
-``sandbox_commands`` (sandbox serve), ``trace_commands`` (replay, trace show) and
-``trace_import`` (trace import).
+``sandbox_commands`` (sandbox serve), ``trace_commands`` (replay, trace show),
+``worker_commands`` (worker) and ``trace_import`` (trace import).
 
 Exit codes: 0 done, 1 failed, 2 bad usage or refused, 3 blocked by a guardrail, 4 waiting for
 approval, 5 a backend or the model provider failed after its retries (unreachable, 429, 5xx,
@@ -23,7 +23,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from plangate.demos.cli import catalog_commands, sandbox_commands, serve_commands, trace_commands
+from plangate.demos.cli import (
+    catalog_commands,
+    sandbox_commands,
+    serve_commands,
+    trace_commands,
+    worker_commands,
+)
 from plangate.demos.cli.clocks import Now
 from plangate.demos.cli.consoles import err_console, guarded
 
@@ -36,7 +42,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-for group in (catalog_commands, sandbox_commands, serve_commands, trace_commands):
+for group in (catalog_commands, sandbox_commands, serve_commands, trace_commands, worker_commands):
     group.register(app)
 
 
