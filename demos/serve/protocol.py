@@ -34,8 +34,8 @@ class ThreadSearch(_Body):
 
     status: ThreadStatus | None = None
     agent: str | None = Field(default=None, max_length=200)
-    limit: int = Field(default=20, ge=1, le=100)
-    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=20, ge=1, le=100, strict=True)
+    offset: int = Field(default=0, ge=0, strict=True)
 
 
 class RunInput(_Body):
