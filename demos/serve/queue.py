@@ -166,6 +166,9 @@ async def retry_stalled_runs(app: procrastinate.App, *, seconds_since_heartbeat:
     )
     count = 0
     for job in stalled:
-        await app.job_manager.retry_job(job)
+        # "Now" by the database, whose clock schedules jobs; procrastinate's default is this
+        # process's wall clock, and a clock ahead of the database's would delay the retry.
+        row = await app.connector.execute_query_one_async(query="SELECT now() AS now")
+        await app.job_manager.retry_job(job, retry_at=row["now"])
         count += 1
     return count

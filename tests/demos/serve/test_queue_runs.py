@@ -34,7 +34,7 @@ async def test_a_queued_run_is_run_by_a_worker(postgres_url: str) -> None:
     async with postgres_saver(postgres_url) as saver:
         engines = ShopEngines(saver)
         worker = RunWorker(postgres_url, engines)
-        await worker.events.setup()
+        await worker.setup()
         async with open_queue(postgres_url) as app:
             await enqueue_run(app, RunJob(thread_id=t, run_id="r1", agent="shop", request="tea"))
         await asyncio.wait_for(worker.run(wait=False, heartbeat=0.5, stalled_after=5), 10)
@@ -77,5 +77,6 @@ def test_the_queue_needs_a_postgresql_url() -> None:
 async def test_a_resume_of_a_thread_with_no_run_fails_its_job(postgres_url: str) -> None:
     async with postgres_saver(postgres_url) as saver:
         worker = RunWorker(postgres_url, ShopEngines(saver))
+        await worker.setup()
         with pytest.raises(UsageError, match="has no run to resume"):
             await worker.handle(RunJob(thread_id=thread(), agent="shop", action="resume"))

@@ -19,7 +19,7 @@ async def test_a_stalled_run_is_retried_and_ends_with_each_write_once(postgres_u
     async with postgres_saver(postgres_url) as saver:
         engines = ShopEngines(saver)
         worker = RunWorker(postgres_url, engines)
-        await worker.events.setup()
+        await worker.setup()
         async with open_queue(postgres_url) as app:
             job_id = await enqueue_run(app, job)
             # The first worker claims the job and runs it up to the read after the write...
@@ -61,7 +61,7 @@ async def test_a_retried_job_of_a_finished_run_only_reports_it(postgres_url: str
     async with postgres_saver(postgres_url) as saver:
         engines = ShopEngines(saver)
         worker = RunWorker(postgres_url, engines)
-        await worker.events.setup()
+        await worker.setup()
         await worker.handle(job)
         await worker.handle(job)  # the worker died after the run's end, before the job's
     assert engines.orders() == 1
