@@ -13,6 +13,7 @@ agents and the sandbox are imported inside the commands, so ``plangate --help`` 
 
 from __future__ import annotations
 
+import os
 import uuid
 from enum import StrEnum
 from pathlib import Path
@@ -136,10 +137,25 @@ def run_command(
             "REQUEST says what it is for.",
         ),
     ] = None,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            help="Run on this `plangate serve` URL instead of locally ($PLANGATE_TOKEN: its token).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run AGENT on REQUEST: live progress, approvals, then the answer."""
 
     async def command() -> int:
+        if server is not None:
+            from plangate.demos.cli.remote import check_remote, run_remote
+
+            check_remote(plan=plan, trace=trace, model=model, backend=backend)
+            token = os.environ.get("PLANGATE_TOKEN")
+            return await run_remote(
+                server, token, agent, request, thread, terminal(yes=yes, as_json=as_json)
+            )
         from plangate.agents.models import model_name, resolve_model
         from plangate.demos.cli.clocks import parse_now, pinned_clock
         from plangate.demos.cli.render import Progress

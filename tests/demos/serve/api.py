@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import socket
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 
 from plangate.demos.serve.app import create_app
 from plangate.demos.serve.catalog import resolve_agents
@@ -51,6 +54,47 @@ async def serve(
             transport=transport, base_url="http://test", timeout=5
         ) as http:
             yield Server(service, http, transport)
+
+
+def _serve(
+    root: Path,
+    threads: list[str],
+    sock: socket.socket,
+    ready: threading.Event,
+    stop: threading.Event,
+) -> None:
+    async def main() -> None:
+        specs = resolve_agents([TABLES])
+        async with local_service(root, specs, clock=PinnedClock(NOW)) as service:
+            for thread_id in threads:
+                await service.create_thread(thread_id)
+            app = create_app(service, max_body=4096, wait_seconds=2)
+            server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off"))
+            serving = asyncio.create_task(server.serve(sockets=[sock]))
+            ready.set()  # the socket listens already: connections wait in its backlog
+            await asyncio.to_thread(stop.wait, 120)
+            server.should_exit = True
+            await serving
+
+    asyncio.run(main())
+
+
+@contextmanager
+def loopback(root: Path, threads: list[str] = []) -> Iterator[str]:  # noqa: B006 (never changed)
+    """A real server on a free loopback port, in a thread with its own event loop: its URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    ready, stop = threading.Event(), threading.Event()
+    worker = threading.Thread(target=_serve, args=(root, threads, sock, ready, stop), daemon=True)
+    worker.start()
+    try:
+        assert ready.wait(10), "the server did not start within 10 s"
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        worker.join(10)
+        sock.close()
 
 
 def parse_sse(text: str) -> list[dict[str, Any]]:

@@ -8,66 +8,29 @@ production. Thread ids are sometimes swapped for ones that exist, so requests ge
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import Case, CheckContext
 from schemathesis.core.transport import Response
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from plangate.demos.serve.app import create_app
-from plangate.demos.serve.catalog import resolve_agents
-from plangate.demos.serve.local import local_service
 from plangate.demos.serve.openapi import openapi_document
 from plangate.demos.serve.protocol import ErrorBody
-from plangate.tools.clock import PinnedClock
-from tests.demos.serve.api import NOW, TABLES
+from tests.demos.serve.api import loopback
 
 THREADS = ["t1", "t2"]
 
 
-def _serve(root: Path, sock: socket.socket, ready: threading.Event, stop: threading.Event) -> None:
-    async def main() -> None:
-        specs = resolve_agents([TABLES])
-        async with local_service(root, specs, clock=PinnedClock(NOW)) as service:
-            for thread_id in THREADS:
-                await service.create_thread(thread_id)
-            app = create_app(service, max_body=4096, wait_seconds=2)
-            server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off"))
-            serving = asyncio.create_task(server.serve(sockets=[sock]))
-            ready.set()  # the socket listens already: connections wait in its backlog
-            await asyncio.to_thread(stop.wait, 120)
-            server.should_exit = True
-            await serving
-
-    asyncio.run(main())
-
-
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a loopback server over a fresh state folder."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    ready, stop = threading.Event(), threading.Event()
-    root = tmp_path_factory.mktemp("served")
-    worker = threading.Thread(target=_serve, args=(root, sock, ready, stop), daemon=True)
-    worker.start()
-    assert ready.wait(10), "the server did not start within 10 s"
-    yield f"http://127.0.0.1:{port}"
-    stop.set()
-    worker.join(10)
-    sock.close()
+    """The base URL of a loopback server over a fresh state folder, with threads t1 and t2."""
+    with loopback(tmp_path_factory.mktemp("served"), THREADS) as url:
+        yield url
 
 
 # The committed document is the served one (test_api_access checks it), so nothing is fetched.
