@@ -83,7 +83,7 @@ def parse_store_url(text: str) -> StoreURL:
             _ = parts.port  # a port that is not a number raises here
         except ValueError as exc:
             raise UsageError(f"--store {shown!r} is not a valid URL: {exc}") from None
-        if not parts.hostname:
+        if not parts.hostname and "host=" not in parts.query:  # ?host=/run/postgresql: a socket
             raise UsageError(f"--store {shown!r} names no host")
         if not parts.path.strip("/"):
             raise UsageError(f"--store {shown!r} names no database: add /NAME after the host")

@@ -37,6 +37,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         ("sqlite:///var/lib/plangate", "sqlite", Path("/var/lib/plangate")),
         ("postgresql://postgres@127.0.0.1:5432/plangate", "postgresql", None),
         ("postgres://u:secret@db.internal/runs?sslmode=require", "postgresql", None),
+        ("postgresql:///runs?host=/var/run/postgresql", "postgresql", None),
     ],
 )
 def test_store_urls_are_read(text: str, kind: str, path: Path | None) -> None:
