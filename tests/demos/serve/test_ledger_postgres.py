@@ -232,3 +232,15 @@ async def test_a_refused_write_stores_no_snapshot(postgres_url: str) -> None:
     assert isinstance(outcome, ToolRefusedError)
     assert entry.state is WriteState.FAILED
     assert (snapshots.captured, stored) == (0, [])
+
+
+async def test_concurrent_take_overs_of_a_dead_owners_key_elect_one(postgres_url: str) -> None:
+    async with PostgresLedger.connect(postgres_url, max_size=8) as ledger:
+        stale = await ledger.claim("stale", "book", DEAD_OWNER, 1.0)
+        taken = await asyncio.gather(
+            *(ledger.take_over("stale", f"host:{n}:t:{n}", stale, 2.0) for n in range(8))
+        )
+        final = await ledger.get("stale")
+    winners = [entry for entry in taken if entry is not None]
+    assert len(winners) == 1
+    assert final == winners[0]
