@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
@@ -67,15 +68,28 @@ class EventLog:
                 await conn.execute("SELECT pg_advisory_unlock(hashtext('plangate_events'))")
 
     async def append(
-        self, thread_id: str, run_id: str, events: Iterable[dict[str, Any]]
+        self,
+        thread_id: str,
+        run_id: str,
+        events: Iterable[dict[str, Any]],
+        *,
+        conn: psycopg.AsyncConnection[Any] | None = None,
     ) -> list[int]:
         """Store ``events`` (each with a ``kind``) of a run of ``thread_id``; returns their ids.
 
         The rows and their notifications commit together: a reader woken up finds the rows.
+
+        Args:
+            thread_id: the thread.
+            run_id: the run that emitted them.
+            events: the events, as JSON objects.
+            conn: a connection to use (``connection()``); a new one by default.
         """
+        if conn is None:
+            async with self.connection() as own:
+                return await self.append(thread_id, run_id, events, conn=own)
         ids: list[int] = []
-        connect = psycopg.AsyncConnection.connect
-        async with await connect(self.url) as conn, conn.transaction():
+        async with conn.transaction():
             for event in events:
                 kind = event.get("kind")
                 if not isinstance(kind, str):
@@ -90,6 +104,12 @@ class EventLog:
                 ids.append(int(row[0]))
                 await conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{thread_id}:{row[0]}"))
         return ids
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        """A connection for many ``append`` calls (a run's events), open for the block."""
+        async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
+            yield conn
 
     async def read(self, thread_id: str, after: int = 0, limit: int = 500) -> list[StoredEvent]:
         """The thread's events with an id above ``after``, oldest first (at most ``limit``)."""

@@ -110,8 +110,11 @@ class RunWorker:
             )
         stream = await self._stream_for(engine, job)
         if stream is not None:
-            async for event in stream:
-                await self.events.append(job.thread_id, job.run_id, [_as_json(event)])
+            async with self.events.connection() as conn:  # one connection for the run's events
+                async for event in stream:
+                    await self.events.append(
+                        job.thread_id, job.run_id, [_as_json(event)], conn=conn
+                    )
         return await engine.result(job.thread_id)
 
     async def _end(self, job: RunJob, status: str, error: dict[str, str] | None) -> None:
