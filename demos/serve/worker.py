@@ -180,6 +180,8 @@ class RunWorker:
                     concurrency=concurrency,
                     name=name,
                     update_heartbeat_interval=heartbeat,
+                    # A retried run is announced by no NOTIFY: polling finds it, at most this late.
+                    fetch_job_polling_interval=min(5.0, stalled_after / 2),
                     stalled_worker_timeout=stalled_after,
                     install_signal_handlers=wait,
                 )

@@ -60,20 +60,22 @@ async def test_a_dead_workers_run_is_swept_up_by_a_live_worker(
     t = f"l-{uuid.uuid4().hex[:8]}"
     await service.create_thread(t)
     async with open_queue(postgres_url) as app:
-        # A worker claimed the run, and died before a single heartbeat more.
+        # Another worker claimed the run; it still beats when the live worker starts...
         run = await service.start(t, "shop", "tea")
         dead = await app.job_manager.register_worker()
         claimed = await app.job_manager.fetch_job(queues=[QUEUE], worker_id=dead)
         assert claimed is not None
-    async with await psycopg.AsyncConnection.connect(postgres_url, autocommit=True) as conn:
-        await conn.execute(
-            "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour' "
-            "WHERE id = %s",
-            (dead,),
-        )
-    live = RunWorker(postgres_url, engines).run(heartbeat=0.05, stalled_after=0.2)
+    live = RunWorker(postgres_url, engines).run(heartbeat=0.1, stalled_after=1.0)
     worker = asyncio.create_task(live)
     try:
+        assert (await service.wait(t, run.run_id, 0.05)).status == "pending"
+        # ...then dies: its last heartbeat grows old, and the live worker's sweep retries it.
+        async with await psycopg.AsyncConnection.connect(postgres_url, autocommit=True) as conn:
+            await conn.execute(
+                "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour' "
+                "WHERE id = %s",
+                (dead,),
+            )
         done = await service.wait(t, run.run_id, 8)
     finally:
         await stop(worker)
