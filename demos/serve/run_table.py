@@ -4,6 +4,13 @@
 each run's status, answer, pending approvals and error. A run is added under the thread's row
 lock (``SELECT … FOR UPDATE``), so two API servers asked at once for a run on one thread cannot
 both add one: the second sees the first and gets ``ThreadBusyError``.
+
+This is the store's one threads table (``Store.runs``). A thread's status is decided by its runs,
+so it lives beside them: the run that holds a thread is a foreign key of the same database, and
+"one run per thread" is one row lock rather than a transaction across two tables kept apart. A
+separate ``threads`` table (agent, status and metadata, written by the store itself) duplicated
+these rows with nothing keeping the two in step, so it was removed. The embedded SQLite store has
+no such table: one process serves it, over the command line's thread index.
 """
 
 from __future__ import annotations

@@ -3,10 +3,11 @@
 ```
 sqlite:PATH              embedded (the default): the command line's state folder PATH
                          ├── runs.db     checkpoints
-                         └── ledger.db   idempotency ledger, sandbox worlds, threads
+                         └── ledger.db   idempotency ledger, sandbox worlds
+                         (threads: the command line's thread index, kept by the workspace)
 postgresql://…           one database for many API servers and workers:
                          checkpoints (langgraph-checkpoint-postgres), writes (the ledger),
-                         worlds, threads (and the run queue and events, elsewhere)
+                         worlds, threads and runs (``Store.runs``; the queue and events elsewhere)
 ```
 
 On both, a sandbox write's effect and its ledger record commit in one transaction: the world's
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit
 
 from plangate.demos.cli.session import Session
 from plangate.demos.cli.world_store import WorldStore
-from plangate.demos.serve.threads import SCHEMA, ThreadTable, postgres_query, sqlite_query
+from plangate.demos.serve.run_table import RunTable
 from plangate.demos.serve.worlds import PostgresWorlds, SQLiteWorlds, Worlds
 from plangate.graphs.engine.build import Checkpointer
 from plangate.graphs.engine.persistence import postgres_checkpointer, sqlite_checkpointer
@@ -102,14 +103,18 @@ class Store:
         checkpointer: the engine's checkpoints.
         ledger: the idempotency ledger (its companion stores an attached world).
         worlds: the sandbox worlds.
-        threads: the threads' metadata.
+        clock: the time the runs over this store see.
+        runs: the threads and runs of the API servers and workers (``plangate_threads``,
+            ``plangate_runs``), on PostgreSQL; ``None`` on SQLite, where one process serves
+            and the command line's thread index keeps the threads.
     """
 
     url: StoreURL
     checkpointer: Checkpointer
     ledger: Ledger
     worlds: Worlds
-    threads: ThreadTable
+    clock: Clock
+    runs: RunTable | None = None
 
 
 @asynccontextmanager
@@ -124,29 +129,28 @@ async def open_store(
     Args:
         url: a store URL (see ``parse_store_url``).
         key: the checkpoints' encryption key (``$PLANGATE_CHECKPOINT_KEY`` when ``None``).
-        clock: the time threads are stamped with; the real time by default.
+        clock: the time the runs over it see (``Store.clock``); the real time by default.
 
     Raises:
         UsageError: the URL is malformed, or the store cannot be opened (the message names it).
     """
     parsed = url if isinstance(url, StoreURL) else parse_store_url(url)
     clock = clock or SystemClock()
+    runs: RunTable | None = None
     async with AsyncExitStack() as stack:
         if parsed.path is not None:
             session = Session(parsed.path)
             session.prepare()
             sqlite_ledger = stack.enter_context(closing(SQLiteLedger(session.ledger_path)))
-            sqlite_ledger.transact(lambda conn: conn.execute(SCHEMA))
             worlds: Worlds = SQLiteWorlds(WorldStore(sqlite_ledger, session.root))
-            query = sqlite_query(sqlite_ledger)
             ledger: Ledger = sqlite_ledger
             checkpoints = sqlite_checkpointer(session.runs, key=key)
         else:
             pg_ledger = await stack.enter_async_context(PostgresLedger.connect(parsed.url))
-            await pg_ledger.create_tables(SCHEMA)
             pg_worlds = PostgresWorlds(pg_ledger, str(parsed))
             await pg_worlds.setup()
-            worlds, query, ledger = pg_worlds, postgres_query(pg_ledger), pg_ledger
+            worlds, ledger, runs = pg_worlds, pg_ledger, RunTable(parsed.url)
+            await runs.setup()  # the API servers' and workers' one threads table
             checkpoints = postgres_checkpointer(parsed.url, key=key)
         checkpointer = await stack.enter_async_context(checkpoints)
-        yield Store(parsed, checkpointer, ledger, worlds, ThreadTable(query, clock))
+        yield Store(parsed, checkpointer, ledger, worlds, clock, runs)

@@ -74,28 +74,27 @@ def test_any_text_is_a_store_url_or_a_usage_error(text: str) -> None:
     assert parsed.kind in ("sqlite", "postgresql")
 
 
-async def test_threads_are_stored_with_status_and_metadata(store_url: str) -> None:
-    clock = FakeClock(NOW)
+async def test_threads_live_in_the_one_runs_table_of_a_postgresql_store(
+    postgres_url: str, tmp_path: Path
+) -> None:
     thread = f"t-{uuid.uuid4().hex[:8]}"
-    async with open_store(store_url, clock=clock) as store:
-        created = await store.threads.create(
-            thread, request="book for ada@example.com", metadata={"user": "u1"}
-        )
+    async with open_store(postgres_url) as store:
+        assert store.runs is not None
+        await store.runs.create_thread(thread, {"user": "u1"})
         with pytest.raises(ConflictError, match="exists already"):
-            await store.threads.create(thread)
-        clock.advance(5)
-        await store.threads.update(thread, status="busy", agent="reservation")
-    async with open_store(store_url, clock=clock) as store:
-        found = await store.threads.get(thread)
-        listed = [t.thread_id for t in await store.threads.list(limit=1000)]
+            await store.runs.create_thread(thread, {})
+        run = await store.runs.add_run(thread, "start", agent="reservation")
+    async with open_store(postgres_url) as store:
+        assert store.runs is not None
+        found = await store.runs.thread(thread)
+        listed = await store.runs.search(status="busy", agent=None, limit=1000, offset=0)
         with pytest.raises(NotFoundError, match="no thread 'nope'"):
-            await store.threads.get("nope")
-        with pytest.raises(NotFoundError):
-            await store.threads.update("nope", status="done")
-    assert "ada@example.com" not in created.request
+            await store.runs.thread("nope")
+    async with open_store(f"sqlite:{tmp_path / 'state'}") as embedded:
+        assert embedded.runs is None  # one process serves it, over the CLI's thread index
     assert (found.agent, found.status, found.metadata) == ("reservation", "busy", {"user": "u1"})
-    assert (found.created_at, found.updated_at) == (NOW.timestamp(), NOW.timestamp() + 5)
-    assert thread in listed
+    assert found.run_id == run.run_id
+    assert thread in [t.thread_id for t in listed]
 
 
 async def test_a_committed_write_is_in_the_stored_world_with_its_ledger_entry(
@@ -103,6 +102,7 @@ async def test_a_committed_write_is_in_the_stored_world_with_its_ledger_entry(
 ) -> None:
     clock = FakeClock(NOW)
     async with open_store(store_url, clock=clock) as store:
+        assert store.clock is clock
         world = await store.worlds.load("sandbox", clock, fresh=True)
         store.worlds.attach("sandbox", world)
         tool, args = await _book_table(ToolExecutor(bind_tools(world)))
