@@ -1,16 +1,27 @@
-"""``plangate serve``: the HTTP API (``plangate.demos.serve``) over the embedded store.
+"""``plangate serve``: the HTTP API (``plangate.demos.serve``) over a store.
+
+Over ``sqlite:PATH`` the server runs the agents in its own process; over ``postgresql://…`` it
+queues the runs for ``plangate worker`` processes sharing the database, and ``--workers N``
+starts N of them beside it (``plangate.demos.serve.cluster``).
 
 ``register(app)`` adds the ``serve`` command to the ``plangate`` app.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import contextlib
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from plangate.demos.cli.clocks import Now
 from plangate.demos.cli.consoles import err_console, guarded
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from plangate.agents import AgentSpec
 
 Agents = Annotated[
     list[str] | None,
@@ -38,8 +49,20 @@ def serve_command(
     ] = None,
     store: Annotated[
         str,
-        typer.Option(help="Where runs persist: sqlite:PATH (the state folder).", show_default=True),
+        typer.Option(
+            help="Where runs persist: sqlite:PATH (the state folder; runs in this process) or "
+            "postgresql://user@host/db (runs queued for plangate worker processes).",
+            show_default=True,
+        ),
     ] = "sqlite:.plangate",
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Start N plangate worker processes on the --store (postgresql:// only), "
+            "stopped with the server: a local cluster for development.",
+        ),
+    ] = 0,
     agent: Agents = None,
     max_body: Annotated[
         int, typer.Option(min=1024, help="Largest request body in bytes (413 above).")
@@ -49,8 +72,6 @@ def serve_command(
     """Serve agents over HTTP: threads, runs, approvals and their events (see docs/serving.md)."""
 
     async def command() -> int:
-        import uvicorn
-
         from plangate.demos.cli.clocks import clock_at, parse_now
         from plangate.demos.serve.access import check_binding
         from plangate.demos.serve.app import create_app
@@ -61,23 +82,60 @@ def serve_command(
 
         check_binding(host, token)
         where = parse_store_url(store)
-        if where.path is None:
-            raise UsageError(
-                f"--store {where}: this server runs agents in its own process, over sqlite:PATH; "
-                "a PostgreSQL store is served with its run queue and workers"
-            )
         specs = resolve_agents(agent or ())
+        banner = (
+            f"plangate API on http://{host}:{port} (agents: {', '.join(specs)}; store {where}"
+            f"{'; bearer token required' if token else ''}); OpenAPI at /openapi.json"
+        )
+        if where.path is None:
+            if now is not None:
+                raise UsageError(
+                    "--now sets the clock of runs in this process; over a PostgreSQL store "
+                    "the workers run them, on the real time"
+                )
+            return await serve_queued(where.url, specs, agent or (), workers, banner)
+        if workers:
+            raise UsageError(
+                f"--workers needs a postgresql:// --store, got {where}: an embedded store "
+                "runs its runs in this process"
+            )
         clock = clock_at(parse_now(now) if now is not None else None)
         async with local_service(where.path, specs, clock=clock) as service:
-            app = create_app(service, token=token, max_body=max_body)
-            config = uvicorn.Config(app, host=host, port=port, log_level="warning")
-            err_console.print(
-                f"plangate API on http://{host}:{port} (agents: {', '.join(specs)}; store {where}"
-                f"{'; bearer token required' if token else ''}); OpenAPI at /openapi.json",
-                highlight=False,
-            )
-            await uvicorn.Server(config).serve()
+            err_console.print(banner, highlight=False)
+            await listen(create_app(service, token=token, max_body=max_body))
         return 0
+
+    async def serve_queued(
+        url: str, specs: Mapping[str, AgentSpec], refs: Sequence[str], count: int, banner: str
+    ) -> int:
+        from plangate.demos.serve.app import create_app
+        from plangate.demos.serve.cluster import worker_processes
+        from plangate.demos.serve.queued import queued_runs
+        from plangate.tools.ledger_postgres import redact_url as store_shown
+
+        agents = {name: spec.description for name, spec in specs.items()}
+        async with contextlib.AsyncExitStack() as stack:
+            service = await stack.enter_async_context(queued_runs(url, agents))
+            if count:
+                cluster = await stack.enter_async_context(
+                    worker_processes(url, count, agents=refs, report=report)
+                )
+                pids = ", ".join(f"{name} (pid {pid})" for name, pid in cluster.pids.items())
+                banner += f"; workers {pids}"
+            else:
+                banner += f"; runs wait for: plangate worker --store {store_shown(url)}"
+            err_console.print(banner, highlight=False)
+            await listen(create_app(service, token=token, max_body=max_body))
+        return 0
+
+    def report(message: str) -> None:
+        err_console.print(message, style="bold yellow", highlight=False, markup=False)
+
+    async def listen(api: FastAPI) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(api, host=host, port=port, log_level="warning")
+        await uvicorn.Server(config).serve()
 
     guarded(command)
 

@@ -15,7 +15,12 @@ from plangate.demos.cli import app
     [
         (["--host", "0.0.0.0"], "refusing to listen on 0.0.0.0: beyond loopback the API needs"),
         (["--store", "mysql://x"], "--store must be sqlite:PATH or postgresql://"),
-        (["--store", "postgresql://u@h/db"], "a PostgreSQL store is served with its run queue"),
+        (["--workers", "2"], "--workers needs a postgresql:// --store, got sqlite:"),
+        (["--workers", "-1"], "Invalid value for '--workers'"),
+        (
+            ["--store", "postgresql://u@h/db", "--now", "2026-03-09T09:00Z"],
+            "--now sets the clock of runs in this process",
+        ),
         (["--agent", "tests.demos.cli_agent:NOPE"], "tests.demos.cli_agent has no 'NOPE'"),
         (["--agent", "plangate.demos.serve.app:ERRORS"], "is a dict, not an AgentSpec or Agent"),
         (["--agent", "nope"], "unknown agent 'nope'; choose one of: reservation, trading"),
