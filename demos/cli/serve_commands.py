@@ -10,7 +10,8 @@ starts N of them beside it (``plangate.demos.serve.cluster``).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+import signal
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -134,8 +135,25 @@ def serve_command(
     async def listen(api: FastAPI) -> None:
         import uvicorn
 
+        class Server(uvicorn.Server):
+            """uvicorn's server, but a SIGTERM or Ctrl-C ends ``serve()`` and nothing more.
+
+            uvicorn raises the signal again once it has shut down, which ends the process
+            before the store is closed and the workers are stopped; returning lets them be.
+            """
+
+            @contextlib.contextmanager
+            def capture_signals(self) -> Iterator[None]:
+                handled = (signal.SIGINT, signal.SIGTERM)
+                original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+                try:
+                    yield
+                finally:
+                    for sig, handler in original.items():
+                        signal.signal(sig, handler)
+
         config = uvicorn.Config(api, host=host, port=port, log_level="warning")
-        await uvicorn.Server(config).serve()
+        await Server(config).serve()
 
     guarded(command)
 

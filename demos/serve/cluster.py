@@ -7,6 +7,11 @@ heartbeat and lets its runs go back to the queue), waits a bounded time, then SI
 left, so stopping the server never hangs on a stuck child. A worker that dies while the server
 runs is reported with its exit code; the others go on, and its runs are retried by them once its
 heartbeat is overdue (``plangate.demos.serve.worker``).
+
+The workers run in sessions of their own, so a Ctrl-C at the terminal reaches the server only,
+which then stops them in this order (rather than each worker seeing it at once and being
+reported as dead). A server killed with SIGKILL cannot stop them: they go on as ordinary
+workers, and the pids the server printed when it started stop them.
 """
 
 from __future__ import annotations
@@ -87,7 +92,7 @@ class WorkerProcesses:
         """
         for name, command in self.commands.items():
             try:
-                process = await asyncio.create_subprocess_exec(*command)
+                process = await asyncio.create_subprocess_exec(*command, start_new_session=True)
             except OSError as exc:
                 await self.stop()
                 raise UsageError(f"worker {name} cannot be started: {exc}") from exc
