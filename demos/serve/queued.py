@@ -152,9 +152,9 @@ class QueuedRuns:
         async for stored in self._events.follow(thread_id, after=after, idle=_FOLLOW_IDLE):
             if stored.run_id != run_id:
                 continue
-            yield stored
             if stored.event.get("kind") == RUN_ENDED:
-                return
+                return  # the worker's word that the run ended: not an engine event for clients
+            yield stored
 
 
 @asynccontextmanager

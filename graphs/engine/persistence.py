@@ -13,6 +13,7 @@ given): see ``plangate.graphs.engine.encryption`` for the key's format and the e
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -78,6 +79,33 @@ async def sqlite_checkpointer(
         yield saver
 
 
+_MIGRATION_WAIT = 60.0
+"""Seconds a process waits for another one to create the checkpoint tables."""
+
+
+async def _lock_migrations(conn: psycopg.AsyncConnection[dict[str, object]]) -> None:
+    """Take the migrations' advisory lock, polling rather than blocking in the server.
+
+    A session blocked in ``pg_advisory_lock`` holds a snapshot, and the holder's migration runs
+    ``CREATE INDEX CONCURRENTLY``, which waits for every older snapshot: each would wait for
+    the other forever (PostgreSQL sees no deadlock across the two sessions).
+
+    Raises:
+        UsageError: another process held the lock for ``_MIGRATION_WAIT`` seconds.
+    """
+    for _ in range(int(_MIGRATION_WAIT / 0.02)):
+        cursor = await conn.execute(
+            "SELECT pg_try_advisory_lock(hashtext('plangate checkpoints')) AS taken"
+        )
+        row = await cursor.fetchone()
+        if row is not None and row["taken"]:
+            return
+        await asyncio.sleep(0.02)
+    raise UsageError(
+        f"another process has been creating the checkpoint tables for {_MIGRATION_WAIT:.0f} s"
+    )
+
+
 @asynccontextmanager
 async def postgres_checkpointer(
     url: str,
@@ -121,7 +149,7 @@ async def postgres_checkpointer(
         saver = AsyncPostgresSaver(pool, serde=chosen)
         async with pool.connection() as conn:
             # Two processes migrating at once would both insert the same migration rows.
-            await conn.execute("SELECT pg_advisory_lock(hashtext('plangate checkpoints'))")
+            await _lock_migrations(conn)
             try:
                 await saver.setup()
             finally:

@@ -1,12 +1,14 @@
 """``plangate serve --store postgresql://… --workers 1``: a real local cluster, as processes.
 
 The server and its worker are separate processes sharing the test database: a booking pauses
-for approval, is approved over HTTP and done; SIGTERM to the server stops its worker too.
+for approval, is approved over HTTP and done; ``plangate run --server`` books through it too;
+SIGTERM to the server stops its worker.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -63,6 +65,14 @@ async def test_a_local_cluster_runs_an_approval_and_stops_its_worker(
             done = (await http.post(f"/threads/{thread}/runs/wait", json=resume)).json()
             assert done["status"] == "done", done
             assert done["response"]["bookings"], done
+        remote = [sys.executable, "-c", SERVE, "run", "reservation", BOOK, "--yes", "--json"]
+        client = await asyncio.create_subprocess_exec(
+            *remote, "--server", f"http://127.0.0.1:{port}", env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        answer, errors = await asyncio.wait_for(client.communicate(), 30)
+        assert client.returncode == 0, errors.decode()
+        assert json.loads(answer)["bookings"], answer  # plangate run --server, on a worker
         found = re.search(r"plangate-worker-1 \(pid (\d+)\)", log.read_text())
         assert found, log.read_text()
         worker = int(found.group(1))
