@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from plangate.demos.cli.consoles import err_console, fail
@@ -18,6 +20,15 @@ def worker(
         30.0, min=0.2, help="Seconds without a heartbeat after which a worker's runs are retried."
     ),
     name: str = typer.Option("plangate-worker", help="This worker's name in the queue's tables."),
+    agent: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--agent",
+            help="An agent to run, as plangate serve --agent: reservation, trading, or "
+            "module:attribute (repeatable); give the worker the agents the API serves.",
+            show_default="reservation and trading",
+        ),
+    ] = None,
 ) -> None:
     """Run the runs queued by `plangate serve` (any number of workers share one store)."""
     import asyncio
@@ -37,6 +48,7 @@ def worker(
         asyncio.run(
             run_catalog_worker(
                 url.url,
+                agents=agent or (),
                 concurrency=concurrency,
                 heartbeat=heartbeat,
                 stalled_after=stalled_after,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from plangate.demos.serve.events import EventLog
@@ -27,7 +28,7 @@ from plangate.graphs.engine import Engine, RunResult, apply_gc_policy
 from plangate.graphs.engine.events import Event, RunFailed
 from plangate.tools.errors import UsageError
 
-__all__ = ["CANCELLED", "RUN_ENDED", "EngineFactory", "RunWorker", "serve_worker"]
+__all__ = ["CANCELLED", "RUN_ENDED", "EngineFactory", "Hold", "RunWorker", "serve_worker"]
 
 RUN_ENDED = "run_ended"
 """The kind of the last event a worker writes for a run: ``{"status": ..., "thread_id": ...}``."""
@@ -37,6 +38,9 @@ CANCELLED = {"type": "Cancelled", "message": "the run was cancelled by a client"
 
 EngineFactory = Callable[[str], Engine]
 """The engine for an agent reference, over the store's checkpointer and ledger."""
+
+Hold = Callable[[RunJob], AbstractAsyncContextManager[object]]
+"""What a job's run holds while it executes (the sandbox world: ``Worlds.hold``)."""
 
 
 class RunWorker:
@@ -48,6 +52,8 @@ class RunWorker:
             or another worker could not continue a run this one started.
         events: where run events go (the store's events table by default).
         runs: where runs' statuses go (the store's runs table by default).
+        hold: entered around each job's execution, before its engine is asked for; the
+            catalog's engines hold the sandbox world there, so runs see it as committed.
     """
 
     def __init__(
@@ -57,9 +63,11 @@ class RunWorker:
         *,
         events: EventLog | None = None,
         runs: RunTable | None = None,
+        hold: Hold | None = None,
     ) -> None:
         self.url = url
         self.engines = engines
+        self.hold: Hold = hold or (lambda job: contextlib.nullcontext())
         self.events = events or EventLog(url)
         self.runs = runs or RunTable(url)
 
@@ -103,6 +111,10 @@ class RunWorker:
         await self._end(job, result.status, None)
 
     async def _execute(self, job: RunJob) -> RunResult:
+        async with self.hold(job):
+            return await self._execute_held(job)
+
+    async def _execute_held(self, job: RunJob) -> RunResult:
         engine = self.engines(job.agent)
         if not engine.persistent:
             raise UsageError(
@@ -198,10 +210,12 @@ class RunWorker:
             await retry_stalled_runs(app, seconds_since_heartbeat=stalled_after)
 
 
-async def serve_worker(url: str, engines: EngineFactory, **options: Any) -> None:
+async def serve_worker(
+    url: str, engines: EngineFactory, *, hold: Hold | None = None, **options: Any
+) -> None:
     """The ``plangate worker`` process: tune the collector for a server, then ``RunWorker.run``."""
     apply_gc_policy()
-    await RunWorker(url, engines).run(**options)
+    await RunWorker(url, engines, hold=hold).run(**options)
 
 
 def _as_json(event: Event) -> dict[str, Any]:

@@ -7,13 +7,27 @@ ledger's companion inside the transaction that settles each write as ``committed
 
     worlds (name TEXT PRIMARY KEY, format INTEGER, seq BIGINT, blob BYTEA)
 
-Snapshots are numbered as they are taken; one never replaces a newer one (``seq``). The numbers
-are this process's: processes that hold the same world in memory each keep their own copy, so a
-world is meant to be acted on by one process at a time (a sandbox, not a shared service).
+Snapshots are numbered as they are taken; one never replaces a newer one (``seq``).
+
+**Several workers, one world.** Each worker process would otherwise keep its own copy of a world
+and the copies would drift. A run therefore acts on a world only while it *holds* it
+(``Worlds.hold``): a lock per world (an in-process ``asyncio.Lock``, then a PostgreSQL session
+advisory lock on a connection kept for the run), the world loaded from the database under that
+lock, the ledger's companion attached so every committed write stores it in the write's own
+transaction. The next holder, in any process, loads what the last one committed. A worker that
+dies loses its connection, and PostgreSQL releases the lock; what it committed is in the table.
+Runs on one world take turns, each seeing the world as the database holds it — as a run on a real
+booking system sees its seats. Rejected: one world per thread. It never contends, but it is no
+longer one world: a table booked by one conversation would still be free in the next, and the
+audit of a world would cover one run.
 """
 
 from __future__ import annotations
 
+import asyncio
+import zlib
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from plangate.demos.cli.world_store import FORMAT, World, WorldStore, decode, encode
@@ -56,6 +70,13 @@ class Worlds(Protocol):
         """Store ``world`` with every write the store's ledger commits from now on."""
         ...
 
+    def hold(self, world: World, clock: Clock) -> AbstractAsyncContextManager[Backends]:
+        """``world`` as stored, for this block only: no other holder runs meanwhile.
+
+        The world is loaded under the lock and attached to the ledger for the block.
+        """
+        ...
+
 
 class SQLiteWorlds:
     """``Worlds`` over the command line's ``WorldStore``.
@@ -66,6 +87,7 @@ class SQLiteWorlds:
 
     def __init__(self, store: WorldStore) -> None:
         self.store = store
+        self._locks: dict[World, asyncio.Lock] = {}
 
     async def load(self, world: World, clock: Clock, *, fresh: bool = False) -> Backends:
         return self.store.load(world, clock, fresh=fresh)
@@ -78,6 +100,14 @@ class SQLiteWorlds:
 
     def attach(self, world: World, backends: Backends) -> None:
         self.store.ledger.companion = self.store.companion(world, backends)
+
+    @asynccontextmanager
+    async def hold(self, world: World, clock: Clock) -> AsyncIterator[Backends]:
+        # One process owns an embedded store: the in-process lock is the whole lock.
+        async with self._locks.setdefault(world, asyncio.Lock()):
+            backends = await self.load(world, clock)
+            self.attach(world, backends)
+            yield backends
 
 
 class PostgresWorlds:
@@ -94,6 +124,7 @@ class PostgresWorlds:
         self.ledger = ledger
         self.where = where
         self._seq: dict[str, int] = {}
+        self._locks: dict[World, asyncio.Lock] = {}
 
     async def setup(self) -> None:
         """Create the ``worlds`` table when missing.
@@ -129,6 +160,22 @@ class PostgresWorlds:
     def attach(self, world: World, backends: Backends) -> None:
         self.ledger.companion = _Companion(self, world, backends)
 
+    @asynccontextmanager
+    async def hold(self, world: World, clock: Clock) -> AsyncIterator[Backends]:
+        async with (
+            self._locks.setdefault(world, asyncio.Lock()),
+            self.ledger.pool.connection() as conn,
+        ):
+            key = _lock_key(world)
+            await _advisory_lock(conn, key)
+            try:
+                backends = await self.load(world, clock)
+                self.attach(world, backends)
+                yield backends
+            finally:
+                self.ledger.companion = None
+                await conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
     def _capture(self, world: World, backends: Backends) -> PostgresStore:
         # Numbered and pickled now, on the event loop, where no other task changes the world.
         self._seq[world] = self._seq.get(world, 0) + 1
@@ -155,3 +202,24 @@ class _Companion:
 
     def capture(self) -> PostgresStore:
         return self.worlds._capture(self.world, self.backends)
+
+
+async def _advisory_lock(conn: Connection, key: int) -> None:
+    """Take the session advisory lock ``key`` on ``conn``, polling.
+
+    A session blocked in ``pg_advisory_lock`` holds a snapshot, which a migration's ``CREATE
+    INDEX CONCURRENTLY`` in a starting process would wait for; polling holds none meanwhile.
+    """
+    pause = 0.001
+    while True:
+        cursor = await conn.execute("SELECT pg_try_advisory_lock(%s)", (key,))
+        row = await cursor.fetchone()
+        if row is not None and row[0]:
+            return
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 0.02)
+
+
+def _lock_key(world: World) -> int:
+    """The advisory lock's key for ``world``, the same in every process."""
+    return zlib.crc32(f"plangate-world:{world}".encode())

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from plangate.demos.cli import worker_commands
+from plangate.demos.serve import worker_agents
+from plangate.demos.serve.catalog import resolve_agents
 from plangate.demos.serve.queued import queued_runs
 from plangate.demos.serve.store import open_store
 from plangate.demos.serve.worker import RunWorker
@@ -63,3 +66,37 @@ async def test_a_queued_booking_pauses_and_is_approved_over_the_store(
             done = await service.wait(thread, resumed.run_id, 5)
     assert done.status == "done", done
     assert done.response is not None
+
+
+def test_the_worker_refuses_an_agent_reference_it_cannot_resolve() -> None:
+    result = CliRunner().invoke(
+        cli(), ["worker", "--store", "postgresql://db/x", "--agent", "no_such_module:AGENT"]
+    )
+    assert result.exit_code == 2
+    assert "cannot import no_such_module" in " ".join(result.output.split())
+
+
+def test_the_worker_runs_the_agents_named_by_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, Any] = {}
+
+    async def run(url: str, **options: Any) -> None:
+        seen.update(options, url=url, specs=resolve_agents(options["agents"]))
+
+    monkeypatch.setattr(worker_agents, "run_catalog_worker", run)
+    args = ["worker", "--store", "postgresql://db/x", "--agent", "tests.demos.cli_agent:SPEC"]
+    result = CliRunner().invoke(cli(), [*args, "--agent", "trading"])
+    assert result.exit_code == 0, result.output
+    assert seen["url"] == "postgresql://db/x"
+    assert list(seen["specs"]) == ["tables", "trading"]
+
+
+async def test_catalog_engines_build_only_the_agents_given(postgres_url: str) -> None:
+    clock = FakeClock()
+    async with open_store(postgres_url, clock=clock) as store:
+        backends = await store.worlds.load("sandbox", clock)
+        engines = CatalogEngines(store, backends, clock, specs=resolve_agents(["trading"]))
+        assert engines("trading").persistent
+        with pytest.raises(UsageError, match="unknown agent 'reservation': this worker runs"):
+            engines("reservation")
