@@ -81,7 +81,14 @@ async def test_a_local_cluster_runs_an_approval_and_stops_its_worker(
         assert await asyncio.wait_for(server.wait(), 15) == 0, log.read_text()
         await until(lambda: not is_alive(worker), 5)  # the server waited for it: gone already
         assert "exited with code" not in log.read_text()  # stopped, not reported as dead
-    finally:
+    finally:  # a failed test leaves no process behind: the server stops its workers, or we do
         if server.returncode is None:
-            server.kill()
-            await server.wait()
+            server.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(server.wait(), 15)
+            except TimeoutError:
+                server.kill()
+                await server.wait()
+        for pid in re.findall(r"plangate-worker-\d+ \(pid (\d+)\)", log.read_text()):
+            if is_alive(int(pid)):
+                os.kill(int(pid), signal.SIGKILL)
