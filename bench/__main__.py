@@ -30,6 +30,7 @@ BENCHMARKS = (
     "growth",
     "parallel_plans",
     "concurrency",
+    "serve_scaling",
     "replay",
     "replan_prompt",
     "injection_scan",
