@@ -85,3 +85,20 @@ async def test_two_workers_store_every_booking_of_one_world_once(postgres_url: s
     ]
     # each booking is a committed write of the ledger (other tests' entries may have no id)
     assert booked <= {result.get("id") for result in committed if isinstance(result, dict)}
+
+
+async def test_a_held_world_waits_for_its_holder_in_another_store(postgres_url: str) -> None:
+    clock = FakeClock()
+    async with open_store(postgres_url, clock=clock) as one, open_store(postgres_url) as two:
+        async with one.worlds.hold("demo", clock) as held:
+            count = len(held.restaurants.reservations())  # type: ignore[attr-defined]
+            waiting = asyncio.create_task(_hold_and_count(two, clock))
+            done, _ = await asyncio.wait([waiting], timeout=0.05)
+            assert not done  # the other store's holder waits on the advisory lock
+            await one.worlds.save("demo", held)
+        assert await asyncio.wait_for(waiting, 5) == count
+
+
+async def _hold_and_count(store: Store, clock: FakeClock) -> int:
+    async with store.worlds.hold("demo", clock) as backends:
+        return len(backends.restaurants.reservations())  # type: ignore[attr-defined]
