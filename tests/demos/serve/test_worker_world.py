@@ -40,7 +40,7 @@ async def _worker(store: Store, url: str, clock: FakeClock) -> RunWorker:
 
 async def _drain(workers: list[RunWorker]) -> None:
     """Run the workers side by side until the queue is empty."""
-    runs = (w.run(wait=False, concurrency=2, heartbeat=0.5) for w in workers)
+    runs = (w.run(wait=False, concurrency=1, heartbeat=0.5) for w in workers)
     await asyncio.wait_for(asyncio.gather(*runs), 15)
 
 
@@ -56,7 +56,7 @@ async def test_two_workers_store_every_booking_of_one_world_once(postgres_url: s
         service = await stack.enter_async_context(
             queued_runs(postgres_url, {"walkin": "books tables"})
         )
-        threads = [f"w-{uuid.uuid4().hex[:8]}" for _ in range(3)]
+        threads = [f"w-{uuid.uuid4().hex[:8]}" for _ in range(2)]
         runs = []
         for thread in threads:
             await service.create_thread(thread)
