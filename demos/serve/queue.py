@@ -12,6 +12,16 @@ database (``plangate worker``); procrastinate gives the rest:
   are then *stalled* (``JobManager.get_stalled_jobs``) and ``retry_stalled_runs`` puts them back,
   for another worker to continue the thread from its last checkpoint.
 
+A job is deleted once it ends, whatever its outcome (``DELETE_JOBS``, procrastinate's
+``delete_jobs="always"``). plangate records what a run came to in its own tables — the status,
+answer and error in ``plangate_runs``, every event in ``plangate_events`` — so a finished job
+tells nothing more, while its arguments hold the user's request as it came, unredacted: kept,
+they would pile up forever and keep that text long after the run. A failed job is no exception:
+the worker marks the run ``failed`` with its error before the job ends. Jobs that have not ended
+stay: ``todo`` ones wait, ``doing`` ones carry the thread's lock, and a stalled one is put back to
+``todo`` by ``retry_stalled_runs`` (a retry, not an end), to be deleted when its retry ends. A
+cancelled job that never started is deleted at once (``QueuedRuns.cancel``).
+
 The schema is applied on start when it is missing (``open_queue``), under an advisory lock so that
 servers and workers starting together apply it once.
 """
@@ -31,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from plangate.tools.errors import UsageError
 
 __all__ = [
+    "DELETE_JOBS",
     "QUEUE",
     "RUN_TASK",
     "RunAlreadyQueuedError",
@@ -47,6 +58,9 @@ RUN_TASK = "run"
 
 QUEUE = "runs"
 """The procrastinate queue runs go to."""
+
+DELETE_JOBS = "always"
+"""Which ended jobs a worker deletes: all of them (see the module doc)."""
 
 _SCHEMA_LOCK = 0x706C616E67617465  # "plangate": the advisory lock taken while applying the schema
 

@@ -75,25 +75,36 @@ class QueuedRuns:
         self,
         *,
         status: ThreadStatus | None = None,
-        agent: str | None = None,
+        agent_id: str | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> list[ThreadInfo]:
-        return await self._runs.search(status=status, agent=agent, limit=limit, offset=offset)
+        return await self._runs.search(status=status, agent_id=agent_id, limit=limit, offset=offset)
 
-    async def start(self, thread_id: str, agent: str, request: str) -> RunInfo:
-        if agent not in self._agents:
+    async def start(
+        self,
+        thread_id: str,
+        agent_id: str,
+        request: str,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
+        if agent_id not in self._agents:
             raise NotFoundError(
-                f"no agent {agent!r} is served; choose one of: {', '.join(self._agents)}"
+                f"no agent {agent_id!r} is served; choose one of: {', '.join(self._agents)}"
             )
-        info = await self._runs.add_run(thread_id, "start", agent=agent)
-        job = RunJob(thread_id=thread_id, run_id=info.run_id, agent=agent, request=request)
+        info = await self._runs.add_run(thread_id, "start", agent_id=agent_id, metadata=metadata)
+        job = RunJob(thread_id=thread_id, run_id=info.run_id, agent=agent_id, request=request)
         return await self._enqueue(info, job)
 
-    async def resume(self, thread_id: str, decisions: Mapping[str, Any]) -> RunInfo:
-        info = await self._runs.add_run(thread_id, "resume", decisions=decisions)
+    async def resume(
+        self,
+        thread_id: str,
+        decisions: Mapping[str, Any],
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
+        info = await self._runs.add_run(thread_id, "resume", decisions=decisions, metadata=metadata)
         job = RunJob(
-            thread_id=thread_id, run_id=info.run_id, agent=info.agent, action="resume",
+            thread_id=thread_id, run_id=info.run_id, agent=info.agent_id, action="resume",
             decisions=dict(decisions),
         )  # fmt: skip
         return await self._enqueue(info, job)
@@ -124,7 +135,10 @@ class QueuedRuns:
             if job.status == "doing":
                 waiting = False  # the worker's run stops and writes its last events
             if job.status in ("todo", "doing"):
-                await self._app.job_manager.cancel_job_by_id_async(job.id, abort=True)
+                # A waiting job goes at once; a running one when its worker ends it.
+                await self._app.job_manager.cancel_job_by_id_async(
+                    job.id, abort=True, delete_job=True
+                )
         if waiting:
             failed = {"kind": "run_failed", "error": CANCELLED["type"]}
             ended = {"kind": RUN_ENDED, "thread_id": thread_id, "status": "cancelled"}

@@ -22,7 +22,13 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from plangate.demos.serve.events import EventLog
-from plangate.demos.serve.queue import QUEUE, RunJob, open_queue, retry_stalled_runs
+from plangate.demos.serve.queue import (
+    DELETE_JOBS,
+    QUEUE,
+    RunJob,
+    open_queue,
+    retry_stalled_runs,
+)
 from plangate.demos.serve.run_table import RunTable
 from plangate.graphs.engine import Engine, RunResult, apply_gc_policy
 from plangate.graphs.engine.events import Event, RunFailed
@@ -196,6 +202,7 @@ class RunWorker:
                     fetch_job_polling_interval=min(5.0, stalled_after / 2),
                     stalled_worker_timeout=stalled_after,
                     install_signal_handlers=wait,
+                    delete_jobs=DELETE_JOBS,  # the run's own tables keep its outcome
                 )
             finally:
                 if sweeper is not None:

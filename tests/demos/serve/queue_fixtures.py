@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import psycopg
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
 from plangate.graphs.engine.build import Engine
@@ -94,3 +95,12 @@ async def postgres_saver(url: str) -> AsyncIterator[AsyncPostgresSaver]:
 def kinds(events: list[Any]) -> list[str]:
     """The ``kind`` of each stored event."""
     return [event.event["kind"] for event in events]
+
+
+async def queued_jobs(url: str, thread_id: str) -> list[str]:
+    """The statuses of the procrastinate jobs the thread has in the database, finished or not."""
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        cursor = await conn.execute(
+            "SELECT status::text FROM procrastinate_jobs WHERE lock = %s ORDER BY id", (thread_id,)
+        )
+        return [str(row[0]) for row in await cursor.fetchall()]

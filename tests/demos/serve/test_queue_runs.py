@@ -17,7 +17,7 @@ from plangate.demos.serve.queue import (
 )
 from plangate.demos.serve.worker import RunWorker
 from plangate.tools.errors import UsageError
-from tests.demos.serve.queue_fixtures import ShopEngines, kinds, postgres_saver
+from tests.demos.serve.queue_fixtures import ShopEngines, kinds, postgres_saver, queued_jobs
 
 
 def thread() -> str:
@@ -37,10 +37,12 @@ async def test_a_queued_run_is_run_by_a_worker(postgres_url: str) -> None:
         await worker.setup()
         async with open_queue(postgres_url) as app:
             await enqueue_run(app, RunJob(thread_id=t, run_id="r1", agent="shop", request="tea"))
+        assert await queued_jobs(postgres_url, t) == ["todo"]
         await asyncio.wait_for(worker.run(wait=False, heartbeat=0.5, stalled_after=5), 10)
         result = await engines("shop").result(t)
     assert result.status == "done"
     assert engines.orders() == 1
+    assert await queued_jobs(postgres_url, t) == []  # the job, and the request it held, are gone
     events = await EventLog(postgres_url).read(t)
     assert kinds(events)[0] == "run_started"
     assert kinds(events)[-1] == "run_ended"

@@ -18,7 +18,13 @@ from plangate.demos.serve.runs import (
 )
 from plangate.demos.serve.worker import RunWorker
 from plangate.tools.errors import UsageError
-from tests.demos.serve.queue_fixtures import AGENTS, ShopEngines, kinds, postgres_saver
+from tests.demos.serve.queue_fixtures import (
+    AGENTS,
+    ShopEngines,
+    kinds,
+    postgres_saver,
+    queued_jobs,
+)
 
 
 def thread() -> str:
@@ -62,6 +68,7 @@ async def test_a_gated_run_pauses_and_a_resume_finishes_it(
     paused = await service.wait(t, first.run_id, 5)
     assert paused.status == "paused"
     assert [a["id"] for a in paused.approvals] == ["a"]
+    assert await queued_jobs(postgres_url, t) == []  # the run's table keeps what it came to
     assert engines.orders() == 0
     events = await collect(service.events(t, first.run_id))
     assert kinds(events)[0] == "run_started"
@@ -79,6 +86,7 @@ async def test_a_gated_run_pauses_and_a_resume_finishes_it(
     assert done.status == "done"
     assert done.response is not None
     assert engines.orders() == 1
+    assert await queued_jobs(postgres_url, t) == []
     assert (await service.thread(t)).model_dump() == {
         "thread_id": t, "agent": "gated", "status": "done", "metadata": {"user": "ana"},
         "run_id": second.run_id,
@@ -101,6 +109,7 @@ async def test_a_busy_thread_refuses_a_second_run_and_a_cancelled_run_never_runs
     assert cancelled.status == "cancelled"
     assert cancelled.error == {"type": "Cancelled", "message": "the run was cancelled by a client"}
     assert (await service.thread(t)).status == "interrupted"
+    assert await queued_jobs(postgres_url, t) == []  # never started: deleted at once
     await work(postgres_url, engines)
     assert engines.orders() == 0
     assert (await service.status(t, run.run_id)).status == "cancelled"

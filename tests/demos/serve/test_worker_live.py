@@ -13,7 +13,13 @@ from plangate.demos.serve.queue import QUEUE, open_queue
 from plangate.demos.serve.queued import QueuedRuns, queued_runs
 from plangate.demos.serve.runs import StoredEvent
 from plangate.demos.serve.worker import RunWorker
-from tests.demos.serve.queue_fixtures import AGENTS, ShopEngines, kinds, postgres_saver
+from tests.demos.serve.queue_fixtures import (
+    AGENTS,
+    ShopEngines,
+    kinds,
+    postgres_saver,
+    queued_jobs,
+)
 
 
 @pytest.fixture
@@ -51,6 +57,7 @@ async def test_a_running_run_that_is_cancelled_stops_and_says_so(
     assert kinds(events)[-1] == "run_failed"  # a stream stops at run_ended, not passing it on
     assert (await service.status(t, run.run_id)).status == "cancelled"
     assert engines.shop.calls == ["order:tea"]  # the read after the write never ran
+    assert await queued_jobs(postgres_url, t) == []  # aborted, then deleted by its worker
     assert (await service.thread(t)).status == "interrupted"
 
 
@@ -81,6 +88,8 @@ async def test_a_dead_workers_run_is_swept_up_by_a_live_worker(
         await stop(worker)
     assert done.status == "done"
     assert engines.orders() == 1
+    assert await queued_jobs(postgres_url, t) == []  # the retried job is gone once it ended
+    assert (await service.status(t, run.run_id)).status == "done"
 
 
 async def _all(service: QueuedRuns, thread: str, run_id: str) -> list[StoredEvent]:
