@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-times check lint typecheck bench clean
+.PHONY: demo test test-times check lint typecheck bench clean console-vendor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ TYPECHECK := $(VENV)/typecheck/plangate
 
 typecheck: $(STAMP)
 	rm -rf $(VENV)/typecheck && mkdir -p $(TYPECHECK)
-	for entry in __init__.py py.typed tools graphs agents demos; do \
+	for entry in __init__.py client.py py.typed tools graphs agents demos; do \
 		ln -s "$(CURDIR)/$$entry" "$(TYPECHECK)/$$entry"; done
 	$(BIN)/mypy
 
@@ -52,6 +52,15 @@ check: lint typecheck test test-times
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench
+
+# The web console's UI library (Preact + htm), committed as the ES modules npm publishes: this
+# refreshes them and their hashes in demos/console/static/vendor/vendor.json. Maintainers only
+# need npm for it; users never do.
+console-vendor: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd "$$tmp" \
+		&& npm pack --silent preact@10 htm@3 >/dev/null \
+		&& for pkg in preact htm; do mkdir "$$pkg" && tar xzf "$$pkg"-*.tgz -C "$$pkg"; done \
+		&& cd "$(CURDIR)" && $(BIN)/python -m plangate.demos.console.vendor "$$tmp"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
