@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import signal
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -89,12 +90,14 @@ def serve_command(
             f"{'; bearer token required' if token else ''}); OpenAPI at /openapi.json"
         )
         if where.path is None:
-            if now is not None:
+            if now is not None and not workers:
                 raise UsageError(
-                    "--now sets the clock of runs in this process; over a PostgreSQL store "
-                    "the workers run them, on the real time"
+                    "--now sets the clock of the runs this command starts; over a PostgreSQL "
+                    "store without --workers, the plangate worker processes run them: give "
+                    "each of them --now"
                 )
-            return await serve_queued(where.url, specs, agent or (), workers, banner)
+            moment = parse_now(now) if now is not None else None
+            return await serve_queued(where.url, specs, agent or (), workers, banner, moment)
         if workers:
             raise UsageError(
                 f"--workers needs a postgresql:// --store, got {where}: an embedded store "
@@ -107,10 +110,15 @@ def serve_command(
         return 0
 
     async def serve_queued(
-        url: str, specs: Mapping[str, AgentSpec], refs: Sequence[str], count: int, banner: str
+        url: str,
+        specs: Mapping[str, AgentSpec],
+        refs: Sequence[str],
+        count: int,
+        banner: str,
+        moment: datetime | None,
     ) -> int:
         from plangate.demos.serve.app import create_app
-        from plangate.demos.serve.cluster import worker_processes
+        from plangate.demos.serve.cluster import ClusterClock, worker_processes
         from plangate.demos.serve.queued import queued_runs
         from plangate.tools.ledger_postgres import redact_url as store_shown
 
@@ -119,7 +127,13 @@ def serve_command(
             service = await stack.enter_async_context(queued_runs(url, agents))
             if count:
                 cluster = await stack.enter_async_context(
-                    worker_processes(url, count, agents=refs, report=report)
+                    worker_processes(
+                        url,
+                        count,
+                        agents=refs,
+                        report=report,
+                        clock=ClusterClock(moment) if moment else None,
+                    )
                 )
                 pids = ", ".join(f"{name} (pid {pid})" for name, pid in cluster.pids.items())
                 banner += f"; workers {pids}"

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from plangate.demos.cli.clocks import Now
 from plangate.demos.cli.consoles import err_console, fail
 
 
@@ -29,10 +30,12 @@ def worker(
             show_default="reservation and trading",
         ),
     ] = None,
+    now: Now = None,
 ) -> None:
     """Run the runs queued by `plangate serve` (any number of workers share one store)."""
     import asyncio
 
+    from plangate.demos.cli.clocks import clock_at, describe_moment, parse_now
     from plangate.demos.serve.store import parse_store_url
     from plangate.demos.serve.worker_agents import run_catalog_worker
     from plangate.tools.errors import UsageError
@@ -44,11 +47,14 @@ def worker(
                 f"plangate worker needs a postgresql:// store, got {store!r}: an embedded "
                 "store runs its runs in the API process (plangate serve)"
             )
-        err_console.print(f"plangate worker {name} on {url} (concurrency {concurrency})")
+        moment = parse_now(now) if now is not None else None
+        at = f"; runs as if it were {describe_moment(moment)}" if moment else ""
+        err_console.print(f"plangate worker {name} on {url} (concurrency {concurrency}{at})")
         asyncio.run(
             run_catalog_worker(
                 url.url,
                 agents=agent or (),
+                clock=clock_at(moment),
                 concurrency=concurrency,
                 heartbeat=heartbeat,
                 stalled_after=stalled_after,

@@ -20,30 +20,58 @@ import asyncio
 import contextlib
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from plangate.tools.errors import UsageError
 
-__all__ = ["WorkerProcesses", "worker_command", "worker_processes"]
+__all__ = ["ClusterClock", "WorkerProcesses", "worker_command", "worker_processes"]
 
 _CLI = "from plangate.demos.cli import app; app(prog_name='plangate')"
 """How a child runs the ``plangate`` command with this interpreter, installed as a script or not."""
 
 
-def worker_command(url: str, name: str, agents: Sequence[str] = ()) -> list[str]:
+def worker_command(
+    url: str, name: str, agents: Sequence[str] = (), *, now: datetime | None = None
+) -> list[str]:
     """The command line of a ``plangate worker`` named ``name`` on the store at ``url``.
 
     Args:
         url: the store's ``postgresql://`` URL.
         name: the worker's name in the queue's tables.
         agents: ``--agent`` references it must know (the catalog's assistants when empty).
+        now: the moment its clock reads when it starts (``--now``); the real time when ``None``.
     """
     command = [sys.executable, "-c", _CLI, "worker", "--store", url, "--name", name]
     for agent in agents:
         command += ["--agent", agent]
+    if now is not None:
+        command += ["--now", now.isoformat()]
     return command
+
+
+class ClusterClock:
+    """The moment a cluster's clock reads: pinned once, moving on at the real pace.
+
+    ``plangate serve --now`` pins the cluster's time when the server starts; each worker then
+    starts with ``--now`` set to that moment plus the time elapsed since, so workers started
+    (or restarted) later agree with the ones started first, rather than each going back to
+    the pinned moment.
+
+    Args:
+        start: what the clock reads now (timezone-aware).
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        self._pinned_at = time.monotonic()
+
+    def now(self) -> datetime:
+        """The cluster's moment now."""
+        return self.start + timedelta(seconds=time.monotonic() - self._pinned_at)
 
 
 @dataclass
@@ -149,8 +177,11 @@ async def worker_processes(
     agents: Sequence[str] = (),
     report: Callable[[str], None],
     stop_timeout: float = 10.0,
+    clock: ClusterClock | None = None,
 ) -> AsyncIterator[WorkerProcesses]:
     """``count`` ``plangate worker`` processes on the store at ``url``, stopped after the block.
+
+    With ``clock``, each worker starts at the cluster's moment (``--now``); else on the real time.
 
     Raises:
         UsageError: ``count`` is below 1, or a worker cannot be started.
@@ -158,7 +189,9 @@ async def worker_processes(
     if count < 1:
         raise UsageError(f"--workers must be 1 or more, got {count}")
     commands = {
-        f"plangate-worker-{i}": worker_command(url, f"plangate-worker-{i}", agents)
+        f"plangate-worker-{i}": worker_command(
+            url, f"plangate-worker-{i}", agents, now=clock.now() if clock else None
+        )
         for i in range(1, count + 1)
     }
     workers = WorkerProcesses(commands, report=report, stop_timeout=stop_timeout)

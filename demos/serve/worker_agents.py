@@ -85,19 +85,22 @@ class CatalogEngines:
         return self._engines[agent]
 
 
-async def run_catalog_worker(url: str, *, agents: Iterable[str] = (), **options: Any) -> None:
+async def run_catalog_worker(
+    url: str, *, agents: Iterable[str] = (), clock: Clock | None = None, **options: Any
+) -> None:
     """Open the store at ``url`` and run its queued runs with the agents ``agents`` names.
 
     Args:
         url: the store's ``postgresql://`` URL.
         agents: assistants' names or ``module:attribute`` references; both assistants if empty.
+        clock: the time the runs see; the real time when ``None``.
         **options: for ``RunWorker.run`` (``concurrency``, ``heartbeat``, ``stalled_after``...).
 
     Raises:
         UsageError: an agent reference cannot be resolved, or the store cannot be opened.
     """
     specs = resolve_agents(agents)
-    clock = SystemClock()
+    clock = clock or SystemClock()
     async with open_store(url, clock=clock) as store:
         backends = await store.worlds.load("sandbox", clock)
         engines = CatalogEngines(store, backends, clock, specs=specs)

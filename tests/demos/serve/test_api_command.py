@@ -19,7 +19,7 @@ from plangate.demos.cli import app
         (["--workers", "-1"], "Invalid value for '--workers'"),
         (
             ["--store", "postgresql://u@h/db", "--now", "2026-03-09T09:00Z"],
-            "--now sets the clock of runs in this process",
+            "without --workers, the plangate worker processes run them: give each of them --now",
         ),
         (["--agent", "tests.demos.cli_agent:NOPE"], "tests.demos.cli_agent has no 'NOPE'"),
         (["--agent", "plangate.demos.serve.app:ERRORS"], "is a dict, not an AgentSpec or Agent"),

@@ -6,11 +6,17 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from plangate.demos.serve.cluster import WorkerProcesses, worker_command, worker_processes
+from plangate.demos.serve.cluster import (
+    ClusterClock,
+    WorkerProcesses,
+    worker_command,
+    worker_processes,
+)
 from plangate.tools.errors import UsageError
 
 SLEEPS = [sys.executable, "-c", "import time; time.sleep(60)"]
@@ -106,3 +112,15 @@ def test_a_worker_command_names_its_store_name_and_agents() -> None:
     assert command[3:] == [
         "worker", "--store", "postgresql://h/db", "--name", "w1", "--agent", "pkg.mod:agent",
     ]  # fmt: skip
+
+
+def test_a_worker_started_later_starts_later_on_the_cluster_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ticks = iter([100.0, 100.0, 160.5])
+    monkeypatch.setattr("plangate.demos.serve.cluster.time.monotonic", lambda: next(ticks))
+    start = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+    clock = ClusterClock(start)
+    assert clock.now() == start
+    later = worker_command("postgresql://h/db", "w2", now=clock.now())
+    assert later[-2:] == ["--now", "2026-03-09T09:01:00.500000+00:00"]
