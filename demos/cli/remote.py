@@ -52,7 +52,7 @@ async def run_remote(
     async with Client(url, token=token) as client:
         thread_id = (await client.create_thread(thread)).thread_id
         progress = Progress(term.progress, f"{agent} · {thread_id} · {request}")
-        events = client.stream(thread_id, agent=agent, request=request)
+        events = client.stream(thread_id, agent_id=agent, request=request)
         approver = term.approver()
         while True:
             with progress.segment():

@@ -143,10 +143,10 @@ def create_app(
 
     async def launch(thread_id: str, body: RunCreate) -> RunInfo:
         if body.command is not None:
-            return await service.resume(thread_id, body.command.resume)
+            return await service.resume(thread_id, body.command.resume, body.metadata)
         if body.input is None or body.agent_id is None:  # RunCreate rules both out
             raise UsageError("a new run needs agent_id and input")
-        return await service.start(thread_id, body.agent_id, body.input.request)
+        return await service.start(thread_id, body.agent_id, body.input.request, body.metadata)
 
     async def stream(run: RunInfo, after: int) -> AsyncIterator[bytes]:
         async for stored in service.events(run.thread_id, run.run_id, after):
@@ -181,9 +181,9 @@ def create_app(
 
     @app.post("/threads/search", tags=["threads"])
     async def search_threads(body: ThreadSearch) -> list[ThreadInfo]:
-        """Threads by status and agent."""
+        """Threads by status and agent, oldest first."""
         return await service.search_threads(
-            status=body.status, agent=body.agent, limit=body.limit, offset=body.offset
+            status=body.status, agent_id=body.agent_id, limit=body.limit, offset=body.offset
         )
 
     @app.get("/threads/{thread_id}", tags=["threads"])

@@ -1,12 +1,17 @@
 """A thin async client of ``plangate serve`` (httpx): threads, runs, approvals, events.
 
 ```python
+from plangate.client import Client
+
 async with Client("http://127.0.0.1:8000", token=None) as client:
     thread = await client.create_thread()
     run = await client.wait(thread.thread_id, "reservation", "book a table for 2 in Lisbon")
     if run.status == "paused":
         run = await client.resume(thread.thread_id, {a["id"]: "approve" for a in run.approvals})
 ```
+
+It is importable as ``plangate.client`` (the name users know); this module is where it lives.
+Runs may carry ``metadata`` (any JSON object of the caller's), shown back on the run.
 
 Errors, translated from httpx in ``_check`` only::
 
@@ -27,6 +32,15 @@ import httpx
 
 from plangate.demos.serve.runs import RunInfo, StoredEvent, ThreadInfo
 from plangate.tools.errors import PlangateError, UsageError
+
+__all__ = [
+    "Client",
+    "RequestRejectedError",
+    "RunInfo",
+    "ServerFailedError",
+    "StoredEvent",
+    "ThreadInfo",
+]
 
 
 class RequestRejectedError(UsageError):
@@ -70,6 +84,16 @@ def _check(response: httpx.Response) -> None:
     raise ServerFailedError(
         f"the server failed ({response.status_code}): {detail}", response.status_code
     )
+
+
+def _start(agent_id: str, request: str, metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The body of a run that starts ``agent_id`` on ``request``."""
+    return {"agent_id": agent_id, "input": {"request": request}, "metadata": dict(metadata or {})}
+
+
+def _resume(decisions: Mapping[str, Any], metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The body of a run that resumes an interrupt with ``decisions``."""
+    return {"command": {"resume": dict(decisions)}, "metadata": dict(metadata or {})}
 
 
 class Client:
@@ -129,22 +153,42 @@ class Client:
         """One thread."""
         return ThreadInfo.model_validate(await self._call("GET", f"/threads/{thread_id}"))
 
-    async def start(self, thread_id: str, agent: str, request: str) -> RunInfo:
-        """Start ``agent`` on ``request``; answers at once."""
-        body = {"agent_id": agent, "input": {"request": request}}
+    async def start(
+        self,
+        thread_id: str,
+        agent_id: str,
+        request: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
+        """Start ``agent_id`` on ``request``; answers at once."""
+        body = _start(agent_id, request, metadata)
         return RunInfo.model_validate(await self._call("POST", f"/threads/{thread_id}/runs", body))
 
-    async def wait(self, thread_id: str, agent: str, request: str) -> RunInfo:
-        """Start ``agent`` on ``request`` and answer when it ended or paused."""
-        body = {"agent_id": agent, "input": {"request": request}}
+    async def wait(
+        self,
+        thread_id: str,
+        agent_id: str,
+        request: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
+        """Start ``agent_id`` on ``request`` and answer when it ended or paused."""
         path = f"/threads/{thread_id}/runs/wait"
-        return RunInfo.model_validate(await self._call("POST", path, body))
+        return RunInfo.model_validate(
+            await self._call("POST", path, _start(agent_id, request, metadata))
+        )
 
-    async def resume(self, thread_id: str, decisions: Mapping[str, Any]) -> RunInfo:
+    async def resume(
+        self,
+        thread_id: str,
+        decisions: Mapping[str, Any],
+        *,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
         """Resume the paused thread with a decision per pending id; answer when it ended."""
-        body = {"command": {"resume": dict(decisions)}}
         path = f"/threads/{thread_id}/runs/wait"
-        return RunInfo.model_validate(await self._call("POST", path, body))
+        return RunInfo.model_validate(await self._call("POST", path, _resume(decisions, metadata)))
 
     async def status(self, thread_id: str, run_id: str) -> RunInfo:
         """Where a run stands."""
@@ -160,15 +204,22 @@ class Client:
         self,
         thread_id: str,
         *,
-        agent: str | None = None,
+        agent_id: str | None = None,
         request: str | None = None,
         decisions: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> AsyncIterator[StoredEvent]:
-        """Start (``agent`` and ``request``) or resume (``decisions``) a run, yielding its events."""
+        """Start (``agent_id`` and ``request``) or resume (``decisions``) a run; its events.
+
+        Raises:
+            UsageError: neither ``decisions`` nor both ``agent_id`` and ``request`` were given.
+        """
         if decisions is not None:
-            body: dict[str, Any] = {"command": {"resume": dict(decisions)}}
+            body = _resume(decisions, metadata)
+        elif agent_id is not None and request is not None:
+            body = _start(agent_id, request, metadata)
         else:
-            body = {"agent_id": agent, "input": {"request": request}}
+            raise UsageError("stream needs agent_id and request (a start) or decisions (a resume)")
         return self._events("POST", f"/threads/{thread_id}/runs/stream", body, {})
 
     def join(self, thread_id: str, run_id: str, *, after: int = 0) -> AsyncIterator[StoredEvent]:

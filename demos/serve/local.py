@@ -3,8 +3,10 @@
 The agents are built over one ``Workspace`` (``plangate.demos.cli.session``): the SQLite
 checkpoints, the idempotency ledger and the sandbox world of a state folder, locked for as long
 as the server runs. Events are kept in memory per thread, numbered from 1, so a client that
-lost its connection asks for what came after the last id it saw. Thread metadata lives in
-memory too; the checkpoints, the ledger and the world are durable.
+lost its connection asks for what came after the last id it saw. Threads and runs (their
+metadata, statuses and times) live in memory too; the checkpoints, the ledger and the world are
+durable. Their ``created_at`` and ``updated_at`` are read from the workspace's clock, the time
+the runs themselves see, so a server pinned to a moment stamps its threads at that moment.
 """
 
 from __future__ import annotations
@@ -102,7 +104,10 @@ class LocalRunService:
         tid = check_thread(thread_id) if thread_id is not None else uuid.uuid4().hex[:12]
         if tid in self._threads:
             raise ConflictError(f"thread {tid!r} exists already")
-        info = ThreadInfo(thread_id=tid, metadata=dict(metadata or {}))
+        now = self._workspace.clock.now()
+        info = ThreadInfo(
+            thread_id=tid, created_at=now, updated_at=now, metadata=dict(metadata or {})
+        )
         self._threads[tid] = _Thread(info)
         return info
 
@@ -113,15 +118,15 @@ class LocalRunService:
         self,
         *,
         status: ThreadStatus | None = None,
-        agent: str | None = None,
+        agent_id: str | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> list[ThreadInfo]:
         found = [
             t.info
-            for t in self._threads.values()
+            for t in self._threads.values()  # in the order they were created
             if (status is None or t.info.status == status)
-            and (agent is None or t.info.agent == agent)
+            and (agent_id is None or t.info.agent_id == agent_id)
         ]
         return found[offset : offset + limit]
 
@@ -133,18 +138,31 @@ class LocalRunService:
                 "cancel it, then try again (one run per thread at a time)"
             )
 
-    async def start(self, thread_id: str, agent: str, request: str) -> RunInfo:
+    async def start(
+        self,
+        thread_id: str,
+        agent_id: str,
+        request: str,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
         thread = self._thread(thread_id)
         self._check_idle(thread)
-        runnable = self.agent(agent)
+        runnable = self.agent(agent_id)
         if thread.info.run_id is not None:
             raise ConflictError(
                 f"thread {thread_id!r} has run already: resume it with decisions, or create "
                 "another thread for a new request"
             )
-        return self._launch(thread, agent, lambda: runnable.stream(request, thread_id=thread_id))
+        return self._launch(
+            thread, agent_id, metadata, lambda: runnable.stream(request, thread_id=thread_id)
+        )
 
-    async def resume(self, thread_id: str, decisions: Mapping[str, Any]) -> RunInfo:
+    async def resume(
+        self,
+        thread_id: str,
+        decisions: Mapping[str, Any],
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
         thread = self._thread(thread_id)
         self._check_idle(thread)
         last = thread.runs[thread.info.run_id] if thread.info.run_id else None
@@ -152,27 +170,43 @@ class LocalRunService:
             raise NotPausedError(f"thread {thread_id!r} waits for no decision")
         pending = [str(a["id"]) for a in last.approvals]
         parse_decisions(dict(decisions), pending)  # a bad answer moves nothing
-        runnable = self.agent(last.agent)
+        runnable = self.agent(last.agent_id)
         answer = dict(decisions)
-        return self._launch(thread, last.agent, lambda: runnable.stream_resume(thread_id, answer))
+        return self._launch(
+            thread, last.agent_id, metadata, lambda: runnable.stream_resume(thread_id, answer)
+        )
 
     def _launch(
-        self, thread: _Thread, agent: str, stream: Callable[[], AsyncIterator[Event]]
+        self,
+        thread: _Thread,
+        agent_id: str,
+        metadata: Mapping[str, Any] | None,
+        stream: Callable[[], AsyncIterator[Event]],
     ) -> RunInfo:
-        info = RunInfo(run_id=uuid.uuid4().hex, thread_id=thread.info.thread_id, agent=agent)
+        now = self._workspace.clock.now()
+        info = RunInfo(
+            run_id=uuid.uuid4().hex, thread_id=thread.info.thread_id, agent_id=agent_id,
+            created_at=now, updated_at=now, metadata=dict(metadata or {}),
+        )  # fmt: skip
         thread.runs[info.run_id] = info
         thread.info = thread.info.model_copy(
-            update={"agent": agent, "status": "busy", "run_id": info.run_id}
+            update={
+                "agent_id": agent_id,
+                "status": "busy",
+                "run_id": info.run_id,
+                "updated_at": now,
+            }
         )
         thread.tasks[info.run_id] = asyncio.create_task(self._execute(thread, info.run_id, stream))
         return info
 
     async def _set(self, thread: _Thread, run_id: str, **update: Any) -> None:
-        info = thread.runs[run_id].model_copy(update=update)
+        now = self._workspace.clock.now()
+        info = thread.runs[run_id].model_copy(update={**update, "updated_at": now})
         thread.runs[run_id] = info
         if info.status not in ACTIVE:
             status = "interrupted" if info.status == "cancelled" else info.status
-            thread.info = thread.info.model_copy(update={"status": status})
+            thread.info = thread.info.model_copy(update={"status": status, "updated_at": now})
         async with thread.changed:
             thread.changed.notify_all()
 
@@ -197,7 +231,7 @@ class LocalRunService:
             await self._set(thread, run_id, status="running")
             async for event in stream():
                 await self._emit(thread, run_id, event)
-            result = await self.agent(thread.runs[run_id].agent).result(tid)
+            result = await self.agent(thread.runs[run_id].agent_id).result(tid)
         except asyncio.CancelledError:
             await self._cancelled(thread, run_id)
             return

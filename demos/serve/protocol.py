@@ -1,9 +1,10 @@
 """The bodies of the HTTP API's requests and errors (its responses are ``runs``' models).
 
-Shaped after LangChain's Agent Protocol: a run names its agent (``agent_id``) and either an
-``input`` (a new request) or a ``command`` resuming an interrupt with one decision per pending
-call id (``plangate.graphs.engine.approvals``). Every body forbids unknown fields, so a typo is
-a 422 naming the field rather than a silently ignored option.
+Shaped after LangChain's Agent Protocol, with its field names: a run names its agent
+(``agent_id``), may carry ``metadata``, and has either an ``input`` (a new request) or a
+``command`` resuming an interrupt with one decision per pending call id
+(``plangate.graphs.engine.approvals``). Every body forbids unknown fields, so a typo is a 422
+naming the field rather than a silently ignored option.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class ThreadSearch(_Body):
     """``POST /threads/search``: every filter given must match; oldest first."""
 
     status: ThreadStatus | None = None
-    agent: str | None = Field(default=None, max_length=200)
+    agent_id: str | None = Field(default=None, max_length=200)
     limit: int = Field(default=20, ge=1, le=100, strict=True)
     offset: int = Field(default=0, ge=0, strict=True)
 
@@ -53,12 +54,14 @@ class RunCommand(_Body):
 class RunCreate(_Body):
     """``POST /threads/{id}/runs``: exactly one of ``input`` (start) or ``command`` (resume).
 
-    ``agent_id`` is needed to start a thread; a resume runs the thread's own agent.
+    ``agent_id`` is needed to start a thread; a resume runs the thread's own agent. The run
+    keeps ``metadata`` (the client's own data, e.g. who asked) and shows it back.
     """
 
     agent_id: str | None = Field(default=None, max_length=200)
     input: RunInput | None = None
     command: RunCommand | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_of(self) -> Self:

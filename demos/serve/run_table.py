@@ -1,9 +1,15 @@
 """Threads and runs in PostgreSQL, shared by every API server and worker of one store.
 
 ``plangate_threads`` holds a thread's agent, metadata, latest run and status; ``plangate_runs``
-each run's status, answer, pending approvals and error. A run is added under the thread's row
-lock (``SELECT … FOR UPDATE``), so two API servers asked at once for a run on one thread cannot
-both add one: the second sees the first and gets ``ThreadBusyError``.
+each run's status, metadata, answer, pending approvals and error. A run is added under the
+thread's row lock (``SELECT … FOR UPDATE``), so two API servers asked at once for a run on one
+thread cannot both add one: the second sees the first and gets ``ThreadBusyError``.
+
+Both tables keep ``created_at`` and ``updated_at``: the database's time (``now()``, the
+transaction's start) when a row is added and whenever it changes, one clock for the API servers
+and workers of many machines that write them. A database made before those columns existed
+gains them at ``setup`` (``ADD COLUMN IF NOT EXISTS``; its rows are stamped with the time of
+the upgrade). The ``agent`` columns keep their first name; the API calls them ``agent_id``.
 
 This is the store's one threads table (``Store.runs``). A thread's status is decided by its runs,
 so it lives beside them: the run that holds a thread is a foreign key of the same database, and
@@ -44,7 +50,9 @@ CREATE TABLE IF NOT EXISTS plangate_threads (
     agent TEXT,
     status TEXT NOT NULL DEFAULT 'idle',
     metadata JSONB NOT NULL DEFAULT '{}',
-    run_id TEXT
+    run_id TEXT,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE TABLE IF NOT EXISTS plangate_runs (
     run_id TEXT PRIMARY KEY,
@@ -53,8 +61,18 @@ CREATE TABLE IF NOT EXISTS plangate_runs (
     status TEXT NOT NULL DEFAULT 'pending',
     response JSONB,
     approvals JSONB NOT NULL DEFAULT '[]',
-    error JSONB
+    error JSONB,
+    metadata JSONB NOT NULL DEFAULT '{}',
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+ALTER TABLE plangate_threads
+    ADD COLUMN IF NOT EXISTS created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ADD COLUMN IF NOT EXISTS updated_at TIMESTAMPTZ NOT NULL DEFAULT now();
+ALTER TABLE plangate_runs
+    ADD COLUMN IF NOT EXISTS metadata JSONB NOT NULL DEFAULT '{}',
+    ADD COLUMN IF NOT EXISTS created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ADD COLUMN IF NOT EXISTS updated_at TIMESTAMPTZ NOT NULL DEFAULT now();
 """
 
 _RUN_FIELDS = ("status", "response", "approvals", "error")
@@ -70,7 +88,10 @@ class RunTable:
         return await psycopg.AsyncConnection.connect(self.url, row_factory=dict_row)
 
     async def setup(self) -> None:
-        """Create the tables when they are missing (idempotent)."""
+        """Create the tables when they are missing, and add the columns an older one lacks.
+
+        Idempotent, and safe when many processes start at once (one advisory lock).
+        """
         async with await self._connect() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('plangate_runs'))")
             await conn.execute(_SCHEMA)
@@ -104,7 +125,7 @@ class RunTable:
         return _thread(row)
 
     async def search(
-        self, *, status: ThreadStatus | None, agent: str | None, limit: int, offset: int
+        self, *, status: ThreadStatus | None, agent_id: str | None, limit: int, offset: int
     ) -> list[ThreadInfo]:
         """Threads matching every filter given, oldest first."""
         async with await self._connect() as conn:
@@ -112,7 +133,7 @@ class RunTable:
                 "SELECT * FROM plangate_threads WHERE (%(status)s::text IS NULL OR "
                 "status = %(status)s) AND (%(agent)s::text IS NULL OR agent = %(agent)s) "
                 "ORDER BY seq LIMIT %(limit)s OFFSET %(offset)s",
-                {"status": status, "agent": agent, "limit": limit, "offset": offset},
+                {"status": status, "agent": agent_id, "limit": limit, "offset": offset},
             )
             return [_thread(row) for row in await cursor.fetchall()]
 
@@ -120,13 +141,15 @@ class RunTable:
         self,
         thread_id: str,
         action: Literal["start", "resume"],
-        agent: str = "",
+        agent_id: str = "",
         decisions: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> RunInfo:
-        """A new ``pending`` run on the thread, which must be free for it.
+        """A new ``pending`` run on the thread, which must be free for it, keeping ``metadata``.
 
         A start needs a thread that never ran; a resume a thread whose last run is paused,
-        and a decision per pending approval.
+        and a decision per pending approval (it runs the thread's agent: ``agent_id`` is
+        ignored).
 
         Raises:
             NotFoundError: no such thread.
@@ -162,18 +185,18 @@ class RunTable:
                 if last is None or last["status"] != "paused":
                     raise NotPausedError(f"thread {thread_id!r} waits for no decision")
                 parse_decisions(dict(decisions or {}), [str(a["id"]) for a in last["approvals"]])
-                agent = last["agent"]
+                agent_id = last["agent"]
             run_id = uuid.uuid4().hex
             cursor = await conn.execute(
-                "INSERT INTO plangate_runs (run_id, thread_id, agent) VALUES (%s, %s, %s) "
-                "RETURNING *",
-                (run_id, thread_id, agent),
+                "INSERT INTO plangate_runs (run_id, thread_id, agent, metadata) "
+                "VALUES (%s, %s, %s, %s) RETURNING *",
+                (run_id, thread_id, agent_id, json.dumps(dict(metadata or {}))),
             )
             row = await cursor.fetchone()
             await conn.execute(
-                "UPDATE plangate_threads SET agent = %s, status = 'busy', run_id = %s "
-                "WHERE thread_id = %s",
-                (agent, run_id, thread_id),
+                "UPDATE plangate_threads SET agent = %s, status = 'busy', run_id = %s, "
+                "updated_at = now() WHERE thread_id = %s",
+                (agent_id, run_id, thread_id),
             )
         assert row is not None  # RETURNING always yields the row
         return _run(row)
@@ -199,9 +222,9 @@ class RunTable:
             return await cursor.fetchone() is not None
 
     async def set_run(self, run_id: str, **update: Any) -> RunInfo | None:
-        """Change the run's ``status``, ``response``, ``approvals`` or ``error``.
+        """Change the run's ``status``, ``response``, ``approvals`` or ``error`` (and its time).
 
-        An ended run also sets its thread's status (a cancelled run leaves it interrupted).
+        ``updated_at`` moves with every change. An ended run also sets its thread's status (a cancelled run leaves it interrupted).
         A run cancelled already stays cancelled: returns ``None`` then, and changes nothing.
         """
         unknown = set(update) - set(_RUN_FIELDS)
@@ -211,7 +234,7 @@ class RunTable:
         values = {k: json.dumps(v) if k != "status" else v for k, v in update.items()}
         async with await self._connect() as conn, conn.transaction():
             cursor = await conn.execute(
-                f"UPDATE plangate_runs SET {columns} "  # the names are checked against _RUN_FIELDS
+                f"UPDATE plangate_runs SET {columns}, updated_at = now() "  # names: _RUN_FIELDS
                 "WHERE run_id = %(run_id)s AND status <> 'cancelled' RETURNING *",
                 {**values, "run_id": run_id},
             )
@@ -221,7 +244,7 @@ class RunTable:
             if row["status"] not in ACTIVE:
                 status = "interrupted" if row["status"] == "cancelled" else row["status"]
                 await conn.execute(
-                    "UPDATE plangate_threads SET status = %s WHERE run_id = %s",
+                    "UPDATE plangate_threads SET status = %s, updated_at = now() WHERE run_id = %s",
                     (status, run_id),
                 )
         return _run(row)
@@ -230,7 +253,9 @@ class RunTable:
 def _thread(row: Mapping[str, Any]) -> ThreadInfo:
     return ThreadInfo(
         thread_id=row["thread_id"],
-        agent=row["agent"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        agent_id=row["agent"],
         status=row["status"],
         metadata=row["metadata"],
         run_id=row["run_id"],
@@ -241,7 +266,10 @@ def _run(row: Mapping[str, Any]) -> RunInfo:
     return RunInfo(
         run_id=row["run_id"],
         thread_id=row["thread_id"],
-        agent=row["agent"],
+        agent_id=row["agent"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        metadata=row["metadata"],
         status=row["status"],
         response=row["response"],
         approvals=row["approvals"],

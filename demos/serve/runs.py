@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from plangate.tools.errors import UsageError
 
@@ -63,16 +63,22 @@ class _Data(BaseModel):
 class ThreadInfo(_Data):
     """A conversation with one agent: its runs share the engine's checkpoints.
 
+    The field names are the Agent Protocol's, so its clients read a thread as they expect.
+
     Attributes:
         thread_id: the thread's id.
-        agent: the agent's name once a run started, else ``None``.
+        created_at: when it was created (timezone-aware; ISO 8601 in JSON).
+        updated_at: when it last changed: a run added, or its last run ended.
+        agent_id: the agent's name once a run started, else ``None``.
         status: see ``ThreadStatus``.
         metadata: what the client attached when creating it.
         run_id: the latest run, if any.
     """
 
     thread_id: str
-    agent: str | None = None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    agent_id: str | None = None
     status: ThreadStatus = "idle"
     metadata: dict[str, Any] = Field(default_factory=dict)
     run_id: str | None = None
@@ -81,10 +87,16 @@ class ThreadInfo(_Data):
 class RunInfo(_Data):
     """One run (a start or a resume) on a thread.
 
+    The Agent Protocol's fields come first; ``response``, ``approvals`` and ``error`` are this
+    API's own (the protocol allows more fields), since its clients act on them.
+
     Attributes:
         run_id: the run's id.
         thread_id: its thread.
-        agent: the agent that runs.
+        agent_id: the agent that runs.
+        created_at: when it was asked for (timezone-aware; ISO 8601 in JSON).
+        updated_at: when its status last changed; once it ended, when it ended.
+        metadata: what the client attached when asking for it.
         status: see ``RunStatus``.
         response: the validated answer, when done.
         approvals: the pending calls ``{id, tool, args, reasons}``, when paused.
@@ -93,7 +105,10 @@ class RunInfo(_Data):
 
     run_id: str
     thread_id: str
-    agent: str
+    agent_id: str
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    metadata: dict[str, Any] = Field(default_factory=dict)
     status: RunStatus = "pending"
     response: dict[str, Any] | None = None
     approvals: list[dict[str, Any]] = Field(default_factory=list)
@@ -139,15 +154,23 @@ class RunService(Protocol):
         self,
         *,
         status: ThreadStatus | None = None,
-        agent: str | None = None,
+        agent_id: str | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> list[ThreadInfo]:
         """Threads matching every filter given, oldest first."""
         ...
 
-    async def start(self, thread_id: str, agent: str, request: str) -> RunInfo:
-        """Start ``agent`` on ``request`` in the thread; returns at once.
+    async def start(
+        self,
+        thread_id: str,
+        agent_id: str,
+        request: str,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
+        """Start ``agent_id`` on ``request`` in the thread (a run carrying ``metadata``).
+
+        Returns at once, with the run ``pending``.
 
         Raises:
             NotFoundError: no such thread or agent.
@@ -156,8 +179,15 @@ class RunService(Protocol):
         """
         ...
 
-    async def resume(self, thread_id: str, decisions: Mapping[str, Any]) -> RunInfo:
+    async def resume(
+        self,
+        thread_id: str,
+        decisions: Mapping[str, Any],
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
         """Continue the paused thread with a decision per pending id; returns at once.
+
+        The resume is a new run, carrying ``metadata``.
 
         Raises:
             NotFoundError, ThreadBusyError, NotPausedError: as their names say.
