@@ -24,7 +24,7 @@ from plangate.demos.serve.app import create_app
 from plangate.demos.serve.catalog import resolve_agents
 from plangate.demos.serve.local import LocalRunService, local_service
 from plangate.graphs.engine.events import Event, RunStarted
-from plangate.tools.clock import PinnedClock
+from plangate.tools.clock import Clock, PinnedClock
 
 NOW = datetime.fromisoformat("2026-03-09T09:00:00+00:00")
 BOOK = "book a table for 2 in Lisbon"
@@ -43,11 +43,15 @@ class Server:
 
 @asynccontextmanager
 async def serve(
-    root: Path, *, token: str | None = None, max_body: int = 4096
+    root: Path, *, token: str | None = None, max_body: int = 4096, clock: Clock | None = None
 ) -> AsyncIterator[Server]:
-    """An API over a ``LocalRunService`` in ``root``, and a client of it."""
+    """An API over a ``LocalRunService`` in ``root``, and a client of it.
+
+    The service runs on ``clock``: by default one pinned at ``NOW`` (time moves on from it);
+    a ``FakeClock`` when a test must say what time each change is stamped with.
+    """
     specs = resolve_agents([TABLES, "reservation"])
-    async with local_service(root, specs, clock=PinnedClock(NOW)) as service:
+    async with local_service(root, specs, clock=clock or PinnedClock(NOW)) as service:
         app = create_app(service, token=token, max_body=max_body, wait_seconds=5)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

@@ -31,7 +31,7 @@ async def test_the_client_streams_and_joins_after_an_id(tmp_path: Path) -> None:
         Client("http://test", transport=server.transport) as client,
     ):
         await client.create_thread("k2")
-        events = [e async for e in client.stream("k2", agent="tables", request=FIND)]
+        events = [e async for e in client.stream("k2", agent_id="tables", request=FIND)]
         assert [e.event["kind"] for e in events][-1] == "final"
         run_id = events[0].run_id
         assert (await client.status("k2", run_id)).status == "done"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.demos.serve.api import BOOK, FIND, Gate, serve
+from plangate.tools.clock import FakeClock
+from tests.demos.serve.api import BOOK, FIND, NOW, Gate, serve
 
 
 async def test_health_and_the_agents_served(tmp_path: Path) -> None:
@@ -20,11 +21,13 @@ async def test_health_and_the_agents_served(tmp_path: Path) -> None:
 
 
 async def test_threads_are_created_read_and_searched(tmp_path: Path) -> None:
-    async with serve(tmp_path) as server:
+    async with serve(tmp_path, clock=FakeClock(NOW)) as server:
         http = server.http
         made = (await http.post("/threads", json={"thread_id": "t1", "metadata": {"k": 1}})).json()
         assert made == {
-            "thread_id": "t1", "agent": None, "status": "idle", "metadata": {"k": 1}, "run_id": None
+            "thread_id": "t1", "agent_id": None, "status": "idle", "metadata": {"k": 1},
+            "run_id": None, "created_at": "2026-03-09T09:00:00Z",
+            "updated_at": "2026-03-09T09:00:00Z",
         }  # fmt: skip
         assert (await http.get("/threads/t1")).json() == made
         fresh = (await http.post("/threads", json={})).json()["thread_id"]
@@ -42,7 +45,9 @@ async def test_threads_are_created_read_and_searched(tmp_path: Path) -> None:
         assert [t["thread_id"] for t in done] == ["t1"]
         idle = (await http.post("/threads/search", json={"status": "idle"})).json()
         assert [t["thread_id"] for t in idle] == [fresh]
-        tables = (await http.post("/threads/search", json={"agent": "tables", "limit": 5})).json()
+        tables = (
+            await http.post("/threads/search", json={"agent_id": "tables", "limit": 5})
+        ).json()
         assert [t["thread_id"] for t in tables] == ["t1"]
 
 
@@ -56,7 +61,7 @@ async def test_a_read_only_run_answers(tmp_path: Path) -> None:
         got = (await server.http.get(f"/threads/r1/runs/{run['run_id']}")).json()
         assert got == run
         thread = (await server.http.get("/threads/r1")).json()
-        assert (thread["agent"], thread["status"], thread["run_id"]) == (
+        assert (thread["agent_id"], thread["status"], thread["run_id"]) == (
             "tables",
             "done",
             run["run_id"],

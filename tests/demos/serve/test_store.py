@@ -83,16 +83,16 @@ async def test_threads_live_in_the_one_runs_table_of_a_postgresql_store(
         await store.runs.create_thread(thread, {"user": "u1"})
         with pytest.raises(ConflictError, match="exists already"):
             await store.runs.create_thread(thread, {})
-        run = await store.runs.add_run(thread, "start", agent="reservation")
+        run = await store.runs.add_run(thread, "start", agent_id="reservation")
     async with open_store(postgres_url) as store:
         assert store.runs is not None
         found = await store.runs.thread(thread)
-        listed = await store.runs.search(status="busy", agent=None, limit=1000, offset=0)
+        listed = await store.runs.search(status="busy", agent_id=None, limit=1000, offset=0)
         with pytest.raises(NotFoundError, match="no thread 'nope'"):
             await store.runs.thread("nope")
     async with open_store(f"sqlite:{tmp_path / 'state'}") as embedded:
         assert embedded.runs is None  # one process serves it, over the CLI's thread index
-    assert (found.agent, found.status, found.metadata) == ("reservation", "busy", {"user": "u1"})
+    assert (found.agent_id, found.status, found.metadata) == ("reservation", "busy", {"user": "u1"})
     assert found.run_id == run.run_id
     assert thread in [t.thread_id for t in listed]
 
