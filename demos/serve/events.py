@@ -3,9 +3,14 @@
 The worker running a thread appends each event to ``plangate_events`` (thread, run, ``seq``,
 kind, JSON) and, in the same transaction, sends ``NOTIFY plangate_events, '<thread>:<seq>'``.
 Whichever API server streams the thread reads it with ``EventLog.follow``: the rows after the
-last id it has, then it waits on ``LISTEN`` for more. The table is the truth and the notification
-only a wake-up call, so a lost notification costs a bounded wait, never an event, and a stream
-resumes after any id it was given (Server-Sent Events' ``Last-Event-ID``).
+last id it has, then it waits to be woken up for more. The table is the truth and the notification
+only a wake-up call, so a lost notification costs a bounded wait (``poll``), never an event, and a
+stream resumes after any id it was given (Server-Sent Events' ``Last-Event-ID``).
+
+One ``EventLog`` holds one ``LISTEN`` connection however many streams follow threads through it
+(``plangate.demos.serve._listener``): it fans each notification out to the streams of its thread,
+and connects again when its connection drops. A server keeps one ``EventLog`` per store
+(``Store.events``), so its streams cost ``1 + readers`` connections in all.
 
 PostgreSQL rather than Redis pub/sub: the store is PostgreSQL already, so events commit with
 nothing else to run, and a reader that was away loses nothing.
@@ -16,11 +21,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import psycopg
 
+from plangate.demos.serve._listener import Listener
 from plangate.demos.serve.runs import StoredEvent
 from plangate.tools.errors import UsageError
 
@@ -45,18 +51,27 @@ CREATE INDEX IF NOT EXISTS plangate_events_thread ON plangate_events (thread_id,
 class EventLog:
     """The events table of the PostgreSQL database at ``url``.
 
-    Each call opens its own connection, so one log serves any number of tasks.
+    Writes and one-off reads open their own connection; streams (``follow``) share the log's
+    ``listener``: one ``LISTEN`` connection and at most ``readers`` connections to read with.
 
     Args:
         url: a ``postgresql://`` URL.
         poll: the longest a reader waits for a notification before it reads the table again.
+        readers: the most connections the streams read the table with, together.
+        reconnect: seconds before the listener connects again after its connection dropped.
+
+    Attributes:
+        listener: the streams' shared ``LISTEN`` connection (``listener.connects`` counts them).
     """
 
-    def __init__(self, url: str, *, poll: float = 1.0) -> None:
+    def __init__(
+        self, url: str, *, poll: float = 1.0, readers: int = 4, reconnect: float = 0.5
+    ) -> None:
         if poll <= 0:
             raise UsageError(f"EventLog poll must be positive, got {poll}")
         self.url = url
         self.poll = poll
+        self.listener = Listener(url, CHANNEL, readers=readers, reconnect=reconnect)
 
     async def setup(self) -> None:
         """Create the table when it is missing (idempotent)."""
@@ -145,14 +160,15 @@ class EventLog:
             raise UsageError(f"follow needs a positive idle time, got {idle}")
         stop = frozenset(until)
         loop = asyncio.get_running_loop()
-        async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
-            # LISTEN before the first read: an event committed in between wakes us up.
-            await conn.execute(f"LISTEN {CHANNEL}")
+        # Subscribed before the first read: an event committed after it wakes us up.
+        async with self.listener.subscribe(thread_id, within=self.poll) as wake:
             last = after
             quiet_since = loop.time()
             while True:
-                batch = await self._read(conn, thread_id, last, 500)
-                for event in batch:
+                wake.clear()  # a notification from here on means: read again
+                async with self.listener.connection() as conn:
+                    batch = await self._read(conn, thread_id, last, 500)
+                for event in batch:  # yielded with no connection held: a slow client holds none
                     last = event.id
                     yield event
                     if event.event.get("kind") in stop:
@@ -163,12 +179,5 @@ class EventLog:
                 left = idle - (loop.time() - quiet_since)
                 if left <= 0:
                     return
-                await self._wait(conn, thread_id, min(left, self.poll))
-
-    @staticmethod
-    async def _wait(conn: psycopg.AsyncConnection[Any], thread_id: str, seconds: float) -> None:
-        """Wait up to ``seconds`` for a notification about ``thread_id``."""
-        prefix = f"{thread_id}:"
-        async for note in conn.notifies(timeout=seconds):
-            if note.payload.startswith(prefix):
-                return
+                with suppress(TimeoutError):  # no notification: read anyway, in case one was lost
+                    await asyncio.wait_for(wake.wait(), min(left, self.poll))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import psycopg
 import pytest
 
-from plangate.demos.serve.events import EventLog
+from plangate.demos.serve.events import CHANNEL, EventLog
 from plangate.tools.errors import UsageError
 from tests.demos.serve.queue_fixtures import kinds
 
@@ -71,5 +72,109 @@ async def test_bad_arguments_are_usage_errors(postgres_url: str) -> None:
     with pytest.raises(UsageError, match="positive idle time"):
         async for _ in log.follow("x", idle=0):
             pass
+    with pytest.raises(UsageError, match="at least 1 reader"):
+        EventLog(postgres_url, readers=0)
+    with pytest.raises(UsageError, match="reconnect delay must be positive"):
+        EventLog(postgres_url, reconnect=0)
+    with pytest.raises(UsageError, match="enter subscribe"):
+        async with log.listener.connection():
+            pass
     with pytest.raises(UsageError, match="string 'kind'"):
         await log.append("x", "r", [{"no": "kind"}])
+
+
+async def listen_backends(url: str) -> list[int]:
+    """The pids of this database's sessions listening for events."""
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        cursor = await conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE %s",
+            (f"LISTEN {CHANNEL}%",),
+        )
+        return [int(row[0]) for row in await cursor.fetchall()]
+
+
+async def test_many_streams_share_one_listen_connection_and_each_gets_every_event(
+    postgres_url: str,
+) -> None:
+    log = EventLog(postgres_url, poll=30.0, readers=3)  # a lost wake-up would show as a timeout
+    await log.setup()
+    threads = [thread() for _ in range(5)]
+    for t in threads:
+        await log.append(t, "r1", [{"kind": "run_started"}])
+    subscribed = [asyncio.Event() for _ in range(50)]
+
+    async def collect(t: str, ready: asyncio.Event) -> list[int]:
+        seen = []
+        async for event in log.follow(t, until={"run_ended"}, idle=30.0):
+            seen.append(event.id)
+            ready.set()  # the first event read: this stream is subscribed
+        return seen
+
+    streams = [asyncio.create_task(collect(threads[i % 5], subscribed[i])) for i in range(50)]
+    await asyncio.wait_for(asyncio.gather(*(ready.wait() for ready in subscribed)), 10)
+    assert len(await listen_backends(postgres_url)) == 1
+    for n in range(3):
+        for t in threads:
+            await log.append(t, "r1", [{"kind": "step_finished", "n": n}])
+    for t in threads:
+        await log.append(t, "r1", [{"kind": "final"}, {"kind": "run_ended"}])
+    seen = await asyncio.wait_for(asyncio.gather(*streams), 10)
+    for i, ids in enumerate(seen):
+        assert ids == [e.id for e in await log.read(threads[i % 5])]
+        assert len(ids) == 6
+    assert log.listener.connects == 1
+    assert await listen_backends(postgres_url) == []  # the last stream closed it
+
+
+async def wait_for_listener(url: str, other_than: int) -> int:
+    """The pid of a listening session other than ``other_than``, once there is one."""
+    async with asyncio.timeout(5):
+        while True:
+            pids = [pid for pid in await listen_backends(url) if pid != other_than]
+            if pids:
+                return pids[0]
+            await asyncio.sleep(0.01)  # polls a condition: no timing is assumed
+
+
+async def test_a_dropped_listen_connection_is_made_again_and_no_event_is_lost(
+    postgres_url: str,
+) -> None:
+    log = EventLog(postgres_url, poll=30.0, reconnect=0.01)  # only a wake-up is quick enough
+    await log.setup()
+    t = thread()
+    await log.append(t, "r1", [{"kind": "run_started"}])
+    seen: asyncio.Queue[str] = asyncio.Queue()
+
+    async def collect() -> None:
+        async for event in log.follow(t, until={"run_ended"}, idle=30.0):
+            await seen.put(event.event["kind"])
+
+    stream = asyncio.create_task(collect())
+    try:
+        assert await asyncio.wait_for(seen.get(), 5) == "run_started"
+        [dropped] = await listen_backends(postgres_url)
+        async with await psycopg.AsyncConnection.connect(postgres_url, autocommit=True) as conn:
+            await conn.execute("SELECT pg_terminate_backend(%s, 5000)", (dropped,))
+        await log.append(t, "r1", [{"kind": "plan_ready"}])  # sent while no one listens
+        assert await asyncio.wait_for(seen.get(), 5) == "plan_ready"
+        await wait_for_listener(postgres_url, other_than=dropped)
+        await log.append(t, "r1", [{"kind": "final"}, {"kind": "run_ended"}])
+        assert await asyncio.wait_for(seen.get(), 5) == "final"
+        assert await asyncio.wait_for(seen.get(), 5) == "run_ended"
+        await asyncio.wait_for(stream, 5)
+    finally:
+        stream.cancel()
+        await asyncio.gather(stream, return_exceptions=True)
+    assert log.listener.connects == 2
+
+
+async def test_a_stream_resumes_after_the_last_event_id_it_saw(postgres_url: str) -> None:
+    log = EventLog(postgres_url, poll=30.0)
+    await log.setup()
+    t = thread()
+    ids = await log.append(t, "r1", [{"kind": "run_started"}, {"kind": "plan_ready"}])
+    first = [e async for e in log.follow(t, until={"plan_ready"}, idle=5.0)]
+    assert [e.id for e in first] == ids
+    await log.append(t, "r1", [{"kind": "final"}, {"kind": "run_ended"}])
+    rest = [e async for e in log.follow(t, after=ids[-1], until={"run_ended"}, idle=5.0)]
+    assert kinds(rest) == ["final", "run_ended"]
