@@ -6,6 +6,8 @@
   on it and never on each other.
 - Inside tools the core never imports the bundled ``domains``.
 - Nothing anywhere imports plangate's folders by their bare names (``tools``, ``graphs``...).
+- Nothing outside ``plangate.demos`` imports it, except one re-export: the root module
+  ``plangate.client`` gives the HTTP client (``plangate.demos.serve.client``) its short name.
 - No import circle among the package's modules, counting every import statement: top-level,
   inside functions and under ``TYPE_CHECKING``.
 """
@@ -72,8 +74,12 @@ def is_under(name: str, prefix: str) -> bool:
     return name == prefix or name.startswith(prefix + ".")
 
 
+REEXPORTS = {"plangate.client": {"plangate.demos.serve.client"}}
+"""Root module → the modules of ``plangate.demos`` it may import (to give them a short name)."""
+
+
 def package_files() -> Iterator[Path]:
-    yield ROOT / "__init__.py"
+    yield from sorted(ROOT.glob("*.py"))  # the root modules: __init__.py, client.py
     for package in PACKAGES:
         yield from sorted((ROOT / package).rglob("*.py"))
 
@@ -122,7 +128,9 @@ def find_cycle(graph: Mapping[str, set[str]]) -> list[str] | None:
 
 def test_every_module_is_read() -> None:
     modules = {module_name(path) for path in package_files()}
-    assert {"plangate", "plangate.graphs.engine.build", "plangate.tools.errors"} <= modules
+    assert {
+        "plangate", "plangate.client", "plangate.graphs.engine.build", "plangate.tools.errors"
+    } <= modules  # fmt: skip
     assert len(modules) > 150
 
 
@@ -141,6 +149,25 @@ def test_modules_import_only_what_their_layer_allows(prefix: str) -> None:
         if bad:
             offenders[str(path.relative_to(ROOT))] = bad
     assert offenders == {}, f"{prefix} imports what it must not: {offenders}"
+
+
+def test_nothing_outside_the_demos_imports_them_but_the_client_reexport() -> None:
+    offenders = {}
+    for path in package_files():
+        module = module_name(path)
+        if is_under(module, "plangate.demos"):
+            continue
+        allowed = REEXPORTS.get(module, set())
+        bad = sorted(
+            name
+            for name in imported_names(path)
+            if is_under(name, "plangate.demos")
+            and not any(is_under(name, target) for target in allowed)
+        )
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = bad
+    assert offenders == {}, f"only plangate.client may import the demos: {offenders}"
+    assert "plangate.demos.serve.client" in imported_names(ROOT / "client.py")
 
 
 def test_the_tool_core_never_imports_the_bundled_domains() -> None:

@@ -45,6 +45,7 @@ from pydantic import BaseModel
 
 import plangate
 from plangate import Agent, AgentSpec, Grammar, Intent, Plan, Step, Toolset, tool
+from plangate.client import Client
 from plangate.tools.registry import discover_tools
 
 
@@ -85,6 +86,7 @@ print(json.dumps({
     "answer": result.response.summary,
     "discovered": sorted(t.name for t in discover_tools()),
     "documents": len(found.result),
+    "client": Client.__module__,
 }))
 '''
 
@@ -130,6 +132,7 @@ def assert_both_live_side_by_side(found: dict[str, object], project: Path) -> No
     assert found["answer"] == "Sunny in Porto"
     assert found["discovered"] == ["shout"]
     assert found["documents"] == 1
+    assert found["client"] == "plangate.demos.serve.client"
 
 
 def test_the_build_lists_every_package_of_the_folders() -> None:
@@ -150,8 +153,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("wheel")
     source = base / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md", "__init__.py", "py.typed"):
+    for name in ("pyproject.toml", "README.md", "py.typed"):
         shutil.copy2(ROOT / name, source / name)
+    for module in ROOT.glob("*.py"):  # the root modules of package plangate: __init__, client
+        shutil.copy2(module, source / module.name)
     for folder in FOLDERS:
         shutil.copytree(
             ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
@@ -178,6 +183,7 @@ def test_the_wheel_installs_only_the_plangate_name(installed: Path) -> None:
     corpus = installed / "plangate" / "tools" / "domains" / "retrieval" / "corpus"
     assert len(list(corpus.rglob("*.md"))) > 30
     assert (installed / "plangate" / "py.typed").exists()
+    assert (installed / "plangate" / "client.py").exists()  # plangate.client, a root module
     (dist,) = installed.glob("plangate-*.dist-info")
     points = (dist / "entry_points.txt").read_text(encoding="utf-8")
     assert "plangate = plangate.demos.cli:app" in points

@@ -1,4 +1,5 @@
-"""The Python client against a server: start, wait, resume with decisions, stream, join, cancel."""
+"""The Python client (``plangate.client``) against a server: start, wait, resume with decisions,
+stream, join, cancel."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from plangate.demos.serve.client import Client, RequestRejectedError, ServerFailedError
+from plangate.client import Client, RequestRejectedError, ServerFailedError
 from tests.demos.serve.api import BOOK, FIND, Gate, serve
 
 
