@@ -2,7 +2,8 @@
 
 - ``check_binding``: a server binds to loopback unless it has a token; beyond loopback without
   one it refuses to start, since anyone on the network could then run agents and approve writes.
-- ``AccessMiddleware``: with a token, every route but ``GET /health`` needs
+- ``AccessMiddleware``: with a token, every route but ``GET /health`` and the web console's
+  page and assets (``/``, ``/console/…``: static files holding no data) needs
   ``Authorization: Bearer <token>`` (401 otherwise); a request body above the limit is refused
   with 413 before the application reads it, whether it declares its length or streams it.
 """
@@ -23,8 +24,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-PUBLIC_PATHS = frozenset({"/health"})
+PUBLIC_PATHS = frozenset({"/health", "/"})
 """The routes open without a token."""
+PUBLIC_PREFIX = "/console/"
+"""The web console's assets, open without a token too (the page asks for it, then calls the API)."""
 
 DEFAULT_MAX_BODY = 256 * 1024
 """The largest request body accepted, in bytes."""
@@ -77,7 +80,8 @@ class AccessMiddleware:
         self.max_body = max_body
 
     def _authorized(self, scope: Scope) -> bool:
-        if self.token is None or scope.get("path") in PUBLIC_PATHS:
+        path = str(scope.get("path"))
+        if self.token is None or path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIX):
             return True
         headers = dict(scope.get("headers") or [])
         given = headers.get(b"authorization", b"").decode("latin-1")
