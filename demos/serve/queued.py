@@ -6,6 +6,9 @@ under a row lock) and queues a ``run`` job (``plangate.demos.serve.queue``); a w
 runs it and writes its events and status. Events are read from the events table, live through
 LISTEN/NOTIFY (``plangate.demos.serve.events``), so any API server streams any run, and a stream
 resumes after the last event id its client saw.
+
+The runs and events tables are the store's (``Store.runs``, ``Store.events``): one store opens
+and sets them up once, and the server's streams share the store's one LISTEN connection.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from plangate.demos.serve.runs import (
     ThreadInfo,
     ThreadStatus,
 )
+from plangate.demos.serve.store import Store, open_store
 from plangate.demos.serve.worker import CANCELLED, RUN_ENDED
 from plangate.tools.errors import UsageError
 
@@ -172,10 +176,24 @@ class QueuedRuns:
 
 
 @asynccontextmanager
-async def queued_runs(url: str, agents: Mapping[str, str]) -> AsyncIterator[QueuedRuns]:
-    """A ``QueuedRuns`` on the store at ``url``, its tables created, open for the block."""
-    events, runs = EventLog(url), RunTable(url)
-    await events.setup()
-    await runs.setup()
-    async with open_queue(url) as app:
-        yield QueuedRuns(app, agents, events, runs)
+async def queued_runs(store: Store | str, agents: Mapping[str, str]) -> AsyncIterator[QueuedRuns]:
+    """A ``QueuedRuns`` over ``store``'s runs and events tables, its queue open for the block.
+
+    Args:
+        store: an open PostgreSQL store, or its URL (the store is then opened for the block).
+        agents: the agents served: name → what it does.
+
+    Raises:
+        UsageError: the store is not on PostgreSQL (an embedded store queues nothing).
+    """
+    if isinstance(store, str):
+        async with open_store(store) as opened, queued_runs(opened, agents) as service:
+            yield service
+        return
+    if store.runs is None or store.events is None:
+        raise UsageError(
+            f"queued runs need a postgresql:// store, got {store.url}: an embedded store "
+            "runs its runs in the server's process"
+        )
+    async with open_queue(store.url.url) as app:
+        yield QueuedRuns(app, agents, store.events, store.runs)

@@ -7,7 +7,8 @@ sqlite:PATH              embedded (the default): the command line's state folder
                          (threads: the command line's thread index, kept by the workspace)
 postgresql://…           one database for many API servers and workers:
                          checkpoints (langgraph-checkpoint-postgres), writes (the ledger),
-                         worlds, threads and runs (``Store.runs``; the queue and events elsewhere)
+                         worlds, threads and runs (``Store.runs``), run events (``Store.events``;
+                         the queue elsewhere)
 ```
 
 On both, a sandbox write's effect and its ledger record commit in one transaction: the world's
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 
 from plangate.demos.cli.session import Session
 from plangate.demos.cli.world_store import WorldStore
+from plangate.demos.serve.events import EventLog
 from plangate.demos.serve.run_table import RunTable
 from plangate.demos.serve.worlds import PostgresWorlds, SQLiteWorlds, Worlds
 from plangate.graphs.engine.build import Checkpointer
@@ -107,6 +109,8 @@ class Store:
         runs: the threads and runs of the API servers and workers (``plangate_threads``,
             ``plangate_runs``), on PostgreSQL; ``None`` on SQLite, where one process serves
             and the command line's thread index keeps the threads.
+        events: the runs' events (``plangate_events``), on PostgreSQL; ``None`` on SQLite.
+            One per store, so a process's event streams share its one LISTEN connection.
     """
 
     url: StoreURL
@@ -115,6 +119,7 @@ class Store:
     worlds: Worlds
     clock: Clock
     runs: RunTable | None = None
+    events: EventLog | None = None
 
 
 @asynccontextmanager
@@ -137,6 +142,7 @@ async def open_store(
     parsed = url if isinstance(url, StoreURL) else parse_store_url(url)
     clock = clock or SystemClock()
     runs: RunTable | None = None
+    events: EventLog | None = None
     async with AsyncExitStack() as stack:
         if parsed.path is not None:
             session = Session(parsed.path)
@@ -149,8 +155,10 @@ async def open_store(
             pg_ledger = await stack.enter_async_context(PostgresLedger.connect(parsed.url))
             pg_worlds = PostgresWorlds(pg_ledger, str(parsed))
             await pg_worlds.setup()
-            worlds, ledger, runs = pg_worlds, pg_ledger, RunTable(parsed.url)
+            worlds, ledger = pg_worlds, pg_ledger
+            runs, events = RunTable(parsed.url), EventLog(parsed.url)
             await runs.setup()  # the API servers' and workers' one threads table
+            await events.setup()
             checkpoints = postgres_checkpointer(parsed.url, key=key)
         checkpointer = await stack.enter_async_context(checkpoints)
-        yield Store(parsed, checkpointer, ledger, worlds, clock, runs)
+        yield Store(parsed, checkpointer, ledger, worlds, clock, runs, events)

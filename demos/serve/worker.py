@@ -30,6 +30,7 @@ from plangate.demos.serve.queue import (
     retry_stalled_runs,
 )
 from plangate.demos.serve.run_table import RunTable
+from plangate.demos.serve.store import Store
 from plangate.graphs.engine import Engine, RunResult, apply_gc_policy
 from plangate.graphs.engine.events import Event, RunFailed
 from plangate.tools.errors import UsageError
@@ -56,8 +57,9 @@ class RunWorker:
         url: the store's ``postgresql://`` URL (queue, events, checkpoints, ledger).
         engines: the engine for an agent's reference; it must persist to the shared store,
             or another worker could not continue a run this one started.
-        events: where run events go (the store's events table by default).
-        runs: where runs' statuses go (the store's runs table by default).
+        events: where run events go (a log of its own on ``url`` when ``None``).
+        runs: where runs' statuses go (a table of its own on ``url`` when ``None``);
+            ``RunWorker.over`` takes both from an open store instead, as ``plangate worker`` does.
         hold: entered around each job's execution, before its engine is asked for; the
             catalog's engines hold the sandbox world there, so runs see it as committed.
     """
@@ -76,11 +78,27 @@ class RunWorker:
         self.hold: Hold = hold or (lambda job: contextlib.nullcontext())
         self.events = events or EventLog(url)
         self.runs = runs or RunTable(url)
+        self._set_up = False
+
+    @classmethod
+    def over(cls, store: Store, engines: EngineFactory, *, hold: Hold | None = None) -> RunWorker:
+        """A worker over the open ``store``: its runs and events tables, set up already.
+
+        Raises:
+            UsageError: the store is not on PostgreSQL (only there do workers share runs).
+        """
+        if store.runs is None or store.events is None:
+            raise UsageError(f"a worker needs a postgresql:// store, got {store.url}")
+        worker = cls(store.url.url, engines, events=store.events, runs=store.runs, hold=hold)
+        worker._set_up = True  # open_store created the tables
+        return worker
 
     async def setup(self) -> None:
         """Create the events and runs tables when they are missing (idempotent)."""
-        await self.events.setup()
-        await self.runs.setup()
+        if not self._set_up:
+            await self.events.setup()
+            await self.runs.setup()
+            self._set_up = True
 
     async def handle(self, job: RunJob) -> None:
         """Run ``job``: start, resume or recover its thread, writing events and status.
@@ -218,11 +236,12 @@ class RunWorker:
 
 
 async def serve_worker(
-    url: str, engines: EngineFactory, *, hold: Hold | None = None, **options: Any
+    store: Store, engines: EngineFactory, *, hold: Hold | None = None, **options: Any
 ) -> None:
-    """The ``plangate worker`` process: tune the collector for a server, then ``RunWorker.run``."""
+    """The ``plangate worker`` process: tune the collector for a server, then ``RunWorker.run``
+    over ``store`` (``RunWorker.over``)."""
     apply_gc_policy()
-    await RunWorker(url, engines, hold=hold).run(**options)
+    await RunWorker.over(store, engines, hold=hold).run(**options)
 
 
 def _as_json(event: Event) -> dict[str, Any]:

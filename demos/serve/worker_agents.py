@@ -104,4 +104,4 @@ async def run_catalog_worker(
     async with open_store(url, clock=clock) as store:
         backends = await store.worlds.load("sandbox", clock)
         engines = CatalogEngines(store, backends, clock, specs=specs)
-        await serve_worker(url, engines, hold=engines.hold, **options)
+        await serve_worker(store, engines, hold=engines.hold, **options)

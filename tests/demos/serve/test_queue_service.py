@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import psycopg
 import pytest
 
 from plangate.demos.serve.queued import QueuedRuns, queued_runs
@@ -16,6 +18,7 @@ from plangate.demos.serve.runs import (
     StoredEvent,
     ThreadBusyError,
 )
+from plangate.demos.serve.store import open_store
 from plangate.demos.serve.worker import RunWorker
 from plangate.tools.errors import UsageError
 from tests.demos.serve.queue_fixtures import (
@@ -138,3 +141,37 @@ async def test_threads_are_created_found_and_searched(service: QueuedRuns) -> No
     assert {t, fresh.thread_id} <= {info.thread_id for info in idle}
     assert await service.search_threads(agent_id="nobody") == []
     assert service.agents() == AGENTS
+
+
+async def test_a_server_streams_through_its_stores_one_listen_connection(
+    postgres_url: str,
+) -> None:
+    t = thread()
+    async with open_store(postgres_url) as store, queued_runs(store, AGENTS) as service:
+        assert store.events is not None
+        await service.create_thread(t)
+        run = await service.start(t, "shop", "tea")  # no worker: the test writes its events
+        await store.events.append(t, run.run_id, [{"kind": "run_started"}])
+        streams = [service.events(t, run.run_id) for _ in range(10)]
+        firsts = await asyncio.wait_for(asyncio.gather(*(anext(s) for s in streams)), 5)
+        assert kinds(firsts) == ["run_started"] * 10
+        async with await psycopg.AsyncConnection.connect(postgres_url, autocommit=True) as conn:
+            cursor = await conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND query LIKE 'LISTEN plangate_events%'"
+            )
+            assert await cursor.fetchone() == (1,)
+        assert store.events.listener.connects == 1
+        for stream in streams:
+            await stream.aclose()
+
+
+async def test_queued_runs_and_workers_need_a_postgresql_store(
+    tmp_path: Path, engines: ShopEngines
+) -> None:
+    async with open_store(f"sqlite:{tmp_path / 'state'}") as embedded:
+        with pytest.raises(UsageError, match="queued runs need a postgresql:// store"):
+            async with queued_runs(embedded, AGENTS):
+                pass
+        with pytest.raises(UsageError, match="a worker needs a postgresql:// store"):
+            RunWorker.over(embedded, engines)

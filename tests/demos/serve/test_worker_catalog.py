@@ -52,10 +52,11 @@ async def test_a_queued_booking_pauses_and_is_approved_over_the_store(
         assert engines("reservation") is engines("reservation")
         with pytest.raises(UsageError, match="unknown agent 'nope'"):
             engines("nope")
-        async with queued_runs(postgres_url, {"reservation": "tables"}) as service:
+        async with queued_runs(store, {"reservation": "tables"}) as service:
             await service.create_thread(thread)
             run = await service.start(thread, "reservation", "book a table for 2 in Lisbon")
-            worker = RunWorker(postgres_url, engines)
+            worker = RunWorker.over(store, engines)  # the store's runs and events tables
+            assert (worker.runs, worker.events) == (store.runs, store.events)
             await asyncio.wait_for(worker.run(wait=False, heartbeat=0.5), 10)
             paused = await service.wait(thread, run.run_id, 5)
             assert paused.status == "paused", paused
