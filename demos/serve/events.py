@@ -76,6 +76,12 @@ class EventLog:
     async def setup(self) -> None:
         """Create the table when it is missing (idempotent)."""
         async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
+            # CREATE INDEX locks the table against writers before it sees the index exists:
+            # with the schema in place, a worker starting beside busy ones takes no lock.
+            found = await conn.execute("SELECT to_regclass('plangate_events_thread')")
+            row = await found.fetchone()
+            if row is not None and row[0] is not None:
+                return
             await conn.execute("SELECT pg_advisory_lock(hashtext('plangate_events'))")
             try:
                 await conn.execute(_SCHEMA)

@@ -76,6 +76,20 @@ ALTER TABLE plangate_runs
 """
 
 _RUN_FIELDS = ("status", "response", "approvals", "error")
+_NEWEST = {"plangate_threads": "updated_at", "plangate_runs": "updated_at"}
+"""The column each table gained last: when both are there, the schema is current."""
+
+
+async def _is_current(conn: psycopg.AsyncConnection[dict[str, Any]]) -> bool:
+    cursor = await conn.execute(
+        "SELECT count(*) AS found FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND (table_name, column_name) IN"
+        " ((%s, %s), (%s, %s))",
+        [value for pair in _NEWEST.items() for value in pair],
+    )
+    row = await cursor.fetchone()
+    await conn.rollback()  # end the catalogue read's transaction before any lock is taken
+    return row is not None and int(row["found"]) == len(_NEWEST)
 
 
 class RunTable:
@@ -90,11 +104,17 @@ class RunTable:
     async def setup(self) -> None:
         """Create the tables when they are missing, and add the columns an older one lacks.
 
-        Idempotent, and safe when many processes start at once (one advisory lock).
+        Idempotent, and safe when many processes start at once (one advisory lock). A current
+        schema is left alone: ``ALTER TABLE`` locks a table against every reader and writer
+        even when it has nothing to add, so a worker restarting beside busy ones could
+        deadlock with their runs (seen: its lock on one table, theirs on the other).
         """
-        async with await self._connect() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('plangate_runs'))")
-            await conn.execute(_SCHEMA)
+        async with await self._connect() as conn:
+            if await _is_current(conn):
+                return
+            async with conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtext('plangate_runs'))")
+                await conn.execute(_SCHEMA)
 
     async def create_thread(self, thread_id: str, metadata: Mapping[str, Any]) -> ThreadInfo:
         """Add the thread ``thread_id``.
