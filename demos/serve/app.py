@@ -31,6 +31,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException
 
+from plangate.demos.console import console_router
 from plangate.demos.serve.access import DEFAULT_MAX_BODY, AccessMiddleware
 from plangate.demos.serve.protocol import (
     AgentInfo,
@@ -39,6 +40,7 @@ from plangate.demos.serve.protocol import (
     ThreadCreate,
     ThreadSearch,
 )
+from plangate.demos.serve.routes_tools import tools_router
 from plangate.demos.serve.runs import (
     ConflictError,
     NotFoundError,
@@ -228,5 +230,7 @@ def create_app(
         """Stop a run; its checkpoints stay. An ended run is left as it is."""
         return await service.cancel(thread_id, run_id)
 
+    app.include_router(tools_router())
+    app.include_router(console_router())  # the web console, at /
     app.add_middleware(AccessMiddleware, token=token, max_body=max_body)
     return app
