@@ -86,7 +86,7 @@ def serve_command(
         where = parse_store_url(store)
         specs = resolve_agents(agent or ())
         banner = (
-            f"plangate API on http://{host}:{port} (agents: {', '.join(specs)}; store {where}"
+            f"plangate API and console on http://{host}:{port}/ (agents: {', '.join(specs)}; store {where}"
             f"{'; bearer token required' if token else ''}); OpenAPI at /openapi.json"
         )
         if where.path is None:
