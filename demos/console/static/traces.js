@@ -90,7 +90,7 @@ function Lane({ lane, end }) {
       ? html`<span class=${`mark ${item.kind}`} style=${{ left: at(item.start) }} tabindex="0"
           title=${`${item.label} at ${seconds(item.start)}: ${item.detail}`}
           aria-label=${`${item.label} at ${seconds(item.start)}: ${item.detail}`}></span>`
-      : html`<span class=${`bar ${item.kind}${item.failed ? " failed" : ""}`} tabindex="0"
+      : html`<span class=${`call-bar ${item.kind}${item.failed ? " failed" : ""}`} tabindex="0"
           style=${{ left: at(item.start), width: `max(4px, ${((item.end - item.start) / end) * 100}%)` }}
           title=${`${item.label}: ${seconds(item.end - item.start)} ${item.detail}`}
           aria-label=${`${item.label} from ${seconds(item.start)} for ${seconds(item.end - item.start)}`}>${item.label}</span>`)}
