@@ -19,12 +19,35 @@ function sameCall(a, b) {
   return a && b && a.tool === b.tool && JSON.stringify(a.args) === JSON.stringify(b.args);
 }
 
+// The steps a value's ${step.path} references read (a "$${" is an escaped, literal "${").
+const REFERENCE = /(^|[^$])\$\{([a-z][a-z0-9_]{0,31})/g;
+
+function referenced(value, found) {
+  if (typeof value === "string") {
+    for (const match of value.matchAll(REFERENCE)) found.push(match[2]);
+  } else if (Array.isArray(value)) {
+    value.forEach((item) => referenced(item, found));
+  } else if (value && typeof value === "object") {
+    Object.values(value).forEach((item) => referenced(item, found));
+  }
+  return found;
+}
+
+// What a step waits for, as the engine reads it: its depends_on, then the steps its arguments
+// and condition reference.
+export function dependencies(raw) {
+  const found = [...(raw.depends_on || [])];
+  referenced(raw.args || {}, found);
+  referenced(raw.condition || "", found);
+  return [...new Set(found)].filter((id) => id !== raw.id);
+}
+
 function newStep(raw) {
   return {
     id: raw.id,
     tool: raw.tool,
     args: raw.args || {},
-    after: raw.depends_on || [],
+    after: dependencies(raw),
     condition: raw.condition || null,
     description: raw.description || "",
     status: "pending",

@@ -2,8 +2,9 @@
 
 The server is ``create_app`` over the embedded store of a fresh state folder, with a
 ``FakeClock`` pinned to one moment (no test depends on the time of day), serving the two
-assistants on a free loopback port from a thread with its own event loop: one per test module.
-Its sandbox world has a venue in Porto whose name is markup and script, for the XSS test.
+assistants and a test agent whose wave holds two approvals (``wave_agent``), on a free loopback
+port from a thread with its own event loop: one per test module. Its sandbox world has venues
+in Porto whose name is markup and script, for the XSS test.
 
 The browser is Debian's Chromium (``/usr/bin/chromium``), driven by Playwright for Python, one
 per test module (the browser tests are one module). Not one per session: Playwright's sync API
@@ -41,6 +42,8 @@ HOSTILE_VENUE = (
 )
 """The name of every Porto venue in the test server's world."""
 HOSTILE_CITY = "Porto"
+AGENTS = ("reservation", "trading", "tests.demos.console.wave_agent:SPEC")
+"""The agents served: the two assistants, and one that asks for two approvals at once."""
 
 
 def _plant_hostile_venues(backends: Any) -> None:
@@ -59,7 +62,7 @@ def _serve(root: Path, sock: socket.socket, ready: threading.Event, stop: thread
         session = Session(root)
         async with open_workspace(session, "sandbox", clock=FakeClock(NOW)) as workspace:
             _plant_hostile_venues(workspace.backends)
-            service = LocalRunService(resolve_agents([]), workspace)
+            service = LocalRunService(resolve_agents(AGENTS), workspace)
             try:
                 app = create_app(service, wait_seconds=5)
                 config = uvicorn.Config(app, log_level="critical", lifespan="off")

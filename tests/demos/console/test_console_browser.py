@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.demos.console.conftest import HOSTILE_CITY, HOSTILE_VENUE
 
@@ -46,6 +46,11 @@ def step(page: Page, step_id: str, status: str) -> None:
     expect(page.locator(f'[data-step="{step_id}"]').last).to_have_attribute("data-status", status)
 
 
+def wave_of(page: Page, step_id: str) -> Locator:
+    """The wave column that holds ``step_id`` in the latest plan."""
+    return page.locator(f'[data-step="{step_id}"]').last.locator("xpath=..")
+
+
 def test_a_reservation_started_from_the_page_is_approved_in_the_inbox(
     page: Page, artifacts: Path
 ) -> None:
@@ -53,7 +58,9 @@ def test_a_reservation_started_from_the_page_is_approved_in_the_inbox(
     for read in ("cal", "find", "avail"):
         step(page, read, "done")
     step(page, "table", "waiting")
-    expect(page.locator(".waves .wave-column")).to_have_count(2)  # the booking waits for the reads
+    expect(wave_of(page, "find")).to_have_attribute("aria-label", "wave 1")
+    expect(wave_of(page, "avail")).to_have_attribute("aria-label", "wave 2")  # ${find...}
+    expect(wave_of(page, "table")).to_have_attribute("aria-label", "wave 3")
     page.screenshot(path=artifacts / "live-run.png", full_page=True)
 
     page.get_by_role("link", name="Approvals").click()
@@ -99,6 +106,29 @@ def test_an_order_edited_to_a_bad_quantity_is_refused_as_typed_then_rejected(
     page.get_by_role("link", name="watch the run").click()
     step(page, "order", "refused")
     expect(page.locator(".run-status")).not_to_have_attribute("data-status", re.compile("running"))
+
+
+def test_a_wave_of_two_calls_is_decided_one_by_one_or_all_at_once(page: Page) -> None:
+    start_run(page, "two_tables", "book two tables for 2 in Lisbon")
+    step(page, "first", "waiting")
+    step(page, "second", "waiting")
+    for booking in ("first", "second"):  # one wave, after their availability checks
+        expect(wave_of(page, booking)).to_have_attribute("aria-label", "wave 3")
+    wave = page.locator("section.wave")
+    wave.locator('[data-call="first"]').get_by_role("button", name="Approve").click()
+    expect(wave.locator('[data-call="first"]')).to_contain_text("Decision: approve")
+    expect(page.locator(".run-status")).to_have_attribute("data-status", "paused")  # not sent yet
+    wave.locator('[data-call="second"]').get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("region", name="Answer")).to_contain_text("2 table(s) booked")
+
+    thread = start_run(page, "two_tables", "book two tables for 4 in Porto")
+    step(page, "second", "waiting")
+    page.get_by_role("link", name="Approvals").click()
+    page.locator(f'section.wave[data-thread="{thread}"]').get_by_role(
+        "button", name="Approve all 2"
+    ).click()
+    page.get_by_role("link", name="watch the run").click()
+    expect(page.get_by_role("region", name="Answer")).to_contain_text("2 table(s) booked")
 
 
 def test_threads_filter_by_status_and_agent(page: Page) -> None:
