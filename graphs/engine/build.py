@@ -35,6 +35,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, StateSnapshot
 
+from plangate.graphs.engine._resumes import is_resume_in_flight
 from plangate.graphs.engine.approvals import parse_decisions
 from plangate.graphs.engine.dispatch import (
     call_tool,
@@ -361,7 +362,15 @@ class Engine:
         if not self.persistent:
             return []
         state = await self.graph.aget_state(self._config(thread_id))
+        if await self._resume_in_flight(thread_id):
+            return []  # decided already: the thread is interrupted (see ``_resumes``)
         return approvals_of(state.interrupts)
+
+    async def _resume_in_flight(self, thread_id: str) -> bool:
+        checkpointer = self.graph.checkpointer
+        if not isinstance(checkpointer, BaseCheckpointSaver):
+            return False
+        return await is_resume_in_flight(checkpointer, self._config(thread_id))
 
     async def result(self, thread_id: str) -> RunResult:
         """Where the thread stands now."""
@@ -370,16 +379,19 @@ class Engine:
         state = await self.graph.aget_state(self._config(thread_id))
         values: Mapping[str, Any] = state.values
         pending = approvals_of(state.interrupts)
+        # Killed after a resume's decisions were sent: they are decided, the run goes on.
+        decided = bool(state.tasks) and await self._resume_in_flight(thread_id)
         status: RunOutcome
-        if pending:
+        if pending and not decided:
             status = "paused"
         elif values.get("status") == "done":
             status = "done"
         elif values.get("status") == "blocked":
             status = "blocked"
-        elif state.next and values.get("status") == "running":
-            # The process stopped mid-run (killed, crashed): the checkpoint says what runs next.
-            status = "interrupted"
+        elif (state.next or state.tasks) and values.get("status") == "running":
+            # The process stopped mid-run (killed, crashed): the checkpoint says what runs next
+            # (its tasks, some perhaps with their writes saved before the kill).
+            status, pending = "interrupted", []
         else:
             status = "failed"
         response = values.get("response")
