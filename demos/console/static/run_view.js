@@ -55,8 +55,9 @@ function PlanVersion({ version, latest }) {
     ${columns.length === 0 && html`<p class="hint">No tool calls${version.note ? `: ${version.note}` : ""}.</p>`}
   </div>`;
   const kept = version.kept.length ? ` — kept ${version.kept.join(", ")}` : "";
-  if (latest) return html`<section class="plan"><h3>${title}${kept}</h3>${body}</section>`;
-  return html`<details class="plan old"><summary>${title}${kept}</summary>${body}</details>`;
+  if (latest) return html`<section class="plan" aria-label=${title}><h3>${title}${kept}</h3>${body}</section>`;
+  const ended = version.steps.filter((step) => step.status !== "done").map((step) => `${step.id} ${step.status}`);
+  return html`<details class="plan old"><summary>${title}${kept}${ended.length ? ` (${ended.join(", ")})` : ""}</summary>${body}</details>`;
 }
 
 export function RunPage({ threadId }) {

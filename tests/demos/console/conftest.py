@@ -57,14 +57,20 @@ def _plant_hostile_venues(backends: Any) -> None:
     restaurants._by_id = {venue.id: venue for venue in venues}  # the sandbox's own index
 
 
-def _serve(root: Path, sock: socket.socket, ready: threading.Event, stop: threading.Event) -> None:
+def _serve(
+    root: Path,
+    sock: socket.socket,
+    ready: threading.Event,
+    stop: threading.Event,
+    token: str | None,
+) -> None:
     async def main() -> None:
         session = Session(root)
         async with open_workspace(session, "sandbox", clock=FakeClock(NOW)) as workspace:
             _plant_hostile_venues(workspace.backends)
             service = LocalRunService(resolve_agents(AGENTS), workspace)
             try:
-                app = create_app(service, wait_seconds=5)
+                app = create_app(service, token=token, wait_seconds=5)
                 config = uvicorn.Config(app, log_level="critical", lifespan="off")
                 server = uvicorn.Server(config)
                 serving = asyncio.create_task(server.serve(sockets=[sock]))
@@ -79,14 +85,20 @@ def _serve(root: Path, sock: socket.socket, ready: threading.Event, stop: thread
 
 
 @pytest.fixture(scope="module")
-def console_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a server with the console, over a fresh state folder."""
+def console_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The base URL of a server with the console, over a fresh state folder.
+
+    A test module that sets ``TOKEN`` gets a server that requires that bearer token.
+    """
+    token = getattr(request.module, "TOKEN", None)
     root = tmp_path_factory.mktemp("console-state")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     ready, stop = threading.Event(), threading.Event()
-    worker = threading.Thread(target=_serve, args=(root, sock, ready, stop), daemon=True)
+    worker = threading.Thread(target=_serve, args=(root, sock, ready, stop, token), daemon=True)
     worker.start()
     try:
         assert ready.wait(30), "the console's server did not start within 30 s"

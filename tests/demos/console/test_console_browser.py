@@ -105,6 +105,10 @@ def test_an_order_edited_to_a_bad_quantity_is_refused_as_typed_then_rejected(
     call.get_by_role("button", name="Reject").click()
     page.get_by_role("link", name="watch the run").click()
     step(page, "order", "refused")
+    replan = page.get_by_role("region", name=re.compile(r"Plan v2 \(re-plan"))
+    expect(replan).to_contain_text("kept quote, research, positions, account")
+    expect(page.locator("details.plan.old > summary")).to_contain_text("order refused")
+    expect(page.get_by_role("region", name="Answer")).to_contain_text("not today")
     expect(page.locator(".run-status")).not_to_have_attribute("data-status", re.compile("running"))
 
 
