@@ -183,6 +183,23 @@ async def retry_stalled_runs(app: procrastinate.App, *, seconds_since_heartbeat:
         # "Now" by the database, whose clock schedules jobs; procrastinate's default is this
         # process's wall clock, and a clock ahead of the database's would delay the retry.
         row = await app.connector.execute_query_one_async(query="SELECT now() AS now")
-        await app.job_manager.retry_job(job, retry_at=row["now"])
+        try:
+            await app.job_manager.retry_job(job, retry_at=row["now"])
+        except queue_errors.ConnectorException as exc:
+            if not _is_retried_elsewhere(exc):
+                raise
+            continue  # another worker's sweep put it back first (or it ended): nothing to do
         count += 1
     return count
+
+
+def _is_retried_elsewhere(exc: queue_errors.ConnectorException) -> bool:
+    """Whether procrastinate refused a retry because the job is no longer ``doing``.
+
+    Every worker sweeps for stalled runs; two that see one job at once both ask to retry it,
+    and the database refuses the second (``procrastinate_retry_job`` raises).
+    """
+    cause = exc.__cause__
+    return isinstance(cause, psycopg.errors.RaiseException) and "invalid status to retry" in str(
+        cause
+    )

@@ -6,9 +6,17 @@ import asyncio
 import uuid
 
 import psycopg
+import pytest
 
 from plangate.demos.serve.events import EventLog
-from plangate.demos.serve.queue import QUEUE, RunJob, enqueue_run, open_queue, retry_stalled_runs
+from plangate.demos.serve.queue import (
+    QUEUE,
+    RUN_TASK,
+    RunJob,
+    enqueue_run,
+    open_queue,
+    retry_stalled_runs,
+)
 from plangate.demos.serve.worker import RunWorker
 from tests.demos.serve.queue_fixtures import ShopEngines, kinds, postgres_saver
 
@@ -71,3 +79,33 @@ async def test_a_retried_job_of_a_finished_run_only_reports_it(postgres_url: str
         if e.event["kind"] == "run_ended"
     ]
     assert ended == ["done", "done"]
+
+
+async def test_two_sweeps_that_see_one_stalled_run_put_it_back_once(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = RunJob(thread_id=f"w-{uuid.uuid4().hex[:8]}", run_id="r1", agent="shop", request="tea")
+    async with open_queue(postgres_url) as app:
+        job_id = await enqueue_run(app, job)
+        dead = await app.job_manager.register_worker()
+        claimed = await app.job_manager.fetch_job(queues=[QUEUE], worker_id=dead)
+        assert claimed is not None
+        assert claimed.id == job_id
+        async with await psycopg.AsyncConnection.connect(postgres_url, autocommit=True) as c:
+            await c.execute(
+                "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'"
+                " WHERE id = %s",
+                (dead,),
+            )
+        seen = await app.job_manager.get_stalled_jobs(
+            task_name=RUN_TASK, seconds_since_heartbeat=60
+        )
+        assert [j.id for j in seen] == [job_id]
+        assert await retry_stalled_runs(app, seconds_since_heartbeat=60) == 1  # one sweep...
+
+        async def what_the_other_sweep_saw(**_: object) -> list[object]:
+            return list(seen)
+
+        monkeypatch.setattr(app.job_manager, "get_stalled_jobs", what_the_other_sweep_saw)
+        # ...and the other, which saw the same job before it was put back, is refused: no error
+        assert await retry_stalled_runs(app, seconds_since_heartbeat=60) == 0
