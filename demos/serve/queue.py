@@ -83,6 +83,9 @@ class RunJob(BaseModel):
             ``decisions``, or ``recover`` an interrupted one.
         request: the user's request (``start`` only).
         decisions: a decision per pending call id (``resume`` only).
+        answers: the pending calls ``decisions`` answer, as the API saw them (``resume``
+            only): a retried job whose run has paused again since, on other calls, must
+            not apply them there (``RunWorker``).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -93,6 +96,7 @@ class RunJob(BaseModel):
     action: Literal["start", "resume", "recover"] = "start"
     request: str = ""
     decisions: dict[str, Any] = Field(default_factory=dict)
+    answers: list[dict[str, Any]] | None = None
 
 
 def queue_app(url: str, handler: RunHandler | None = None) -> procrastinate.App:

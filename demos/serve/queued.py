@@ -106,10 +106,12 @@ class QueuedRuns:
         decisions: Mapping[str, Any],
         metadata: Mapping[str, Any] | None = None,
     ) -> RunInfo:
+        paused = await self._runs.thread(thread_id)
+        answered = await self._runs.run(thread_id, paused.run_id) if paused.run_id else None
         info = await self._runs.add_run(thread_id, "resume", decisions=decisions, metadata=metadata)
         job = RunJob(
             thread_id=thread_id, run_id=info.run_id, agent=info.agent_id, action="resume",
-            decisions=dict(decisions),
+            decisions=dict(decisions), answers=answered.approvals if answered else None,
         )  # fmt: skip
         return await self._enqueue(info, job)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -175,6 +176,10 @@ class RunWorker:
         if current.status == "interrupted":
             return engine.stream_recover(thread)
         if job.action == "resume" and current.status == "paused":
+            if job.answers is not None and _as_data(job.answers) != _as_data(current.approvals):
+                # A retried job: its decisions were applied before its worker died, and the
+                # run has paused again since, on calls no person has decided yet.
+                return None
             return engine.stream_resume(thread, job.decisions)
         return None  # the run already ended (or is paused and this job is a retried start)
 
@@ -246,3 +251,8 @@ async def serve_worker(
 
 def _as_json(event: Event) -> dict[str, Any]:
     return event.model_dump(mode="json")
+
+
+def _as_data(approvals: list[dict[str, Any]]) -> Any:
+    """``approvals`` as the runs table keeps them (JSON), so two sources compare equal."""
+    return json.loads(json.dumps(approvals, default=str))

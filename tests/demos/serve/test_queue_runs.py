@@ -82,3 +82,31 @@ async def test_a_resume_of_a_thread_with_no_run_fails_its_job(postgres_url: str)
         await worker.setup()
         with pytest.raises(UsageError, match="has no run to resume"):
             await worker.handle(RunJob(thread_id=thread(), agent="shop", action="resume"))
+
+
+async def test_a_retried_resume_never_applies_its_decisions_to_a_later_pause(
+    postgres_url: str,
+) -> None:
+    t = thread()
+    async with postgres_saver(postgres_url) as saver:
+        engines = ShopEngines(saver)
+        worker = RunWorker(postgres_url, engines)
+        await worker.setup()
+        await worker.handle(RunJob(thread_id=t, run_id="r1", agent="gated", request="tea"))
+        paused = await engines("gated").result(t)
+        assert paused.status == "paused"
+        decisions = {str(a["id"]): "approve" for a in paused.approvals}
+        # The pause this job answered had other calls (the run paused again since, its worker
+        # died before the job ended, and the job is retried): it changes nothing.
+        earlier = [{**a, "args": {"item": "cake"}} for a in paused.approvals]
+        stale = RunJob(thread_id=t, run_id="r2", agent="gated", action="resume",
+                       decisions=decisions, answers=earlier)  # fmt: skip
+        await worker.handle(stale)
+        assert (await engines("gated").result(t)).status == "paused"
+        assert engines.orders() == 0
+        # The job answering this pause applies its decisions.
+        answer = RunJob(thread_id=t, run_id="r3", agent="gated", action="resume",
+                        decisions=decisions, answers=paused.approvals)  # fmt: skip
+        await worker.handle(answer)
+        assert (await engines("gated").result(t)).status == "done"
+    assert engines.orders() == 1
