@@ -222,7 +222,7 @@ class BusinessRules:
         self.toolset = toolset
         self.reader: Reader | None = reader
         if reader is None and toolset is not None:
-            self.reader = ToolsetReader(toolset)
+            self.reader = ToolsetReader(toolset, clock=clock)
         self.clock = clock
         validate_rules(self.rules, toolset)
 

@@ -32,9 +32,9 @@ from plangate.graphs.guards.rule_terms import (
     check_path,
     path_get,
 )
-from plangate.tools.base import ToolContext
 from plangate.tools.clock import Clock, SystemClock
 from plangate.tools.errors import UsageError
+from plangate.tools.executor import ToolExecutor
 from plangate.tools.registry import Toolset
 
 
@@ -76,8 +76,11 @@ class ToolsetReader:
         binding = self.toolset.binding(tool)
         if binding.tool.effect != "read":
             raise UsageError(f"lookup tool {tool!r} writes; lookups only read")
-        ctx = ToolContext(deps=binding.deps, clock=self.clock or clock_of(self.toolset))
-        return binding.tool.dump_result(await binding.tool.invoke(dict(args), ctx))
+        # Through the executor, so a lookup gets the tool's own timeout and retries: a rule
+        # fails closed when its record cannot be read, and one 503 should not block a call.
+        executor = ToolExecutor(self.toolset, clock=self.clock or clock_of(self.toolset))
+        outcome = await executor.call(tool, dict(args), step_id=f"lookup:{tool}")
+        return outcome.result_json
 
 
 @dataclass(frozen=True)

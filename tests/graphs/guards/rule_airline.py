@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from plangate.graphs.guards.guardrails import GuardSubject, Stage
-from plangate.tools.base import Tool, tool
+from plangate.tools.base import RetryPolicy, Tool, tool
 from plangate.tools.clock import FakeClock
 from plangate.tools.errors import BackendError
 from plangate.tools.registry import Toolset
@@ -44,6 +44,7 @@ class Airline:
     def __init__(self) -> None:
         self.reads = 0
         self.down = False
+        self.flaky = 0  # how many of the next reads fail with a 503
         self.reservations = {
             "ZFA04Y": Reservation(
                 reservation_id="ZFA04Y",
@@ -65,11 +66,12 @@ class Airline:
 def airline_tools(airline: Airline) -> Toolset:
     """``get_reservation`` (read), ``update_reservation`` and ``cancel_reservation`` (writes)."""
 
-    @tool(effect="read")
+    @tool(effect="read", retry=RetryPolicy(max_attempts=3))
     async def get_reservation(reservation_id: str) -> Reservation:
         """Read a reservation."""
         airline.reads += 1
-        if airline.down:
+        if airline.down or airline.flaky > 0:
+            airline.flaky -= 1
             raise BackendError("reservations unavailable", service="airline", status=503)
         return airline.reservations[reservation_id]
 

@@ -75,6 +75,19 @@ def airline() -> Airline:
     return Airline()
 
 
+async def test_a_lookup_is_retried_as_the_tool_would_be_before_the_rule_fails_closed(
+    airline: Airline,
+) -> None:
+    guard = BusinessRules([NO_BASIC], airline_tools(airline), clock=clock())
+    airline.flaky = 2  # two 503s, then the record: the tool's own retry policy reads it
+    assert (await guard.check(update(airline_tools(airline)))).action is Action.ALLOW
+    assert airline.reads == 3
+    airline.down = True  # every read fails: the rule cannot be checked, and refuses
+    verdict = await guard.check(update(airline_tools(airline)))
+    assert verdict.action is Action.BLOCK
+    assert "reservations unavailable" in verdict.reason
+
+
 async def test_a_lookup_refuses_with_the_message_filled_and_the_policy(airline: Airline) -> None:
     tools = airline_tools(airline)
     guard = BusinessRules([NO_BASIC], tools, clock=clock())
