@@ -13,40 +13,24 @@ import json
 import os
 import re
 import signal
-import socket
 import sys
 from pathlib import Path
 
 import httpx
 
 from tests.demos.serve.api import BOOK
+from tests.demos.serve.cluster_processes import PLANGATE, environment, free_port, wait_healthy
 from tests.demos.serve.test_cluster import is_alive, until
 
-SERVE = "from plangate.demos.cli import app; app(prog_name='plangate')"
 NOW = "2026-03-09T09:00Z"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-async def is_healthy(http: httpx.AsyncClient) -> bool:
-    try:
-        return (await http.get("/health")).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 async def test_a_local_cluster_runs_an_approval_and_stops_its_worker(
     postgres_url: str, tmp_path: Path
 ) -> None:
     port, log = free_port(), tmp_path / "serve.log"
-    env = {**os.environ, "COLUMNS": "1000"}
-    env.pop("PLANGATE_TOKEN", None)
-    command = [sys.executable, "-c", SERVE, "serve", "--store", postgres_url, "--workers", "1"]
+    env = environment()
+    command = [sys.executable, "-c", PLANGATE, "serve", "--store", postgres_url, "--workers", "1"]
     command += ["--now", NOW]
     with log.open("wb") as out:
         server = await asyncio.create_subprocess_exec(
@@ -54,11 +38,7 @@ async def test_a_local_cluster_runs_an_approval_and_stops_its_worker(
         )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=15) as http:
-            for _ in range(3000):  # 15 s at most, for two interpreters to import and connect
-                if await is_healthy(http) or server.returncode is not None:
-                    break
-                await asyncio.sleep(0.005)
-            assert await is_healthy(http), log.read_text()
+            await wait_healthy(http, server, log)  # two interpreters import and connect
             thread = (await http.post("/threads", json={})).json()["thread_id"]
             start = {"agent_id": "reservation", "input": {"request": BOOK}}
             paused = (await http.post(f"/threads/{thread}/runs/wait", json=start)).json()
@@ -69,7 +49,7 @@ async def test_a_local_cluster_runs_an_approval_and_stops_its_worker(
             assert done["status"] == "done", done
             assert done["response"]["bookings"], done
             assert done["response"]["bookings"][0]["time"].startswith("2026-03-09T"), done  # --now
-        remote = [sys.executable, "-c", SERVE, "run", "reservation", BOOK, "--yes", "--json"]
+        remote = [sys.executable, "-c", PLANGATE, "run", "reservation", BOOK, "--yes", "--json"]
         client = await asyncio.create_subprocess_exec(
             *remote, "--server", f"http://127.0.0.1:{port}", env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
