@@ -5,6 +5,7 @@ Routes (shaped after LangChain's Agent Protocol)::
     GET  /health                                   open without a token
     GET  /agents                 POST /agents/search           GET /agents/{agent_id}
     POST /threads                POST /threads/search          GET /threads/{thread_id}
+    GET  /threads/{thread_id}/runs                 the thread's runs, oldest first
     POST /threads/{thread_id}/runs                 start or resume; returns the run at once
     POST /threads/{thread_id}/runs/wait            the same, answering when the run ended
     POST /threads/{thread_id}/runs/stream          the same, answering with its events (SSE)
@@ -30,6 +31,7 @@ from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Route
 
 from plangate.demos.console import console_router
 from plangate.demos.serve.access import DEFAULT_MAX_BODY, AccessMiddleware
@@ -92,14 +94,34 @@ def _handle_errors(app: FastAPI) -> None:
         return _error(422, "invalid_request", problems or "the request is malformed")
 
     @app.exception_handler(HTTPException)
-    async def http(_: Request, exc: HTTPException) -> JSONResponse:
+    async def http(request: Request, exc: HTTPException) -> JSONResponse:
         code = _CODES.get(exc.status_code, "invalid_request")
-        return _error(exc.status_code, code, str(exc.detail), exc.headers)  # e.g. 405's Allow
+        headers = exc.headers  # e.g. 405's Allow
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": _allowed(request)}
+        return _error(exc.status_code, code, str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def internal(_: Request, exc: Exception) -> JSONResponse:
         log.exception("request failed", exc_info=exc)
         return _error(500, "internal", "the server failed on this request; its log says why")
+
+
+def _allowed(request: Request) -> str:
+    """Every method the request's path answers to.
+
+    Starlette's 405 names the methods of the first route matching the path only; a path
+    served by two routes (``GET`` and ``POST /threads/{thread_id}/runs``) needs them all:
+    those of every route with the same path template as that first one.
+    """
+    routes = [route for route in request.app.router.routes if isinstance(route, Route)]
+    first = next(
+        (route for route in routes if route.matches(request.scope)[0] is not Match.NONE), None
+    )
+    if first is None:
+        return ""
+    methods = {m for route in routes if route.path == first.path for m in route.methods or ()}
+    return ", ".join(sorted(methods))
 
 
 def _sse(event: str, data: str, event_id: int | None = None) -> bytes:
@@ -192,6 +214,11 @@ def create_app(
     async def get_thread(thread_id: str) -> ThreadInfo:
         """One thread."""
         return await service.thread(thread_id)
+
+    @app.get("/threads/{thread_id}/runs", tags=["runs"])
+    async def list_runs(thread_id: str) -> list[RunInfo]:
+        """The thread's runs, oldest first: its start, then each resume."""
+        return await service.runs(thread_id)
 
     @app.post("/threads/{thread_id}/runs", tags=["runs"])
     async def create_run(thread_id: str, body: RunCreate) -> RunInfo:

@@ -30,13 +30,14 @@ from typing import Any
 
 import httpx
 
-from plangate.demos.serve.runs import RunInfo, StoredEvent, ThreadInfo
+from plangate.demos.serve.runs import RunInfo, RunUsage, StoredEvent, ThreadInfo
 from plangate.tools.errors import PlangateError, UsageError
 
 __all__ = [
     "Client",
     "RequestRejectedError",
     "RunInfo",
+    "RunUsage",
     "ServerFailedError",
     "StoredEvent",
     "ThreadInfo",
@@ -194,6 +195,11 @@ class Client:
         """Where a run stands."""
         path = f"/threads/{thread_id}/runs/{run_id}"
         return RunInfo.model_validate(await self._call("GET", path))
+
+    async def runs(self, thread_id: str) -> list[RunInfo]:
+        """The thread's runs, oldest first (its start, then each resume)."""
+        found = await self._call("GET", f"/threads/{thread_id}/runs")
+        return [RunInfo.model_validate(item) for item in found]
 
     async def cancel(self, thread_id: str, run_id: str) -> RunInfo:
         """Stop a run."""

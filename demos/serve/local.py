@@ -30,6 +30,7 @@ from plangate.demos.serve.runs import (
     NotFoundError,
     NotPausedError,
     RunInfo,
+    RunUsage,
     StoredEvent,
     ThreadBusyError,
     ThreadInfo,
@@ -245,8 +246,11 @@ class LocalRunService:
         response = result.response.model_dump(mode="json") if result.response else None
         await self._set(
             thread, run_id, status=result.status, response=response,
-            approvals=result.approvals, error=result.error,
+            approvals=result.approvals, error=result.error, usage=RunUsage.of(result.usage),
         )  # fmt: skip
+
+    async def runs(self, thread_id: str) -> list[RunInfo]:
+        return list(self._thread(thread_id).runs.values())  # in the order they were asked
 
     async def status(self, thread_id: str, run_id: str) -> RunInfo:
         found = self._thread(thread_id).runs.get(run_id)

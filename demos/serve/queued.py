@@ -128,6 +128,9 @@ class QueuedRuns:
     async def status(self, thread_id: str, run_id: str) -> RunInfo:
         return await self._runs.run(thread_id, run_id)
 
+    async def runs(self, thread_id: str) -> list[RunInfo]:
+        return await self._runs.runs(thread_id)
+
     async def cancel(self, thread_id: str, run_id: str) -> RunInfo:
         info = await self._runs.run(thread_id, run_id)
         if info.status not in ACTIVE:

@@ -9,7 +9,7 @@ Both tables keep ``created_at`` and ``updated_at``: the database's time (``now()
 transaction's start) when a row is added and whenever it changes, one clock for the API servers
 and workers of many machines that write them. A database made before those columns existed
 gains them at ``setup`` (``ADD COLUMN IF NOT EXISTS``; its rows are stamped with the time of
-the upgrade). The ``agent`` columns keep their first name; the API calls them ``agent_id``.
+the upgrade); so does ``usage``, a run's counters (``RunUsage``), ``{}`` until it ends. The ``agent`` columns keep their first name; the API calls them ``agent_id``.
 
 This is the store's one threads table (``Store.runs``). A thread's status is decided by its runs,
 so it lives beside them: the run that holds a thread is a foreign key of the same database, and
@@ -35,6 +35,7 @@ from plangate.demos.serve.runs import (
     NotFoundError,
     NotPausedError,
     RunInfo,
+    RunUsage,
     ThreadBusyError,
     ThreadInfo,
     ThreadStatus,
@@ -64,7 +65,8 @@ CREATE TABLE IF NOT EXISTS plangate_runs (
     error JSONB,
     metadata JSONB NOT NULL DEFAULT '{}',
     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    usage JSONB NOT NULL DEFAULT '{}'
 );
 ALTER TABLE plangate_threads
     ADD COLUMN IF NOT EXISTS created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
@@ -72,11 +74,12 @@ ALTER TABLE plangate_threads
 ALTER TABLE plangate_runs
     ADD COLUMN IF NOT EXISTS metadata JSONB NOT NULL DEFAULT '{}',
     ADD COLUMN IF NOT EXISTS created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    ADD COLUMN IF NOT EXISTS updated_at TIMESTAMPTZ NOT NULL DEFAULT now();
+    ADD COLUMN IF NOT EXISTS updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ADD COLUMN IF NOT EXISTS usage JSONB NOT NULL DEFAULT '{}';
 """
 
-_RUN_FIELDS = ("status", "response", "approvals", "error")
-_NEWEST = {"plangate_threads": "updated_at", "plangate_runs": "updated_at"}
+_RUN_FIELDS = ("status", "response", "approvals", "error", "usage")
+_NEWEST = {"plangate_threads": "updated_at", "plangate_runs": "usage"}
 """The column each table gained last: when both are there, the schema is current."""
 
 
@@ -233,6 +236,22 @@ class RunTable:
             raise NotFoundError(f"thread {thread_id!r} has no run {run_id!r}")
         return _run(row)
 
+    async def runs(self, thread_id: str) -> list[RunInfo]:
+        """The thread's runs, oldest first; ``NotFoundError`` when there is no such thread."""
+        async with await self._connect() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM plangate_runs WHERE thread_id = %s ORDER BY created_at, run_id",
+                (thread_id,),
+            )
+            rows = await cursor.fetchall()
+            if not rows:
+                cursor = await conn.execute(
+                    "SELECT 1 FROM plangate_threads WHERE thread_id = %s", (thread_id,)
+                )
+                if await cursor.fetchone() is None:
+                    raise NotFoundError(f"no thread {thread_id!r}")
+        return [_run(row) for row in rows]
+
     async def is_cancelled(self, run_id: str) -> bool:
         """Whether the run ``run_id`` was cancelled (``False`` for an unknown run)."""
         async with await self._connect() as conn:
@@ -242,7 +261,8 @@ class RunTable:
             return await cursor.fetchone() is not None
 
     async def set_run(self, run_id: str, **update: Any) -> RunInfo | None:
-        """Change the run's ``status``, ``response``, ``approvals`` or ``error`` (and its time).
+        """Change the run's ``status``, ``response``, ``approvals``, ``error`` or ``usage``
+        (and its time).
 
         ``updated_at`` moves with every change. An ended run also sets its thread's status (a cancelled run leaves it interrupted).
         A run cancelled already stays cancelled: returns ``None`` then, and changes nothing.
@@ -294,4 +314,5 @@ def _run(row: Mapping[str, Any]) -> RunInfo:
         response=row["response"],
         approvals=row["approvals"],
         error=row["error"],
+        usage=RunUsage.of(row.get("usage") or {}),
     )

@@ -84,6 +84,38 @@ class ThreadInfo(_Data):
     run_id: str | None = None
 
 
+class RunUsage(_Data):
+    """What a thread's runs used, up to the end of one run: the engine's counters.
+
+    The engine counts its budgets per thread (``Budget``: a resume draws on what the start
+    left), so a run shows the thread's totals as they stood when it ended; the latest run's
+    are the thread's. Models report tokens as one total (``plangate.graphs.engine.metering``).
+
+    Attributes:
+        model_calls: calls made to the model (each retry is a call).
+        tokens: tokens the model reported, prompt and answer.
+        cost: USD, by the engine's price table (0 for an unpriced or offline model).
+        steps: plan steps run.
+        tool_calls: tool calls made, retries included.
+        retries: repairs drawn from the one retry budget.
+        replans: re-plans after a failed or refused step.
+    """
+
+    model_calls: int = 0
+    tokens: int = 0
+    cost: float = 0.0
+    steps: int = 0
+    tool_calls: int = 0
+    retries: int = 0
+    replans: int = 0
+
+    @classmethod
+    def of(cls, counters: Mapping[str, float]) -> RunUsage:
+        """The usage in ``RunResult.usage``'s counters (unknown ones are left out)."""
+        known = {name: counters[name] for name in cls.model_fields if name in counters}
+        return cls.model_validate({k: v if k == "cost" else int(v) for k, v in known.items()})
+
+
 class RunInfo(_Data):
     """One run (a start or a resume) on a thread.
 
@@ -101,6 +133,8 @@ class RunInfo(_Data):
         response: the validated answer, when done.
         approvals: the pending calls ``{id, tool, args, reasons}``, when paused.
         error: ``{type, message}`` when it failed, was blocked, interrupted or cancelled.
+        usage: model calls, tokens and cost (and the engine's other counters) of its
+            thread up to this run's end; zeros until it ended.
     """
 
     run_id: str
@@ -113,6 +147,7 @@ class RunInfo(_Data):
     response: dict[str, Any] | None = None
     approvals: list[dict[str, Any]] = Field(default_factory=list)
     error: dict[str, str] | None = None
+    usage: RunUsage = Field(default_factory=RunUsage)
 
 
 class StoredEvent(_Data):
@@ -194,6 +229,10 @@ class RunService(Protocol):
             UsageError: the decisions do not match the pending ids
                 (``plangate.graphs.engine.approvals``).
         """
+        ...
+
+    async def runs(self, thread_id: str) -> list[RunInfo]:
+        """The thread's runs, oldest first; ``NotFoundError`` when there is no such thread."""
         ...
 
     async def cancel(self, thread_id: str, run_id: str) -> RunInfo:

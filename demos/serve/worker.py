@@ -31,6 +31,7 @@ from plangate.demos.serve.queue import (
     retry_stalled_runs,
 )
 from plangate.demos.serve.run_table import RunTable
+from plangate.demos.serve.runs import RunUsage
 from plangate.demos.serve.store import Store
 from plangate.graphs.engine import Engine, RunResult, apply_gc_policy
 from plangate.graphs.engine.events import Event, RunFailed
@@ -132,6 +133,7 @@ class RunWorker:
         await self.runs.set_run(
             job.run_id, status=result.status, response=response,
             approvals=result.approvals, error=result.error,
+            usage=RunUsage.of(result.usage).model_dump(),
         )  # fmt: skip
         await self._end(job, result.status, None)
 
