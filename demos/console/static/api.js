@@ -2,7 +2,6 @@
 // a run's Server-Sent Events read with fetch (an EventSource could not send the token).
 
 const TOKEN_KEY = "plangate.token";
-const RUNS_KEY = "plangate.runs.";
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -49,22 +48,6 @@ export async function call(method, path, body) {
   return data;
 }
 
-// The runs of a thread that this tab has seen, oldest first: the API names only a thread's
-// latest run, and a resumed run's events do not repeat its plan.
-export function knownRuns(threadId, latest) {
-  let runs = [];
-  try {
-    runs = JSON.parse(sessionStorage.getItem(RUNS_KEY + threadId) || "[]");
-  } catch {
-    runs = [];
-  }
-  if (latest && !runs.includes(latest)) {
-    runs.push(latest);
-    sessionStorage.setItem(RUNS_KEY + threadId, JSON.stringify(runs));
-  }
-  return runs;
-}
-
 export const api = {
   agents: () => call("GET", "/agents"),
   tools: () => call("GET", "/tools"),
@@ -76,6 +59,8 @@ export const api = {
   resume: (threadId, decisions) =>
     call("POST", `/threads/${enc(threadId)}/runs`, { command: { resume: decisions } }),
   run: (threadId, runId) => call("GET", `/threads/${enc(threadId)}/runs/${enc(runId)}`),
+  runs: (threadId) => call("GET", `/threads/${enc(threadId)}/runs`),
+  replay: (trace) => call("POST", "/traces/replay", { trace }),
   cancel: (threadId, runId) =>
     call("POST", `/threads/${enc(threadId)}/runs/${enc(runId)}/cancel`),
 };

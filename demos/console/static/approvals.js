@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { html } from "./html.js";
 import { agentOf, valueText } from "./format.js";
-import { allThreads, api, knownRuns } from "./api.js";
+import { allThreads, api } from "./api.js";
 import { Arguments, ErrorNote } from "./parts.js";
 import { parseTyped, shownTyped, validate } from "./schema.js";
 
@@ -121,8 +121,6 @@ export function Wave({ run, thread, tools, onResumed }) {
         answer[id] = d.action === "approve" ? "approve" : d;
       }
       const resumed = await api.resume(run.thread_id, answer);
-      knownRuns(run.thread_id, run.run_id);
-      knownRuns(run.thread_id, resumed.run_id);
       onResumed(resumed);
     } catch (failure) {
       setError(failure);

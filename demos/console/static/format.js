@@ -81,3 +81,14 @@ export function argumentValues(args) {
   }
   return values;
 }
+
+// A run's usage as the page reads it: "3 calls", "1,240 tokens", "$0.0042" ("—" for none).
+export function countText(value) {
+  return typeof value === "number" ? value.toLocaleString("en") : "—";
+}
+
+export function costText(value) {
+  if (typeof value !== "number") return "—";
+  if (value === 0) return "$0";
+  return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+}

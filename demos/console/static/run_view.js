@@ -1,10 +1,13 @@
 // A live run: its plan as a graph laid out in waves (a step sits one wave after the last step it
 // depends on), each step's status changing as the run's events stream in; the verdicts beside
 // the step they concern; a re-plan drawn as a new version of the plan, saying what it kept.
+// A thread's runs (its start, then each resume) come from GET /threads/{id}/runs: their events
+// are folded in order, and each run is listed with its status, the calls it asked a person to
+// decide, the decisions it ran with, and its usage.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { html } from "./html.js";
-import { agentOf, between, seconds, valueText } from "./format.js";
-import { api, knownRuns, runEvents } from "./api.js";
+import { agentOf, between, costText, countText, seconds, valueText, when } from "./format.js";
+import { api, runEvents } from "./api.js";
 import { emptyRun, fold, waves } from "./run_state.js";
 import { Answer, Arguments, ErrorNote, Status } from "./parts.js";
 import { loadTools, Wave } from "./approvals.js";
@@ -60,35 +63,98 @@ function PlanVersion({ version, latest }) {
   return html`<details class="plan old"><summary>${title}${kept}${ended.length ? ` (${ended.join(", ")})` : ""}</summary>${body}</details>`;
 }
 
+const PERSON = "human";
+
+// What a resume ran with: per call its previous run asked about, what a person decided (a
+// person's verdict in the resume's events: rejected, modified), else approved.
+function decisionsOf(messages, asked) {
+  const verdicts = {};
+  for (const m of messages) {
+    const v = m.event === "verdict" && m.data.verdict;
+    if (v && v.guardrail === PERSON && v.step_id) {
+      const word = { allow: "approved", reject: "rejected", block: "rejected", modify: "edited" };
+      const why = v.action !== "allow" && v.reason ? ` (${v.reason})` : "";
+      verdicts[v.step_id] = `${word[v.action] || v.action}${why}`;
+    }
+  }
+  return asked.map((a) => `${a.id} ${verdicts[a.id] || "approved"}`);
+}
+
+function RunRow({ run, index, decided }) {
+  const usage = run.usage || {};
+  const asked = run.status === "paused" ? run.approvals.map((a) => `${a.id} (${a.tool})`) : [];
+  return html`<tr data-run=${run.run_id}>
+    <td data-label="Run">${index === 0 ? "start" : `resume ${index}`}</td>
+    <td data-label="Status"><${Status} status=${run.status} /></td>
+    <td data-label="Created">${when(run.created_at)}</td>
+    <td data-label="Duration">${seconds(between(run.created_at, run.updated_at))}</td>
+    <td data-label="Decisions">${[
+      ...(decided.length ? [`decided: ${decided.join(", ")}`] : []),
+      ...(asked.length ? [`asked: ${asked.join(", ")}`] : []),
+    ].join("; ") || "—"}</td>
+    <td data-label="Model calls" class="num">${countText(usage.model_calls)}</td>
+    <td data-label="Tokens" class="num">${countText(usage.tokens)}</td>
+    <td data-label="Cost" class="num">${costText(usage.cost)}</td>
+  </tr>`;
+}
+
+function RunsOfThread({ runs, decisions }) {
+  if (runs.length === 0) return null;
+  return html`<section aria-labelledby="thread-runs-title">
+    <h3 id="thread-runs-title">Runs of this thread</h3>
+    <table class="threads runs">
+      <thead><tr>
+        <th scope="col">Run</th><th scope="col">Status</th><th scope="col">Created</th>
+        <th scope="col">Duration</th><th scope="col">Decisions</th>
+        <th scope="col">Model calls</th><th scope="col">Tokens</th><th scope="col">Cost</th>
+      </tr></thead>
+      <tbody>${runs.map((run, i) => html`<${RunRow} key=${run.run_id} run=${run} index=${i}
+        decided=${i > 0 && runs[i - 1].status === "paused"
+          ? decisionsOf(decisions[run.run_id] || [], runs[i - 1].approvals) : []} />`)}</tbody>
+    </table>
+    <p class="hint">Usage is the thread's up to each run's end: a resume carries on the counters of the runs before it.</p>
+  </section>`;
+}
+
 export function RunPage({ threadId }) {
   const state = useRef(emptyRun());
   const [, setFolded] = useState(0);
   const [thread, setThread] = useState(null);
   const [run, setRun] = useState(null);
+  const [runs, setRuns] = useState([]);
+  const decisions = useRef({});
   const [tools, setTools] = useState(null);
   const [error, setError] = useState(null);
   const abort = useRef(null);
 
   const follow = async (runId) => {
+    const seen = [];
     for await (const message of runEvents(threadId, runId, 0, abort.current.signal)) {
       if (message.event === "end") setRun(message.data);
       else {
+        seen.push(message);
         fold(state.current, message);
+        decisions.current[runId] = seen;
         setFolded((n) => n + 1);
       }
     }
   };
+  const refreshRuns = () => api.runs(threadId).then(setRuns, setError);
   useEffect(() => {
     abort.current = new AbortController();
     state.current = emptyRun();
+    decisions.current = {};
     (async () => {
       const found = await api.thread(threadId);
       setThread(found);
       if (!found.run_id) return;
-      for (const runId of knownRuns(threadId, found.run_id)) {
-        await follow(runId);
+      const listed = await api.runs(threadId);
+      setRuns(listed);
+      for (const earlier of listed) {
+        await follow(earlier.run_id);
       }
       setThread(await api.thread(threadId));
+      await refreshRuns();
     })().catch((failure) => abort.current.signal.aborted || setError(failure));
     loadTools().then(setTools, () => setTools({}));
     return () => abort.current.abort();
@@ -96,7 +162,10 @@ export function RunPage({ threadId }) {
 
   const resumed = (next) => {
     setRun(next);
-    follow(next.run_id).then(() => api.thread(threadId).then(setThread), setError);
+    refreshRuns();
+    follow(next.run_id)
+      .then(() => Promise.all([api.thread(threadId).then(setThread), refreshRuns()]))
+      .catch(setError);
   };
   const cancel = async () => {
     try {
@@ -120,6 +189,9 @@ export function RunPage({ threadId }) {
       <dt>Request</dt><dd class="request">${request || "—"}</dd>
       <dt>Status</dt><dd><span class="run-status" data-status=${status}><${Status} status=${status} /></span></dd>
       <dt>Duration</dt><dd>${seconds(took)}${run && run.status === "paused" ? " (until the pause)" : ""}</dd>
+      <dt>Model calls</dt><dd class="usage-calls">${countText(run && run.usage && run.usage.model_calls)}</dd>
+      <dt>Tokens</dt><dd class="usage-tokens">${countText(run && run.usage && run.usage.tokens)}</dd>
+      <dt>Cost</dt><dd class="usage-cost">${costText(run && run.usage && run.usage.cost)}</dd>
     </dl>
     ${active && html`<button type="button" class="danger" onClick=${cancel}>Cancel run</button>`}
     <${ErrorNote} error=${error} />
@@ -132,5 +204,6 @@ export function RunPage({ threadId }) {
       thread=${thread} tools=${tools} onResumed=${resumed} />`}
     <${Answer} response=${s.final || (run && run.response)} />
     ${failure && html`<p class="error" role="alert">${failure.type}: ${failure.message}</p>`}
+    <${RunsOfThread} runs=${runs} decisions=${decisions.current} />
   </div>`;
 }

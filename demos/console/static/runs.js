@@ -1,9 +1,10 @@
-// The runs page: every thread with its agent, request, status and duration; filters by status
-// and agent; a form that starts a run of any served agent.
+// The runs page: every thread with its agent, request, status, duration, model calls, tokens
+// and cost (its latest run's usage: the engine counts a thread's across its resumes); filters
+// by status and agent; a form that starts a run of any served agent.
 import { useEffect, useState } from "preact/hooks";
 import { html } from "./html.js";
-import { agentOf, between, seconds, when } from "./format.js";
-import { allThreads, api, knownRuns } from "./api.js";
+import { agentOf, between, costText, countText, seconds, when } from "./format.js";
+import { allThreads, api } from "./api.js";
 import { ErrorNote, Status } from "./parts.js";
 
 const THREAD_STATUSES = ["idle", "busy", "paused", "done", "blocked", "failed", "interrupted"];
@@ -20,8 +21,7 @@ function StartForm({ agents }) {
     setError(null);
     try {
       const thread = await api.createThread({ request, agent_id: chosen, source: "console" });
-      const run = await api.start(thread.thread_id, chosen, request);
-      knownRuns(thread.thread_id, run.run_id);
+      await api.start(thread.thread_id, chosen, request);
       location.hash = `#/thread/${encodeURIComponent(thread.thread_id)}`;
     } catch (failure) {
       setError(failure);
@@ -47,15 +47,43 @@ function StartForm({ agents }) {
   </form>`;
 }
 
+function UsageCells({ run }) {
+  const usage = run && run.usage;
+  return html`<td data-label="Model calls" class="num">${countText(usage && usage.model_calls)}</td>
+    <td data-label="Tokens" class="num">${countText(usage && usage.tokens)}</td>
+    <td data-label="Cost" class="num">${costText(usage && usage.cost)}</td>`;
+}
+
 function duration(thread, now) {
   if (!thread.created_at) return null;
   const active = thread.status === "busy";
   return between(thread.created_at, active ? new Date(now).toISOString() : thread.updated_at);
 }
 
+// The latest run of each thread shown, read once it ended (an ended run no longer changes).
+const ENDED_RUNS = new Map();
+
+async function latestRuns(threads) {
+  const found = {};
+  await Promise.all(
+    threads
+      .filter((t) => t.run_id)
+      .map(async (t) => {
+        let run = ENDED_RUNS.get(t.run_id);
+        if (!run) {
+          run = await api.run(t.thread_id, t.run_id);
+          if (run.status !== "pending" && run.status !== "running") ENDED_RUNS.set(t.run_id, run);
+        }
+        found[t.thread_id] = run;
+      }),
+  );
+  return found;
+}
+
 export function RunsPage() {
   const [agents, setAgents] = useState([]);
   const [threads, setThreads] = useState(null);
+  const [runs, setRuns] = useState({});
   const [status, setStatus] = useState("");
   const [agent, setAgent] = useState("");
   const [error, setError] = useState(null);
@@ -69,10 +97,15 @@ export function RunsPage() {
     const filter = {};
     if (status) filter.status = status;
     if (agent) filter.agent_id = agent;
-    allThreads(filter).then(
-      (found) => live && (setThreads(found.reverse()), setError(null)),
-      (failure) => live && setError(failure),
-    );
+    allThreads(filter)
+      .then(async (found) => {
+        if (!live) return;
+        setThreads(found.reverse());
+        setError(null);
+        const latest = await latestRuns(found.slice(0, 200));
+        if (live) setRuns(latest);
+      })
+      .catch((failure) => live && setError(failure));
     return () => {
       live = false;
     };
@@ -106,6 +139,7 @@ export function RunsPage() {
           <thead><tr>
             <th scope="col">Thread</th><th scope="col">Agent</th><th scope="col">Request</th>
             <th scope="col">Status</th><th scope="col">Created</th><th scope="col">Duration</th>
+            <th scope="col">Model calls</th><th scope="col">Tokens</th><th scope="col">Cost</th>
           </tr></thead>
           <tbody>${threads.map((t) => html`<tr>
             <td data-label="Thread"><a href=${`#/thread/${encodeURIComponent(t.thread_id)}`}>${t.thread_id}</a></td>
@@ -114,9 +148,10 @@ export function RunsPage() {
             <td data-label="Status"><${Status} status=${t.status} /></td>
             <td data-label="Created">${when(t.created_at)}</td>
             <td data-label="Duration">${seconds(duration(t, now))}</td>
+            <${UsageCells} run=${runs[t.thread_id]} />
           </tr>`)}</tbody>
         </table>`}
-      <p class="hint">Model calls, tokens and cost are not reported by the API yet; a trace file has the model calls (Traces).</p>
+      <p class="hint">Model calls, tokens and cost are the thread's, up to its latest run's end.</p>
     </section>
   </div>`;
 }

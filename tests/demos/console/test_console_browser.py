@@ -76,6 +76,12 @@ def test_a_reservation_started_from_the_page_is_approved_in_the_inbox(
     expect(page.locator(".run-status")).to_have_attribute("data-status", "done")
     answer = page.get_by_role("region", name="Answer")
     expect(answer).to_contain_text("Lisbon")
+    runs = page.get_by_role("region", name="Runs of this thread").locator("tbody tr")
+    expect(runs).to_have_count(2)  # the start, paused; the resume, done
+    expect(runs.first).to_contain_text("asked: table (book_table)")
+    expect(runs.last).to_contain_text("decided: table approved")
+    expect(page.locator(".usage-calls")).to_have_text(re.compile(r"^[1-9]\d*$"))
+    expect(page.locator(".usage-cost")).to_have_text("$0")  # the offline planner costs nothing
     page.screenshot(path=artifacts / "answer.png", full_page=True)
 
 
@@ -109,6 +115,8 @@ def test_an_order_edited_to_a_bad_quantity_is_refused_as_typed_then_rejected(
     expect(replan).to_contain_text("kept quote, research, positions, account")
     expect(page.locator("details.plan.old > summary")).to_contain_text("order refused")
     expect(page.get_by_role("region", name="Answer")).to_contain_text("not today")
+    runs = page.get_by_role("region", name="Runs of this thread").locator("tbody tr")
+    expect(runs.last).to_contain_text("decided: order rejected (not today)")
     expect(page.locator(".run-status")).not_to_have_attribute("data-status", re.compile("running"))
 
 
@@ -148,6 +156,10 @@ def test_threads_filter_by_status_and_agent(page: Page) -> None:
     page.locator("#filter-status").select_option("paused")
     expect(rows.locator("td[data-label=Status]").first).to_contain_text("waiting for approval")
     expect(page.locator("td[data-label=Status]", has_text="done")).to_have_count(0)
+    # Each thread shows its latest run's usage: the offline planner's calls, no tokens, no cost.
+    expect(rows.first.locator('td[data-label="Model calls"]')).to_have_text(re.compile(r"^\d+$"))
+    expect(rows.first.locator('td[data-label="Tokens"]')).to_have_text("0")
+    expect(rows.first.locator('td[data-label="Cost"]')).to_have_text("$0")
 
 
 def test_a_trace_file_opens_as_a_timeline(page: Page, artifacts: Path) -> None:
