@@ -106,7 +106,7 @@ def serve_command(
         clock = clock_at(parse_now(now) if now is not None else None)
         async with local_service(where.path, specs, clock=clock) as service:
             err_console.print(banner, highlight=False)
-            await listen(create_app(service, token=token, max_body=max_body))
+            await listen(create_app(service, token=token, max_body=max_body, specs=specs))
         return 0
 
     async def serve_queued(
@@ -140,7 +140,7 @@ def serve_command(
             else:
                 banner += f"; runs wait for: plangate worker --store {store_shown(url)}"
             err_console.print(banner, highlight=False)
-            await listen(create_app(service, token=token, max_body=max_body))
+            await listen(create_app(service, token=token, max_body=max_body, specs=specs))
         return 0
 
     def report(message: str) -> None:

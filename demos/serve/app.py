@@ -12,6 +12,8 @@ Routes (shaped after LangChain's Agent Protocol)::
     GET  /threads/{thread_id}/runs/{run_id}        where the run stands
     GET  /threads/{thread_id}/runs/{run_id}/stream its events (SSE), after ``Last-Event-ID``
     POST /threads/{thread_id}/runs/{run_id}/cancel
+    GET  /tools                  GET /tools/{name}             each tool's arguments' JSON schema
+    POST /traces/replay                            replay a trace; the diff at the first divergence
 
 Events are Server-Sent Events: ``id:`` (increasing within a thread), ``event:`` (the engine
 event's ``kind``) and ``data:`` (the event as JSON, as ``plangate.graphs.engine.events``
@@ -33,6 +35,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Route
 
+from plangate.agents import AgentSpec
 from plangate.demos.console import console_router
 from plangate.demos.serve.access import DEFAULT_MAX_BODY, AccessMiddleware
 from plangate.demos.serve.protocol import (
@@ -43,6 +46,7 @@ from plangate.demos.serve.protocol import (
     ThreadSearch,
 )
 from plangate.demos.serve.routes_tools import tools_router
+from plangate.demos.serve.routes_traces import traces_router
 from plangate.demos.serve.runs import (
     ConflictError,
     NotFoundError,
@@ -148,6 +152,7 @@ def create_app(
     token: str | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     wait_seconds: float = 300.0,
+    specs: Mapping[str, AgentSpec] | None = None,
 ) -> FastAPI:
     """The API over ``service``.
 
@@ -156,6 +161,8 @@ def create_app(
         token: the bearer token every route but ``/health`` needs, or ``None``.
         max_body: the largest request body, in bytes (413 above).
         wait_seconds: the longest ``/runs/wait`` waits before answering with the run as it is.
+        specs: the served agents' specs, by name, for ``/traces/replay`` (an assistant served
+            by name needs none).
     """
     app = FastAPI(
         title="plangate",
@@ -258,6 +265,7 @@ def create_app(
         return await service.cancel(thread_id, run_id)
 
     app.include_router(tools_router())
+    app.include_router(traces_router(lambda: service.agents(), specs))
     app.include_router(console_router())  # the web console, at /
     app.add_middleware(AccessMiddleware, token=token, max_body=max_body)
     return app
