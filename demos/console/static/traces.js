@@ -1,9 +1,13 @@
 // A trace file read in the browser (nothing is uploaded): its records on a timeline, with a
 // lane per tool call that ran (so parallel calls sit side by side), one for the model calls,
-// and one for verdicts, approvals and decisions.
+// and one for verdicts, approvals and decisions. "Replay" sends the file to the server
+// (POST /traces/replay), which replays it against the served agent it names with no model and
+// no backend; a replay that diverges shows the diff at its first divergence.
 import { useState } from "preact/hooks";
 import { html } from "./html.js";
 import { seconds, valueText } from "./format.js";
+import { api } from "./api.js";
+import { ErrorNote } from "./parts.js";
 
 function parseTrace(text) {
   const records = [];
@@ -98,8 +102,48 @@ function Lane({ lane, end }) {
   </div>`;
 }
 
+function diffClass(line) {
+  if (line.startsWith("---") || line.startsWith("+++")) return "head";
+  if (line.startsWith("@@")) return "hunk";
+  if (line.startsWith("-")) return "del";
+  if (line.startsWith("+")) return "add";
+  return "same";
+}
+
+function Replay({ text, agent }) {
+  const [answer, setAnswer] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    setAnswer(null);
+    try {
+      setAnswer(await api.replay(text));
+    } catch (failure) {
+      setError(failure);
+    }
+    setBusy(false);
+  };
+  return html`<section class="replay" aria-labelledby="replay-title">
+    <h4 id="replay-title">Replay</h4>
+    <p class="hint">Sends this file to the server, which replays it against its agent
+      ${agent ? html` <strong>${agent}</strong>` : ""} with no model and no backend.</p>
+    <button type="button" onClick=${run} disabled=${busy}>${busy ? "Replaying…" : "Replay against the served agent"}</button>
+    <${ErrorNote} error=${error} />
+    ${answer && answer.ok && html`<p class="replay-result ok" role="status">✓ ${answer.summary}</p>`}
+    ${answer && !answer.ok && html`<div class="replay-result failed" role="alert">
+      <p>${`✗ The replay diverged after ${answer.runs} run(s), ${answer.model_calls} model call(s), ${answer.tool_calls} tool call(s): ${answer.message}`}</p>
+      ${answer.diff && html`<pre class="diff" aria-label="diff at the first divergence">${answer.diff
+        .split("\n")
+        .map((line) => html`<span class=${diffClass(line)}>${line || " "}</span>`)}</pre>`}
+    </div>`}
+  </section>`;
+}
+
 export function TracesPage() {
   const [trace, setTrace] = useState(null);
+  const [text, setText] = useState("");
   const [name, setName] = useState("");
   const [error, setError] = useState(null);
   const open = async (event) => {
@@ -108,7 +152,9 @@ export function TracesPage() {
     setError(null);
     try {
       setName(file.name);
-      setTrace(parseTrace(await file.text()));
+      const read = await file.text();
+      setText(read);
+      setTrace(parseTrace(read));
     } catch (failure) {
       setError(failure);
     }
@@ -118,7 +164,7 @@ export function TracesPage() {
   const drawn = trace ? timeline(trace.records) : null;
   return html`<div class="page traces">
     <h2>Traces</h2>
-    <label for="trace-file">Open a trace file (JSONL, as <code>plangate run --trace</code> writes it; it is read here, not uploaded)</label>
+    <label for="trace-file">Open a trace file (JSONL, as <code>plangate run --trace</code> writes it; it is read here, and sent only to replay it)</label>
     <input id="trace-file" type="file" accept=".jsonl,.json,application/jsonl,text/plain" onChange=${open} />
     ${error && html`<p class="error" role="alert">${String(error.message || error)}</p>`}
     ${trace && html`<section class="trace" aria-label=${`Trace ${name}`}>
@@ -131,6 +177,7 @@ export function TracesPage() {
         <dt>Requests</dt><dd>${runs.map((r) => r.request).join(" · ") || "—"}</dd>
         <dt>Length</dt><dd>${seconds(drawn.end)} · ${trace.records.length} records</dd>
       </dl>`}
+      ${header && trace.problems.length === 0 && html`<${Replay} key=${name + text.length} text=${text} agent=${header.agent} />`}
       <div class="timeline" role="list" aria-label="timeline">
         <div class="lane axis" aria-hidden="true"><div class="lane-name"></div>
           <div class="track"><span>0</span><span>${seconds(drawn.end / 2)}</span><span>${seconds(drawn.end)}</span></div></div>

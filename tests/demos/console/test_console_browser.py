@@ -3,6 +3,7 @@ markup from a tool ever runs. Each scenario leaves a screenshot in tests/artifac
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,6 +181,34 @@ def test_a_trace_file_opens_as_a_timeline(page: Page, artifacts: Path) -> None:
         TRACES / "shop" / "plan_model.jsonl"
     )
     expect(timeline.locator('[data-lane="model"] .call-bar.model').first).to_be_visible()
+
+
+def test_a_trace_replays_on_the_server_and_an_edited_one_shows_its_diff(
+    page: Page, artifacts: Path, tmp_path: Path
+) -> None:
+    page.goto("/#/traces")
+    opener = page.get_by_label(re.compile("Open a trace file"))
+    opener.set_input_files(TRACES / "trading" / "buy_apple.jsonl")
+    page.get_by_role("button", name="Replay against the served agent").click()
+    expect(page.get_by_role("status")).to_contain_text("replay matches")
+
+    edited = tmp_path / "buy_apple_edited.jsonl"
+    lines = []
+    for line in (TRACES / "trading" / "buy_apple.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record.get("type") == "tool_call" and record.get("tool") == "get_quote":
+            record["args"]["symbol"] = "MSFT"  # as if the recording had asked for another quote
+        lines.append(json.dumps(record))
+    edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    opener.set_input_files(edited)
+    page.get_by_role("button", name="Replay against the served agent").click()
+    failed = page.locator(".replay-result.failed")
+    expect(failed).to_contain_text("The replay diverged")
+    expect(failed).to_contain_text("get_quote")
+    diff = page.get_by_label("diff at the first divergence")
+    expect(diff.locator(".del", has_text="MSFT")).to_have_count(1)
+    expect(diff.locator(".add", has_text="AAPL").first).to_be_visible()
+    page.screenshot(path=artifacts / "replay-diff.png", full_page=True)
 
 
 def test_markup_in_a_venue_name_is_shown_as_text_and_never_runs(
