@@ -304,6 +304,13 @@ def resume_command(
     guarded(command)
 
 
+CONSOLE_HINT = (
+    "Watch runs in the web console: start a run, follow its plan step by step, decide its "
+    "approvals.\n  plangate serve\n  then open http://127.0.0.1:8000/"
+)
+"""The demo's closing lines: where to watch runs next."""
+
+
 @app.command("demo")
 def demo_command(
     agent: Annotated[str, typer.Argument(help="Whose scenarios to run: reservation or trading.")],
@@ -368,6 +375,8 @@ def demo_command(
                     return PAUSED
                 if code not in (DONE, BLOCKED):  # a blocked request is what some scenarios show
                     worst = FAILED
+        term.out.rule()
+        term.out.print(CONSOLE_HINT, highlight=False)
         return worst
 
     guarded(command)
