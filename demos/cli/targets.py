@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from plangate.agents import AgentSpec
     from plangate.graphs.traces.replay import ReplayTarget, RunParts
 
 
@@ -24,7 +25,8 @@ def _import(reference: str) -> Any:
         raise ValueError(f"cannot load --agent {reference!r}: {exc}") from exc
 
 
-def _spec_target(spec: Any) -> ReplayTarget:
+def spec_target(spec: AgentSpec) -> ReplayTarget:
+    """``spec`` rebuilt around a replay's stand-ins (its model, executor, clock, backends)."""
     from plangate.agents import Agent
     from plangate.tools.domains.catalog import all_tools
 
@@ -55,12 +57,12 @@ def resolve_target(agent_name: str, reference: str | None) -> ReplayTarget:
                 f"({', '.join(AGENTS)}); name it with --agent module:attribute"
             )
         try:
-            return _spec_target(agent_spec(agent_name))
+            return spec_target(agent_spec(agent_name))
         except (PlangateError, ImportError) as exc:
             raise ValueError(f"cannot load agent {agent_name!r}: {exc}") from exc
     found = _import(reference)
     if isinstance(found, AgentSpec):
-        return _spec_target(found)
+        return spec_target(found)
     if hasattr(found, "for_replay") or callable(found):
         target: ReplayTarget = found
         return target

@@ -21,12 +21,12 @@ from collections.abc import Callable, Mapping
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from plangate.agents import Agent, AgentSpec
+from plangate.agents import AgentSpec
 from plangate.agents.catalog import AGENTS, agent_spec
+from plangate.demos.cli.targets import spec_target
 from plangate.demos.serve.runs import NotFoundError
 from plangate.graphs.traces.format import TraceFormatError, parse_trace
-from plangate.graphs.traces.replay import ReplayTarget, RunParts, replay
-from plangate.tools.domains.catalog import all_tools
+from plangate.graphs.traces.replay import replay
 from plangate.tools.errors import PlangateError, UsageError
 
 __all__ = ["ReplayAnswer", "TraceReplay", "traces_router"]
@@ -67,19 +67,6 @@ class ReplayAnswer(BaseModel):
     tool_calls: int
     message: str | None = None
     diff: str | None = None
-
-
-def spec_target(spec: AgentSpec) -> ReplayTarget:
-    """``spec`` rebuilt around a replay's stand-ins (its model, executor, clock, backends)."""
-
-    def build(parts: RunParts) -> Agent:
-        toolset = all_tools().allow(spec.tools).bind(parts.deps)
-        return Agent(
-            spec, toolset, model=parts.model, strategy=parts.strategy, clock=parts.clock,
-            executor=parts.executor,
-        )  # fmt: skip
-
-    return build
 
 
 def _served_spec(
