@@ -194,7 +194,12 @@ class Agent:
 
     @contextmanager
     def record(
-        self, path: str | Path | None, *, redact_pii: bool = True, append: bool = False
+        self,
+        path: str | Path | None,
+        *,
+        redact_pii: bool = True,
+        append: bool = False,
+        reference: str | None = None,
     ) -> Iterator[Recorder]:
         """Record the runs and resumes made inside the block into the trace at ``path``.
 
@@ -202,13 +207,17 @@ class Agent:
             path: the JSONL trace to write (``None``: keep it in memory, see ``Recorder.trace``).
             redact_pii: redact PII in the trace (the default); secrets are never written.
             append: add to the trace already at ``path`` (e.g. a resume in another process).
+            reference: the ``module:attribute`` this agent was loaded from, written in the
+                header so that ``plangate replay`` can load it again.
 
         Raises:
             UsageError: the agent is already recording.
         """
         if self._recorder is not None:
             raise UsageError(f"agent {self.name!r} is already recording a trace")
-        recorder = Recorder(path, agent=self.spec.name, redact_pii=redact_pii, append=append)
+        recorder = Recorder(
+            path, agent=self.spec.name, redact_pii=redact_pii, append=append, reference=reference
+        )
         plain = self.engine
         try:
             saver: Checkpointer | Literal[False] = (

@@ -117,10 +117,12 @@ class TraceWriter:
         append: bool,
         timer: Callable[[], float],
         source: str | None,
+        reference: str | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else None
         self.agent = agent
         self.source = source
+        self.reference = reference
         self.redactor = Redactor(pii=redact_pii, pseudonyms=Pseudonyms() if redact_pii else None)
         self._timer = timer
         self._origin = timer()
@@ -221,7 +223,7 @@ class TraceWriter:
         header = Header(
             agent=named, strategy=runtime.strategy, model=self._model,
             fingerprint=fingerprint(surface), surface=surface,
-            pii_redacted=self.redactor.pii, source=self.source,
+            pii_redacted=self.redactor.pii, source=self.source, reference=self.reference,
             pii_pseudonyms=self.redactor.pii and self.redactor.pseudonyms is not None,
         )  # fmt: skip
         if self._header is not None:

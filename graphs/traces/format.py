@@ -107,6 +107,8 @@ class Header(BaseModel):
         pii_pseudonyms: whether redacted PII became stable stand-ins of the same shape
             (``plangate.graphs.guards.pseudonyms``); traces without it hold markers (``[email]``).
         source: where the trace came from when it was not recorded (``openai-chat``).
+        reference: the ``module:attribute`` the agent was loaded from, when it was (``plangate
+            run pkg.mod:agent``), so ``plangate replay`` finds an agent that is not a demo one.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -122,6 +124,7 @@ class Header(BaseModel):
     pii_redacted: bool = True
     pii_pseudonyms: bool = False
     source: str | None = None
+    reference: str | None = None
 
 
 class RunRecord(_Record):

@@ -102,6 +102,7 @@ class Recorder(TraceWriter):
         append: continue the trace already at ``path`` (e.g. to record a resume in another
             process); the agent must not have changed.
         timer: seconds, for the records' ``at`` (``time.perf_counter`` by default).
+        reference: the agent's ``module:attribute``, written in the header for replay.
     """
 
     def __init__(
@@ -113,10 +114,12 @@ class Recorder(TraceWriter):
         append: bool = False,
         timer: Callable[[], float] = time.perf_counter,
         source: str | None = None,
+        reference: str | None = None,
     ) -> None:
         super().__init__(
-            path, agent=agent, redact_pii=redact_pii, append=append, timer=timer, source=source
-        )
+            path, agent=agent, redact_pii=redact_pii, append=append, timer=timer, source=source,
+            reference=reference,
+        )  # fmt: skip
 
     def model(self, model: BaseChatModel) -> RecordingChatModel:
         """``model``, recording every request and answer into this trace."""
