@@ -12,6 +12,7 @@ allowed in OpenAI or Anthropic tool names.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
@@ -128,6 +129,16 @@ class Toolset:
     def bind(self, deps: Any) -> Toolset:
         """A new toolset with every tool bound to ``deps``."""
         return Toolset(self, deps=deps)
+
+    @classmethod
+    def from_mcp(cls, server: Any, **options: Any) -> AbstractAsyncContextManager[Toolset]:
+        """The tools of an MCP server, while an ``async with`` block runs.
+
+        See ``plangate.tools.mcp.from_mcp`` for the options (pins, approval, timeout).
+        """
+        from plangate.tools.mcp import from_mcp
+
+        return from_mcp(server, **options)
 
 
 def _renamed(tool: Tool[Any], name: str) -> Tool[Any]:
