@@ -48,4 +48,5 @@ def cite(chunk: Chunk, terms: Sequence[str]) -> Citation:
         start=chunk.start,
         end=chunk.end,
         snippet=snippet(chunk.text, terms),
+        page=chunk.page,
     )

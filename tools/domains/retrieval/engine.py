@@ -71,6 +71,14 @@ class SearchEngine:
         """An engine over every ``.md``/``.txt`` file under ``folder``."""
         return cls(load_documents(folder), chunking=chunking, encoder=encoder)
 
+    @classmethod
+    def from_index(cls, documents: Iterable[Document], bm25: Bm25Index) -> SearchEngine:
+        """A BM25 engine over documents chunked and indexed already (a stored library's)."""
+        engine = cls([])
+        engine.documents = {doc.id: doc for doc in documents}
+        engine.bm25 = bm25
+        return engine
+
     @property
     def mode(self) -> Mode:
         """``"hybrid"`` with an encoder, else ``"bm25"``."""

@@ -8,8 +8,16 @@ offsets (``document.text[chunk.start:chunk.end] == chunk.text``) and named by a 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from plangate.tools.errors import ToolRefusedError
 
@@ -34,6 +42,17 @@ def document_id(source: str) -> str:
     """A document's id: its source path without the file suffix (``venues/lisbon.md`` → ``venues/lisbon``)."""
     stem, dot, suffix = source.rpartition(".")
     return stem if dot and stem and not stem.endswith("/") and "/" not in suffix else source
+
+
+def omit_no_page(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without a ``page`` of ``None``.
+
+    A document without pages (Markdown, text) serializes as it did before pages existed, so
+    recorded traces and the model's view of such hits stay byte for byte the same.
+    """
+    if data.get("page", 0) is None:
+        del data["page"]
+    return data
 
 
 class Document(BaseModel):
@@ -82,6 +101,7 @@ class Chunk(BaseModel):
         start: offset of the first character in the document's text.
         end: offset just past the last character.
         text: ``document.text[start:end]``.
+        page: the page the chunk is on, from 1, for paged documents (PDF); else ``None``.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -92,6 +112,11 @@ class Chunk(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
+    page: int | None = Field(default=None, ge=1)
+
+    @model_serializer(mode="wrap")
+    def _omit_no_page(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return omit_no_page(handler(self))
 
     @model_validator(mode="after")
     def _offsets_match_text(self) -> Chunk:
@@ -103,7 +128,9 @@ class Chunk(BaseModel):
         return self
 
     @classmethod
-    def create(cls, *, source: str, title: str, start: int, text: str) -> Chunk:
+    def create(
+        cls, *, source: str, title: str, start: int, text: str, page: int | None = None
+    ) -> Chunk:
         """A chunk whose end and id are derived from ``start`` and ``text``."""
         end = start + len(text)
         return cls(
@@ -113,6 +140,7 @@ class Chunk(BaseModel):
             start=start,
             end=end,
             text=text,
+            page=page,
         )
 
 
@@ -125,6 +153,7 @@ class Citation(BaseModel):
         start: offset of the chunk in the document's text.
         end: offset just past the chunk.
         snippet: a short excerpt of the chunk around the query's terms.
+        page: the page it is on, from 1, for paged documents (PDF); else ``None``.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -134,6 +163,11 @@ class Citation(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     snippet: str
+    page: int | None = Field(default=None, ge=1)
+
+    @model_serializer(mode="wrap")
+    def _omit_no_page(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return omit_no_page(handler(self))
 
 
 class SearchHit(BaseModel):
