@@ -2,7 +2,7 @@
 
 The other commands register themselves on the app: ``catalog_commands`` (tools, graph),
 ``sandbox_commands`` (sandbox serve), ``trace_commands`` (replay, trace show),
-``worker_commands`` (worker) and ``trace_import`` (trace import).
+``worker_commands`` (worker), ``trace_import`` (trace import) and ``index_commands`` (index).
 
 Exit codes: 0 done, 1 failed, 2 bad usage or refused, 3 blocked by a guardrail, 4 waiting for
 approval, 5 a backend or the model provider failed after its retries (unreachable, 429, 5xx,
@@ -26,6 +26,7 @@ from rich.text import Text
 
 from plangate.demos.cli import (
     catalog_commands,
+    index_commands,
     sandbox_commands,
     serve_commands,
     trace_commands,
@@ -45,6 +46,7 @@ app = typer.Typer(
 )
 for group in (catalog_commands, sandbox_commands, serve_commands, trace_commands, worker_commands):
     group.register(app)
+index_commands.register(app)
 
 
 class StrategyName(StrEnum):
