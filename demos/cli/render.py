@@ -5,7 +5,10 @@ Everything shown that came from a tool or a model goes through ``untrusted.scrub
 ``Progress`` follows the typed events of a run (``plangate.graphs.engine.events``). On a terminal it
 keeps a live tree of the plan's steps — state, timing, result summary — redrawn as events arrive;
 when the output is not a terminal (a pipe, CI, tests) it prints one line per event instead, because
-a redrawn display would leave escape codes and repeated frames in a log.
+a redrawn display would leave escape codes and repeated frames in a log. The answer's tokens
+(``AnswerToken``) show as they stream: the tree's last line follows the answer being written; in
+lines, the tokens are printed as they come, on one line of their own. Either way the structured
+answer is rendered in full once the run ends.
 """
 
 from __future__ import annotations
@@ -64,10 +67,16 @@ class ProgressTree:
         self.title = title
         self.steps: dict[str, StepView] = {}
         self.notes: list[Text] = []
+        self.draft = ""
+        self.draft_attempt = 0
 
     def apply(self, event: Event) -> None:
         """Fold ``event`` into the tree (events repeated by a resume change nothing)."""
-        if event.kind == "plan_ready":
+        if event.kind == "answer_token":
+            if event.attempt != self.draft_attempt:  # a retried answer replaces the last one
+                self.draft, self.draft_attempt = "", event.attempt
+            self.draft += event.text
+        elif event.kind == "plan_ready":
             for step in event.plan.get("steps", []):
                 if step["id"] not in self.steps:
                     after = tuple(step.get("depends_on") or ())
@@ -102,6 +111,7 @@ class ProgressTree:
         elif event.kind == "run_interrupted":
             self.notes.append(Text(f"⏸ interrupted: {event.message}", "yellow"))
         elif event.kind == "final":
+            self.draft = ""
             self.notes.append(Text("★ answer ready", "bold green"))
 
     def render(self) -> Tree:
@@ -124,7 +134,15 @@ class ProgressTree:
             tree.add(line)
         for note in self.notes:
             tree.add(note)
+        if self.draft:
+            written = " ".join(self.draft.split())
+            tail = written if len(written) <= DRAFT_WIDTH else "…" + written[1 - DRAFT_WIDTH :]
+            tree.add(Text(f"✎ {tail}", "italic"))
         return tree
+
+
+DRAFT_WIDTH = 100
+"""How much of the answer being written the live tree shows: its last characters."""
 
 
 REFUSALS = frozenset({"RequestRefusedError", "ModelRefusedError"})
@@ -190,6 +208,8 @@ def event_line(event: Event) -> Text:
         return Text(f"  model: {model_retry_text(event)}", "yellow")
     if event.kind == "run_interrupted":
         return Text(f"⏸ interrupted: {event.message}", "yellow")
+    if event.kind == "answer_token":
+        return Text(event.text, "italic")
     if event.error in REFUSALS:
         return Text("✗ refused: nothing was done", "red")  # the sentence follows on stderr
     return Text(f"✗ run failed: {event.error}: {event.message}", "red")
@@ -216,6 +236,7 @@ class Progress:
         self.tree = ProgressTree(title)
         self.live = console.is_terminal if live is None else live
         self._display: Live | None = None
+        self._writing = 0  # the attempt whose tokens are being printed on their line (lines)
 
     @contextmanager
     def segment(self) -> Iterator[None]:
@@ -238,7 +259,20 @@ class Progress:
         if self._display is not None:
             self._display.update(self.tree.render())
         elif not self.live:
-            self.console.print(event_line(event), highlight=False, soft_wrap=True)
+            self._print(event)
+
+    def _print(self, event: Event) -> None:
+        if event.kind == "answer_token":
+            if self._writing and event.attempt != self._writing:
+                self.console.print()
+                self.console.print(Text("↻ the answer again:", "yellow"), highlight=False)
+            self._writing = event.attempt
+            self.console.print(event_line(event), end="", highlight=False, soft_wrap=True)
+            return
+        if self._writing:
+            self.console.print()  # the answer's line ends before the next event
+            self._writing = 0
+        self.console.print(event_line(event), highlight=False, soft_wrap=True)
 
 
 UNTRUSTED_STYLE = "bold red"

@@ -122,6 +122,23 @@ class FinalAnswer(_Event):
     response: dict[str, Any]
 
 
+class AnswerToken(_Event):
+    """A piece of the answer as the responding model streams it (``answer_tokens``).
+
+    ``text`` is what arrived: the model's words (``format="text"``) or a fragment of the JSON
+    arguments of its structured answer (``format="json"``). ``attempt`` counts the responding
+    model's calls in this node: a retried or repaired answer starts again at a higher attempt,
+    so a consumer drops what it showed of the earlier one. When output guardrails watch the run,
+    pieces pass them before they are sent (a sentence or JSON value at a time). Tokens are
+    neither checkpointed nor traced; the ``FinalAnswer`` that follows is the answer.
+    """
+
+    kind: Literal["answer_token"] = "answer_token"
+    text: str
+    attempt: int = 1
+    format: Literal["text", "json"] = "text"
+
+
 class ModelRetrying(_Event):
     """A model call failed in a way another attempt may get past; plangate waits, then retries."""
 
@@ -152,7 +169,7 @@ class RunFailed(_Event):
 Event = Annotated[
     RunStarted | PlanReady | PlanRejected | StepStarted | StepRetrying | StepFinished
     | VerdictIssued | ApprovalRequested | Replanning | FinalAnswer | RunFailed
-    | ModelRetrying | RunInterrupted,
+    | ModelRetrying | RunInterrupted | AnswerToken,
     Field(discriminator="kind"),
 ]  # fmt: skip
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

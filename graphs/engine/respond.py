@@ -5,7 +5,8 @@ request and every step's record — tool, args, status, result or error — keye
 answer is validated against the response model; errors go back to it as feedback, each repair
 drawing on the run's retry budget. The output guardrails see the answer as JSON text: a
 ``modify`` (PII redaction) is parsed back and validated again, so the answer always matches its
-model.
+model. While a model writes the answer its tokens stream as ``AnswerToken`` events
+(``answer_tokens``), each piece checked by the output guardrails first.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from plangate.graphs.engine.answer_tokens import answer_tokens
 from plangate.graphs.engine.dispatch import must_stop
 from plangate.graphs.engine.events import FinalAnswer, VerdictIssued
 from plangate.graphs.engine.model_errors import ModelError, ModelOutputTruncatedError
@@ -75,44 +77,50 @@ async def respond_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     spent: dict[str, float] = {"model_calls": 0, "retries": 0}
     feedback: list[str] = []
     calls = runtime.model_calls(usage, spent)
-    while True:
-        try:
-            respond = partial(
-                runtime.responder.respond, state["request"], view, runtime.response_model, feedback
-            )
-            raw = await call_model(calls, respond)
-        except ModelOutputTruncatedError as exc:
-            feedback = [CUT_OFF]  # a shorter answer may fit: ask again, within the retry budget
+    # One tap for every attempt: a repaired answer's tokens come with a higher attempt.
+    with answer_tokens(runtime.guardrails, runtime.metadata(), emit):
+        while True:
             try:
-                runtime.budget.check(usage, "retries", spent["retries"] + 1)
-            except BudgetExceededError:
-                return {**fail_state(exc), "usage": spent}
-            spent["retries"] += 1
-            continue
-        except ModelError as exc:
-            if exc.resumable:
-                raise  # the run stops here, to be resumed from this node (model_errors)
-            return {**fail_state(exc), "usage": spent}
-        except BudgetExceededError as exc:
-            return {**fail_state(exc), "usage": spent}
-        try:
-            data = raw.model_dump(mode="json") if isinstance(raw, BaseModel) else raw
-            answer = runtime.response_model.model_validate(data)
-            break
-        except ValidationError as exc:
-            errors = _errors(exc)
-            feedback = [f"{loc}: {msg}" for loc, msg in errors]
-            try:
-                runtime.budget.check(usage, "retries", spent["retries"] + 1)
-            except BudgetExceededError:
-                failure = OutputValidationError(
-                    "the answer did not match "
-                    f"{runtime.response_model.__name__} when the retry budget ran out: "
-                    + "; ".join(feedback),
-                    errors=errors,
+                respond = partial(
+                    runtime.responder.respond,
+                    state["request"],
+                    view,
+                    runtime.response_model,
+                    feedback,
                 )
-                return {**fail_state(failure), "usage": spent}
-            spent["retries"] += 1
+                raw = await call_model(calls, respond)
+            except ModelOutputTruncatedError as exc:
+                feedback = [CUT_OFF]  # a shorter answer may fit: ask again, within the retry budget
+                try:
+                    runtime.budget.check(usage, "retries", spent["retries"] + 1)
+                except BudgetExceededError:
+                    return {**fail_state(exc), "usage": spent}
+                spent["retries"] += 1
+                continue
+            except ModelError as exc:
+                if exc.resumable:
+                    raise  # the run stops here, to be resumed from this node (model_errors)
+                return {**fail_state(exc), "usage": spent}
+            except BudgetExceededError as exc:
+                return {**fail_state(exc), "usage": spent}
+            try:
+                data = raw.model_dump(mode="json") if isinstance(raw, BaseModel) else raw
+                answer = runtime.response_model.model_validate(data)
+                break
+            except ValidationError as exc:
+                errors = _errors(exc)
+                feedback = [f"{loc}: {msg}" for loc, msg in errors]
+                try:
+                    runtime.budget.check(usage, "retries", spent["retries"] + 1)
+                except BudgetExceededError:
+                    failure = OutputValidationError(
+                        "the answer did not match "
+                        f"{runtime.response_model.__name__} when the retry budget ran out: "
+                        + "; ".join(feedback),
+                        errors=errors,
+                    )
+                    return {**fail_state(failure), "usage": spent}
+                spent["retries"] += 1
     text = json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)
     outcome = await run_guardrails(
         runtime.guardrails, GuardSubject(stage=Stage.OUTPUT, text=text, metadata=runtime.metadata())
