@@ -18,7 +18,13 @@ from types import TracebackType
 from typing import Any, Self, TextIO
 
 from plangate.graphs.engine.build import RunResult
-from plangate.graphs.engine.events import Event, RunStarted, StepStarted, parse_event
+from plangate.graphs.engine.events import (
+    AnswerToken,
+    Event,
+    RunStarted,
+    StepStarted,
+    parse_event,
+)
 from plangate.graphs.engine.identity_memo import IdentityMemo
 from plangate.graphs.engine.model_errors import classify
 from plangate.graphs.engine.runtime import Runtime
@@ -49,7 +55,8 @@ from plangate.graphs.traces.surface import describe_surface, fingerprint, outcom
 from plangate.tools.errors import UsageError
 from plangate.tools.executor import ToolOutcome
 
-_SKIPPED_EVENTS = (RunStarted, StepStarted)  # the run and tool_call records say as much
+# The run and tool_call records say as much; the model response record holds the whole answer.
+_SKIPPED_EVENTS = (RunStarted, StepStarted, AnswerToken)
 
 
 def _cannot_write(path: Path, exc: OSError) -> UsageError:
@@ -336,7 +343,8 @@ class TraceWriter:
                   now=now.isoformat(), zone=zone)  # fmt: skip
 
     def event(self, thread: str, event: Event) -> None:
-        """An engine event (run and step starts are left out: other records cover them)."""
+        """An engine event (run and step starts and answer tokens are left out: other records
+        cover them)."""
         if isinstance(event, _SKIPPED_EVENTS):
             return
         cleaned = parse_event(self.clean(event.model_dump(mode="json")))

@@ -19,6 +19,8 @@ from plangate.graphs.engine.responder import LLMResponder
 from plangate.graphs.guards.guardrails import Stage
 from plangate.graphs.guards.pii import PIIRedaction
 from plangate.graphs.offline.scripted import ScriptedChatModel, plan_message
+from plangate.graphs.traces.format import EventRecord
+from plangate.graphs.traces.recording import Recorder
 from tests.graphs.engine.test_engine import Answer, Shop
 from tests.graphs.engine.test_engine_strategies import runtime
 
@@ -172,3 +174,14 @@ async def test_a_model_that_cannot_stream_and_an_offline_responder_send_no_token
 def test_a_token_event_parses_from_its_json() -> None:
     token = AnswerToken(text='{"su', attempt=2, format="json")
     assert parse_event(token.model_dump(mode="json")) == token
+
+
+async def test_a_recorded_run_streams_tokens_but_its_trace_keeps_none() -> None:
+    model = StreamingScriptedModel([plan_message(PLAN), answer_call("tea costs 4", 4)])
+    engine = Engine(runtime(Shop(), planner=LLMPlanner(model), responder=LLMResponder(model)))
+    recorder = Recorder(None, agent="shop")
+    events = [e async for e in recorder.stream(engine, "price of tea", thread_id="t")]
+    assert tokens(events)
+    kinds = [r.event.kind for r in recorder.trace.records if isinstance(r, EventRecord)]
+    assert "final" in kinds
+    assert "answer_token" not in kinds
