@@ -20,7 +20,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 
@@ -44,6 +44,9 @@ from plangate.tools.errors import UsageError
 from plangate.tools.executor import ToolExecutor
 from plangate.tools.ledger import Ledger
 from plangate.tools.registry import Toolset
+
+if TYPE_CHECKING:  # the telemetry is built by whoever passes one
+    from plangate.graphs.telemetry import Telemetry
 
 
 class Agent:
@@ -70,6 +73,8 @@ class Agent:
         replan_limits: how much of earlier attempts a model's re-plan prompt may show.
         max_parallel: the most tool calls that run at once; overrides the spec's
             ``max_parallel`` (``None``: the spec's, else the engine's default).
+        telemetry: report every run as OpenTelemetry spans (``plangate.graphs.telemetry``;
+            nothing is done while no tracer provider is configured).
     """
 
     def __init__(
@@ -89,6 +94,7 @@ class Agent:
         recorder: Recorder | None = None,
         replan_limits: ReplanLimits | None = None,
         max_parallel: int | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.spec = spec
         self.model = own_retries(model) if model is not None else None
@@ -112,20 +118,28 @@ class Agent:
         self._replan_limits = replan_limits or ReplanLimits()
         check_max_parallel(max_parallel, owner=f"agent {spec.name!r}")
         self._max_parallel = max_parallel if max_parallel is not None else spec.max_parallel
+        self._telemetry = telemetry
         self._engine: Engine | None = None
         if recorder is not None:
-            self._engine = Engine(self._runtime(recorder), checkpointer)
+            self._engine = self._new_engine(self._runtime(recorder), checkpointer)
 
     @property
     def engine(self) -> Engine:
         """The engine that runs the requests (built, and its graph compiled, at first use)."""
         if self._engine is None:
-            self._engine = Engine(self._runtime(self._recorder), self._checkpointer)
+            self._engine = self._new_engine(self._runtime(self._recorder), self._checkpointer)
         return self._engine
 
     @engine.setter
     def engine(self, engine: Engine) -> None:
         self._engine = engine
+
+    def _new_engine(
+        self, runtime: Runtime, checkpointer: Checkpointer | Literal[False] | None
+    ) -> Engine:
+        if self._telemetry is not None:
+            return self._telemetry.engine(runtime, checkpointer, agent=self.spec.name)
+        return Engine(runtime, checkpointer)
 
     def _check_offline(self) -> None:
         if self.spec.grammar is None:
@@ -223,7 +237,7 @@ class Agent:
             saver: Checkpointer | Literal[False] = (
                 shared_checkpointer(plain) if plain.persistent else False
             )
-            self.engine = Engine(self._runtime(recorder), saver)
+            self.engine = self._new_engine(self._runtime(recorder), saver)
         except BaseException:
             recorder.close()
             raise
