@@ -74,9 +74,10 @@ class SearchEngine:
     @classmethod
     def from_index(cls, documents: Iterable[Document], bm25: Bm25Index) -> SearchEngine:
         """A BM25 engine over documents chunked and indexed already (a stored library's)."""
-        engine = cls([])
+        engine = cls.__new__(cls)  # not __init__: it would chunk and index all over again
         engine.documents = {doc.id: doc for doc in documents}
         engine.bm25 = bm25
+        engine.dense = None
         return engine
 
     @property
