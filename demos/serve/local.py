@@ -3,7 +3,8 @@
 The agents are built over one ``Workspace`` (``plangate.demos.cli.session``): the SQLite
 checkpoints, the idempotency ledger and the sandbox world of a state folder, locked for as long
 as the server runs. Events are kept in memory per thread, numbered from 1, so a client that
-lost its connection asks for what came after the last id it saw. Threads and runs (their
+lost its connection asks for what came after the last id it saw (the answer's tokens
+coalesced into pieces, as the workers write them: ``token_pieces``). Threads and runs (their
 metadata, statuses and times) live in memory too; the checkpoints, the ledger and the world are
 durable. Their ``created_at`` and ``updated_at`` are read from the workspace's clock, the time
 the runs themselves see, so a server pinned to a moment stamps its threads at that moment.
@@ -36,6 +37,7 @@ from plangate.demos.serve.runs import (
     ThreadInfo,
     ThreadStatus,
 )
+from plangate.demos.serve.token_pieces import coalesce_tokens
 from plangate.graphs.engine.approvals import parse_decisions
 from plangate.graphs.engine.events import Event, RunFailed
 from plangate.tools.clock import Clock
@@ -230,7 +232,7 @@ class LocalRunService:
         tid = thread.info.thread_id
         try:
             await self._set(thread, run_id, status="running")
-            async for event in stream():
+            async for event in coalesce_tokens(stream()):
                 await self._emit(thread, run_id, event)
             result = await self.agent(thread.runs[run_id].agent_id).result(tid)
         except asyncio.CancelledError:

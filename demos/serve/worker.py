@@ -4,7 +4,8 @@ Any number of workers (``plangate worker --store postgresql://…``) share one d
 of the ``run`` task (``plangate.demos.serve.queue``) names a thread and an agent; the worker
 builds the agent's ``Engine`` over the store's checkpointer and ledger, runs the thread and
 writes its events to the events table (``plangate.demos.serve.events``), ending with a
-``run_ended`` event that carries the run's status.
+``run_ended`` event that carries the run's status. The answer's tokens are written coalesced,
+a piece of about 160 characters a row, never a row a token (``token_pieces``).
 
 A worker that dies mid-run stops beating. ``RunWorker.run`` looks for such stalled jobs every
 ``stalled_after / 2`` seconds and puts them back in the queue; the worker that claims one finds
@@ -33,6 +34,7 @@ from plangate.demos.serve.queue import (
 from plangate.demos.serve.run_table import RunTable
 from plangate.demos.serve.runs import RunUsage
 from plangate.demos.serve.store import Store
+from plangate.demos.serve.token_pieces import coalesce_tokens
 from plangate.graphs.engine import Engine, RunResult, apply_gc_policy
 from plangate.graphs.engine.events import Event, RunFailed
 from plangate.tools.errors import UsageError
@@ -150,7 +152,7 @@ class RunWorker:
         stream = await self._stream_for(engine, job)
         if stream is not None:
             async with self.events.connection() as conn:  # one connection for the run's events
-                async for event in stream:
+                async for event in coalesce_tokens(stream):
                     await self.events.append(
                         job.thread_id, job.run_id, [_as_json(event)], conn=conn
                     )
