@@ -10,11 +10,8 @@
 docs/langchain-middleware.md shows it end to end.
 """
 
-from plangate.agents.middleware.middleware import (
-    UNTRUSTED_CONTROL,
-    PlangateMiddleware,
-    default_guardrails,
-)
+from plangate.agents.middleware.approvals import UNTRUSTED_CONTROL
+from plangate.agents.middleware.middleware import PlangateMiddleware, default_guardrails
 from plangate.agents.middleware.writes import Reconciler, current_idempotency_key, write_key
 
 __all__ = [

@@ -49,8 +49,13 @@ from langchain.agents.middleware import (
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool
 
+from plangate.agents.middleware.approvals import (
+    ask_person,
+    blocked,
+    provenance_gate,
+    refusal,
+)
 from plangate.agents.middleware.history import (
-    CallOrigin,
     mark,
     model_calls,
     origin_of,
@@ -58,15 +63,12 @@ from plangate.agents.middleware.history import (
 )
 from plangate.agents.middleware.tracing import HostedTrace
 from plangate.agents.middleware.writes import Reconciler, WriteGate, write_key
-from plangate.graphs.engine.approvals import parse_decisions
 from plangate.graphs.engine.budget import Budget
-from plangate.graphs.engine.pause import pause_for_person
 from plangate.graphs.guards import PromptInjection, TaintedWriteApproval
 from plangate.graphs.guards.guardrails import (
     Guardrail,
     GuardSubject,
     Stage,
-    Verdict,
     render_result,
     run_guardrails,
 )
@@ -76,9 +78,6 @@ from plangate.tools.clock import Clock
 from plangate.tools.errors import OutcomeUnknownError, UsageError
 from plangate.tools.langchain_adapter import from_langchain
 from plangate.tools.ledger import Ledger, MemoryLedger
-
-UNTRUSTED_CONTROL = "untrusted_control"
-"""The name of the middleware's own approval verdict for writes chosen after untrusted reads."""
 
 
 def default_guardrails() -> tuple[Guardrail, ...]:
@@ -188,7 +187,7 @@ class PlangateMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
             used = tool_calls_before(history, call_id)
             if used + 1 > self.budget.max_tool_calls:
                 reason = f"this run used its budget of {self.budget.max_tool_calls} tool calls"
-                return _refusal(call, f"Not run: {reason}.", budget="tool_calls")
+                return refusal(call_id, tool.name, f"Not run: {reason}.", budget="tool_calls")
         origin = origin_of(history, call_id, self.trusted_tools)
         thread = _thread(request)
         subject = GuardSubject(
@@ -197,58 +196,19 @@ class PlangateMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         )  # fmt: skip
         outcome = await run_guardrails(self.guardrails, subject)
         if outcome.blocked_by is not None:
-            return _blocked(call, outcome.blocked_by)
+            return blocked(call_id, tool.name, outcome.blocked_by)
         args = dict(outcome.subject.args or {})
-        approvals = [*outcome.approvals, *self._provenance_gate(tool, origin, call_id)]
+        approvals = [*outcome.approvals]
+        if self.approve_untrusted_writes:
+            approvals += provenance_gate(tool, origin, call_id)
         if approvals:
-            decided = self._ask(call_id, tool, args, approvals, origin)
+            decided = await ask_person(self.guardrails, outcome.subject, approvals, origin)
             if isinstance(decided, ToolMessage):
                 return decided
             args = decided
         if args != call["args"]:
             request = request.override(tool_call={**call, "args": args})
         return await self._run(request, tool, thread, handler)
-
-    def _provenance_gate(self, tool: Tool[Any], origin: CallOrigin, call_id: str) -> list[Verdict]:
-        if not self.approve_untrusted_writes or tool.effect != "write":
-            return []
-        if origin.is_trusted_control:
-            return []
-        read = ", ".join(dict.fromkeys(origin.untrusted_from))
-        reason = f"the model chose this write after reading untrusted results of {read}"
-        details = {"read": list(dict.fromkeys(origin.untrusted_from))}
-        return [Verdict.approval(UNTRUSTED_CONTROL, Stage.TOOL_CALL, reason, step_id=call_id,
-                                 details=details)]  # fmt: skip
-
-    def _ask(
-        self,
-        call_id: str,
-        tool: Tool[Any],
-        args: dict[str, Any],
-        approvals: Sequence[Verdict],
-        origin: CallOrigin,
-    ) -> dict[str, Any] | ToolMessage:
-        """Pause for a person; the arguments to run with, or the reply to a rejected call.
-
-        On resume the node runs again from its start: everything above this call must be,
-        and is, free of side effects (guardrails decide, they do not act).
-        """
-        request = {
-            "id": call_id, "tool": tool.name, "args": args,
-            "reasons": [verdict.reason for verdict in approvals],
-            "guardrails": [verdict.guardrail for verdict in approvals],
-            "read": list(dict.fromkeys(origin.untrusted_from)),
-        }  # fmt: skip
-        answer = pause_for_person({"approvals": [request]})
-        decision = parse_decisions(answer, [call_id])[call_id]
-        if decision.action == "reject":
-            why = f": {decision.reason}" if decision.reason else ""
-            text = f"A person rejected this call to {tool.name}{why}. It was not run."
-            reply = ToolMessage(text, tool_call_id=call_id, name=tool.name, status="error")
-            return mark(reply, decision="reject")
-        if decision.action == "edit":
-            return {**args, **(decision.args or {})}
-        return args
 
     async def _run(
         self,
@@ -277,7 +237,7 @@ class PlangateMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
             if self.trace is not None and record is not None:
                 self.trace.tool_failed(record, exc, self._timer() - started)
             text = f"Not sent again: {exc}. Check with the service before trying another way."
-            return _refusal(call, text, idempotency_key=key)
+            return refusal(call_id, tool.name, text, idempotency_key=key)
         except Exception as exc:
             if self.trace is not None and record is not None:
                 self.trace.tool_failed(record, exc, self._timer() - started)
@@ -323,14 +283,3 @@ def _json(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return None
-
-
-def _refusal(call: Mapping[str, Any], text: str, **facts: Any) -> ToolMessage:
-    reply = ToolMessage(text, tool_call_id=str(call.get("id") or ""), name=call["name"],
-                        status="error")  # fmt: skip
-    return mark(reply, **facts)
-
-
-def _blocked(call: Mapping[str, Any], verdict: Verdict) -> ToolMessage:
-    text = f"Blocked by {verdict.guardrail}: {verdict.reason}. The call was not run."
-    return _refusal(call, text, verdicts=[verdict.model_dump(mode="json")])

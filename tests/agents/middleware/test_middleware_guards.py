@@ -180,3 +180,28 @@ def test_bad_settings_are_usage_errors() -> None:
         PlangateMiddleware(effects={"transfer": "delete"})  # type: ignore[dict-item]
     with pytest.raises(UsageError, match="trusted_tools"):
         PlangateMiddleware(trusted_tools="read_notes")
+
+
+async def test_an_edited_call_is_validated_and_guarded_again() -> None:
+    bank = Bank()
+    rule = Rule(
+        tool="transfer", field="amount", op="<=", value=1000, message="over 1000 needs a branch"
+    )
+    guard = PlangateMiddleware(
+        effects={"read_notes": "read"}, guardrails=[ApproveWrites(), PolicyRules([rule])]
+    )
+    for thread, edit, expected in [
+        ("e1", {"amount": 5000}, "Blocked by policy_rules: over 1000 needs a branch"),
+        ("e2", {"amount": "lots"}, "The edited call is invalid"),
+    ]:
+        script = [calls("transfer", {"to": "alice", "amount": 40}, "w1"), "Handled."]
+        agent, _ = build_agent(bank, script, [guard])
+        config = {"configurable": {"thread_id": thread}}
+        await agent.ainvoke(ask("send alice 40"), config)
+
+        result = await agent.ainvoke(
+            Command(resume={"w1": {"action": "edit", "args": edit}}), config
+        )
+
+        assert tool_replies(result)[-1].text.startswith(expected)
+    assert bank.attempts == 0
