@@ -1,5 +1,8 @@
 """``plangate tools`` and ``plangate graph AGENT``: what there is to run, without running it.
 
+``graph`` draws the agent's own graph (``plangate.demos.cli.agent_graph``) as Mermaid text,
+and as an SVG that plangate draws itself, offline; a PNG needs the Mermaid CLI (``mmdc``).
+
 ``register(app)`` adds them to the ``plangate`` app; heavy modules are imported inside them.
 """
 
@@ -10,51 +13,109 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from plangate.demos.cli.consoles import console, fail, guarded
+from plangate.demos.cli.consoles import console, err_console, fail, guarded
+
+if TYPE_CHECKING:
+    from plangate.agents import Agent
+    from plangate.graphs.engine.runtime import Strategy
 
 
 def graph_command(
-    agent: Annotated[str, typer.Argument(help="The agent whose graph to draw.")],
+    agent: Annotated[
+        str,
+        typer.Argument(
+            help="reservation, trading, or module:attribute naming your Agent, AgentSpec, "
+            "(AgentSpec, toolset) pair or a factory of one."
+        ),
+    ],
+    strategy: Annotated[
+        str | None,
+        typer.Option(
+            help="plan or react.", show_default="the Agent's own, else plan", metavar="STRATEGY"
+        ),
+    ] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option(help="Also write the drawing to this SVG file (drawn offline, built in)."),
+    ] = None,
     png: Annotated[
-        Path | None, typer.Option(help="Render to this PNG with mmdc (Mermaid CLI).")
+        Path | None,
+        typer.Option(
+            help="Also render it to this PNG with the Mermaid CLI (mmdc) if it is on PATH; "
+            "plangate draws no PNG itself: use --svg without mmdc."
+        ),
     ] = None,
 ) -> None:
-    """Print the agent's graph as Mermaid text, or render it to a PNG locally."""
+    """Print AGENT's graph as Mermaid: its strategy, its tools (read or write) and its guardrails
+    at each stage (input, plan, tool call, tool result, output); --svg writes it as an image.
+    """
     renderer = shutil.which("mmdc")
     if png is not None and renderer is None:
         raise fail(
-            "--png needs the Mermaid CLI (mmdc) on PATH: npm install -g @mermaid-js/mermaid-cli "
-            "(or paste the text printed without --png into any Mermaid viewer)",
+            "--png needs the Mermaid CLI (mmdc) on PATH: npm install -g @mermaid-js/mermaid-cli; "
+            "--svg FILE draws the graph with no other program",
             2,
         )
+    if strategy not in (None, "plan", "react"):
+        raise fail(f"--strategy must be plan or react, not {strategy!r}", 2)
 
     async def command() -> int:
-        from plangate.agents import Agent
-        from plangate.demos.cli.runner import load_spec
-        from plangate.tools.domains.catalog import all_tools
+        from plangate.demos.cli.agent_graph import describe_agent, to_mermaid, to_svg
 
-        text = Agent(load_spec(agent), all_tools()).mermaid()
-        if png is None or renderer is None:
-            typer.echo(text)
-            return 0
-        with tempfile.TemporaryDirectory() as folder:
-            source = Path(folder) / "graph.mmd"
-            source.write_text(text, encoding="utf-8")
-            done = subprocess.run(  # noqa: ASYNC221 - a short local render; nothing else runs
-                [renderer, "-i", str(source), "-o", str(png)], capture_output=True, text=True
-            )
-        if done.returncode != 0:
-            raise fail(f"mmdc could not render {png}: {done.stderr.strip() or done.stdout.strip()}")
-        console.print(Text(f"wrote {png}"))
+        drawing = describe_agent(drawn_agent(agent, strategy))
+        text = to_mermaid(drawing)
+        typer.echo(text, nl=False)
+        if svg is not None:
+            written(svg, to_svg(drawing))
+        if png is not None and renderer is not None:
+            with tempfile.TemporaryDirectory() as folder:
+                source = Path(folder) / "graph.mmd"
+                source.write_text(text, encoding="utf-8")
+                done = subprocess.run(  # noqa: ASYNC221 - a short local render; nothing else runs
+                    [renderer, "-i", str(source), "-o", str(png)], capture_output=True, text=True
+                )
+            if done.returncode != 0:
+                detail = done.stderr.strip() or done.stdout.strip()
+                raise fail(f"mmdc could not render {png}: {detail}")
+            err_console.print(Text(f"wrote {png}"))
         return 0
 
     guarded(command)
+
+
+def drawn_agent(name: str, strategy: str | None) -> Agent:
+    """The agent ``name`` names, as drawn: a referenced ``Agent`` as it is, else its spec.
+
+    An agent with no offline grammar, or drawn with ``react``, is given a stand-in model: the
+    drawing never calls it.
+    """
+    from plangate.agents import Agent
+    from plangate.demos.serve.catalog import agent_tools, load_agent
+    from plangate.graphs.offline.scripted import ScriptedChatModel
+
+    loaded = load_agent(name)
+    if loaded.agent is not None and strategy in (None, loaded.agent.strategy):
+        return loaded.agent
+    spec = loaded.spec
+    chosen: Strategy = "react" if strategy == "react" else "plan"
+    offline = chosen == "plan" and spec.grammar is not None and spec.offline_answer is not None
+    model = None if offline else ScriptedChatModel([])
+    return Agent(spec, agent_tools(spec, None), model=model, strategy=chosen)
+
+
+def written(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``; a path that cannot be written is a clear error."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"cannot write {path}: {exc.strerror or exc}", 2) from exc
+    err_console.print(Text(f"wrote {path}"))
 
 
 def tools_command(

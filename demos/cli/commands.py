@@ -70,13 +70,23 @@ KeepPii = Annotated[
 ]
 
 
-def recording(runnable: Any, trace: Path | None, *, keep_pii: bool, append: bool) -> Any:
-    """Record into ``trace`` while the block runs, or do nothing when no trace is asked for."""
+def recording(
+    runnable: Any,
+    trace: Path | None,
+    *,
+    keep_pii: bool,
+    append: bool,
+    reference: str | None = None,
+) -> Any:
+    """Record into ``trace`` while the block runs, or do nothing when no trace is asked for.
+
+    An agent loaded by ``module:attribute`` has it written in the header, for ``replay``.
+    """
     import contextlib
 
     if trace is None:
         return contextlib.nullcontext()
-    return runnable.record(trace, redact_pii=not keep_pii, append=append)
+    return runnable.record(trace, redact_pii=not keep_pii, append=append, reference=reference)
 
 
 @app.callback()
@@ -105,7 +115,13 @@ EXIT_CODES = (
 
 @app.command("run", epilog=EXIT_CODES)
 def run_command(
-    agent: Annotated[str, typer.Argument(help="The agent, e.g. reservation or trading.")],
+    agent: Annotated[
+        str,
+        typer.Argument(
+            help="reservation, trading, or module:attribute naming your Agent, AgentSpec, "
+            "(AgentSpec, toolset) pair or a factory of one."
+        ),
+    ],
     request: Annotated[str, typer.Argument(help="What to ask, in quotes.")],
     model: Annotated[
         str | None,
@@ -187,6 +203,7 @@ def run_command(
             request=request, model=model_name(model), backend=without_password(backend_url),
             strategy=strategy.value, now=moment,
             backend_password=without_password(backend_url) != backend_url,
+            reference=agent if ":" in agent else None,
         )  # fmt: skip
         session, thread_id = Session(home()), record.thread_id
         clock = pinned_clock(None, moment, term.progress)
@@ -196,7 +213,9 @@ def run_command(
             runnable = build_agent(spec, workspace, chat, record.strategy)
             progress = Progress(term.progress, f"{spec.name} · {thread_id} · {request}")
             # The trace is opened first: a path that cannot be written leaves no thread behind.
-            with recording(runnable, trace, keep_pii=keep_pii, append=False):
+            with recording(
+                runnable, trace, keep_pii=keep_pii, append=False, reference=record.reference
+            ):
                 session.add_thread(record)
                 events = (
                     runnable.stream(request, thread_id=thread_id)
@@ -268,7 +287,7 @@ def resume_command(
         decisions = collect_decisions(approve or [], reject or [], edit or [], reason)
         session, term = Session(home()), terminal(as_json=as_json, yes=yes)
         record = session.thread(thread)
-        spec, chat = load_spec(record.agent), resolve_model(record.model)
+        spec, chat = load_spec(record.reference or record.agent), resolve_model(record.model)
         clock = pinned_clock(now, record.now, term.progress)
         backend_url = resume_backend(record, backend)
         async with open_workspace(
@@ -293,12 +312,16 @@ def resume_command(
                         f"thread {thread!r} was interrupted, not paused: resume it without decisions"
                     )
                 # The last command died mid-run: continue from the checkpoint.
-                with recording(runnable, trace, keep_pii=keep_pii, append=True):
+                with recording(
+                    runnable, trace, keep_pii=keep_pii, append=True, reference=record.reference
+                ):
                     events = runnable.stream_recover(thread)
                     result = await drive(runnable, events, progress, term.approver())
                 return term.report(result)
             check_decisions(decisions, pending)
-            with recording(runnable, trace, keep_pii=keep_pii, append=True):
+            with recording(
+                runnable, trace, keep_pii=keep_pii, append=True, reference=record.reference
+            ):
                 events = runnable.stream_resume(thread, decisions)
                 result = await drive(runnable, events, progress, term.approver())
         return term.report(result)

@@ -33,7 +33,6 @@ from plangate.demos.scenarios.base import Scenario
 from plangate.graphs.engine.build import RunResult
 from plangate.graphs.engine.events import Event
 from plangate.graphs.engine.runtime import Strategy
-from plangate.tools.domains.backends import bind_tools
 from plangate.tools.errors import BackendError, ToolTimeoutError, UsageError
 
 DONE, FAILED, USAGE, BLOCKED, PAUSED, BACKEND = 0, 1, 2, 3, 4, 5
@@ -259,22 +258,29 @@ def load_scenarios(agent: str) -> list[Scenario]:
 
 
 def load_spec(name: str) -> AgentSpec:
-    """The agent called ``name``; an unknown or broken agent is a usage error."""
-    from plangate.agents.catalog import agent_spec
+    """The agent ``name`` names: an assistant's name or ``module:attribute``.
 
-    try:
-        return agent_spec(name)
-    except ImportError as exc:
-        raise UsageError(f"agent {name!r} cannot be loaded: {exc}") from exc
+    An unknown or broken agent is a usage error (``plangate.demos.serve.catalog.load_agent``);
+    an agent that brings its own tools keeps them for ``build_agent``.
+    """
+    from plangate.demos.serve.catalog import load_agent
+
+    return load_agent(name).spec
 
 
 def build_agent(
     spec: AgentSpec, workspace: Workspace, model: BaseChatModel | None, strategy: Strategy
 ) -> Agent:
-    """``spec`` as an agent over the workspace's backends, checkpointer and ledger."""
+    """``spec`` as an agent over the workspace's backends, checkpointer and ledger.
+
+    The domain tools act on the workspace's backends; an agent loaded by reference with tools
+    of its own keeps them (``plangate.demos.serve.catalog.agent_tools``).
+    """
+    from plangate.demos.serve.catalog import agent_tools
+
     return Agent(
         spec,
-        bind_tools(workspace.backends),
+        agent_tools(spec, workspace.backends),
         model=model,
         strategy=strategy,
         checkpointer=workspace.checkpointer,

@@ -37,6 +37,14 @@ Agents = Annotated[
 
 
 def serve_command(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[AGENT]...",
+            help="Agents to serve, as --agent takes them (either form, or both).",
+            show_default=False,
+        ),
+    ] = None,
     host: Annotated[
         str, typer.Option(help="Address to bind; beyond loopback a --token is required.")
     ] = "127.0.0.1",
@@ -84,7 +92,8 @@ def serve_command(
 
         check_binding(host, token)
         where = parse_store_url(store)
-        specs = resolve_agents(agent or ())
+        refs = [*(names or ()), *(agent or ())]
+        specs = resolve_agents(refs)
         banner = (
             f"plangate API and console on http://{host}:{port}/ (agents: {', '.join(specs)}; store {where}"
             f"{'; bearer token required' if token else ''}); OpenAPI at /openapi.json"
@@ -97,7 +106,7 @@ def serve_command(
                     "each of them --now"
                 )
             moment = parse_now(now) if now is not None else None
-            return await serve_queued(where.url, specs, agent or (), workers, banner, moment)
+            return await serve_queued(where.url, specs, refs, workers, banner, moment)
         if workers:
             raise UsageError(
                 f"--workers needs a postgresql:// --store, got {where}: an embedded store "

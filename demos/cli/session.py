@@ -139,6 +139,8 @@ class ThreadRecord(BaseModel):
             the real time; ``plangate resume`` continues at it.
         backend_password: whether the backend URL had a password; it is never stored, so
             ``resume`` asks for the URL again.
+        reference: the ``module:attribute`` the agent was loaded from (``plangate run
+            pkg.mod:agent``), so ``resume`` loads it again; ``None`` for an assistant.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -152,6 +154,7 @@ class ThreadRecord(BaseModel):
     world: World = "sandbox"
     now: datetime | None = None
     backend_password: bool = False
+    reference: str | None = None
 
     @field_validator("request")
     @classmethod

@@ -1,37 +1,28 @@
-"""What a trace command runs against: a demo agent by name, or ``module:attribute``."""
+"""What a replay runs against: the agent a trace names, or the one ``--agent`` names.
+
+Agents are loaded by ``plangate.demos.serve.catalog`` (the resolver every command shares); a
+replay may also be given a replay factory ``(RunParts) -> Engine`` by reference.
+"""
 
 from __future__ import annotations
 
-import importlib
-import os
-import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from plangate.agents import AgentSpec
     from plangate.graphs.traces.replay import ReplayTarget, RunParts
 
 
-def _import(reference: str) -> Any:
-    module_name, sep, attribute = reference.partition(":")
-    if not sep or not module_name or not attribute:
-        raise ValueError(f"--agent {reference!r} is not module:attribute")
-    if os.getcwd() not in sys.path:  # like uvicorn: the project's own modules by dotted path
-        sys.path.insert(0, os.getcwd())
-    try:
-        module = importlib.import_module(module_name)
-        return getattr(module, attribute)
-    except (ImportError, AttributeError) as exc:
-        raise ValueError(f"cannot load --agent {reference!r}: {exc}") from exc
-
-
 def spec_target(spec: AgentSpec) -> ReplayTarget:
-    """``spec`` rebuilt around a replay's stand-ins (its model, executor, clock, backends)."""
+    """``spec`` rebuilt around a replay's stand-ins (its model, executor, clock, backends).
+
+    Its tools are the bundled domains' and, for an agent loaded by reference, its own.
+    """
     from plangate.agents import Agent
-    from plangate.tools.domains.catalog import all_tools
+    from plangate.demos.serve.catalog import agent_tools
 
     def build(parts: RunParts) -> Agent:
-        toolset = all_tools().allow(spec.tools).bind(parts.deps)
+        toolset = agent_tools(spec, None).allow(spec.tools).bind(parts.deps)
         return Agent(
             spec, toolset, model=parts.model, strategy=parts.strategy, clock=parts.clock,
             executor=parts.executor,
@@ -40,30 +31,44 @@ def spec_target(spec: AgentSpec) -> ReplayTarget:
     return build
 
 
-def resolve_target(agent_name: str, reference: str | None) -> ReplayTarget:
-    """What to replay against: ``--agent module:attr``, else the demo agent of that name.
+def resolve_target(
+    agent_name: str, reference: str | None, recorded: str | None = None
+) -> ReplayTarget:
+    """What to replay against.
+
+    Args:
+        agent_name: the agent the trace's header names.
+        reference: ``--agent``: an assistant's name or ``module:attribute`` naming an agent
+            (see ``plangate.demos.serve.catalog``) or a replay factory ``(RunParts) -> Engine``.
+        recorded: the ``module:attribute`` the header recorded, used when ``reference`` is
+            ``None``.
 
     Raises:
-        ValueError: the reference cannot be loaded or names nothing replayable.
+        ValueError: the agent cannot be loaded or names nothing replayable.
     """
-    from plangate.agents import AgentSpec
-    from plangate.agents.catalog import AGENTS, agent_spec
+    from plangate.agents import Agent
+    from plangate.agents.catalog import AGENTS
+    from plangate.demos.serve.catalog import import_reference, is_factory, is_reference, load_agent
     from plangate.tools.errors import PlangateError
 
-    if reference is None:
+    chosen = reference or recorded
+    if chosen is None:
         if agent_name not in AGENTS:
             raise ValueError(
                 f"the trace was recorded by agent {agent_name!r}, which is not a demo agent "
-                f"({', '.join(AGENTS)}); name it with --agent module:attribute"
+                f"({', '.join(AGENTS)}) and the trace does not say where it lives; name it "
+                "with --agent module:attribute"
             )
-        try:
-            return spec_target(agent_spec(agent_name))
-        except (PlangateError, ImportError) as exc:
-            raise ValueError(f"cannot load agent {agent_name!r}: {exc}") from exc
-    found = _import(reference)
-    if isinstance(found, AgentSpec):
-        return spec_target(found)
-    if hasattr(found, "for_replay") or callable(found):
-        target: ReplayTarget = found
-        return target
-    raise ValueError(f"--agent {reference!r} is a {type(found).__name__}, not an agent or factory")
+        chosen = agent_name
+    try:
+        if is_reference(chosen):
+            found = import_reference(chosen)
+            if isinstance(found, Agent):
+                return found
+            if callable(found) and not is_factory(found) and not isinstance(found, type):
+                target: ReplayTarget = found  # a replay factory (RunParts) -> Engine
+                return target
+        return spec_target(load_agent(chosen).spec)
+    except (PlangateError, ImportError) as exc:
+        where = "--agent" if reference else "the trace's agent"
+        raise ValueError(f"cannot load {where} {chosen!r}: {exc}") from exc

@@ -28,8 +28,10 @@ FILE = typer.Argument(..., help="The trace file (JSONL).", show_default=False)
 AGENT = typer.Option(
     None,
     "--agent",
-    help="module:attribute of the agent to replay against: an AgentSpec, an Agent or a "
-    "factory (RunParts) -> Engine. Default: the demo agent named in the trace.",
+    help="The agent to replay against: a demo agent's name, or module:attribute naming an "
+    "Agent, an AgentSpec, a pair (AgentSpec, toolset), a factory of one, or a replay factory "
+    "(RunParts) -> Engine. Default: the module:attribute the trace recorded, else the demo "
+    "agent it names.",
 )
 
 
@@ -55,7 +57,7 @@ def replay_command(
 
     trace = load(file)
     try:
-        target = resolve_target(trace.header.agent, agent)
+        target = resolve_target(trace.header.agent, agent, trace.header.reference)
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
     from plangate.tools.errors import PlangateError

@@ -78,10 +78,10 @@ def test_a_run_paused_in_one_process_is_resumed_by_another_with_one_booking(
 def test_graph_prints_the_mermaid_diagram(home: Path) -> None:
     result = CliRunner().invoke(app, ["graph", "reservation"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.lstrip().startswith("---")
-    assert "graph TD;" in result.stdout
+    assert result.stdout.startswith("---\ntitle: reservation (plan strategy)\n---\nflowchart TD\n")
     for node in ("guard_input", "plan", "dispatch", "call_tool", "replan", "respond"):
-        assert f"\t{node}(" in result.stdout or f"{node}(" in result.stdout
+        assert f'    {node}["<b>{node}</b>' in result.stdout
+    assert "react" not in result.stdout  # the other strategy's node is not drawn
 
 
 def test_graph_png_without_mmdc_says_what_to_install(
@@ -107,8 +107,8 @@ def test_graph_png_renders_with_a_local_mmdc(
     target = tmp_path / "g.png"
     result = CliRunner().invoke(app, ["graph", "reservation", "--png", str(target)])
     assert result.exit_code == 0, result.output
-    assert "graph TD;" in target.read_text(encoding="utf-8")
-    assert f"wrote {target}" in result.stdout
+    assert "flowchart TD" in target.read_text(encoding="utf-8")
+    assert f"wrote {target}" in result.stderr
 
 
 def test_unknown_agent_for_graph_is_a_usage_error(home: Path) -> None:

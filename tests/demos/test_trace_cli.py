@@ -90,9 +90,9 @@ def test_an_agent_that_cannot_be_found_exits_2(app: typer.Typer, trace: Path) ->
     assert code == 2
     assert "recorded by agent 'shop', which is not a demo agent" in " ".join(output.split())
     for reference, expected in [
-        ("nowhere", "is not module:attribute"),
+        ("nowhere", "unknown agent 'nowhere'; choose one of: reservation, trading"),
         ("tests.traces.agents:nothing", "cannot load --agent"),
-        ("tests.traces.agents:CARD", "is a str, not an agent or factory"),
+        ("tests.traces.agents:CARD", "is a str, not an Agent, an AgentSpec"),
     ]:
         code, output = invoke(app, "replay", str(trace), "--agent", reference)
         assert code == 2
