@@ -11,6 +11,11 @@ fused with dense embeddings; ``HttpRetrievalBackend`` speaks the REST API docume
 Modules: ``models`` (documents, chunks, hits), ``loader`` (files → documents), ``chunking``
 (documents → chunks), ``tokens`` (tokenization), ``index`` (BM25), ``dense`` (embeddings),
 ``fusion`` (reciprocal rank fusion), ``citation`` (snippets), ``engine`` (all of it together).
+
+A folder of PDF, HTML, CSV, Word, Markdown and text files (the ``documents`` extra): ``library``
+(``DocumentLibrary``, its index stored and updated file by file), ``splitting`` (pages → chunks
+with langchain-text-splitters), ``library_backend`` (``LibraryRetrievalBackend``), and
+``_community_loaders``, the only importer of langchain-community.
 """
 
 from plangate.tools.domains.retrieval.backend import RetrievalBackend
@@ -24,6 +29,8 @@ from plangate.tools.domains.retrieval.engine import SearchEngine
 from plangate.tools.domains.retrieval.fusion import reciprocal_rank_fusion
 from plangate.tools.domains.retrieval.http import HttpRetrievalBackend
 from plangate.tools.domains.retrieval.index import Bm25Index
+from plangate.tools.domains.retrieval.library import DocumentLibrary, IndexReport
+from plangate.tools.domains.retrieval.library_backend import LibraryRetrievalBackend
 from plangate.tools.domains.retrieval.loader import bundled_corpus, load_documents
 from plangate.tools.domains.retrieval.models import (
     MAX_K,
@@ -46,8 +53,11 @@ __all__ = [
     "DenseUnavailableWarning",
     "Document",
     "DocumentInfo",
+    "DocumentLibrary",
     "Encoder",
     "HttpRetrievalBackend",
+    "IndexReport",
+    "LibraryRetrievalBackend",
     "RetrievalBackend",
     "SandboxRetrievalBackend",
     "SearchEngine",
