@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.types import Command
 
 from plangate.agents.middleware import UNTRUSTED_CONTROL, PlangateMiddleware
@@ -205,3 +205,25 @@ async def test_an_edited_call_is_validated_and_guarded_again() -> None:
 
         assert tool_replies(result)[-1].text.startswith(expected)
     assert bank.attempts == 0
+
+
+async def test_two_calls_of_one_turn_wait_together_and_are_decided_one_by_one() -> None:
+    bank = Bank()
+    turn = AIMessage(
+        "",
+        tool_calls=[
+            {"name": "transfer", "args": {"to": "a", "amount": 1}, "id": "w1"},
+            {"name": "transfer", "args": {"to": "b", "amount": 2}, "id": "w2"},
+        ],
+    )
+    guard = PlangateMiddleware(effects={"read_notes": "read"}, guardrails=[ApproveWrites()])
+    agent, _ = build_agent(bank, [turn, "ok"], [guard])
+    paused = await agent.ainvoke(ask("pay a and b"), CONFIG)
+    waiting = {i.value["approvals"][0]["id"]: i.id for i in paused["__interrupt__"]}
+    assert set(waiting) == {"w1", "w2"}
+
+    answers = {waiting["w1"]: {"w1": "approve"}, waiting["w2"]: {"w2": {"action": "reject"}}}
+    result = await agent.ainvoke(Command(resume=answers), CONFIG)
+
+    assert [t["to"] for t in bank.transfers.values()] == ["a"]
+    assert "__interrupt__" not in result
