@@ -122,15 +122,47 @@ def tools_command(
     as_json: bool = typer.Option(
         False, "--json", help="Print a JSON list with each tool's schema."
     ),
+    mcp: Annotated[
+        str | None,
+        typer.Option(
+            "--mcp",
+            metavar="CMD",
+            help="List an MCP server's tools instead: a command that starts it (stdio) or its "
+            "http(s):// URL. Their definitions are pinned when first seen; a changed or new one "
+            "is refused, with a diff, until approved.",
+        ),
+    ] = None,
+    approve_changes: Annotated[
+        bool,
+        typer.Option(
+            "--approve-changes",
+            help="With --mcp: approve the server's changed or new tool definitions (read the diff).",
+        ),
+    ] = False,
+    pins: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --mcp: the pins file (default: mcp-pins.json in the state folder)."
+        ),
+    ] = None,
 ) -> None:
-    """List the registered tools: name, effect and description."""
-    from plangate.tools.domains.catalog import all_tools
-    from plangate.tools.errors import PlangateError
+    """List the registered tools (or an MCP server's): name, effect and description."""
+    import asyncio
 
+    from plangate.demos.cli.mcp_commands import mcp_toolset
+    from plangate.tools.domains.catalog import all_tools
+    from plangate.tools.errors import PlangateError, UsageError
+
+    if mcp is None and (approve_changes or pins is not None):
+        raise fail("--approve-changes and --pins go with --mcp CMD", 2)
     try:
-        toolset = all_tools()
+        toolset = (
+            all_tools()
+            if mcp is None
+            else asyncio.run(mcp_toolset(mcp, approve_changes=approve_changes, pins=pins))
+        )
     except PlangateError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(str(exc), 2 if mcp is not None and isinstance(exc, UsageError) else 1) from exc
     if as_json:
         payload = [
             {

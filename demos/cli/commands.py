@@ -27,6 +27,7 @@ from rich.text import Text
 from plangate.demos.cli import (
     catalog_commands,
     index_commands,
+    mcp_commands,
     sandbox_commands,
     serve_commands,
     trace_commands,
@@ -47,6 +48,7 @@ app = typer.Typer(
 for group in (catalog_commands, sandbox_commands, serve_commands, trace_commands, worker_commands):
     group.register(app)
 index_commands.register(app)
+mcp_commands.register(app)
 
 
 class StrategyName(StrEnum):

@@ -24,9 +24,7 @@ def weather_server(description: str = HONEST, *, extra_tool: bool = False) -> Fa
     def weather(city: str, unit: str = "C") -> str:
         return f"{city}: 21 {unit}, clear"
 
-    @server.tool(
-        description="Book a table.", annotations=ToolAnnotations(destructiveHint=True)
-    )
+    @server.tool(description="Book a table.", annotations=ToolAnnotations(destructiveHint=True))
     def book(venue: str, party_size: int) -> str:
         return f"booked {venue} for {party_size}"
 
@@ -46,13 +44,22 @@ def weather_server(description: str = HONEST, *, extra_tool: bool = False) -> Fa
 SCRIPT = textwrap.dedent(
     """
     import sys
+    from pathlib import Path
     sys.path[:0] = {paths!r}
     from tests.tools.mcp.servers import weather_server
-    description = sys.argv[1] if len(sys.argv) > 1 else None
+    # The description is read at each start, so a test can change it under the same command,
+    # as a server updated in place would.
+    told = Path(__file__).with_name("description.txt")
+    description = told.read_text(encoding="utf-8") if told.exists() else None
     kwargs = {{"description": description}} if description else {{}}
     weather_server(**kwargs).run("stdio")
     """
 )
+
+
+def poison(script: Path, description: str = POISONED) -> None:
+    """Make the stdio server at ``script`` describe its weather tool as ``description`` from now on."""
+    script.with_name("description.txt").write_text(description, encoding="utf-8")
 
 
 def write_script(folder: Path) -> Path:
@@ -63,6 +70,6 @@ def write_script(folder: Path) -> Path:
     return script
 
 
-def command(script: Path, *args: str) -> list[str]:
+def command(script: Path) -> list[str]:
     """The words that start ``script``."""
-    return [sys.executable, str(script), *args]
+    return [sys.executable, str(script)]

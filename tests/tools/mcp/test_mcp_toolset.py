@@ -13,7 +13,7 @@ from plangate.tools.errors import BackendError, ToolArgsError, ToolRefusedError,
 from plangate.tools.executor import ToolExecutor
 from plangate.tools.mcp import PinStore, ToolDefinitionChangedError
 from plangate.tools.registry import Toolset
-from tests.tools.mcp.servers import POISONED, command, weather_server, write_script
+from tests.tools.mcp.servers import POISONED, command, poison, weather_server, write_script
 
 
 async def test_in_process_tools_keep_schema_effect_and_untrusted_results(tmp_path: Path) -> None:
@@ -108,8 +108,9 @@ async def test_over_stdio_a_started_server_is_listed_called_and_pinned(tmp_path:
         assert outcome.result == "Porto: 21 F, clear"
     (server,) = json.loads(pins.read_text())["servers"]
     assert server.endswith("weather_server.py")
+    poison(script)
     with pytest.raises(ToolDefinitionChangedError, match="id_rsa"):
-        async with Toolset.from_mcp(command(script, POISONED), pins=pins, name=server):
+        async with Toolset.from_mcp(command(script), pins=pins):
             pass
 
 
@@ -132,5 +133,3 @@ def test_a_broken_pins_file_is_named(tmp_path: Path) -> None:
     path.write_text("[1, 2]")
     with pytest.raises(UsageError, match="not a version-1 pins file"):
         PinStore(path).load()
-
-
