@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
+from plangate.demos.cli.commands import app
 from plangate.demos.cli.render import Progress, ProgressTree
 from plangate.graphs.engine.events import AnswerToken, Event, FinalAnswer, RunStarted
+from tests.demos.test_cli_models import ANSWER, MODELS, PLAN, REQUEST
+from tests.fakes.providers import FakeProvider
 
 
 def lines_of(events: list[Event]) -> str:
@@ -62,3 +70,28 @@ def test_the_live_tree_follows_the_answer_being_written_until_it_is_ready() -> N
     assert tree.draft == "again"
     tree.apply(FinalAnswer(response={}))
     assert tree.draft == ""
+
+
+@pytest.fixture
+def provider(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProvider]:
+    """The fake provider, with the OpenAI SDK pointed at it."""
+    with FakeProvider() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", f"{fake.url}/v1")
+        monkeypatch.delenv("OPENAI_API_BASE", raising=False)
+        yield fake
+
+
+def test_plangate_run_prints_the_answer_as_it_streams_then_renders_it(
+    provider: FakeProvider,
+) -> None:
+    provider.script(PLAN, ANSWER)
+    result = CliRunner().invoke(
+        app, ["run", "tables", REQUEST, "--model", MODELS["openai"], "--thread", "t1"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()  # the progress and the answer
+    streamed = json.dumps({"summary": "3 venues found", "venues": []})
+    assert streamed in lines  # the tokens, joined on their own line
+    assert lines.index(streamed) < next(i for i, s in enumerate(lines) if "answer ready" in s)
+    assert "3 venues found" in result.stdout  # the structured answer, rendered as before
