@@ -219,9 +219,15 @@ class PlangateMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
     ) -> Any:
         call = request.tool_call
         call_id = str(call.get("id") or "")
-        key = (
-            write_key(thread, call_id, tool.name, call["args"]) if tool.effect == "write" else None
-        )
+        key = None
+        if tool.effect == "write":
+            if not thread or not call_id:
+                raise UsageError(
+                    f"write tool {tool.name!r} needs a thread id (config['configurable']"
+                    "['thread_id']) and a tool call id: its idempotency key is made of them, "
+                    "and without them two conversations' calls could share one write"
+                )
+            key = write_key(thread, call_id, tool.name, call["args"])
         record = (
             self.trace.tool_call(thread, call_id, tool.name, call["args"], key)
             if self.trace is not None

@@ -7,6 +7,7 @@ from langchain.agents.middleware import ToolRetryMiddleware
 from langchain_core.messages import ToolMessage
 
 from plangate.agents.middleware import PlangateMiddleware
+from plangate.tools.errors import UsageError
 from plangate.tools.ledger import MemoryLedger, WriteState
 from tests.agents.middleware.bank import Bank, ReplyLostError, ask, build_agent, calls
 
@@ -79,3 +80,13 @@ async def test_the_same_call_in_another_thread_is_another_write() -> None:
         await agent.ainvoke(ask("send dan 1"), {"configurable": {"thread_id": thread}})
     assert len(bank.transfers) == 2
     assert len({entry.key for entry in ledger.entries()}) == 2
+
+
+async def test_a_write_without_a_thread_id_is_refused_with_a_usage_error() -> None:
+    bank = Bank()
+    guard = PlangateMiddleware(effects={"read_notes": "read"})
+    agent, _ = build_agent(bank, [calls("transfer", {"to": "eve", "amount": 1}, "call_0")], [guard])
+
+    with pytest.raises(UsageError, match="thread id"):
+        await agent.ainvoke(ask("send eve 1"), {"configurable": {"thread_id": ""}})
+    assert bank.attempts == 0
