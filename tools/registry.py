@@ -11,8 +11,8 @@ allowed in OpenAI or Anthropic tool names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
@@ -132,13 +132,25 @@ class Toolset:
 
     @classmethod
     def from_mcp(cls, server: Any, **options: Any) -> AbstractAsyncContextManager[Toolset]:
-        """The tools of an MCP server, while an ``async with`` block runs.
+        """The tools of an MCP server as a toolset, while an ``async with`` block runs.
 
-        See ``plangate.tools.mcp.from_mcp`` for the options (pins, approval, timeout).
+        ``server`` is a command line, an ``http(s)://`` URL or an open ``ClientSession``; see
+        ``plangate.tools.mcp.mcp_tools`` for the options (name, pins, approve_changes, timeout).
+
+        Raises:
+            ToolDefinitionChangedError: a tool's definition changed since it was approved.
+            BackendError: the server cannot be started or reached.
         """
-        from plangate.tools.mcp import from_mcp
+        from plangate.tools.mcp import mcp_tools
 
-        return from_mcp(server, **options)
+        tools = mcp_tools(server, **options)
+
+        @asynccontextmanager
+        async def opened() -> AsyncIterator[Toolset]:
+            async with tools as listed:
+                yield cls(listed)
+
+        return opened()
 
 
 def _renamed(tool: Tool[Any], name: str) -> Tool[Any]:

@@ -1,6 +1,6 @@
 """Tools of MCP servers as plangate tools, their definitions pinned (``Toolset.from_mcp``).
 
-Public API: ``from_mcp`` (also ``Toolset.from_mcp``), ``PinStore``,
+Public API: ``mcp_tools`` (a server's tools; ``Toolset.from_mcp`` makes them a toolset), ``PinStore``,
 ``ToolDefinitionChangedError``, ``DefinitionChange``, ``default_pins_path``.
 """
 
@@ -10,12 +10,12 @@ from plangate.tools.mcp.pins import (
     ToolDefinitionChangedError,
     default_pins_path,
 )
-from plangate.tools.mcp.toolset import from_mcp
+from plangate.tools.mcp.toolset import mcp_tools
 
 __all__ = [
     "DefinitionChange",
     "PinStore",
     "ToolDefinitionChangedError",
     "default_pins_path",
-    "from_mcp",
+    "mcp_tools",
 ]

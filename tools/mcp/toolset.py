@@ -1,10 +1,13 @@
-"""``Toolset.from_mcp``: every tool of an MCP server as a plangate ``Tool``.
+"""``mcp_tools``: every tool of an MCP server as a plangate ``Tool`` (``Toolset.from_mcp`` uses it).
 
 ::
 
     async with Toolset.from_mcp("python weather_server.py") as toolset:
         agent = Agent(spec, toolset.merge(other_tools))
         ...
+
+This module never imports the registry (which imports it): it yields the tools, and
+``Toolset.from_mcp`` makes them a toolset.
 
 A tool's arguments are checked against its ``inputSchema`` (``tool_from_json_schema``); its
 effect comes from its annotations (``readOnlyHint: true`` → ``read``; ``destructiveHint`` or no
@@ -24,27 +27,24 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from mcp import ClientSession
 from mcp import types as mcp_types
 
-from plangate.tools.base import ToolContext
+from plangate.tools.base import Tool, ToolContext
 from plangate.tools.errors import PlangateError, UsageError
 from plangate.tools.mcp.connect import McpServer, open_session, server_name
 from plangate.tools.mcp.failures import TRANSPORT_ERRORS, call_failed, connect_failed, refused
 from plangate.tools.mcp.pins import PinStore, canonical_definition
 from plangate.tools.schema_tool import SchemaTool, tool_from_json_schema
 
-if TYPE_CHECKING:
-    from plangate.tools.registry import Toolset
-
 APPROVE_HOW = (
     "plangate tools --mcp CMD --approve-changes, or Toolset.from_mcp(..., approve_changes=True)"
 )
 
 
-def from_mcp(
+def mcp_tools(
     server: McpServer,
     *,
     name: str | None = None,
@@ -54,8 +54,8 @@ def from_mcp(
     env: Mapping[str, str] | None = None,
     cwd: Path | str | None = None,
     errlog: TextIO | None = None,
-) -> AbstractAsyncContextManager[Toolset]:
-    """Open ``server`` and offer its tools as a ``Toolset`` while the block runs.
+) -> AbstractAsyncContextManager[list[Tool[Any]]]:
+    """Open ``server`` and offer its tools while the block runs (in the order it lists them).
 
     Args:
         server: a command line to start (stdio), an ``http(s)://`` URL (streamable HTTP), or an
@@ -79,7 +79,7 @@ def from_mcp(
     store = pins if isinstance(pins, PinStore) else PinStore(pins)
 
     @asynccontextmanager
-    async def opened() -> AsyncIterator[Toolset]:
+    async def opened() -> AsyncIterator[list[Tool[Any]]]:
         async with open_session(server, name=label, env=env, cwd=cwd, errlog=errlog) as session:
             listed = await list_all_tools(session, label)
             definitions = {item.name: definition_of(item) for item in listed}
@@ -87,7 +87,7 @@ def from_mcp(
                 store.approve(label, definitions)
             else:
                 store.check(label, definitions, how=APPROVE_HOW)
-            yield toolset_of(session, label, listed, timeout=timeout)
+            yield [mcp_tool(session, label, item, timeout=timeout) for item in listed]
 
     return opened()
 
@@ -116,15 +116,6 @@ def definition_of(item: mcp_types.Tool) -> dict[str, Any]:
     """What is pinned of a listed tool."""
     annotations = item.annotations.model_dump(exclude_none=True) if item.annotations else None
     return canonical_definition(item.name, item.description, item.inputSchema, annotations)
-
-
-def toolset_of(
-    session: ClientSession, server: str, listed: list[mcp_types.Tool], *, timeout: float = 30.0
-) -> Toolset:
-    """The listed tools as a ``Toolset`` calling them through ``session``."""
-    from plangate.tools.registry import Toolset
-
-    return Toolset(mcp_tool(session, server, item, timeout=timeout) for item in listed)
 
 
 def mcp_tool(
