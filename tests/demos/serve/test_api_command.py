@@ -22,7 +22,7 @@ from plangate.demos.cli import app
             "without --workers, the plangate worker processes run them: give each of them --now",
         ),
         (["--agent", "tests.demos.cli_agent:NOPE"], "tests.demos.cli_agent has no 'NOPE'"),
-        (["--agent", "plangate.demos.serve.app:ERRORS"], "is a dict, not an AgentSpec or Agent"),
+        (["--agent", "plangate.demos.serve.app:ERRORS"], "is a dict, not an Agent, an AgentSpec"),
         (["--agent", "nope"], "unknown agent 'nope'; choose one of: reservation, trading"),
     ],
 )
