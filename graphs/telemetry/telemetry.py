@@ -23,6 +23,7 @@ from plangate.graphs.engine.events import Event, RunStarted
 from plangate.graphs.engine.runtime import Runtime
 from plangate.graphs.guards.pseudonyms import Pseudonyms
 from plangate.graphs.guards.redaction import Redactor, find_secrets
+from plangate.graphs.telemetry.traced_engine import TracedEngine
 from plangate.graphs.telemetry.watch import Watch, watching
 from plangate.tools.errors import UsageError
 
@@ -89,8 +90,6 @@ class Telemetry:
         agent: str = "engine",
     ) -> Engine:
         """An ``Engine`` over ``runtime`` whose runs report spans here, as agent ``agent``."""
-        from plangate.graphs.telemetry.traced_engine import TracedEngine
-
         return TracedEngine(runtime, checkpointer, telemetry=self, agent=agent)
 
     def redactor(self, runtime: Runtime) -> Redactor:

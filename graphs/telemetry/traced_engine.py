@@ -9,15 +9,22 @@ passed through ``Telemetry.trace``; nothing inside the graph changes.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from plangate.graphs.engine.build import Checkpointer, Engine
 from plangate.graphs.engine.events import Event
 from plangate.graphs.engine.plan import Plan
 from plangate.graphs.engine.runtime import Runtime
 
-if TYPE_CHECKING:
-    from plangate.graphs.telemetry.telemetry import Telemetry
+
+class Tracing(Protocol):
+    """What reports a run's events as spans (``plangate.graphs.telemetry.Telemetry``)."""
+
+    def trace(
+        self, engine: Engine, events: AsyncIterator[Event], *, agent: str
+    ) -> AsyncIterator[Event]:
+        """``events``, unchanged, reporting the run they tell."""
+        ...
 
 
 class TracedEngine(Engine):
@@ -35,7 +42,7 @@ class TracedEngine(Engine):
         runtime: Runtime,
         checkpointer: Checkpointer | Literal[False] | None = None,
         *,
-        telemetry: Telemetry,
+        telemetry: Tracing,
         agent: str = "engine",
     ) -> None:
         super().__init__(runtime, checkpointer)
