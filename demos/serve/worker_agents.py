@@ -16,13 +16,13 @@ from typing import Any
 from plangate.agents import Agent, AgentSpec
 from plangate.demos.cli.runner import load_spec
 from plangate.demos.cli.world_store import World
-from plangate.demos.serve.catalog import resolve_agents
+from plangate.demos.serve.catalog import agent_tools, resolve_agents
 from plangate.demos.serve.queue import RunJob
 from plangate.demos.serve.store import Store, open_store
 from plangate.demos.serve.worker import serve_worker
 from plangate.graphs.engine import Engine
 from plangate.tools.clock import Clock, SystemClock
-from plangate.tools.domains.backends import Backends, bind_tools
+from plangate.tools.domains.backends import Backends
 from plangate.tools.errors import UsageError
 
 __all__ = ["CatalogEngines", "run_catalog_worker"]
@@ -74,9 +74,10 @@ class CatalogEngines:
     def __call__(self, agent: str) -> Engine:
         """The engine of ``agent``; ``UsageError`` for an unknown one."""
         if agent not in self._engines:
+            spec = self._spec(agent)
             built = Agent(
-                self._spec(agent),
-                bind_tools(self.backends),
+                spec,
+                agent_tools(spec, self.backends),  # its own tools too, for one by reference
                 checkpointer=self.store.checkpointer,
                 ledger=self.store.ledger,
                 clock=self.clock,
