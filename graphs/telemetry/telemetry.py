@@ -127,7 +127,7 @@ class Telemetry:
                 if spans is None:
                     spans = self._begin(tracer, engine, event, agent)
                 else:
-                    spans.see(event)
+                    self._see(spans, event)
                 yield event
         except BaseException as exc:
             if spans is not None:
@@ -138,6 +138,13 @@ class Telemetry:
             if result.status == "paused":
                 self._remember(spans)
             spans.finish(result)
+
+    def _see(self, spans: RunSpans, event: Event) -> None:
+        """Add ``event`` to the spans; a failure to is logged, never raised into the run."""
+        try:
+            spans.see(event)
+        except Exception:
+            _LOG.exception("telemetry could not report a %s event; the run goes on", event.kind)
 
     def _begin(self, tracer: Tracer, engine: Engine, event: Event, agent: str) -> RunSpans:
         from plangate.graphs.telemetry.run_spans import RunSpans

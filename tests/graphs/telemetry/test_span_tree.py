@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import StatusCode
 
 from plangate.agents import Agent
 from plangate.agents.reservation.spec import SPEC
 from plangate.graphs.telemetry import Telemetry, TracedEngine
+from plangate.graphs.telemetry.run_spans import RunSpans
 from tests.agents.reservation.sandbox_world import World, make_world
 from tests.graphs.telemetry.conftest import Spans
 
@@ -134,3 +136,18 @@ async def test_a_recorded_run_is_traced_too(spans: Spans) -> None:
     (root,) = spans.roots()
     assert attrs(root)["plangate.run.status"] == "paused"
     assert len(spans.named("plangate.wave")) == 3
+
+
+async def test_a_failure_to_report_an_event_is_logged_and_never_stops_the_run(
+    spans: Spans, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(self: RunSpans, event: object) -> None:
+        raise ValueError("a bug in the span code")
+
+    monkeypatch.setattr(RunSpans, "see", broken)
+    world = traced_world(spans)
+    paused = await world.agent.run(DINNER, thread_id="dinner")
+    assert paused.status == "paused"
+    assert "telemetry could not report a plan_ready event" in caplog.text
+    (root,) = spans.roots()
+    assert dict(root.attributes or {})["plangate.run.status"] == "paused"
