@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from langchain_core.messages import AIMessage
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import StatusCode
 from pydantic import BaseModel
@@ -109,3 +110,34 @@ async def test_a_model_call_that_raises_ends_its_span_and_the_run_span_in_error(
     assert attrs(failed)["error.type"] == "ScriptExhaustedError"
     assert root.status.status_code is StatusCode.ERROR
     assert [event.name for event in root.events] == ["exception"]
+
+
+async def test_under_react_each_turn_is_a_plan_span_with_its_model_call_then_its_wave(
+    spans: Spans,
+) -> None:
+    scripted = ScriptedChatModel(
+        [
+            AIMessage(content="", tool_calls=[
+                {"name": "weather", "args": {"city": "Rome"}, "id": "c1"},
+                {"name": "weather", "args": {"city": "Oslo"}, "id": "c2"},
+            ]),
+            AIMessage(content="Sunny in both."),
+            tool_call_message("Forecast", {"summary": "Sunny in Rome and Oslo"}),
+        ],
+        model_name="gpt-4o-mini",
+    )  # fmt: skip
+    agent = Agent(SPEC, Toolset([weather]), model=scripted, strategy="react",
+                  telemetry=Telemetry(spans.provider))  # fmt: skip
+    result = await agent.run("weather in Rome and Oslo")
+    assert result.status == "done", result.error
+    (root,) = spans.roots()
+    assert attrs(root)["plangate.strategy"] == "react"
+    phases = spans.children(root)
+    assert [s.name for s in phases][:2] == ["plangate.plan", "plangate.wave"]
+    assert attrs(phases[0])["plangate.plan.extends"] is True
+    assert [s.name for s in spans.children(phases[0])] == ["chat gpt-4o-mini"]
+    calls = spans.children(phases[1])
+    assert [s.name for s in calls] == ["execute_tool weather"] * 2
+    assert len({attrs(s)["gen_ai.tool.call.id"] for s in calls}) == 2
+    chats = [s for s in spans.all if s.name == "chat gpt-4o-mini"]
+    assert len(chats) == attrs(root)["plangate.usage.model_calls"]
