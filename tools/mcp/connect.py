@@ -78,6 +78,7 @@ async def open_session(
         yield server
         return
     words = _words(server)
+    ready = False
     try:
         async with AsyncExitStack() as stack:
             try:
@@ -97,11 +98,17 @@ async def open_session(
                 raise connect_failed(name, exc) from exc
             except BaseExceptionGroup as group:
                 raise connect_failed(name, group) from group
+            ready = True
             yield session
     except BaseExceptionGroup as group:
         # The SDK's transports run in task groups, which wrap what the block raised (a refused
-        # pin, a tool error) in a group on the way out: the caller gets the error itself.
-        raise leaf_error(group) from None
+        # pin, a tool error) in a group on the way out: the caller gets the error itself. One
+        # raised by a transport's own task before the session was ready (a refused connection)
+        # is a server that cannot be reached.
+        leaf = leaf_error(group)
+        if not ready and not isinstance(leaf, PlangateError):
+            raise connect_failed(name, leaf) from leaf
+        raise leaf from None
 
 
 def leaf_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
