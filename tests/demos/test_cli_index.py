@@ -21,7 +21,7 @@ def docs(tmp_path: Path) -> Path:
 def test_index_builds_then_reloads_and_cites_the_pdf_page(home: Path, docs: Path) -> None:
     first = CliRunner().invoke(app, ["index", str(docs), "--query", "zeppelin hangar"])
     assert first.exit_code == 0, first.output
-    assert "4 read, 0 unchanged, 0 removed" in first.output
+    assert "5 read, 0 unchanged, 0 removed" in first.output
     assert "1. report.pdf, page 2" in first.output
     assert "zeppelin hangar lease" in first.output
     store = default_store(docs, home)
@@ -30,7 +30,7 @@ def test_index_builds_then_reloads_and_cites_the_pdf_page(home: Path, docs: Path
 
     again = CliRunner().invoke(app, ["index", str(docs)])
     assert again.exit_code == 0, again.output
-    assert "0 read, 4 unchanged, 0 removed" in again.output
+    assert "0 read, 5 unchanged, 0 removed" in again.output
 
 
 def test_index_lists_files_whose_package_is_missing(

@@ -132,7 +132,8 @@ def _loader(path: Path, spec: Format) -> Any:
     if spec.loader == "CSVLoader":
         return cls(str(path), encoding="utf-8")
     if spec.loader == "BSHTMLLoader":
-        return cls(str(path), open_encoding="utf-8")
+        # Python's own HTML parser: BeautifulSoup's default here (lxml) is one more compiled package
+        return cls(str(path), open_encoding="utf-8", bs_kwargs={"features": "html.parser"})
     return cls(str(path))
 
 
