@@ -35,6 +35,7 @@ from plangate.demos.cli import (
 )
 from plangate.demos.cli.clocks import Now
 from plangate.demos.cli.consoles import err_console, guarded
+from plangate.demos.cli.documents import Docs
 
 if TYPE_CHECKING:
     from plangate.demos.cli.runner import Terminal
@@ -164,13 +165,17 @@ def run_command(
             show_default=False,
         ),
     ] = None,
+    docs: Docs = None,
 ) -> None:
     """Run AGENT on REQUEST: live progress, approvals, then the answer."""
 
     async def command() -> int:
         if server is not None:
             from plangate.demos.cli.remote import check_remote, run_remote
+            from plangate.tools.errors import UsageError
 
+            if docs is not None:
+                raise UsageError("--docs reads a folder on this machine: not with --server")
             check_remote(plan=plan, trace=trace, model=model, backend=backend)
             token = os.environ.get("PLANGATE_TOKEN")
             return await run_remote(
@@ -178,6 +183,7 @@ def run_command(
             )
         from plangate.agents.models import model_name, resolve_model
         from plangate.demos.cli.clocks import parse_now, pinned_clock
+        from plangate.demos.cli.documents import with_documents
         from plangate.demos.cli.render import Progress
         from plangate.demos.cli.runner import build_agent, drive, load_spec
         from plangate.demos.cli.session import (
@@ -206,12 +212,15 @@ def run_command(
             strategy=strategy.value, now=moment,
             backend_password=without_password(backend_url) != backend_url,
             reference=agent if ":" in agent else None,
+            docs=str(docs.resolve()) if docs is not None else None,
         )  # fmt: skip
         session, thread_id = Session(home()), record.thread_id
         clock = pinned_clock(None, moment, term.progress)
         async with open_workspace(session, backend_url, clock=clock, on_wait=on_wait) as workspace:
             if session.has_thread(thread_id):
                 raise UsageError(f"thread {thread_id!r} exists already: resume it or pick another")
+            if docs is not None:
+                workspace = with_documents(workspace, docs, term.err)
             runnable = build_agent(spec, workspace, chat, record.strategy)
             progress = Progress(term.progress, f"{spec.name} · {thread_id} · {request}")
             # The trace is opened first: a path that cannot be written leaves no thread behind.
@@ -275,6 +284,7 @@ def resume_command(
     async def command() -> int:
         from plangate.agents.models import resolve_model
         from plangate.demos.cli.clocks import pinned_clock
+        from plangate.demos.cli.documents import with_documents
         from plangate.demos.cli.render import Progress
         from plangate.demos.cli.runner import (
             build_agent,
@@ -295,6 +305,8 @@ def resume_command(
         async with open_workspace(
             session, backend_url, world=record.world, clock=clock, on_wait=on_wait
         ) as workspace:
+            if record.docs is not None:
+                workspace = with_documents(workspace, Path(record.docs), term.err)
             runnable = build_agent(spec, workspace, chat, record.strategy)
             pending = [a["id"] for a in await runnable.pending_approvals(thread)]
             progress = Progress(term.progress, f"{spec.name} · {thread} · {record.request}")

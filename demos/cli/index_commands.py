@@ -12,41 +12,19 @@ be: not a folder, a file that cannot be read, or no ``documents`` extra.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from plangate.demos.cli.consoles import console, err_console, guarded
+from plangate.demos.cli.documents import default_store, print_report, update_library
 
 if TYPE_CHECKING:
-    from plangate.tools.domains.retrieval.library import IndexReport
     from plangate.tools.domains.retrieval.models import SearchHit
 
-INDEXES_FOLDER = "indexes"
-"""Where, under the state folder, indexes are kept by default."""
-
-
-def default_store(folder: Path, state: Path) -> Path:
-    """The index of ``folder`` under ``state``: one per folder, named so a person can tell which."""
-    resolved = folder.resolve()
-    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
-    return state / INDEXES_FOLDER / f"{resolved.name or 'root'}-{digest}"
-
-
-def print_report(report: IndexReport, store: Path) -> None:
-    """What the update did, where the index is, and which files wait for a package."""
-    console.print(
-        f"indexed {report.documents} documents ({report.chunks} chunks): "
-        f"{len(report.read)} read, {len(report.reused)} unchanged, {len(report.removed)} removed",
-        highlight=False,
-    )
-    console.print(f"index: {escape(str(store))}", highlight=False)
-    for source, reason in sorted(report.skipped.items()):
-        console.print(f"[yellow]skipped[/] {escape(source)}: {escape(reason)}", highlight=False)
+__all__ = ["cite", "default_store", "index", "register"]
 
 
 def cite(hit: SearchHit) -> str:
@@ -81,21 +59,8 @@ def index(
         check_extra()
         where = store if store is not None else default_store(folder, home())
         library = DocumentLibrary(folder, where)
-        total = len(library_files(folder))
-        columns = (
-            TextColumn("indexing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-        )
-        with Progress(*columns, console=err_console, transient=True) as bar:
-            task = bar.add_task("", total=total)
-
-            def on_file(source: str, done: int, _total: int) -> None:
-                bar.update(task, completed=done, description=escape(source))
-
-            report = library.update(on_file)
-        print_report(report, where)
+        report = update_library(library, len(library_files(folder)), err_console)
+        print_report(report, where, console)
         if query is None:
             return 0
         try:

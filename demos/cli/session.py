@@ -141,6 +141,8 @@ class ThreadRecord(BaseModel):
             ``resume`` asks for the URL again.
         reference: the ``module:attribute`` the agent was loaded from (``plangate run
             pkg.mod:agent``), so ``resume`` loads it again; ``None`` for an assistant.
+        docs: the folder of documents the run searches (``--docs``), absolute, so ``resume``
+            searches it too; ``None`` for the sandbox's notes.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -155,6 +157,7 @@ class ThreadRecord(BaseModel):
     now: datetime | None = None
     backend_password: bool = False
     reference: str | None = None
+    docs: str | None = None
 
     @field_validator("request")
     @classmethod

@@ -81,16 +81,30 @@ class Backends:
 
 
 def sandbox_backends(
-    *, seed: int = 0, clock: Clock | None = None, faults: FaultPlan | None = None
+    *,
+    seed: int = 0,
+    clock: Clock | None = None,
+    faults: FaultPlan | None = None,
+    retrieval: RetrievalBackend | None = None,
 ) -> Backends:
-    """Every sandbox, seeded alike, sharing one clock and one fault plan."""
+    """Every sandbox, seeded alike, sharing one clock and one fault plan.
+
+    Args:
+        seed: the seed of every sandbox's data.
+        clock: the time every sandbox sees; the real time by default.
+        faults: the faults every sandbox injects.
+        retrieval: the documents ``search_documents`` and ``get_document`` read instead of the
+            bundled notes, e.g. a ``LibraryRetrievalBackend`` over a folder and its stored index.
+    """
     clock = clock or SystemClock()
     market_backend = SandboxMarketBackend(seed=seed, clock=clock, faults=faults)
     return Backends(
         calendar=SandboxCalendarBackend(seed=seed, clock=clock, faults=faults),
         flights=SandboxFlightBackend(seed=seed, clock=clock, faults=faults),
         restaurants=SandboxRestaurantBackend(seed=seed, clock=clock, faults=faults),
-        retrieval=SandboxRetrievalBackend(seed=seed, clock=clock, faults=faults),
+        retrieval=retrieval
+        if retrieval is not None
+        else SandboxRetrievalBackend(seed=seed, clock=clock, faults=faults),
         market=market_backend,
         broker=SandboxBrokerBackend(market_backend, seed=seed, clock=clock, faults=faults),
     )

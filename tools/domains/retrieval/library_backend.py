@@ -8,6 +8,10 @@ HTML, CSV, Word, Markdown and text files gets this backend as the retrieval depe
 The library is brought up to date on first use (off the event loop: reading files and stat-ing
 them blocks), then searched like the sandbox corpus; hits cite their file and, for PDFs, page.
 Refusals are those of ``RetrievalBackend``.
+
+Pickled (a sandbox world holding it is stored by ``plangate run`` and ``serve``), the backend is
+just its folder, its store and its settings: the index lives in the store already, so it is
+reloaded from there when the backend is next used, never copied into the pickle.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ import asyncio
 import difflib
 import threading
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
+from plangate.tools.domains.retrieval.chunking import ChunkingConfig
 from plangate.tools.domains.retrieval.engine import SearchEngine
-from plangate.tools.domains.retrieval.library import DocumentLibrary
+from plangate.tools.domains.retrieval.library import DocumentLibrary, Loader
 from plangate.tools.domains.retrieval.models import (
     DEFAULT_K,
     Document,
@@ -43,6 +50,16 @@ class LibraryRetrievalBackend:
         self._update = update
         self._engine: SearchEngine | None = None
         self._lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the paths and settings only; the index is reloaded from its store."""
+        library = self.library
+        # The loader is kept so a library with its own loader reads its files the same way.
+        loader = library._load
+        return (
+            _restore,
+            (library.folder, library.store, library.chunking, loader, self._update),
+        )
 
     def engine(self) -> SearchEngine:
         """The engine over the library (blocking: updates the index the first time)."""
@@ -85,3 +102,11 @@ class LibraryRetrievalBackend:
     async def list_documents(self) -> list[DocumentInfo]:
         """See ``RetrievalBackend.list_documents``."""
         return (await self._ready()).infos()
+
+
+def _restore(
+    folder: Path, store: Path, chunking: ChunkingConfig, load: Loader, update: bool
+) -> LibraryRetrievalBackend:
+    """A pickled ``LibraryRetrievalBackend`` again: its library, its index not yet loaded."""
+    library = DocumentLibrary(folder, store, chunking=chunking, load=load)
+    return LibraryRetrievalBackend(library, update=update)
