@@ -1,15 +1,15 @@
-"""An agent's own graph, as ``plangate graph AGENT`` draws it: Mermaid text, or an SVG file.
+"""An agent's own graph, as ``plangate graph AGENT`` draws it: Mermaid text, SVG or PNG.
 
 The nodes and edges are read from the agent's compiled engine graph, keeping the nodes of its
 strategy (``plan`` or ``react``); each node lists the guardrails that watch its stage (input,
 plan, tool call, tool result, output), and the tool-calling node leads to every tool the agent
-may use, marked read or write. The SVG is drawn here, with no network and no renderer to
-install: Mermaid's own PNG export needs a browser or the mermaid.ink service.
+may use, marked read or write. The drawing is laid out here, once (``layout``): the SVG
+(``to_svg``) and the PNG (``plangate.demos.cli.graph_png``) only paint that layout, with no
+network and no renderer to install — Mermaid's own PNG export needs a browser or mermaid.ink.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
@@ -122,13 +122,67 @@ def to_mermaid(graph: AgentGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-_COLOURS = {
+COLOURS = {
     "step": ("#f2f0ff", "#6c5ce7"),
     "terminal": ("#dfe6e9", "#636e72"),
     "read": ("#e3f9e5", "#2e7d32"),
     "write": ("#fff1e0", "#e65100"),
 }
+EDGE_COLOUR, TEXT_COLOUR, LINE_COLOUR = "#555555", "#000000", "#333333"
+FONT_SIZE, TITLE_SIZE = 12, 16
 _LINE, _PAD, _GAP_X, _GAP_Y, _CHAR, _PER_ROW = 16, 8, 40, 56, 7.2, 4
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Box:
+    """A node's rectangle, its corner radius and colours."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    radius: float
+    fill: str
+    stroke: str
+
+
+@dataclass(frozen=True)
+class Route:
+    """An arrow's path, ending at its head: a straight line (two points) or a cubic Bézier
+    curve (start, two control points, end); a conditional one is drawn dashed."""
+
+    points: tuple[Point, ...]
+    conditional: bool
+
+    @property
+    def is_curve(self) -> bool:
+        """Whether ``points`` are a Bézier curve's four points rather than a line's two."""
+        return len(self.points) == 4
+
+
+@dataclass(frozen=True)
+class Label:
+    """A line of text, centred on ``x`` with its baseline at ``y``."""
+
+    x: float
+    y: float
+    text: str
+    size: int = FONT_SIZE
+    bold: bool = False
+    colour: str = TEXT_COLOUR
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything goes, in pixels: what the SVG and the PNG both paint, in this order."""
+
+    width: float
+    height: float
+    routes: tuple[Route, ...]
+    boxes: tuple[Box, ...]
+    labels: tuple[Label, ...]
 
 
 def _layers(graph: AgentGraph) -> list[list[Node]]:
@@ -155,78 +209,110 @@ def _size(node: Node) -> tuple[float, float]:
     return longest * _CHAR + 2 * _PAD, (1 + len(node.lines)) * _LINE + 2 * _PAD
 
 
-def to_svg(graph: AgentGraph) -> str:
-    """The graph as a standalone SVG image, laid out in rows from the request to the answer."""
+def layout(graph: AgentGraph) -> Layout:
+    """``graph`` laid out in rows from the request to the answer, the title above them."""
     layers = _layers(graph)
-    boxes: dict[str, tuple[float, float, float, float]] = {}
+    places: dict[str, tuple[float, float, float, float]] = {}
     widths = [sum(_size(n)[0] for n in layer) + _GAP_X * (len(layer) - 1) for layer in layers]
-    width = max(widths) + 2 * _GAP_X
+    width = max(widths, default=0) + 2 * _GAP_X
     y = 48.0
     for layer, row_width in zip(layers, widths, strict=True):
         x = (width - row_width) / 2
-        height = max(_size(n)[1] for n in layer)
         for node in layer:
             w, h = _size(node)
-            boxes[node.id] = (x, y, w, h)
+            places[node.id] = (x, y, w, h)
             x += w + _GAP_X
-        y += height + _GAP_Y
+        y += max(_size(n)[1] for n in layer) + _GAP_Y
+    title = f"{graph.name} ({graph.strategy} strategy)"
+    labels = [Label(width / 2, 28, title, TITLE_SIZE, bold=True)]
+    boxes = []
+    for node in graph.nodes:
+        x, top, w, h = places[node.id]
+        fill, stroke = COLOURS.get(node.kind, COLOURS["step"])
+        boxes.append(Box(x, top, w, h, h / 2 if node.kind == "terminal" else 6, fill, stroke))
+        labels.append(Label(x + w / 2, top + _PAD + 12, node.title, bold=True))
+        labels += [
+            Label(x + w / 2, top + _PAD + 12 + index * _LINE, line, colour=LINE_COLOUR)
+            for index, line in enumerate(node.lines, start=1)
+        ]
+    routes = tuple(
+        _route(edge, places[edge.source], places[edge.target], _between(edge, places))
+        for edge in graph.edges
+        if edge.source in places and edge.target in places
+    )
+    return Layout(width, y, routes, tuple(boxes), tuple(labels))
+
+
+def _between(edge: Edge, places: dict[str, tuple[float, float, float, float]]) -> bool:
+    """Whether another box sits between ``edge``'s two ends in their row."""
+    (sx, sy, _, _), (tx, ty, _, _) = places[edge.source], places[edge.target]
+    low, high = sorted((sx, tx))
+    return any(y == sy == ty and low < x < high for x, y, _, _ in places.values())
+
+
+def _route(
+    edge: Edge,
+    source: tuple[float, float, float, float],
+    target: tuple[float, float, float, float],
+    between: bool,
+) -> Route:
+    """The arrow from ``source``'s box to ``target``'s, by where the two sit (``between``:
+    other boxes of their row lie between them)."""
+    sx, sy, sw, sh = source
+    tx, ty, tw, th = target
+    if edge.source == edge.target:  # a node that loops on itself: out and back on its right
+        x, mid = sx + sw, sy + sh / 2
+        points: tuple[Point, ...] = ((x, mid - 6), (x + 40, mid - 30), (x + 40, mid + 30))
+        points += ((x, mid + 6),)
+    elif ty > sy:  # downwards: bottom centre to top centre
+        points = ((sx + sw / 2, sy + sh), (tx + tw / 2, ty))
+    elif ty == sy and not between:  # to a neighbour: side to side, rightwards above leftwards
+        shift, (x0, x1) = (-5, (sx + sw, tx)) if tx > sx else (5, (sx, tx + tw))
+        points = ((x0, sy + sh / 2 + shift), (x1, ty + th / 2 + shift))
+    elif ty == sy:  # along a row, past other boxes: an arc under them
+        low = max(sy + sh, ty + th) + _GAP_Y / 2
+        a, b = (sx + sw / 2, sy + sh), (tx + tw / 2, ty + th)
+        points = (a, (a[0], low), (b[0], low), b)
+    else:  # back up (a loop of the engine): around the left of both boxes
+        bend = min(sx, tx) - 50
+        a, b = (sx, sy + sh / 2), (tx, ty + th / 2)
+        points = (a, (bend, a[1]), (bend, b[1]), b)
+    return Route(points, edge.conditional)
+
+
+def to_svg(graph: AgentGraph) -> str:
+    """The graph as a standalone SVG image (see ``layout``)."""
+    drawn = layout(graph)
+    width, height = f"{drawn.width:.0f}", f"{drawn.height:.0f}"
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{y:.0f}" '
-        f'viewBox="0 0 {width:.0f} {y:.0f}" font-family="Helvetica, Arial, sans-serif" '
-        'font-size="12">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" '
+        f'font-size="{FONT_SIZE}">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'fill="#555"/></marker></defs>',
+        f'fill="{EDGE_COLOUR}"/></marker></defs>',
         '<rect width="100%" height="100%" fill="white"/>',
-        f'<text x="{width / 2:.0f}" y="28" text-anchor="middle" font-size="16" '
-        f'font-weight="bold">{escape(graph.name)} ({escape(graph.strategy)} strategy)</text>',
     ]
-    out += _svg_edges(graph.edges, boxes)
-    for node in graph.nodes:
-        out += _svg_node(node, boxes[node.id])
+    for route in drawn.routes:
+        (x, y), *rest = route.points
+        path = f"M{x:.1f},{y:.1f} {'C' if route.is_curve else 'L'}"
+        path += " ".join(f"{px:.1f},{py:.1f}" for px, py in rest)
+        dash = ' stroke-dasharray="5,4"' if route.conditional else ""
+        out.append(
+            f'<path d="{path}" fill="none" stroke="{EDGE_COLOUR}"{dash} marker-end="url(#arrow)"/>'
+        )
+    out += [
+        f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.width:.1f}" height="{b.height:.1f}" '
+        f'rx="{b.radius:.1f}" fill="{b.fill}" stroke="{b.stroke}"/>'
+        for b in drawn.boxes
+    ]
+    for label in drawn.labels:
+        size = "" if label.size == FONT_SIZE else f' font-size="{label.size}"'
+        weight = ' font-weight="bold"' if label.bold else ""
+        colour = "" if label.colour == TEXT_COLOUR else f' fill="{label.colour}"'
+        out.append(
+            f'<text x="{label.x:.1f}" y="{label.y:.1f}" text-anchor="middle"{size}{weight}'
+            f"{colour}>{escape(label.text)}</text>"
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"
-
-
-def _svg_edges(
-    edges: Iterable[Edge], boxes: dict[str, tuple[float, float, float, float]]
-) -> list[str]:
-    out = []
-    for edge in edges:
-        if edge.source not in boxes or edge.target not in boxes:
-            continue
-        sx, sy, sw, sh = boxes[edge.source]
-        tx, ty, tw, th = boxes[edge.target]
-        dash = ' stroke-dasharray="5,4"' if edge.conditional else ""
-        if edge.source == edge.target:  # a node that loops on itself
-            x, top = sx + sw, sy + sh / 2
-            path = f"M{x:.1f},{top - 6:.1f} C{x + 40:.1f},{top - 30:.1f} {x + 40:.1f},"
-            path += f"{top + 30:.1f} {x:.1f},{top + 6:.1f}"
-        elif ty > sy:  # downwards: bottom centre to top centre
-            a, b = (sx + sw / 2, sy + sh), (tx + tw / 2, ty)
-            path = f"M{a[0]:.1f},{a[1]:.1f} L{b[0]:.1f},{b[1]:.1f}"
-        else:  # back up (a loop of the engine): around the left of both boxes
-            a, b = (sx, sy + sh / 2), (tx, ty + th / 2)
-            bend = min(sx, tx) - 50
-            path = f"M{a[0]:.1f},{a[1]:.1f} C{bend:.1f},{a[1]:.1f} {bend:.1f},{b[1]:.1f} "
-            path += f"{b[0]:.1f},{b[1]:.1f}"
-        out.append(f'<path d="{path}" fill="none" stroke="#555"{dash} marker-end="url(#arrow)"/>')
-    return out
-
-
-def _svg_node(node: Node, box: tuple[float, float, float, float]) -> list[str]:
-    x, y, w, h = box
-    fill, stroke = _COLOURS.get(node.kind, _COLOURS["step"])
-    radius = h / 2 if node.kind == "terminal" else 6
-    out = [
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="{radius:.1f}" '
-        f'fill="{fill}" stroke="{stroke}"/>',
-        f'<text x="{x + w / 2:.1f}" y="{y + _PAD + 12:.1f}" text-anchor="middle" '
-        f'font-weight="bold">{escape(node.title)}</text>',
-    ]
-    for index, line in enumerate(node.lines, start=1):
-        out.append(
-            f'<text x="{x + w / 2:.1f}" y="{y + _PAD + 12 + index * _LINE:.1f}" '
-            f'text-anchor="middle" fill="#333">{escape(line)}</text>'
-        )
-    return out

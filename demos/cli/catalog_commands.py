@@ -1,7 +1,7 @@
 """``plangate tools`` and ``plangate graph AGENT``: what there is to run, without running it.
 
 ``graph`` draws the agent's own graph (``plangate.demos.cli.agent_graph``) as Mermaid text,
-and as an SVG that plangate draws itself, offline; a PNG needs the Mermaid CLI (``mmdc``).
+and as an SVG or a PNG that plangate draws itself, offline (the PNG with Pillow).
 
 ``register(app)`` adds them to the ``plangate`` app; heavy modules are imported inside them.
 """
@@ -9,9 +9,6 @@ and as an SVG that plangate draws itself, offline; a PNG needs the Mermaid CLI (
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -46,22 +43,13 @@ def graph_command(
     ] = None,
     png: Annotated[
         Path | None,
-        typer.Option(
-            help="Also render it to this PNG with the Mermaid CLI (mmdc) if it is on PATH; "
-            "plangate draws no PNG itself: use --svg without mmdc."
-        ),
+        typer.Option(help="Also write the drawing to this PNG file (drawn offline, built in)."),
     ] = None,
 ) -> None:
     """Print AGENT's graph as Mermaid: its strategy, its tools (read or write) and its guardrails
-    at each stage (input, plan, tool call, tool result, output); --svg writes it as an image.
+    at each stage (input, plan, tool call, tool result, output); --svg and --png write it as an
+    image, drawn offline.
     """
-    renderer = shutil.which("mmdc")
-    if png is not None and renderer is None:
-        raise fail(
-            "--png needs the Mermaid CLI (mmdc) on PATH: npm install -g @mermaid-js/mermaid-cli; "
-            "--svg FILE draws the graph with no other program",
-            2,
-        )
     if strategy not in (None, "plan", "react"):
         raise fail(f"--strategy must be plan or react, not {strategy!r}", 2)
 
@@ -69,21 +57,13 @@ def graph_command(
         from plangate.demos.cli.agent_graph import describe_agent, to_mermaid, to_svg
 
         drawing = describe_agent(drawn_agent(agent, strategy))
-        text = to_mermaid(drawing)
-        typer.echo(text, nl=False)
+        typer.echo(to_mermaid(drawing), nl=False)
         if svg is not None:
             written(svg, to_svg(drawing))
-        if png is not None and renderer is not None:
-            with tempfile.TemporaryDirectory() as folder:
-                source = Path(folder) / "graph.mmd"
-                source.write_text(text, encoding="utf-8")
-                done = subprocess.run(  # noqa: ASYNC221 - a short local render; nothing else runs
-                    [renderer, "-i", str(source), "-o", str(png)], capture_output=True, text=True
-                )
-            if done.returncode != 0:
-                detail = done.stderr.strip() or done.stdout.strip()
-                raise fail(f"mmdc could not render {png}: {detail}")
-            err_console.print(Text(f"wrote {png}"))
+        if png is not None:
+            from plangate.demos.cli.graph_png import to_png
+
+            written(png, to_png(drawing))
         return 0
 
     guarded(command)
@@ -109,10 +89,14 @@ def drawn_agent(name: str, strategy: str | None) -> Agent:
     return Agent(spec, agent_tools(spec, None), model=model, strategy=chosen)
 
 
-def written(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``; a path that cannot be written is a clear error."""
+def written(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` (text as UTF-8); a path that cannot be written is a clear
+    error."""
     try:
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     except OSError as exc:
         raise fail(f"cannot write {path}: {exc.strerror or exc}", 2) from exc
     err_console.print(Text(f"wrote {path}"))

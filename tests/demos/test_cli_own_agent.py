@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 
 from plangate.demos.serve.catalog import load_agent
 from plangate.tools.errors import UsageError
@@ -176,9 +177,13 @@ def test_a_paused_run_of_a_factory_resumes_with_the_same_agent(project: Path) ->
 
 
 def test_graph_draws_the_agents_own_tools_and_guardrails(project: Path) -> None:
-    svg = project / "graph.svg"
-    drawn = plangate(project, "graph", "teahouse.agent:PAIR", "--svg", str(svg))
+    svg, png = project / "graph.svg", project / "graph.png"
+    drawn = plangate(project, "graph", "teahouse.agent:PAIR", "--svg", str(svg), "--png", str(png))
     assert drawn.returncode == 0, drawn.stderr
+    with Image.open(png) as image:
+        assert image.format == "PNG"
+        assert image.width >= 400, image.size
+        assert image.height >= 400, image.size
     text = drawn.stdout
     assert text.startswith("---\ntitle: teahouse (plan strategy)\n---\nflowchart TD\n")
     assert 'tool__find_tea["<b>find_tea</b><br/>read"]:::read' in text

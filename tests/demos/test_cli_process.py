@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from typer.testing import CliRunner
 
 from plangate.demos.cli.commands import app
@@ -84,31 +85,37 @@ def test_graph_prints_the_mermaid_diagram(home: Path) -> None:
     assert "react" not in result.stdout  # the other strategy's node is not drawn
 
 
-def test_graph_png_without_mmdc_says_what_to_install(
+def test_graph_png_is_drawn_offline_and_differs_by_strategy(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    result = CliRunner().invoke(app, ["graph", "reservation", "--png", str(tmp_path / "g.png")])
-    assert result.exit_code == 2
-    assert "npm install -g @mermaid-js/mermaid-cli" in result.stderr
-    assert not (tmp_path / "g.png").exists()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no other program to call
+    images = {}
+    for strategy in ("plan", "react"):
+        target = tmp_path / f"{strategy}.png"
+        result = CliRunner().invoke(
+            app, ["graph", "reservation", "--strategy", strategy, "--png", str(target)]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"wrote {target}" in result.stderr
+        with Image.open(target) as image:
+            image.load()
+            assert image.format == "PNG"
+            assert 800 <= image.width <= 6000, image.size  # two pixels per layout unit
+            assert 800 <= image.height <= 6000, image.size
+            images[strategy] = image.convert("RGB")
+    assert images["plan"].size != images["react"].size or (
+        images["plan"].tobytes() != images["react"].tobytes()
+    )
 
 
-def test_graph_png_renders_with_a_local_mmdc(
-    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_graph_png_to_a_folder_that_does_not_exist_is_a_clear_error(
+    home: Path, tmp_path: Path
 ) -> None:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    mmdc = bin_dir / "mmdc"
-    # A stand-in renderer: copies the Mermaid source to the output, as proof it received it.
-    mmdc.write_text('#!/bin/sh\ncp "$2" "$4"\n', encoding="utf-8")
-    mmdc.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    target = tmp_path / "g.png"
+    target = tmp_path / "no" / "such" / "g.png"
     result = CliRunner().invoke(app, ["graph", "reservation", "--png", str(target)])
-    assert result.exit_code == 0, result.output
-    assert "flowchart TD" in target.read_text(encoding="utf-8")
-    assert f"wrote {target}" in result.stderr
+    assert result.exit_code == 2
+    assert f"cannot write {target}" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
 
 
 def test_unknown_agent_for_graph_is_a_usage_error(home: Path) -> None:
