@@ -273,10 +273,10 @@ def _route(
         low = max(sy + sh, ty + th) + _GAP_Y / 2
         a, b = (sx + sw / 2, sy + sh), (tx + tw / 2, ty + th)
         points = (a, (a[0], low), (b[0], low), b)
-    else:  # back up (a loop of the engine): around the left of both boxes
-        bend = min(sx, tx) - 50
-        a, b = (sx, sy + sh / 2), (tx, ty + th / 2)
-        points = (a, (bend, a[1]), (bend, b[1]), b)
+    else:  # back up (a loop of the engine): off the source's top, into the target's left side
+        # Leaving by the top, not the side, keeps the curve off the row's other boxes.
+        a, b = (sx + min(20.0, sw / 4), sy), (tx, ty + th / 2)
+        points = (a, (a[0], sy - _GAP_Y / 2), (tx - 50, b[1]), b)
     return Route(points, edge.conditional)
 
 
