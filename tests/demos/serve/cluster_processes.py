@@ -8,6 +8,7 @@ the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -66,7 +67,8 @@ async def wait_healthy(
 async def stop(process: asyncio.subprocess.Process, seconds: float = 15) -> int:
     """SIGTERM ``process``, SIGKILL it after ``seconds``; its exit code."""
     if process.returncode is None:
-        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # it ended, not yet reaped
+            process.send_signal(signal.SIGTERM)
         try:
             await asyncio.wait_for(process.wait(), seconds)
         except TimeoutError:

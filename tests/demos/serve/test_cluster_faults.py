@@ -242,10 +242,10 @@ async def audit(url: str, threads: list[Thread]) -> Audit:
 async def test_a_cluster_under_faults_and_kills_loses_and_repeats_no_write(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    name = f"{urlsplit(postgres_url).path.strip('/')}_faults"  # this test's own database
-    url = urlsplit(postgres_url)._replace(path=f"/{name}").geturl()
+    database = f"{urlsplit(postgres_url).path.strip('/')}_faults"  # this test's own
+    url = urlsplit(postgres_url)._replace(path=f"/{database}").geturl()
     with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{database}"')
     log = tmp_path / "cluster.log"
     clock = ClusterClock(parse_now(NOW))
     threads = [Thread(agent, text) for agent, text in requests()]
@@ -290,7 +290,7 @@ async def test_a_cluster_under_faults_and_kills_loses_and_repeats_no_write(
         for process in [*processes, *workers.values()]:
             await stop(process)
         with psycopg.connect(postgres_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     statuses = Counter(t.last.get("status") for t in threads)
     failures = Counter(
         str((t.last.get("error") or {}).get("message", "")).split(" — ")[0]
