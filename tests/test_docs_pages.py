@@ -39,7 +39,8 @@ def run_page(page: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.mark.parametrize(
-    ("page", "examples"), [("policies.md", 3), ("provenance.md", 3), ("workflows.md", 7)]
+    ("page", "examples"),
+    [("getting-started.md", 3), ("policies.md", 3), ("provenance.md", 3), ("workflows.md", 7)],
 )
 def test_a_page_runs_and_prints_what_it_shows(
     page: str, examples: int, monkeypatch: pytest.MonkeyPatch
