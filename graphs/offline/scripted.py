@@ -113,6 +113,8 @@ class ScriptedChatModel(BaseChatModel):
     Args:
         responses: the answers, in order: an ``AIMessage``, a string (a text answer), or a
             callable ``(messages, bound_tools) -> AIMessage`` that computes the answer.
+
+    Attributes:
         latency: seconds each call pretends to take, waited on ``sleep``.
         sleep: the async sleep to wait with; inject a fake one so tests never sleep.
         model_name: reported in each response's ``response_metadata["model_name"]``.
