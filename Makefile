@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-times check lint typecheck bench clean console-vendor
+.PHONY: demo test test-times check lint typecheck docs bench clean console-vendor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,13 @@ test-times: $(STAMP)
 			|| exit 1; \
 	done
 
-check: lint typecheck test test-times
+# The documentation site (docs/mkdocs.yml) into .site/: --strict makes a broken link, anchor or
+# API reference fail the build. Run as `python -m mkdocs`: the `mkdocs` script would put .venv/bin
+# on the import path, where griffe takes the `plangate` script for the package.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --quiet -f docs/mkdocs.yml
+
+check: lint typecheck docs test test-times
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
@@ -65,4 +71,4 @@ console-vendor: $(STAMP)
 		&& cd "$(CURDIR)" && $(BIN)/python -m plangate.demos.console.vendor "$$tmp"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .site
