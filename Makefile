@@ -49,11 +49,11 @@ test-times: $(STAMP)
 			|| exit 1; \
 	done
 
-# The documentation site (docs/mkdocs.yml) into .site/: --strict makes a broken link, anchor or
-# API reference fail the build. Run as `python -m mkdocs`: the `mkdocs` script would put .venv/bin
-# on the import path, where griffe takes the `plangate` script for the package.
+# The documentation site (.ci/mkdocs.yml, pages in docs/) into .site/: --strict makes a broken
+# link, anchor or API reference fail the build. Run as `python -m mkdocs`: the `mkdocs` script
+# would put .venv/bin on the import path, where griffe takes the `plangate` script for the package.
 docs: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --quiet -f docs/mkdocs.yml
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --quiet -f .ci/mkdocs.yml
 
 check: lint typecheck docs test test-times
 
