@@ -33,6 +33,7 @@ from plangate.graphs.engine.planner import PlanningContext, RequestRefusedError
 from plangate.graphs.offline.grammar import Grammar, Intent
 from plangate.graphs.offline.lexicon import CANCEL_VERBS
 from plangate.graphs.offline.numbers import ANYWHERE
+from plangate.graphs.offline.suggestions import Suggester
 from plangate.tools.domains.broker.models import OrderQuery, OrderSide
 
 CONDITIONAL_EXAMPLE = signals.CONDITION_EXAMPLE
@@ -169,6 +170,22 @@ def build_quote(match: re.Match[str], context: PlanningContext) -> Plan:
 _TRADE = r"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim)\b"
 _INDICATOR = r"\b(?:rsi|relative strength|sma|ema|macd|moving average|\d+\s*-?\s*dma)\b"
 
+_NEAR_NAMES = (
+    "ample apply amply maple meat mete mat cast coat cash cosy most post code cake coke cave "
+    "boring being lily silly visa vista vise intel until oracle meta cost costs"
+)
+SUGGESTER = Suggester(
+    {
+        word: f"{symbol} ({names[0]})"
+        for symbol, names in slots.NAMES.items()
+        for word in (symbol, *names)
+        if len(word) >= 4 and " " not in word
+    },
+    known=_NEAR_NAMES.split(),
+)
+"""Symbols and company names of four letters or more: a slip of one is asked back, never guessed
+("buy 10 appl" → did you mean AAPL (Apple)?), since the name decides what is bought."""
+
 GRAMMAR = Grammar(
     [
         Intent(
@@ -294,5 +311,6 @@ GRAMMAR = Grammar(
     ],
     scope=SCOPE,
     speller=SPELLER,
+    suggester=SUGGESTER,
 )
 """The trading assistant's offline grammar."""

@@ -24,7 +24,9 @@ intent refuses a request asking more writes than its ``actions``. Each is a
 
 **Spelling.** A grammar given a ``Speller`` (``plangate.graphs.offline.spelling``) reads the
 request respelled: slang ("tmrw", "ppl"), arrows ("LIS→MAD"), compound number words ("five
-hundred") and safe typos of its own words ("tabel", "Microsft").
+hundred") and safe typos of its own words ("tabel", "Microsft"). A grammar given a ``Suggester``
+(``plangate.graphs.offline.suggestions``) asks back about a slip too risky to correct ("appl":
+did you mean AAPL?) when it cannot act on the request as typed.
 
 **Precedence.** ``Grammar.match`` tries intents in the order given and, within an intent, its
 patterns in order; the first pattern that ``re.search``es the request wins. Put specific intents
@@ -49,6 +51,7 @@ from plangate.graphs.engine.planner import (
 from plangate.graphs.offline.numbers import Placer, unplaced
 from plangate.graphs.offline.scope import Scope
 from plangate.graphs.offline.spelling import Speller
+from plangate.graphs.offline.suggestions import Suggester
 from plangate.tools.errors import UsageError
 
 REAL_MODELS = "--model openai:gpt-4o-mini / ollama:llama3.1 / anthropic:claude-haiku-4-5"
@@ -118,6 +121,9 @@ class Grammar:
         speller: rewrites slang, arrows, compound numbers and typos of the grammar's words
             before a request is read (``plangate.graphs.offline.spelling``); ``None`` reads
             the request as typed.
+        suggester: words too risky to correct (stock symbols); a request the planner cannot
+            act on that has a slip of one is asked back about
+            (``plangate.graphs.offline.suggestions``).
 
     Raises:
         UsageError: two intents share a name, or a pattern is not a valid regular expression.
@@ -129,9 +135,11 @@ class Grammar:
         *,
         scope: Scope | None = None,
         speller: Speller | None = None,
+        suggester: Suggester | None = None,
     ) -> None:
         self.scope = scope
         self.speller = speller
+        self.suggester = suggester
         self.intents: tuple[Intent, ...] = tuple(intents)
         if not self.intents:
             raise UsageError("a grammar needs at least one intent")

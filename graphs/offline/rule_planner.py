@@ -6,7 +6,11 @@ import re
 from collections.abc import Sequence
 
 from plangate.graphs.engine.plan import Plan
-from plangate.graphs.engine.planner import NothingToPlanError, PlanningContext
+from plangate.graphs.engine.planner import (
+    NothingToPlanError,
+    PlanningContext,
+    RequestNotUnderstoodError,
+)
 from plangate.graphs.engine.validation import PlanIssue, format_issues
 from plangate.graphs.offline.grammar import (
     Grammar,
@@ -14,6 +18,7 @@ from plangate.graphs.offline.grammar import (
     OutsideGrammarError,
     replan_without_repeats,
 )
+from plangate.graphs.offline.suggestions import DidYouMeanError
 from plangate.tools.errors import UsageError
 
 
@@ -38,19 +43,28 @@ class RulePlanner:
                 tool offers, more writes than its intent makes, a number the intent does not
                 read (``Grammar.refuse_asked`` and ``Grammar.refuse_unplanned``).
             OutsideGrammarError: no intent matches; the message lists what is understood.
+            DidYouMeanError: the planner could not act on the request as typed, and a word of
+                it is one slip from a word the grammar's ``Suggester`` will not guess at.
             UsageError: called with feedback — the grammar built an invalid plan, which asking
                 again cannot fix.
             NothingToPlanError: a re-plan has nothing left to run: the intent has no
                 alternative to the failed steps, and asking again would repeat them, so the
                 engine answers at once with what finished.
         """
-        self.grammar.refuse_asked(context.request)
-        found = self.grammar.match(context.request)
-        if found is None:
-            raise OutsideGrammarError(context.request, self.grammar)
-        self.grammar.refuse_unplanned(context.request, found)
-        intent, match = found
-        plan = self._plan(intent, match, context)
+        try:
+            self.grammar.refuse_asked(context.request)
+            found = self.grammar.match(context.request)
+            if found is None:
+                raise OutsideGrammarError(context.request, self.grammar)
+            self.grammar.refuse_unplanned(context.request, found)
+            intent, match = found
+            plan = self._plan(intent, match, context)
+        except RequestNotUnderstoodError as exc:
+            suggester = self.grammar.suggester
+            slips = suggester.suggest(context.request) if suggester is not None else []
+            if slips:
+                raise DidYouMeanError(context.request, slips) from exc
+            raise
         if feedback:
             raise UsageError(
                 f"intent {intent.name!r} of the offline grammar built an invalid plan:\n"
