@@ -43,8 +43,9 @@ class RulePlanner:
                 tool offers, more writes than its intent makes, a number the intent does not
                 read (``Grammar.refuse_asked`` and ``Grammar.refuse_unplanned``).
             OutsideGrammarError: no intent matches; the message lists what is understood.
-            DidYouMeanError: the planner could not act on the request as typed, and a word of
-                it is one slip from a word the grammar's ``Suggester`` will not guess at.
+            DidYouMeanError: a word of the request is one slip from a word the grammar's
+                ``Suggester`` will not guess at, and the planner could not act on the request
+                as typed, or the slip is written like a code ("APPL") and would be planned.
             UsageError: called with feedback — the grammar built an invalid plan, which asking
                 again cannot fix.
             NothingToPlanError: a re-plan has nothing left to run: the intent has no
@@ -65,6 +66,10 @@ class RulePlanner:
             if slips:
                 raise DidYouMeanError(context.request, slips) from exc
             raise
+        suggester = self.grammar.suggester
+        codes = suggester.suggest_codes(context.request) if suggester is not None else []
+        if codes:
+            raise DidYouMeanError(context.request, codes)
         if feedback:
             raise UsageError(
                 f"intent {intent.name!r} of the offline grammar built an invalid plan:\n"

@@ -15,10 +15,12 @@ Conventions, chosen to be predictable rather than clever:
   and a bare weekday are the first on or after today; ``this weekend`` is that Saturday.
 - A day without a month (``on the 14th``) and a day and month without a year (``March 3``,
   ``14/03``) are their next occurrence on or after today. Numeric dates are day/month
-  (``14/03``, ``14/03/2026``); ISO dates (``2026-03-14``) are read exactly.
+  (``14/03``, ``14/03/2026``); ISO dates (``2026-03-14``) are read exactly. A day may be
+  written in words (``the fourteenth``, ``the twenty-first``).
 - A bare hour (``at 8``) is read on a 24-hour clock, unless the text says evening, night or
   afternoon (then pm) or ``prefer_pm=True`` — the reservation grammar passes that, since
-  nobody books dinner at 8 am.
+  nobody books dinner at 8 am. Quarters and minutes in words are read too: ``quarter past
+  seven``, ``quarter to eight`` (7:45), ``at seven thirty``.
 - Counts are digits or the words one to twenty, ``a couple``/``a pair`` (2) and ``a dozen``.
 - Money needs a currency or a multiplier (``$5,000``, ``EUR 300``, ``300 euros``, ``5k``),
   except when the text is a bare number and nothing else (a slot that holds only the amount).
@@ -55,6 +57,16 @@ _MONTH = r"(?P<month>" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in MONTHS) + r"|s
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(f"{d[:3]}(?:{d[3:]})?" for d in WEEKDAYS) + r")"
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+             "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+             "seventeenth", "eighteenth", "nineteenth", "twentieth")  # fmt: skip
+ORDINAL_WORDS: dict[str, int] = (
+    {word: day for day, word in enumerate(_ORDINALS, 1)}
+    | {f"twenty{sep}{word}": 20 + day for day, word in enumerate(_ORDINALS[:9], 1) for sep in "- "}
+    | {"thirtieth": 30, "thirty-first": 31, "thirty first": 31}
+)
+"""Days of the month in words ("the fourteenth", "the twenty-first")."""
+_ORDINAL_WORDS_RE = "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
 _DATE_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
@@ -69,6 +81,7 @@ _DATE_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"\s+(?P<unit>days?|weeks?)\b"),
         ("weekday", rf"\b(?:(?P<which>next|this|on|coming)\s+)?{_WEEKDAY}\b"),
         ("ordinal", r"\b(?:on\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b"),
+        ("ordinal_word", rf"\b(?:on\s+)?the\s+(?P<dayword>{_ORDINAL_WORDS_RE})\b(?!\s+of\s+(?:us|them))"),
     )
 )  # fmt: skip
 
@@ -124,6 +137,8 @@ def _date_from(kind: str, match: re.Match[str], today: date) -> date | None:
         ahead = (target - today.weekday()) % 7
         strictly_after = (groups["which"] or "").lower() == "next"
         return today + timedelta(days=ahead or (7 if strictly_after else 0))
+    if kind == "ordinal_word":
+        return _next_day_of_month(ORDINAL_WORDS[" ".join(groups["dayword"].lower().split())], today)
     day = int(groups["day"])
     if kind == "ordinal":
         return _next_day_of_month(day, today)
@@ -178,6 +193,11 @@ _TIME_RE = re.compile(
     | \bhalf\s+past\s+(?P<h4>\d{1,2}|"""
     + _NUMBER_WORDS_RE
     + r""")\b
+    | \b(?:a\s+)?quarter\s+(?P<qdir>past|after|to|before)\s+(?P<h7>\d{1,2}|"""
+    + _NUMBER_WORDS_RE
+    + r""")\b
+    | \b(?:at|around|about|by|circa)\s+(?P<h8>one|two|three|four|five|six|seven|eight|nine|ten
+      |eleven|twelve)\s+(?P<m8>fifteen|thirty|forty[- ]five)\b
     | \b(?:at|around|about|by|from)\s+(?P<h6>\d{1,2})h(?![\w:])
     | \b(?:at|around|about|by|circa|at\s+around|at\s+about)\s+(?P<h5>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
       |one(?!\s+of\b))\b(?![\d:./,]|\s*(?:[ap]\.?m\b|%|people|persons|guests|shares))""",
@@ -223,6 +243,8 @@ def _time_from(match: re.Match[str], pm_context: bool) -> time | None:
     if g["h2"]:
         hour, minute = int(g["h2"]), int(g["m2"])
         return time(hour, minute) if hour <= 23 and minute <= 59 else None
+    if g["h7"] or g["h8"]:
+        return _quarter_time(g, pm_context)
     if g["h6"]:
         return time(int(g["h6"])) if int(g["h6"]) <= 23 else None  # "20h": a 24-hour clock
     raw = g["h3"] or g["h4"] or g["h5"]
@@ -232,6 +254,26 @@ def _time_from(match: re.Match[str], pm_context: bool) -> time | None:
     if pm_context and 1 <= hour <= 11:
         hour += 12
     return time(hour, 30 if g["h4"] else 0)
+
+
+_MINUTE_WORDS = {"fifteen": 15, "thirty": 30, "forty-five": 45, "forty five": 45}
+
+
+def _quarter_time(g: dict[str, str], pm_context: bool) -> time | None:
+    """``quarter past seven`` (7:15), ``quarter to eight`` (7:45), ``at seven thirty`` (7:30)."""
+    raw = g["h7"] or g["h8"]
+    hour = int(raw) if raw.isdigit() else NUMBER_WORDS[raw.lower()]
+    if not 1 <= hour <= 12:
+        return None
+    if g["h8"]:
+        minute = _MINUTE_WORDS[" ".join(g["m8"].lower().split())]
+    elif g["qdir"].lower() in ("to", "before"):
+        hour, minute = hour - 1 or 12, 45
+    else:
+        minute = 15
+    if pm_context and 1 <= hour <= 11:
+        hour += 12
+    return time(hour % 24, minute)
 
 
 _COUNT_RE = re.compile(

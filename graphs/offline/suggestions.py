@@ -5,7 +5,9 @@ when the correction is safe. Some words must never be guessed: a stock symbol or
 decides *what* is bought, so "buy 10 appl" must not silently become an order for Apple. A
 ``Suggester`` holds those words and, when the offline planner cannot act on a request as typed
 (it refuses it or does not understand it), looks for a word of the request one slip away from one
-of them. The planner then asks back with ``DidYouMeanError`` — a clarification, never a plan.
+of them. The planner then asks back with ``DidYouMeanError`` — a clarification, never a plan. A
+slip written in capitals like a code ("APPL") is asked back even when the request could be planned
+as typed, since the plan would carry the mistyped code.
 
 A slip here is looser than the Speller's: one letter missing, added, wrong, or two letters
 swapped (Damerau distance 1), from three letters up, the first letter kept. That looseness is safe
@@ -92,6 +94,15 @@ class Suggester:
     def __init__(self, words: Mapping[str, str], known: Iterable[str] = ()) -> None:
         self.words: dict[str, str] = {word.casefold(): meant for word, meant in words.items()}
         self.known = frozenset(word.casefold() for word in known) | frozenset(self.words)
+
+    def suggest_codes(self, request: str) -> list[Suggestion]:
+        """The slips of ``request`` written in capitals, like a code ("APPL" for "AAPL").
+
+        Asked back even when the request could be planned: an unknown code one slip from a
+        known one is almost surely that one mistyped, and acting on it would send the
+        mistyped code (an order for "APPL") on to a tool.
+        """
+        return [s for s in self.suggest(request) if s.typed.isupper() and len(s.typed) >= 3]
 
     def suggest(self, request: str) -> list[Suggestion]:
         """The slips of ``request``, in order, each with the first word it may have meant."""

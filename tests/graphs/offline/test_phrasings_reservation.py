@@ -23,7 +23,7 @@ from tests.graphs.offline.phrasing_table import (
 )
 
 TODAY = date(2026, 3, 9)  # a Monday
-FLOOR = 0.92
+FLOOR = 0.95
 """The share of rows understood when this table was written; it may only go up."""
 
 ROWS: list[Any] = [
@@ -994,7 +994,7 @@ ROWS: list[Any] = [
     ("is it allowed to expense dinner for eight", Planned(("search_documents",), {})),
     gap("Book dinner on the night I arrive in Madrid", NOT_PLANNED),
     gap("book a table in Paris the evening I land there", NOT_PLANNED),
-    gap(
+    (
         "book dinner for two in Lisbon at seven thirty tomorrow",
         Planned(
             ("list_events", "search_restaurants", "check_availability", "book_table"),
@@ -1005,7 +1005,7 @@ ROWS: list[Any] = [
             },
         ),
     ),
-    gap(
+    (
         "book dinner for 2 in Lisbon on the fourteenth at 8pm",
         Planned(
             ("list_events", "search_restaurants", "check_availability", "book_table"),
@@ -1042,7 +1042,7 @@ ROWS: list[Any] = [
             },
         ),
     ),
-    gap(
+    (
         "book a table for two in Lisbon next Monday at quarter to eight",
         Planned(
             ("list_events", "search_restaurants", "check_availability", "book_table"),

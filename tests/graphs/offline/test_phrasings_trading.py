@@ -24,7 +24,7 @@ from tests.graphs.offline.phrasing_table import (
 )
 
 TODAY = date(2026, 3, 2)  # a Monday
-FLOOR = 0.94
+FLOOR = 0.95
 """The share of rows understood when this table was written; it may only go up."""
 
 ROWS: list[Any] = [
@@ -553,7 +553,7 @@ ROWS: list[Any] = [
         ),
     ),
     ("buy 10 appl", ASK),
-    gap("buy 10 shares of APPL", ASK),
+    ("buy 10 shares of APPL", ASK),
     ("what's the price of nvida", Planned(("get_quote",), {"get_quote.symbol": "NVDA"})),
     (
         "buy twenty shares of Nvdia",
