@@ -41,6 +41,10 @@ _BROWSING = (
     r"(?:find|search|show|see|list|look|recommend|suggest|options?|ideas?|spots?|places?"
     r"|recommendations?|suggestions?|restaurants|which|where|any)"
 )
+_CUISINE_WORDS = "|".join(
+    sorted((re.escape(word) for word in slots.CUISINES), key=len, reverse=True)
+)
+"""Cuisines and dishes ("sushi", "tapas"): "book sushi for four" books a table."""
 _RESERVATION_ID = re.compile(r"\b(rsv-\d+)\b", re.IGNORECASE)
 _LOCATOR = re.compile(r"\b(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6}\b")
 _EVENT_ID = re.compile(
@@ -262,7 +266,9 @@ GRAMMAR = Grammar(
             patterns=(
                 rf"\b(?:book|reserve|get|grab|want|need)\b.*\b{_MEAL}s?\b",
                 rf"\b{_MEAL}s?\b.*\b(?:book|reserve)\b",
-                r"\b(?:table|reservation) for\b|\bparty of\b",
+                r"^(?!(?:which|where|what|are there|is there|any)\b).*(?:\b(?:table|reservation) "
+                r"for\b|\bparty of\b)",
+                rf"\b(?:book|reserve)\b(?!.*\b{_BROWSING}\b).*\b(?:{_CUISINE_WORDS})\b",
                 r"\b(?:book|reserve)\b.*\b(?:somewhere|spot|place)\b",
                 rf"^(?!.*\b{_BROWSING}\b).*\b(?:like|love|fancy|have|arrange|organi[sz]e)\b"
                 r".*\b(?:dinner|lunch|breakfast|brunch|table)\b",
@@ -281,6 +287,8 @@ GRAMMAR = Grammar(
                 r"\brestaurants?\b",
                 r"\b(?:where|somewhere|place|anything|something)\b.*\b(?:eat|dine)\b",
                 r"\b(?:find|search|show|recommend|suggest)\b.*\b(?:dinner|lunch|food)\b",
+                r"\b(?:options?|ideas?|suggestions?|recommendations?)\s+(?:for|to)\s+(?:have\s+)?"
+                r"(?:dinner|lunch|breakfast|brunch|food|eat)\b",
                 r"\b(?:spots?|places?|joints?|eater(?:y|ies))\s+(?:to\s+)?(?:eat|dine|for\s+"
                 r"(?:dinner|lunch|food))\b|\b(?:good|best|nice|cheap|local|decent|great|any)\s+"
                 r"(?:\w+\s+)?(?:spots?|places?|joints?|eater(?:y|ies)|food)\b",

@@ -23,7 +23,7 @@ from tests.graphs.offline.phrasing_table import (
 )
 
 TODAY = date(2026, 3, 9)  # a Monday
-FLOOR = 0.95
+FLOOR = 0.98
 """The share of rows understood when this table was written; it may only go up."""
 
 ROWS: list[Any] = [
@@ -158,7 +158,7 @@ ROWS: list[Any] = [
             },
         ),
     ),
-    gap(
+    (
         "book sushi for four in Tokyo on 2026-03-20 at 19:00",
         Planned(
             ("list_events", "search_restaurants", "check_availability", "book_table"),
@@ -460,7 +460,7 @@ ROWS: list[Any] = [
             },
         ),
     ),
-    gap(
+    (
         "Which restaurants in Berlin have a table for two tomorrow at 19:30?",
         Planned(
             ("search_restaurants", "search_documents"),
@@ -494,7 +494,7 @@ ROWS: list[Any] = [
             },
         ),
     ),
-    gap(
+    (
         "options for dinner in Vienna on Friday for seven",
         Planned(
             ("search_restaurants", "search_documents"),
