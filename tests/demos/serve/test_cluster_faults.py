@@ -324,4 +324,6 @@ async def test_a_cluster_under_faults_and_kills_loses_and_repeats_no_write(
     assert found.false_answers == [], summary
     assert found.unbalanced == [], summary
     assert found.effects == found.committed, summary
-    assert statuses["done"] >= RUNS // 2, summary  # faults slowed the runs, not stopped them
+    # Writes did happen under the kills (not a share of runs done: faults on argument-less
+    # reads come in streaks, see FAULTS, so that share depends on how runs interleave).
+    assert found.committed >= 10, summary
