@@ -7,6 +7,9 @@ The rule every page follows (docs/index.md, "Examples in these docs", says it fo
   block continues the ones before it on that page, and they run in order in one module.
 - A ```text block that comes next after a ```python block, in the same section (no heading
   between them), shows what that block prints, exactly.
+- A ```python block whose first line is a comment naming a file, ``# myproject/agents.py``, is
+  that file: the page's other blocks may import it, so it is saved in the working folder (which
+  is on the import path) before any of them runs.
 - A block that cannot run offline says why in a comment on the line right before it,
   ``<!-- skip: needs an OpenAI key -->``; the test reports the reason as a skip.
 - A ```json or ```yaml block parses; ``<!-- shape: NAME -->`` right before one names what the code
@@ -29,6 +32,7 @@ EXCLUDED: dict[str, str] = {}
 
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<kind>[\w+-]*)")
 _NOTE = re.compile(r"<!--\s*(?P<key>skip|shape):\s*(?P<value>.*?)\s*-->")
+_FILE = re.compile(r"#\s*(?P<path>[\w-]+(?:/[\w-]+)*\.py)\s*$")
 _IN_ORDER = re.compile(r"\brun\s+in\s+order\b", re.IGNORECASE)
 
 
@@ -53,6 +57,13 @@ class Block:
     skip: str | None = None
     shape: str | None = None
     follows: str | None = None
+
+    @property
+    def file(self) -> str | None:
+        """The file a ```python block is, named by a comment on its first line, if any."""
+        first = self.code.split("\n", 1)[0]
+        named = _FILE.match(first) if self.kind == "python" else None
+        return named["path"] if named is not None else None
 
     @property
     def where(self) -> str:
@@ -128,3 +139,16 @@ def outputs(blocks: list[Block]) -> dict[int, str]:
         if before.kind == "python" and after.kind == "text" and after.follows == "python":
             shown[before.line] = after.code
     return shown
+
+
+def save_files(blocks: list[Block], folder: Path) -> list[str]:
+    """Save the blocks that are files (``# myproject/agents.py``) under ``folder``; the top-level
+    module names they make importable."""
+    names = []
+    for block in blocks:
+        if block.file is not None:
+            target = folder / block.file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(block.code, encoding="utf-8")
+            names.append(block.file.split("/", 1)[0].removesuffix(".py"))
+    return names
