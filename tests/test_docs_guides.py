@@ -9,6 +9,8 @@ from tests.test_docs_pages import blocks, run_page
 
 GUIDES = [
     ("plans.md", 6),
+    ("strategies.md", 5),
+    ("approvals.md", 4),
 ]
 
 
