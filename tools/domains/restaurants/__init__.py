@@ -1,4 +1,4 @@
-"""The restaurants domain: search venues, check availability, book and cancel tables.
+"""The restaurants domain: search venues, check availability, book, list and cancel tables.
 
 ``RestaurantBackend`` is the seam; ``SandboxRestaurantBackend`` (seeded, in process) and
 ``HttpRestaurantBackend`` (the REST API documented in ``plangate.tools.domains.restaurants.http``)
@@ -8,11 +8,13 @@ routes in ``plangate.tools.domains.restaurants.routes``.
 
 from plangate.tools.domains.restaurants.backend import RestaurantBackend
 from plangate.tools.domains.restaurants.http import HttpRestaurantBackend
+from plangate.tools.domains.restaurants.listing import ReservationQuery
 from plangate.tools.domains.restaurants.models import (
     MAX_PARTY_SIZE,
     Availability,
     Cuisine,
     Reservation,
+    ReservationList,
     ReservationStatus,
     Slot,
     Venue,
@@ -26,6 +28,8 @@ __all__ = [
     "Cuisine",
     "HttpRestaurantBackend",
     "Reservation",
+    "ReservationList",
+    "ReservationQuery",
     "ReservationStatus",
     "RestaurantBackend",
     "SandboxRestaurantBackend",

@@ -20,10 +20,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
+from plangate.tools.domains.restaurants.listing import ReservationQuery
 from plangate.tools.domains.restaurants.models import (
     Availability,
     Cuisine,
     Reservation,
+    ReservationList,
     Venue,
     VenuePage,
 )
@@ -85,4 +87,12 @@ class RestaurantBackend(Protocol):
 
     async def get_reservation(self, reservation_id: str) -> Reservation:
         """The reservation with this id."""
+        ...
+
+    async def list_reservations(self, query: ReservationQuery) -> ReservationList:
+        """The user's reservations that ``query`` matches, earliest seating first.
+
+        ``count`` is how many matched; ``data`` holds at most ``query.limit`` of them. Nothing
+        matching is an empty list, never a refusal.
+        """
         ...

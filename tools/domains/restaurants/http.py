@@ -19,8 +19,14 @@ Endpoints, relative to the service root (e.g. ``http://127.0.0.1:8765/restaurant
          body {"venue_id": str, "start": ISO 8601 datetime (naive = the venue's local time),
                "party_size": int, "name": str}                  -> 201 Reservation
     GET  /v1/reservations/{reservation_id}                      -> 200 Reservation
-    GET  /v1/reservations?idempotency_key=                      -> 200 {"data": [Reservation]}
+    GET  /v1/reservations?idempotency_key=               -> 200 {"data": [Reservation], "count": n}
          (the reservation the write with that key booked or cancelled; empty if none)
+    GET  /v1/reservations?date=|date_from=&date_to=&time_from=&time_to=&venue=&city=&status=&limit=
+         the user's reservations, filtered as ``ReservationQuery``
+         (``plangate.tools.domains.restaurants.listing``) reads these parameters: dates
+         YYYY-MM-DD and times HH:MM local to each venue, status confirmed|cancelled, limit 1-50
+         (default 20); not combined with idempotency_key
+         -> 200 {"data": [Reservation, ...] (earliest seating first), "count": all that matched}
     POST /v1/reservations/{reservation_id}/cancel   header Idempotency-Key (required),
          no body                                                -> 200 Reservation
 
@@ -47,6 +53,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
+from plangate.tools.domains.restaurants.listing import ReservationQuery
 from plangate.tools.domains.restaurants.models import (
     Availability,
     Cuisine,
@@ -146,6 +153,10 @@ class HttpRestaurantBackend(HttpBackend):
         return await self.get_json(
             f"/v1/reservations/{_segment(reservation_id, 'reservation')}", Reservation
         )
+
+    async def list_reservations(self, query: ReservationQuery) -> ReservationList:
+        """``GET /v1/reservations`` with the query's filters as parameters."""
+        return await self.get_json("/v1/reservations", ReservationList, params=query.params())
 
 
 def _segment(value: str, kind: str) -> str:

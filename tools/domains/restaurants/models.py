@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -363,9 +363,27 @@ class ReservationList(BaseModel):
     """A list of reservations, as the REST API wraps them.
 
     Attributes:
-        data: the reservations found.
+        data: the reservations found, earliest seating first.
+        count: how many matched in all; more than ``len(data)`` when a limit cut the list.
     """
 
     model_config = ConfigDict(frozen=True)
 
     data: tuple[Reservation, ...]
+    count: int = Field(ge=0, description="How many reservations matched in all.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_missing(cls, value: Any) -> Any:
+        # A body without a count (the lookup by key) counts what it holds.
+        if isinstance(value, dict) and "count" not in value:
+            return {**value, "count": len(value.get("data") or ())}
+        return value
+
+    @model_validator(mode="after")
+    def _count_covers_data(self) -> ReservationList:
+        if self.count < len(self.data):
+            raise ValueError(
+                f"count {self.count} is below the {len(self.data)} reservations listed"
+            )
+        return self

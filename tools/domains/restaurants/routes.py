@@ -14,10 +14,11 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from plangate.tools.domains.restaurants._rules import check_key
 from plangate.tools.domains.restaurants.backend import RestaurantBackend
+from plangate.tools.domains.restaurants.listing import ReservationQuery
 from plangate.tools.domains.restaurants.models import (
     Availability,
     Cuisine,
@@ -84,9 +85,32 @@ def router(backend: RestaurantBackend) -> APIRouter:
         )
 
     @api.get("/v1/reservations", response_model=ReservationList)
-    async def find_by_key(idempotency_key: str) -> ReservationList:
-        found = await backend.find_reservation_by_key(idempotency_key)
-        return ReservationList(data=() if found is None else (found,))
+    async def list_reservations(
+        idempotency_key: str | None = None,
+        day: Annotated[str | None, Query(alias="date")] = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        time_from: str | None = None,
+        time_to: str | None = None,
+        venue: str | None = None,
+        city: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> ReservationList:
+        filters = {
+            "date": day, "date_from": date_from, "date_to": date_to, "time_from": time_from,
+            "time_to": time_to, "venue": venue, "city": city, "status": status, "limit": limit,
+        }  # fmt: skip
+        given = {name: value for name, value in filters.items() if value is not None}
+        if idempotency_key is not None:
+            if given:
+                raise _invalid(
+                    "idempotency_key looks up one write: it takes no other parameter",
+                    f"drop {', '.join(sorted(given))}, or list without idempotency_key",
+                )
+            found = await backend.find_reservation_by_key(idempotency_key)
+            return ReservationList(data=() if found is None else (found,), count=int(bool(found)))
+        return await backend.list_reservations(_query(given))
 
     @api.get("/v1/reservations/{reservation_id}", response_model=Reservation)
     async def get_reservation(reservation_id: str) -> Reservation:
@@ -101,6 +125,20 @@ def router(backend: RestaurantBackend) -> APIRouter:
 
 def _invalid(message: str, hint: str) -> ToolRefusedError:
     return ToolRefusedError(message, reason="invalid", hint=hint)
+
+
+def _query(given: dict[str, str | int]) -> ReservationQuery:
+    try:
+        return ReservationQuery.model_validate(given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'query'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise _invalid(
+            f"bad reservation filter: {problems}",
+            "dates as YYYY-MM-DD, times as HH:MM, status confirmed or cancelled, limit 1-50",
+        ) from None
 
 
 def _when(day: str | None, at: str | None) -> date | datetime:

@@ -31,12 +31,14 @@ from plangate.tools.domains.restaurants._rules import (
     seating_starts,
 )
 from plangate.tools.domains.restaurants._venues import generate_venues
+from plangate.tools.domains.restaurants.listing import ReservationQuery, select
 from plangate.tools.domains.restaurants.models import (
     SEATING_MINUTES,
     SLOT_MINUTES,
     Availability,
     Cuisine,
     Reservation,
+    ReservationList,
     ReservationStatus,
     Slot,
     Venue,
@@ -140,6 +142,15 @@ class SandboxRestaurantBackend:
         """The reservation with this id."""
         return await self._run(
             "get_reservation", reservation_id, "read", lambda: self._reservation(reservation_id)
+        )
+
+    async def list_reservations(self, query: ReservationQuery) -> ReservationList:
+        """The reservations ``query`` matches (every one made here is the user's)."""
+        return await self._run(
+            "list_reservations",
+            query.model_dump_json(exclude_none=True),
+            "read",
+            lambda: select(query, self._reservations.values(), self._by_id),
         )
 
     # -- audit --------------------------------------------------------------------------------

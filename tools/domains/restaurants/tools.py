@@ -1,4 +1,4 @@
-"""The restaurant tools the model calls: search, check availability, book, cancel.
+"""The restaurant tools the model calls: search, check availability, book, list and cancel.
 
 Each takes its args model and a ``ToolContext`` whose ``deps`` is a ``RestaurantBackend``.
 Business refusals arrive from the backend as ``ToolRefusedError`` (reason and hint intact), which
@@ -16,12 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from plangate.tools.base import RetryPolicy, Tool, ToolContext, tool
 from plangate.tools.domains.restaurants.backend import RestaurantBackend
+from plangate.tools.domains.restaurants.listing import ReservationQuery
 from plangate.tools.domains.restaurants.models import (
     Availability,
     Cuisine,
     PartySize,
     PriceLevel,
     Reservation,
+    ReservationList,
     VenuePage,
 )
 from plangate.tools.errors import UsageError
@@ -78,12 +80,18 @@ class BookTableArgs(BaseModel):
     name: str = Field(min_length=1, max_length=80, description="Name to book the table under.")
 
 
+class ListReservationsArgs(ReservationQuery):
+    """Arguments of ``list_reservations``: the filters of ``ReservationQuery``, all optional."""
+
+
 class CancelReservationArgs(BaseModel):
     """Arguments of ``cancel_reservation``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    reservation_id: str = Field(min_length=1, description="Reservation id from book_table.")
+    reservation_id: str = Field(
+        min_length=1, description="Reservation id from book_table or list_reservations."
+    )
 
 
 def _backend(ctx: ToolContext[Any]) -> RestaurantBackend:
@@ -167,12 +175,24 @@ async def book_table(args: BookTableArgs, ctx: ToolContext[RestaurantBackend]) -
     )
 
 
+@tool(effect="read", retry=READ_RETRY)
+async def list_reservations(
+    args: ListReservationsArgs, ctx: ToolContext[RestaurantBackend]
+) -> ReservationList:
+    """List the user's table reservations, by local date, time of day, venue, city or status.
+
+    Earliest seating first; count says how many matched in all. Use it to find the id of a
+    reservation to cancel ("tonight's dinner"): never guess between several.
+    """
+    return await ctx.deps.list_reservations(args)
+
+
 @tool(
     effect="write",
     retry=WRITE_RETRY,
     conflict_key=_cancel_resource,
     reconciler=find_cancellation,
-    sinks={"reservation_id": "allow"},  # the id comes from book_table's result
+    sinks={"reservation_id": "allow"},  # the id comes from book_table or list_reservations
 )
 async def cancel_reservation(
     args: CancelReservationArgs, ctx: ToolContext[RestaurantBackend]
@@ -185,5 +205,6 @@ TOOLS: tuple[Tool[Any], ...] = (
     search_restaurants,
     check_availability,
     book_table,
+    list_reservations,
     cancel_reservation,
 )

@@ -12,6 +12,7 @@ from plangate.tools.clock import FakeClock
 from plangate.tools.domains.restaurants.models import (
     Availability,
     Reservation,
+    ReservationList,
     ReservationStatus,
     VenuePage,
 )
@@ -56,6 +57,7 @@ def test_the_tools_declare_names_effects_and_results() -> None:
         "search_restaurants": ("read", VenuePage),
         "check_availability": ("read", Availability),
         "book_table": ("write", Reservation),
+        "list_reservations": ("read", ReservationList),
         "cancel_reservation": ("write", Reservation),
     }
     for item in TOOLS:
