@@ -11,6 +11,7 @@ GUIDES = [
     ("plans.md", 6),
     ("strategies.md", 5),
     ("approvals.md", 4),
+    ("budgets.md", 3),
 ]
 
 
