@@ -7,7 +7,7 @@ tokenizer and recursive-descent parser — model-written text never reaches ``ev
     unary      := "not" unary | "(" condition ")" | comparison
     comparison := operand ( ("<" | "<=" | ">" | ">=" | "==" | "!=") operand
                           | ["not"] "in" "[" [literal ("," literal)*] "]" )?
-    operand    := literal | "${" path "}"          (path as in plangate.graphs.engine.references)
+    operand    := literal | "${" path-or-expression "}"   (see plangate.graphs.engine.references)
     literal    := number | 'text' | "text" | true | false | null
 
 Numbers may be negative and have decimals (``-3``, ``129.90``); strings take the escapes
@@ -25,18 +25,20 @@ Numbers may be negative and have decimals (``-3``, ``129.90``); strings take the
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from plangate.graphs.engine._values import COMPARISONS, compare, describe
 from plangate.graphs.engine.references import (
+    Expression,
     Reference,
     ReferenceResolutionError,
+    closing_brace,
     lookup,
-    parse_reference,
+    parse_embedded,
 )
 from plangate.tools.errors import PlangateError
 
@@ -44,22 +46,16 @@ MAX_LENGTH = 500
 MAX_DEPTH = 20
 
 Scalar = Decimal | str | bool | None
-_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "<=": operator.le, ">=": operator.ge, "==": operator.eq,
-    "!=": operator.ne, "<": operator.lt, ">": operator.gt,
-}  # fmt: skip
 _LITERALS: dict[str, Scalar] = {"true": True, "false": False, "null": None}
 _KEYWORDS = ("and", "or", "not", "in")
 _TOKEN_RE = re.compile(
     r"""(?P<space>\s+)
-    | (?P<ref>\$\{[^}]*\})
     | (?P<number>-?[0-9]+(?:\.[0-9]+)?)
     | (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
     | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
     | (?P<punct><=|>=|==|!=|<|>|[()\[\],])""",
     re.VERBOSE | re.DOTALL,
 )
-_NUMERIC_TEXT_RE = re.compile(r"\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*")
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t"}
 _VALUE = "a value (number, 'text', true, false, null or ${step.field})"
 
@@ -107,7 +103,7 @@ class Const:
 
 @dataclass(frozen=True)
 class Ref:
-    """A ``${...}`` reference to an earlier result."""
+    """A ``${...}`` reading earlier results: a path or an expression (``Expression``)."""
 
     reference: Reference
 
@@ -144,17 +140,23 @@ def _tokens(text: str) -> list[_Token]:
     out: list[_Token] = []
     pos = 0
     while pos < len(text):
-        match, col = _TOKEN_RE.match(text, pos), pos + 1
-        if match is None:
-            raise _token_error(text, pos)
-        pos, kind, raw = match.end(), match.lastgroup, match.group()
-        if kind == "ref":
+        col = pos + 1
+        if text.startswith("${", pos):
+            end = closing_brace(text, pos + 2)
+            if end < 0:
+                raise _token_error(text, pos)
+            raw, pos = text[pos : end + 1], end + 1
             try:
-                out.append(_Token("ref", raw, col, parse_reference(raw[2:-1])))
+                out.append(_Token("ref", raw, col, parse_embedded(raw[2:-1])))
             except ReferenceResolutionError as exc:
                 expected = f"a valid reference ({exc.reason})"
                 raise ConditionSyntaxError(text, col, expected, repr(raw)) from exc
-        elif kind == "number":
+            continue
+        match = _TOKEN_RE.match(text, pos)
+        if match is None:
+            raise _token_error(text, pos)
+        pos, kind, raw = match.end(), match.lastgroup, match.group()
+        if kind == "number":
             out.append(_Token("value", raw, col, Decimal(raw)))
         elif kind == "string":
             out.append(_Token("value", raw, col, _unquote(text, raw, col)))
@@ -245,7 +247,7 @@ class _Parser:
     def comparison(self) -> Node:
         left = self.operand()
         token = self.peek()
-        if token.kind == "punct" and token.text in _OPERATORS:
+        if token.kind == "punct" and token.text in COMPARISONS:
             self.pos += 1
             return Compare(token.text, left, self.operand())
         if self.take("word", "in"):
@@ -277,58 +279,6 @@ class _Parser:
         return tuple(items)
 
 
-def _describe(value: Any) -> str:
-    if value is None or isinstance(value, bool):
-        return {None: "null", True: "true", False: "false"}[value]
-    if isinstance(value, str):
-        return f"the string {value[:60]!r}"
-    if isinstance(value, Mapping | list | tuple):
-        return "an object" if isinstance(value, Mapping) else "a list"
-    return f"the number {value}" if _number(value) is not None else type(value).__name__
-
-
-def _number(value: Any) -> Decimal | None:
-    """``value`` as a finite Decimal when it is a number or a string spelling one."""
-    if isinstance(value, str) and _NUMERIC_TEXT_RE.fullmatch(value):
-        number = Decimal(value.strip())
-    elif isinstance(value, float):
-        number = Decimal(repr(value))  # repr, not the binary expansion: 129.9 == "129.90"
-    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
-        number = Decimal(value)
-    else:
-        return None
-    return number if number.is_finite() else None
-
-
-def _compare(op: str, left: Any, right: Any) -> bool:
-    """``left op right`` for ``op`` in ``< <= > >= == !=``, by the rules of this module.
-
-    Raises:
-        ValueError: the two values cannot be compared with ``op``; the message says why.
-    """
-    equality = op in ("==", "!=")
-    same_kind = any(
-        isinstance(left, kind) and isinstance(right, kind) for kind in (bool, Mapping, list | tuple)
-    )
-    if isinstance(left, str) and isinstance(right, str) and equality:
-        pair: tuple[Any, Any] = (left, right)
-    elif left is None or right is None:
-        if not equality:
-            raise ValueError(f"cannot order {_describe(left)} and {_describe(right)} with {op}")
-        pair = (left is None, right is None)
-    elif _number(left) is not None and _number(right) is not None:
-        pair = (_number(left), _number(right))
-    elif (isinstance(left, str) and isinstance(right, str)) or (equality and same_kind):
-        pair = (left, right)
-    else:
-        raise ValueError(
-            f"cannot compare {_describe(left)} with {_describe(right)} using {op}: numbers "
-            "compare with numbers and numeric strings; booleans, lists and objects only with "
-            "their own kind and only with == or !="
-        )
-    return bool(_OPERATORS[op](*pair))
-
-
 @dataclass(frozen=True)
 class Condition:
     """A parsed condition.
@@ -344,7 +294,13 @@ class Condition:
     @property
     def references(self) -> list[Reference]:
         """Every reference in the condition, left to right."""
-        return [node.reference for node in _walk(self.expression) if isinstance(node, Ref)]
+        found: list[Reference] = []
+        for node in _walk(self.expression):
+            if isinstance(node, Ref) and isinstance(node.reference, Expression):
+                found.extend(node.reference.references)
+            elif isinstance(node, Ref):
+                found.append(node.reference)
+        return found
 
     def evaluate(self, results: Mapping[str, Any]) -> bool:
         """Whether the condition holds for ``results`` (result JSON by step id).
@@ -371,13 +327,13 @@ def _truth(node: Node, results: Mapping[str, Any]) -> bool:
     if isinstance(node, Compare):
         left = _value(node.left, results)
         if isinstance(node.right, tuple):
-            found = any(_compare("==", left, item) for item in node.right)
+            found = any(compare("==", left, item) for item in node.right)
             return found if node.op == "in" else not found
-        return _compare(node.op, left, _value(node.right, results))
+        return compare(node.op, left, _value(node.right, results))
     value = _value(node, results)
     if not isinstance(value, bool):
         what = node.reference if isinstance(node, Ref) else "the condition"
-        raise ValueError(f"{what} is {_describe(value)}, not true/false; compare it with ==")
+        raise ValueError(f"{what} is {describe(value)}, not true/false; compare it with ==")
     return value
 
 

@@ -1,18 +1,57 @@
-"""References from a step's arguments to the results of earlier steps.
+r"""References from a step's arguments to the results of earlier steps, and expressions over them.
 
-A string argument may hold ``${path}`` references, where a path starts at a step's *result JSON*:
+A string argument may hold ``${...}``, which reads the *result JSON* of earlier steps. Inside the
+braces is either a plain **path** or an **expression**.
+
+**Paths.** ``${s1.price.amount}`` reads a field, ``${s2[0].id}`` an item of a list result::
 
     path := step_id ( "." field | "[" index "]" )*
 
-``${s1.price.amount}`` reads a field, ``${s2[0].id}`` an item of a list result. Two forms:
+**Expressions** filter lists, compute numbers and take dates apart::
 
-- **exact** — the string is one reference and nothing else (``"${s1.offers[0].id}"``): it is
-  replaced by the referenced value with its JSON type (a number stays a number, a list a list);
-- **interpolated** — the reference sits among other text (``"Table for ${s1.party}"``): each
-  reference is replaced by its text (strings as they are, anything else as compact JSON).
+    expression := or ;  or := and ("or" and)* ;  and := not ("and" not)*
+    not        := "not" not | comparison
+    comparison := sum ( ("<" | "<=" | ">" | ">=" | "==" | "!=") sum
+                      | ["not"] "in" "[" [expression ("," expression)*] "]" )?
+    sum        := product (("+" | "-") product)* ;  product := unary (("*" | "/") unary)*
+    unary      := "-" unary | postfix
+    postfix    := primary ( "." field | "[" ["-"] digits "]" | "[" ["?"] expression "]" )*
+    primary    := number | 'text' | "text" | true | false | null
+                | function "(" [expression ("," expression)*] ")" | name | "@" | "(" expression ")"
+
+- A **name** is a step id, the root of a path (``pos[0].qty``), except inside a filter.
+- **Filters**: ``list[test]`` keeps the items for which ``test`` is true; inside the brackets
+  a bare name is a field of the item (``@`` is the item itself), and an item lacking that field
+  does not match. ``${orders.orders[symbol == 'META' and status == 'new'][0].id}`` is the id of
+  the first open META order; ``[?symbol == 'META']`` (JMESPath's spelling) means the same.
+  Indexing a filter that kept nothing fails with ``no item of orders.orders has symbol ==
+  'META'``. A digit-only ``[n]`` is an index; ``[-1]`` is the last item.
+- **Arithmetic**: ``+ - * /`` on numbers (and strings spelling one, ``"129.90"``), computed as
+  ``Decimal``; a computed number becomes an ``int`` when whole, else a ``float``. A non-number
+  or a division by zero is an error, never a guess.
+- **Functions**: ``floor(x)``, ``ceil(x)``, ``round(x)`` / ``round(x, digits)`` (halves away
+  from zero), ``abs(x)``, ``min(a, b, ...)`` / ``max(...)`` (of numbers, or of one list),
+  ``len(x)`` (of a list, text or object), ``date(t)`` (the calendar date ``YYYY-MM-DD`` of an
+  ISO datetime, in its own offset) and ``time(t)`` (its ``HH:MM``).
+- **Comparisons** follow the condition language (``plangate.graphs.engine.conditions``):
+  numbers and numeric strings as numbers, text as text; ``and``/``or``/``not`` take booleans.
+- An expression reads at least one result. At most 500 characters and 20 levels of nesting.
+  Text in quotes may hold ``}``; the escapes are ``\\ \' \" \n \t``.
+
+For example: ``${floor(pos[symbol == 'TSLA'][0].qty / 2)}`` (half a position, whole shares),
+``${date(flight.offers[0].arrive_at)}`` (the day a flight lands), ``${quote.ask_price * 10}``.
+
+Two forms, for paths and expressions alike:
+
+- **exact** — the string is one ``${...}`` and nothing else (``"${s1.offers[0].id}"``): it is
+  replaced by the value with its JSON type (a number stays a number, a list a list);
+- **interpolated** — it sits among other text (``"Table for ${s1.party}"``): each ``${...}``
+  is replaced by its text (strings as they are, anything else as compact JSON).
 
 ``$${`` writes a literal ``${`` and is never a reference. The string is read left to right, so
-``$$${s1}`` is ``$`` followed by the literal text ``${s1}``.
+``$$${s1}`` is ``$`` followed by the literal text ``${s1}``. Every failure — a malformed
+``${...}``, a missing result or field, a filter that kept nothing, a non-number in arithmetic —
+is a ``ReferenceResolutionError`` (``model_visible``: a model reads it and repairs its plan).
 """
 
 from __future__ import annotations
@@ -20,97 +59,93 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from plangate.tools.errors import PlangateError
+from plangate.graphs.engine.expressions import Expression, parse_expression
+from plangate.graphs.engine.paths import (
+    STEP_ID_PATTERN,
+    PathSegment,
+    Reference,
+    ReferenceResolutionError,
+    format_path,
+    lookup,
+    parse_reference,
+)
 
-STEP_ID_PATTERN = r"[a-z][a-z0-9_]{0,31}"
-"""What a step id looks like; shared with ``plangate.graphs.engine.plan.Step.id``."""
+__all__ = [
+    "STEP_ID_PATTERN",
+    "Expression",
+    "PathSegment",
+    "Reference",
+    "ReferenceResolutionError",
+    "closing_brace",
+    "find_references",
+    "format_path",
+    "lookup",
+    "parse_embedded",
+    "parse_reference",
+    "parse_template",
+    "resolve",
+]
 
-_STEP_RE = re.compile(STEP_ID_PATTERN)
-_SEGMENT_RE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]{1,9})\]")
 _ESCAPE = "$${"
 _OPEN = "${"
+_PATHLIKE = re.compile(r"[\w.\[\]]*")
 
-PathSegment = str | int
-"""A field name (``str``) or a list index (``int``)."""
-
-
-class ReferenceResolutionError(PlangateError):
-    """A ``${...}`` reference is malformed or points at nothing.
-
-    Attributes:
-        reference: the reference as written, e.g. ``"${s1.offers[3].id}"``.
-        reason: what is wrong, e.g. ``"s1.offers has 2 items"``.
-    """
-
-    model_visible = True
-
-    def __init__(self, reference: str, reason: str) -> None:
-        super().__init__(f"{reference}: {reason}")
-        self.reference: str = reference
-        self.reason: str = reason
+Part = str | Reference
+"""A piece of a template: literal text, or a path or an expression (an ``Expression`` is a
+``Reference``)."""
 
 
-@dataclass(frozen=True)
-class Reference:
-    """One parsed reference.
-
-    Attributes:
-        step_id: the step whose result is the root of the path.
-        path: field names and list indexes below that result, outermost first.
-        raw: the reference as written, including ``${`` and ``}``.
-    """
-
-    step_id: str
-    path: tuple[PathSegment, ...] = ()
-    raw: str = ""
-
-    def __str__(self) -> str:
-        return self.raw or f"${{{format_path(self.step_id, self.path)}}}"
-
-
-def format_path(step_id: str, path: tuple[PathSegment, ...] = ()) -> str:
-    """The canonical text of a path, without ``${}``: ``format_path("s1", ("a", 0)) == "s1.a[0]"``."""
-    return step_id + "".join(f"[{seg}]" if isinstance(seg, int) else f".{seg}" for seg in path)
-
-
-def parse_reference(text: str) -> Reference:
-    """Parse the inside of ``${...}`` (``"s1.offers[0].id"``) into a ``Reference``.
+def parse_embedded(text: str) -> Reference:
+    """Parse the inside of ``${...}``: a ``Reference`` for a plain path, else an ``Expression``.
 
     Raises:
-        ReferenceResolutionError: the text does not follow the path grammar.
+        ReferenceResolutionError: neither; for text made only of path characters the path's
+            message, else the expression's (``ExpressionSyntaxError``, with its column).
     """
-    raw = f"${{{text}}}"
-    step = _STEP_RE.match(text)
-    if step is None:
-        raise ReferenceResolutionError(
-            raw, "a reference starts with a step id (lowercase letter, then a-z, 0-9 or _)"
-        )
-    path: list[PathSegment] = []
-    pos = step.end()
+    try:
+        return parse_reference(text)
+    except ReferenceResolutionError as path_error:
+        try:
+            return parse_expression(text)
+        except ReferenceResolutionError:
+            if _PATHLIKE.fullmatch(text):
+                raise path_error from None
+            raise
+
+
+def closing_brace(text: str, start: int) -> int:
+    """Where the ``}`` closing a ``${`` whose inside starts at ``start`` is; -1 when none.
+
+    A ``}`` inside quotes belongs to the text of an expression; when a quote is never closed,
+    the first ``}`` closes (the expression then reports the open quote).
+    """
+    quote = ""
+    pos = start
     while pos < len(text):
-        seg = _SEGMENT_RE.match(text, pos)
-        if seg is None:
-            raise ReferenceResolutionError(
-                raw,
-                f"unexpected {text[pos:]!r} at character {pos + 1}; after {text[:pos]!r} "
-                "write .field or [index]",
-            )
-        path.append(seg.group(1) if seg.group(1) is not None else int(seg.group(2)))
-        pos = seg.end()
-    return Reference(step.group(), tuple(path), raw)
+        char = text[pos]
+        if quote:
+            if char == "\\":
+                pos += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "}":
+            return pos
+        pos += 1
+    return text.find("}", start)
 
 
-def parse_template(text: str) -> list[str | Reference]:
-    """Split a string into literal text and references (escapes already unescaped).
+def parse_template(text: str) -> list[Part]:
+    """Split a string into literal text, references and expressions (escapes unescaped).
 
     Raises:
         ReferenceResolutionError: a ``${`` is never closed or encloses a malformed path.
     """
-    parts: list[str | Reference] = []
+    parts: list[Part] = []
     literal: list[str] = []
     pos = 0
     while pos < len(text):
@@ -118,7 +153,7 @@ def parse_template(text: str) -> list[str | Reference]:
             literal.append(_OPEN)
             pos += len(_ESCAPE)
         elif text.startswith(_OPEN, pos):
-            end = text.find("}", pos)
+            end = closing_brace(text, pos + len(_OPEN))
             if end < 0:
                 raise ReferenceResolutionError(
                     text[pos:], "'${' is never closed by '}'; write $${ for a literal ${"
@@ -126,7 +161,7 @@ def parse_template(text: str) -> list[str | Reference]:
             if literal:
                 parts.append("".join(literal))
                 literal = []
-            parts.append(parse_reference(text[pos + len(_OPEN) : end]))
+            parts.append(parse_embedded(text[pos + len(_OPEN) : end]))
             pos = end + 1
         else:
             literal.append(text[pos])
@@ -150,65 +185,19 @@ def _strings(value: Any) -> Iterator[str]:
 def find_references(value: Any) -> list[Reference]:
     """Every reference in ``value``, walking nested dicts and lists, in order of appearance.
 
-    Raises:
-        ReferenceResolutionError: a string holds a malformed reference.
-    """
-    return [
-        part
-        for text in _strings(value)
-        for part in parse_template(text)
-        if isinstance(part, Reference)
-    ]
-
-
-def _kind(node: Any) -> str:
-    if isinstance(node, Mapping):
-        return "an object"
-    if isinstance(node, list | tuple):
-        return "a list"
-    if node is None:
-        return "null"
-    if isinstance(node, bool):
-        return "a boolean"
-    if isinstance(node, str):
-        return "a string"
-    return "a number" if isinstance(node, int | float | Decimal) else type(node).__name__
-
-
-def lookup(reference: Reference, results: Mapping[str, Any]) -> Any:
-    """The value ``reference`` points at inside ``results`` (step id → result JSON).
+    An expression contributes the results it reads (``Expression.references``).
 
     Raises:
-        ReferenceResolutionError: naming the first part of the path that does not exist.
+        ReferenceResolutionError: a string holds a malformed reference or expression.
     """
-    if reference.step_id not in results:
-        have = ", ".join(sorted(results)) or "none yet"
-        raise ReferenceResolutionError(
-            str(reference), f"no result for step {reference.step_id} (results exist for: {have})"
-        )
-    node = results[reference.step_id]
-    for depth, seg in enumerate(reference.path):
-        where = format_path(reference.step_id, reference.path[:depth])
-        if isinstance(seg, int):
-            if not isinstance(node, list | tuple):
-                raise ReferenceResolutionError(
-                    str(reference), f"{where} is {_kind(node)}, not a list"
-                )
-            if seg >= len(node):
-                raise ReferenceResolutionError(str(reference), f"{where} has {len(node)} items")
-            node = node[seg]
-        else:
-            if not isinstance(node, Mapping):
-                raise ReferenceResolutionError(
-                    str(reference), f"{where} is {_kind(node)}, not an object"
-                )
-            if seg not in node:
-                fields = ", ".join(sorted(str(key) for key in node)) or "none"
-                raise ReferenceResolutionError(
-                    str(reference), f"{where} has no field {seg!r} (fields: {fields})"
-                )
-            node = node[seg]
-    return node
+    found: list[Reference] = []
+    for text in _strings(value):
+        for part in parse_template(text):
+            if isinstance(part, Expression):
+                found.extend(part.references)
+            elif isinstance(part, Reference):
+                found.append(part)
+    return found
 
 
 def _as_text(value: Any) -> str:
@@ -230,14 +219,15 @@ def _resolve_text(text: str, results: Mapping[str, Any]) -> Any:
 
 
 def resolve(value: Any, results: Mapping[str, Any]) -> Any:
-    """A copy of ``value`` with every reference replaced by what it points at.
+    """A copy of ``value`` with every ``${...}`` replaced by what it points at or computes.
 
     Args:
         value: arguments as the plan wrote them (nested dicts, lists, strings, scalars).
         results: result JSON of finished steps, by step id.
 
     Raises:
-        ReferenceResolutionError: a reference is malformed or points at nothing.
+        ReferenceResolutionError: a reference is malformed or points at nothing, or an
+            expression cannot be evaluated.
     """
     if isinstance(value, str):
         return _resolve_text(value, results)
