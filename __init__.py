@@ -6,6 +6,9 @@ folders are the subpackages ``plangate.tools``, ``plangate.graphs``, ``plangate.
 
     from plangate import Agent, AgentSpec, Toolset, tool
 
+A whole agent — tools, an offline grammar (``intent``), a policy (``PolicyRules`` of ``Rule``s)
+and a replayed test — needs nothing else: docs/example/ is one, built from these names only.
+
 They are loaded on first use, so ``import plangate.tools`` stays light (no LangGraph).
 """
 
@@ -18,7 +21,8 @@ if TYPE_CHECKING:
     from plangate.agents.agent import Agent
     from plangate.agents.spec import AgentSpec
     from plangate.graphs.engine.plan import Plan, Step
-    from plangate.graphs.offline.grammar import Grammar, Intent
+    from plangate.graphs.guards.policy import PolicyRules, Rule
+    from plangate.graphs.offline.grammar import Grammar, Intent, intent
     from plangate.graphs.offline.scripted import ScriptedChatModel
     from plangate.graphs.traces.replay import replay, replay_sync
     from plangate.tools.base import Tool, ToolContext, tool
@@ -36,11 +40,14 @@ _EXPORTS: dict[str, str] = {
     "Intent": "plangate.graphs.offline.grammar",
     "Plan": "plangate.graphs.engine.plan",
     "PlangateError": "plangate.tools.errors",
+    "PolicyRules": "plangate.graphs.guards.policy",
+    "Rule": "plangate.graphs.guards.policy",
     "ScriptedChatModel": "plangate.graphs.offline.scripted",
     "Step": "plangate.graphs.engine.plan",
     "Tool": "plangate.tools.base",
     "ToolContext": "plangate.tools.base",
     "Toolset": "plangate.tools.registry",
+    "intent": "plangate.graphs.offline.grammar",
     "replay": "plangate.graphs.traces.replay",
     "replay_sync": "plangate.graphs.traces.replay",
     "tool": "plangate.tools.base",
@@ -54,11 +61,14 @@ __all__ = [
     "Intent",
     "Plan",
     "PlangateError",
+    "PolicyRules",
+    "Rule",
     "ScriptedChatModel",
     "Step",
     "Tool",
     "ToolContext",
     "Toolset",
+    "intent",
     "replay",
     "replay_sync",
     "tool",

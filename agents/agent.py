@@ -35,6 +35,7 @@ from plangate.graphs.engine.replan_context import ReplanLimits
 from plangate.graphs.engine.responder import FunctionResponder, LLMResponder, Responder
 from plangate.graphs.engine.runtime import Runtime, Strategy
 from plangate.graphs.guards.guardrails import Guardrail
+from plangate.graphs.offline.grammar import Grammar
 from plangate.graphs.offline.rule_planner import RulePlanner
 from plangate.graphs.traces.recording import Recorder, shared_checkpointer
 from plangate.graphs.traces.replay import RunParts
@@ -186,7 +187,7 @@ class Agent:
         if model is not None:
             return LLMPlanner(model, replan_limits=self._replan_limits)
         self._check_offline()
-        assert self.spec.grammar is not None
+        assert isinstance(self.spec.grammar, Grammar)  # the spec made its intents a Grammar
         return RulePlanner(self.spec.grammar)
 
     def _responder(self, model: BaseChatModel | None) -> Responder:

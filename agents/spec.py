@@ -27,7 +27,7 @@ from plangate.graphs.engine.budget import DEFAULT_BUDGET, Budget
 from plangate.graphs.guards.guardrails import Guardrail
 from plangate.graphs.guards.policy import ApproveWrites
 from plangate.graphs.guards.sinks import UntrustedWriteApproval, UntrustedWriteRefusal
-from plangate.graphs.offline.grammar import Grammar
+from plangate.graphs.offline.grammar import Grammar, Intent
 from plangate.tools.errors import UsageError
 from plangate.tools.registry import Toolset
 
@@ -49,7 +49,8 @@ class AgentSpec:
         tools: names of the tools the agent may use (its allow-list).
         response_model: the pydantic model of the final answer.
         policy: builds the guardrails, in the order they run.
-        grammar: the requests the offline planner understands.
+        grammar: the requests the offline planner understands: a ``Grammar``, or its
+            intents in order (made a ``Grammar`` when the spec is built).
         offline_answer: writes the answer when no model is used.
         budget: the run's bounds.
         examples: requests that show what the agent does (demo and help text).
@@ -72,7 +73,7 @@ class AgentSpec:
     tools: tuple[str, ...]
     response_model: type[BaseModel]
     policy: PolicyFactory = field(default=lambda toolset: ())
-    grammar: Grammar | None = None
+    grammar: Grammar | Sequence[Intent] | None = None
     offline_answer: OfflineAnswer | None = None
     budget: Budget = DEFAULT_BUDGET
     examples: tuple[str, ...] = ()
@@ -117,6 +118,8 @@ class AgentSpec:
         return tuple(gates)
 
     def __post_init__(self) -> None:
+        if self.grammar is not None and not isinstance(self.grammar, Grammar):
+            object.__setattr__(self, "grammar", Grammar(self.grammar))
         if not self.name.isidentifier():
             raise UsageError(f"agent name {self.name!r} must be an identifier, e.g. 'reservation'")
         if not self.tools:

@@ -7,12 +7,12 @@ chat-model double that answers from a script, for tests of model-driven runs. A 
 ``Scope`` (``scope``) and its intents' number placers (``numbers``) make the planner refuse what
 the agent cannot do (``RequestRefusedError``) instead of falling back on a default.
 
-- ``Grammar``, ``Intent``, ``OutsideGrammarError``, ``RulePlanner``
+- ``Grammar``, ``Intent``, ``intent`` (the decorator), ``OutsideGrammarError``, ``RulePlanner``
 - ``Scope``, ``Action``, ``Unsupported``
 - ``ScriptedChatModel``, ``ScriptExhaustedError``
 """
 
-from plangate.graphs.offline.grammar import Grammar, Intent, OutsideGrammarError
+from plangate.graphs.offline.grammar import Grammar, Intent, OutsideGrammarError, intent
 from plangate.graphs.offline.rule_planner import RulePlanner
 from plangate.graphs.offline.scope import Action, Scope, Unsupported
 from plangate.graphs.offline.scripted import ScriptedChatModel, ScriptExhaustedError
@@ -27,4 +27,5 @@ __all__ = [
     "ScriptExhaustedError",
     "ScriptedChatModel",
     "Unsupported",
+    "intent",
 ]
