@@ -103,7 +103,11 @@ class ToolRefusedError(ToolError):
         self.hint: str = hint
 
     def __str__(self) -> str:
-        return f"{self.message} {self.hint}".strip() if self.hint else self.message
+        if not self.hint:
+            return self.message
+        # The message and the hint are two sentences: "... does not list it. Listed symbols: ..."
+        stop = "" if self.message.rstrip().endswith((".", "!", "?", ":", ";")) else "."
+        return f"{self.message.rstrip()}{stop} {self.hint}".strip()
 
 
 class ToolTimeoutError(ToolError):

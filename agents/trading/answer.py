@@ -13,19 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_FLOOR
-from typing import Any
+from typing import Any, NamedTuple
 
 from plangate.agents.trading import figures as read
 from plangate.agents.trading.grammar import GRAMMAR
+from plangate.agents.trading.phrases import step_noun, step_verb, value_name
 from plangate.agents.trading.plans import ACCOUNT, POSITIONS, QUOTE
 from plangate.agents.trading.replan import BLOCKED, CONDITION_FALSE, REJECTED, explained
 from plangate.agents.trading.response import Problem, SkippedOrder, SkipReason, TradeReport
 from plangate.agents.trading.slots import read_notional
 from plangate.agents.trading.summary import summarize
-from plangate.graphs.engine.conditions import parse_condition
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.planner import PlanningContext
-from plangate.graphs.engine.references import lookup
+from plangate.graphs.engine.wording import (
+    StepLabel,
+    condition_in_words,
+    dates_in_words,
+    read_failure,
+)
 from plangate.tools.domains.broker.models import OrderSide, OrderType
 from plangate.tools.errors import PlangateError
 
@@ -36,6 +41,7 @@ def answer(request: str, steps: Mapping[str, Any]) -> TradeReport:
     results = {sid: rec.get("result") for sid, rec in steps.items() if rec.get("status") == "done"}
     report: dict[str, list[Any]] = {k: [] for k in ("figures", "orders", "skipped", "notes")}
     problems: list[Problem] = []
+    label = _labels(steps, plan)
     for step_id, record in steps.items():
         tool, status = str(record.get("tool", "")), record.get("status")
         target = explained(step_id)
@@ -43,22 +49,40 @@ def answer(request: str, steps: Mapping[str, Any]) -> TradeReport:
             continue  # the explained step's own record says it all
         if target is not None:
             why = str((record.get("args") or {}).get("query", "not run"))
-            _not_done(target, _tool_of(plan, target), why, plan, report, problems)
+            _not_done(
+                target,
+                _tool_of(plan, target),
+                why,
+                _Context(plan, {}, results, label),
+                report,
+                problems,
+            )
         elif status == "done":
             _collect(step_id, tool, record.get("result"), report)
         else:
             why = str(record.get("error") or "")
             if status == "skipped" and not why:
-                why = f"{CONDITION_FALSE}: {_condition_detail(plan, step_id, results)}"
-            _not_done(step_id, tool, why or str(status), plan, report, problems)
+                why = CONDITION_FALSE
+            context = _Context(plan, record.get("args") or {}, results, label)
+            _not_done(step_id, tool, why or str(status), context, report, problems)
     if intent == "notional_order":
         report["skipped"].extend(_notional(request, plan, results))
-    ran = {rec.get("tool") for rec in steps.values() if rec.get("status") == "done"}
+    listed = next(
+        (
+            rec
+            for rec in steps.values()
+            if rec.get("tool") == "list_orders" and rec.get("status") == "done"
+        ),
+        None,
+    )
     summary = summarize(
         **report,
         problems=problems,
-        orders_looked_up="list_orders" in ran,
-        positions_looked_up="get_positions" in ran,
+        orders_looked_up=str((listed.get("args") or {}).get("status") or "all") if listed else None,
+        positions_looked_up=any(
+            rec.get("tool") == "get_positions" and rec.get("status") == "done"
+            for rec in steps.values()
+        ),
     )
     return TradeReport(summary=summary, problems=problems, **report)
 
@@ -112,19 +136,47 @@ def reason_of(why: str) -> SkipReason:
     return "failed"
 
 
+class _Context(NamedTuple):
+    plan: Plan | None
+    args: Mapping[str, Any]
+    results: Mapping[str, Any]
+    label: StepLabel
+
+
+def _labels(steps: Mapping[str, Any], plan: Plan | None) -> StepLabel:
+    """Each step's name in words, from its record or else its planned step."""
+
+    def label(step_id: str) -> str:
+        record = steps.get(step_id) or {}
+        planned_step = _step(plan, step_id)
+        tool = str(record.get("tool") or (planned_step.tool if planned_step else ""))
+        args = record.get("args") or (planned_step.args if planned_step else {})
+        return step_noun(tool, args) if tool else f"the {step_id} step"
+
+    return label
+
+
 def _not_done(
     step_id: str,
     tool: str,
     why: str,
-    plan: Plan | None,
+    context: _Context,
     report: dict[str, list[Any]],
     problems: list[Problem],
 ) -> None:
-    step = _step(plan, step_id)
+    step = _step(context.plan, step_id)
+    reason = reason_of(why)
+    detail = _in_words(step, why, context)
     if tool != "place_order" or step is None:
-        problems.append(Problem(step_id=step_id, tool=tool, detail=why))
+        args = context.args or (step.args if step is not None else {})
+        problems.append(
+            Problem(
+                step_id=step_id, tool=tool, detail=f"I could not {step_verb(tool, args)}: {detail}"
+            )
+        )
         return
     args = step.args
+    failure = read_failure(why)
     report["skipped"].append(
         SkippedOrder(
             symbol=args["symbol"],
@@ -132,28 +184,39 @@ def _not_done(
             qty=args["qty"],
             type=OrderType(args.get("type", "market")),
             limit_price=args.get("limit_price"),
-            reason=reason_of(why),
-            detail=why,
+            reason=reason,
+            detail=detail,
+            rule=failure.rule or None,
             source=step_id,
         )
     )
 
 
-def _condition_detail(plan: Plan | None, step_id: str, results: Mapping[str, Any]) -> str:
-    """``${rsi14.value} < 30 (rsi14.value = 58.2506 as of 2026-02-27)``: what was false."""
-    step = _step(plan, step_id)
+def _in_words(step: Step | None, why: str, context: _Context) -> str:
+    """Why a step was not done, as a person reads it: no plan syntax, dates in words."""
+    if why.startswith(CONDITION_FALSE):
+        return _condition_words(step, context)
+    failure = read_failure(why, context.label)
+    if failure.kind == "rejected":
+        return f"you rejected it ({failure.reason})" if failure.reason else "you rejected it"
+    return dates_in_words(failure.reason) or "it was not done"
+
+
+def _condition_words(step: Step | None, context: _Context) -> str:
+    """``NVDA's RSI(14) is 58.25, not below 30 (as of Friday 27 February)``: what was false."""
     if step is None or not step.condition:
-        return "the step's condition did not hold"
-    shown = []
-    for ref in parse_condition(step.condition).references:
-        try:
-            value = lookup(ref, results)
-        except PlangateError:
-            continue
-        root = results.get(ref.step_id)
-        when = root.get("as_of_date") or root.get("timestamp") if isinstance(root, dict) else None
-        shown.append(f"{str(ref)[2:-1]} = {value}" + (f" as of {when}" if when else ""))
-    return f"{step.condition} ({'; '.join(shown)})" if shown else step.condition
+        return "its condition did not hold"
+    text = condition_in_words(step.condition, context.results, value_name, context.label)
+    dates = sorted(
+        {
+            str(root.get("as_of_date") or root.get("timestamp"))
+            for sid, root in context.results.items()
+            if isinstance(root, dict)
+            and f"${{{sid}." in step.condition
+            and (root.get("as_of_date") or root.get("timestamp"))
+        }
+    )
+    return text + (f" (as of {dates_in_words(', '.join(dates))})" if dates else "")
 
 
 def _notional(request: str, plan: Plan | None, results: Mapping[str, Any]) -> list[SkippedOrder]:
@@ -167,14 +230,20 @@ def _notional(request: str, plan: Plan | None, results: Mapping[str, Any]) -> li
     price = read.number(quote[field])
     shares = int((amount / price).to_integral_value(rounding=ROUND_FLOOR))
     symbol = quote["symbol"]
-    detail = (
-        f"${amount:,} of {symbol} at the {field.split('_')[0]} ${price} ({QUOTE}.{field}) is "
-        f"{shares} whole shares (${price * shares:,}); orders take whole shares, not dollars"
-    )
-    account = results.get(ACCOUNT)
-    if not sell and isinstance(account, dict):
-        power = read.number(account["buying_power"])
-        detail += f"; buying power is ${power:,} ({ACCOUNT}.buying_power)"
+    verb, done = ("sells", "sold") if sell else ("buys", "bought")
+    at = f"at the {field.split('_')[0]} of ${price:,}"
+    if shares:
+        detail = (
+            f"${amount:,} {verb} {shares} whole shares of {symbol} {at} (${price * shares:,} in "
+            f"all); orders take whole shares, so nothing was {done}"
+        )
+    else:
+        detail = f"${amount:,} does not cover one whole share of {symbol} {at}; nothing was {done}"
+    account, held = results.get(ACCOUNT), _held(results.get(POSITIONS), symbol)
+    if not sell and isinstance(account, dict) and read.number(account["buying_power"]) < amount:
+        detail += f", and your buying power is only ${read.number(account['buying_power']):,}"
+    if sell and held is not None and held < shares:
+        detail += f", and you hold only {held} {symbol}"
     if shares:
         detail += f'. To order, ask: "{side.value.capitalize()} {shares} shares of {symbol}"'
     return [
@@ -183,3 +252,12 @@ def _notional(request: str, plan: Plan | None, results: Mapping[str, Any]) -> li
             suggested_qty=shares, reason="needs_shares", detail=detail, source=QUOTE,
         )
     ]  # fmt: skip
+
+
+def _held(positions: Any, symbol: str) -> int | None:
+    """Shares of ``symbol`` held, from a positions result; ``None`` when not read."""
+    if not isinstance(positions, list):
+        return None
+    return sum(
+        int(p.get("qty", 0)) for p in positions if isinstance(p, dict) and p.get("symbol") == symbol
+    )

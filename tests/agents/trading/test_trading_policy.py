@@ -19,7 +19,7 @@ def blocked_by(outcome: Outcome, guardrail: str) -> str:
     assert outcome.asked == []  # blocked before anyone was asked
     (skip,) = outcome.report.skipped
     assert skip.reason == "blocked_by_policy"
-    assert skip.detail == f"blocked by {guardrail}: {verdicts[0]['reason']}"
+    assert (skip.rule, skip.detail) == (guardrail, verdicts[0]["reason"])
     assert verdicts[0]["reason"] in outcome.report.summary
     return str(verdicts[0]["reason"])
 
@@ -152,7 +152,7 @@ async def test_a_cancel_waits_for_approval_and_a_failed_one_lists_the_open_order
     assert problem.tool == "cancel_order"
     assert "not_cancellable" in problem.detail or "cancel" in problem.detail
     assert again.result.steps["orders"]["tool"] == "list_orders"
-    assert "0 order(s) listed" in again.report.summary
+    assert "You have no open orders" in again.report.summary
 
 
 @pytest.mark.parametrize(

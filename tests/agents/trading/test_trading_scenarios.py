@@ -51,7 +51,7 @@ async def test_a_scenario_runs_pauses_where_an_order_is_due_and_books_it(
         assert placed.status.value == booked.status.value == status
         assert placed.fill_price == booked.filled_avg_price
         assert report.skipped == []
-        assert "placed" in report.summary.lower()
+        assert report.summary.startswith(("Bought", "Sold", "Placed an order"))
     else:
         assert report.orders == []
         (skip,) = report.skipped
@@ -77,7 +77,7 @@ async def test_the_conditional_scenarios_show_the_indicator_that_decided(world: 
     rsi = next(f for f in nvidia.figures if f.name == "RSI(14)")
     assert rsi.value > 30
     assert (rsi.symbol, rsi.as_of, rsi.source) == ("NVDA", "2026-02-27", "rsi14.value")
-    assert f"rsi14.value = {rsi.value}" in skip.detail
+    assert f"NVDA's RSI(14) is {rsi.value:.2f}, not below 30" in skip.detail
     exxon = (await world.ask("Buy 20 shares of Exxon if its 14-day RSI is below 30")).report
     assert next(f for f in exxon.figures if f.name == "RSI(14)").value < 30
     assert [o.symbol for o in exxon.placed()] == ["XOM"]
