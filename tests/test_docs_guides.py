@@ -12,6 +12,7 @@ GUIDES = [
     ("strategies.md", 5),
     ("approvals.md", 4),
     ("budgets.md", 3),
+    ("persistence.md", 5),
 ]
 
 
