@@ -8,7 +8,7 @@ import pytest
 from tests.test_docs_pages import blocks, run_page
 
 GUIDES = [
-    ("plans.md", 6),
+    ("plans.md", 7),
     ("strategies.md", 5),
     ("approvals.md", 4),
     ("budgets.md", 3),
