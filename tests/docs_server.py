@@ -32,7 +32,9 @@ AGENTS = ("reservation", "trading")
 
 def _serve(root: Path, sock: socket.socket, ready: threading.Event, stop: threading.Event) -> None:
     async def main() -> None:
-        async with local_service(root, resolve_agents(list(AGENTS)), clock=PinnedClock(NOW)) as runs:
+        async with local_service(
+            root, resolve_agents(list(AGENTS)), clock=PinnedClock(NOW)
+        ) as runs:
             app = create_app(runs, wait_seconds=30)
             server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off"))
             serving = asyncio.create_task(server.serve(sockets=[sock]))

@@ -1,5 +1,8 @@
-"""The docs pages' examples run as written: each page's Python blocks in order, in one module
-namespace, print exactly the page's ``text`` blocks, and its YAML blocks load as what they show."""
+"""A page's Python blocks run in order in one module, printing what they print.
+
+Kept for the guides' tests that call it; every page's examples, the README's too, run in
+tests/test_docs_examples.py, block by block, by the rule written there.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,6 @@ import types
 from pathlib import Path
 
 import pytest
-import yaml
-
-from plangate.graphs.guards.rule_files import rules_from_data
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -36,22 +36,3 @@ def run_page(page: str, monkeypatch: pytest.MonkeyPatch) -> str:
         for block in blocks(page, "python"):
             exec(compile(block, str(DOCS / page), "exec"), module.__dict__)
     return out.getvalue()
-
-
-@pytest.mark.parametrize(
-    ("page", "examples"),
-    [("getting-started.md", 3), ("policies.md", 3), ("provenance.md", 3), ("workflows.md", 7)],
-)
-def test_a_page_runs_and_prints_what_it_shows(
-    page: str, examples: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert len(blocks(page, "python")) == examples, f"{page} lost or gained an example"
-    assert run_page(page, monkeypatch) == "".join(blocks(page, "text"))
-
-
-def test_the_policy_pages_yaml_blocks_are_rules_files() -> None:
-    found = blocks("policies.md", "yaml")
-    assert found
-    for block in found:
-        rules = rules_from_data(yaml.safe_load(block), "policies.md")
-        assert [rule.id for rule in rules] == ["no_basic_economy_changes", "cancel_within_24_hours"]
