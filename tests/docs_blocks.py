@@ -79,8 +79,14 @@ def pages() -> list[Path]:
 
 
 def relative(page: Path) -> str:
-    """``page``'s path from the repository root, with forward slashes."""
-    return page.resolve().relative_to(ROOT).as_posix()
+    """``page``'s path from the repository root, with forward slashes (a page elsewhere: its
+    whole path)."""
+    resolved = page.resolve()
+    return (
+        resolved.relative_to(ROOT).as_posix()
+        if resolved.is_relative_to(ROOT)
+        else resolved.as_posix()
+    )
 
 
 def read_blocks(page: Path) -> list[Block]:
