@@ -1,35 +1,39 @@
-"""What the command line shows: a run's progress, its pending approvals and its answer.
+"""What the command line shows of a run while it runs: its steps, verdicts, approvals, failures.
 
-Everything shown that came from a tool or a model goes through ``untrusted.scrub`` first.
+Everything shown that came from a tool or a model goes through ``untrusted.scrub`` first; moments
+in it are shown to the minute in the reader's zone (``moments``). The answer and the pending
+approvals are drawn by ``answer_view`` and ``approval_view``.
 
 ``Progress`` follows the typed events of a run (``plangate.graphs.engine.events``). On a terminal it
 keeps a live tree of the plan's steps — state, timing, result summary — redrawn as events arrive;
-when the output is not a terminal (a pipe, CI, tests) it prints one line per event instead, because
-a redrawn display would leave escape codes and repeated frames in a log. The answer's tokens
-(``AnswerToken``) show as they stream: the tree's last line follows the answer being written; in
-lines, the tokens are printed as they come, on one line of their own. Either way the structured
-answer is rendered in full once the run ends.
+when the output is not a terminal (a pipe, CI, tests) it prints each event as a line of its own
+instead, because a redrawn display would leave escape codes and repeated frames in a log. A line
+longer than the width wraps at word boundaries, its continuation indented under its text. The
+answer's tokens (``AnswerToken``) show as they stream: the tree's last line follows the answer being
+written; in lines, the tokens are printed as they come, wrapped at word boundaries too. Either way
+the structured answer is rendered in full once the run ends. A failure's message is shown in full
+once, by the command's report: the progress says only its first line.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-from rich.console import Console, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.live import Live
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from plangate.demos.cli.moments import Moments
 from plangate.demos.cli.untrusted import scrub
 from plangate.graphs.engine.events import Event, ModelRetrying, StepRetrying, parse_event
 from plangate.graphs.guards.labels import CallProvenance
+from plangate.tools.clock import Clock, SystemClock
 
 _STATES = {
     "pending": ("·", "dim"),
@@ -43,9 +47,66 @@ _STATES = {
 
 
 def compact(value: Any, width: int = 60) -> str:
-    """``value`` as one line of JSON (strings as is), cut to ``width`` characters."""
+    """``value`` as one line of JSON (strings as is), cut to ``width`` characters.
+
+    The cut falls between words when one ends in the last third, so no word is left half.
+    """
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    kept = text[: width - 1]
+    space = kept.rfind(" ")
+    return (kept[:space] + " …") if space >= (2 * width) // 3 else kept + "…"
+
+
+def headline(message: str, width: int = 100) -> str:
+    """The first line of ``message``, cut to ``width``: what the progress says of a failure."""
+    lines = message.strip().splitlines() or [""]
+    first = compact(lines[0], width)
+    return first + (" …" if len(lines) > 1 and not first.endswith("…") else "")
+
+
+class Hanging:
+    """``text`` wrapped at word boundaries, its continuation lines indented by ``indent``.
+
+    Args:
+        text: one line of text (newlines in it start new lines, indented too).
+        indent: how far continuation lines are indented.
+    """
+
+    def __init__(self, text: Text, indent: int = 2) -> None:
+        self.text = text
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, self.indent + 8)
+        first = True
+        for part in self.text.split("\n", allow_blank=True):
+            if first:
+                lines = part.wrap(console, width, overflow="fold")
+                head = lines[0] if lines else Text()
+                taken = len(head.plain)
+                head.rstrip()
+                yield head
+                rest = part[taken:]
+                rest = rest[len(rest.plain) - len(rest.plain.lstrip()) :]
+                first = False
+            else:
+                rest = part
+            if not rest.plain.strip():
+                continue
+            # A list item's continuation lines go under its text, past its "- ".
+            under = self.indent + (2 if rest.plain.startswith(("- ", "* ", "• ")) else 0)
+            for i, line in enumerate(rest.wrap(console, width - under, overflow="fold")):
+                line.rstrip()
+                yield Text(" " * (self.indent if i == 0 else under)) + line
+
+
+def indent_of(line: Text) -> int:
+    """How far the continuation of an event line is indented: past its leading mark."""
+    plain = line.plain
+    return len(plain) - len(plain.lstrip(" ")) + 2
 
 
 @dataclass
@@ -61,10 +122,20 @@ class StepView:
 
 
 class ProgressTree:
-    """The state of a run's steps, folded from its events."""
+    """The state of a run's steps, folded from its events.
 
-    def __init__(self, title: str) -> None:
+    Args:
+        title: the tree's root label.
+        clock: what a running step's time is measured on (the real clock by default).
+        moments: how moments in summaries are shown (the reader's zone by default).
+    """
+
+    def __init__(
+        self, title: str, clock: Clock | None = None, moments: Moments | None = None
+    ) -> None:
         self.title = title
+        self.clock: Clock = clock or SystemClock()
+        self.moments = moments or Moments(clock=self.clock)
         self.steps: dict[str, StepView] = {}
         self.notes: list[Text] = []
         self.draft = ""
@@ -83,7 +154,7 @@ class ProgressTree:
                     self.steps[step["id"]] = StepView(step["tool"], after)
         elif event.kind == "step_started":
             view = self.steps.setdefault(event.step_id, StepView(event.tool))
-            view.state, view.started = "running", time.monotonic()
+            view.state, view.started = "running", self.clock.monotonic()
         elif event.kind == "step_retrying":
             self.steps.setdefault(event.step_id, StepView(event.tool)).summary = retry_text(event)
         elif event.kind == "step_finished":
@@ -105,7 +176,7 @@ class ProgressTree:
             failed = ", ".join(event.failed)
             self.notes.append(Text(f"↻ re-plan {event.attempt} after {failed}", "yellow"))
         elif event.kind == "run_failed":
-            self.notes.append(Text(f"✗ {event.error}: {event.message}", "red"))
+            self.notes.append(Text(f"✗ {event.error}: {headline(event.message)}", "red"))
         elif event.kind == "model_retrying":
             self.notes.append(Text(model_retry_text(event), "yellow"))
         elif event.kind == "run_interrupted":
@@ -117,7 +188,7 @@ class ProgressTree:
     def render(self) -> Tree:
         """The tree as it stands now."""
         tree = Tree(Text(self.title, "bold"))
-        now = time.monotonic()
+        now = self.clock.monotonic()
         for step_id, view in self.steps.items():
             mark, style = _STATES.get(view.state, ("?", ""))
             line = Text(f"{mark} {step_id} ", style)
@@ -130,7 +201,7 @@ class ProgressTree:
             elif view.started is not None and view.state == "running":
                 line.append(f" {now - view.started:.1f}s", "dim")
             if view.summary:
-                line.append(f"  {compact(view.summary, 70)}")
+                line.append(f"  {self.moments.in_text(compact(view.summary, 70))}")
             tree.add(line)
         for note in self.notes:
             tree.add(note)
@@ -165,8 +236,28 @@ def model_retry_text(event: ModelRetrying) -> str:
     )
 
 
-def event_line(event: Event) -> Text:
-    """One line that says what ``event`` means."""
+def event_line(event: Event, moments: Moments | None = None) -> Text:
+    """One line that says what ``event`` means, its moments in the reader's zone.
+
+    A failure says its first line only: the command's report shows the whole message once.
+    """
+    if moments is not None and event.kind != "answer_token":
+        event = parse_event(_in_zone(event.model_dump(mode="json"), moments))
+    return _event_line(event)
+
+
+def _in_zone(value: Any, moments: Moments) -> Any:
+    """``value`` with the moments in its strings shown as ``moments`` shows them."""
+    if isinstance(value, str):
+        return moments.in_text(value)
+    if isinstance(value, dict):
+        return {key: _in_zone(item, moments) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_in_zone(item, moments) for item in value]
+    return value
+
+
+def _event_line(event: Event) -> Text:
     if event.kind == "run_started":
         verb = "resumed" if event.resumed else "started"
         return Text(f"run {event.thread_id} {verb}: {compact(event.request, 70)}", "bold")
@@ -212,7 +303,7 @@ def event_line(event: Event) -> Text:
         return Text(event.text, "italic")
     if event.error in REFUSALS:
         return Text("✗ refused: nothing was done", "red")  # the sentence follows on stderr
-    return Text(f"✗ run failed: {event.error}: {event.message}", "red")
+    return Text(f"✗ run failed: {event.error}: {headline(event.message)}", "red")
 
 
 def _asked(approval: dict[str, Any]) -> str:
@@ -222,6 +313,10 @@ def _asked(approval: dict[str, Any]) -> str:
     return f"{approval['id']} ({approval['tool']}{flagged})"
 
 
+REPEATED_ON_RESUME = frozenset({"verdict", "approval_requested"})
+"""Kinds of event a resumed run emits again for the call it paused on: printed once per run."""
+
+
 class Progress:
     """Shows a run's events on ``console``: a live tree on a terminal, lines elsewhere.
 
@@ -229,20 +324,37 @@ class Progress:
         console: where to draw.
         title: the tree's root label.
         live: force the live tree on or off (default: on when ``console`` is a terminal).
+        moments: how moments are shown (the reader's zone by default).
+        clock: what a running step's time is measured on (the real clock by default).
     """
 
-    def __init__(self, console: Console, title: str, *, live: bool | None = None) -> None:
+    def __init__(
+        self,
+        console: Console,
+        title: str,
+        *,
+        live: bool | None = None,
+        moments: Moments | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.console = console
-        self.tree = ProgressTree(title)
+        self.moments = moments or Moments()
+        self.tree = ProgressTree(title, clock, self.moments)
         self.live = console.is_terminal if live is None else live
         self._display: Live | None = None
         self._writing = 0  # the attempt whose tokens are being printed on their line (lines)
+        self._word = ""  # the answer's word being written, printed once it ends (lines)
+        self._column = 0  # where the answer's line has got to (lines)
+        self._shown: set[str] = set()
 
     @contextmanager
     def segment(self) -> Iterator[None]:
         """Draw the events of one stream (a run, or a resume) as they come."""
         if not self.live:
-            yield
+            try:
+                yield
+            finally:
+                self._end_answer()
             return
         with Live(self.tree.render(), console=self.console, refresh_per_second=8) as display:
             self._display = display
@@ -264,132 +376,50 @@ class Progress:
     def _print(self, event: Event) -> None:
         if event.kind == "answer_token":
             if self._writing and event.attempt != self._writing:
-                self.console.print()
+                self._end_answer()
                 self.console.print(Text("↻ the answer again:", "yellow"), highlight=False)
             self._writing = event.attempt
-            self.console.print(event_line(event), end="", highlight=False, soft_wrap=True)
+            self._stream(event.text)
             return
-        if self._writing:
-            self.console.print()  # the answer's line ends before the next event
-            self._writing = 0
-        self.console.print(event_line(event), highlight=False, soft_wrap=True)
+        self._end_answer()
+        if event.kind in REPEATED_ON_RESUME:
+            key = event.model_dump_json()
+            if key in self._shown:
+                return
+            self._shown.add(key)
+        line = event_line(event, self.moments)
+        self.console.print(Hanging(line, indent_of(line)), highlight=False)
 
+    def _stream(self, text: str) -> None:
+        """Print the answer's ``text`` a word at a time, starting a line before a word that
+        would cross the width."""
+        for char in text:
+            if char == "\n":
+                self._flush_word()
+                self.console.print()
+                self._column = 0
+            elif char.isspace():
+                self._flush_word()
+            else:
+                self._word += char
 
-UNTRUSTED_STYLE = "bold red"
-"""How a value taken from a tool result is shown in an approval."""
+    def _flush_word(self) -> None:
+        if not self._word:
+            return
+        size, gap = cell_len(self._word), 1 if self._column else 0
+        if self._column and self._column + gap + size > self.console.width:
+            self.console.print()
+            self._column, gap = 0, 0
+        word = Text(" " * gap + self._word, "italic")
+        self.console.print(word, end="", highlight=False, soft_wrap=True)
+        self._column += gap + size
+        self._word = ""
 
-
-def _argument_values(args: Any) -> dict[str, Any]:
-    """Every node of ``args`` by its argument path (``legs[0].date``), as provenance names them."""
-    values: dict[str, Any] = {}
-    stack: list[tuple[str, Any]] = [("", args)]
-    while stack:
-        path, node = stack.pop()
-        values[path] = node
-        if isinstance(node, dict):
-            stack.extend(
-                (f"{path}.{key}" if path else str(key), item) for key, item in node.items()
-            )
-        elif isinstance(node, list):
-            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(node))
-    return values
-
-
-def arguments_text(approval: dict[str, Any]) -> Text:
-    """An approval's arguments, each with where it came from; tool-result values stand out.
-
-    Without provenance (a payload made before it existed) the arguments are shown as JSON.
-    Call it with a payload already passed through ``scrub``.
-    """
-    provenance = CallProvenance.from_payload(approval)
-    args = approval.get("args", {})
-    if provenance is None:
-        return Text(json.dumps(args, ensure_ascii=False, indent=1))
-    values = _argument_values(args)
-    text = Text()
-    for label in provenance.arguments:
-        if text:
-            text.append("\n")
-        value = compact(values.get(label.path), 60)
-        if label.trusted:
-            text.append(f"{label.path} = {value}\n")
-            text.append(f"  ↳ {label.describe()}", "dim")
-        else:
-            text.append(f"{label.path} = ", UNTRUSTED_STYLE)
-            text.append(value, f"{UNTRUSTED_STYLE} reverse")
-            text.append(f"\n  ↳ {label.describe()}  (untrusted)", UNTRUSTED_STYLE)
-    if not provenance.trusted_control:
-        text.append("\n" if text else "")
-        text.append("planned after reading tool results (untrusted control)", "yellow")
-    return text
-
-
-def untrusted_warning(approval: dict[str, Any]) -> Text | None:
-    """One line naming the arguments of ``approval`` that came from tool results, if any."""
-    approval = scrub(approval)
-    provenance = CallProvenance.from_payload(approval)
-    if provenance is None or not provenance.untrusted:
-        return None
-    where = "; ".join(f"{label.path} {label.describe()}" for label in provenance.untrusted)
-    return Text(
-        f"! {approval['id']} ({approval['tool']}) uses text from tool results: {where}. "
-        "Check these values before approving.",
-        UNTRUSTED_STYLE,
-    )
-
-
-def approvals_table(approvals: list[dict[str, Any]]) -> Table:
-    """The pending approvals: id, tool, arguments (with their provenance) and the reasons."""
-    approvals = scrub(approvals)
-    table = Table(title="Waiting for approval", title_justify="left")
-    for column in ("id", "tool", "args", "reasons"):
-        table.add_column(column, overflow="fold", style="bold" if column == "id" else None)
-    for approval in approvals:
-        table.add_row(
-            Text(approval["id"]),
-            Text(approval["tool"]),
-            arguments_text(approval),
-            Text("\n".join(approval.get("reasons", []))),
-        )
-    return table
-
-
-def _cell(value: Any) -> RenderableType:
-    if value is None:
-        return Text("—", "dim")
-    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-        keys = dict.fromkeys(key for item in value for key in item)  # ordered, unique
-        columns = [key for key in keys if any(item.get(key) is not None for item in value)]
-        table = Table(show_edge=False, pad_edge=False)
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        for item in value:
-            table.add_row(*(Text(_scalar(item.get(column))) for column in columns))
-        return table
-    if isinstance(value, list):
-        return Text(", ".join(_scalar(item) for item in value) or "—")
-    return Text(_scalar(value))
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, str | int | float | bool):
-        return str(value)
-    if (
-        isinstance(value, dict)
-        and 0 < len(value) <= 3
-        and all(isinstance(item, str | int | float) for item in value.values())
-    ):  # a small record such as money, {"amount": "40.00", "currency": "EUR"}: "40.00 EUR"
-        return " ".join(str(item) for item in value.values())
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
-
-
-def answer_table(response: BaseModel) -> Table:
-    """The answer, one row per field of its model; lists of objects become sub-tables."""
-    table = Table(title=type(response).__name__, title_justify="left", show_header=False)
-    table.add_column("field", style="bold cyan", no_wrap=True)
-    table.add_column("value", overflow="fold")
-    for name, value in scrub(response.model_dump(mode="json")).items():
-        table.add_row(name, _cell(value))
-    return table
+    def _end_answer(self) -> None:
+        """End the answer's line, if tokens were being printed, before anything else is."""
+        if not self._writing:
+            return
+        self._flush_word()
+        if self._column:
+            self.console.print()
+        self._writing, self._column = 0, 0

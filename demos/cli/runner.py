@@ -11,7 +11,7 @@ import importlib
 import json
 import sys
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
 from langchain_core.language_models import BaseChatModel
@@ -20,13 +20,10 @@ from rich.prompt import Prompt
 from rich.text import Text
 
 from plangate.agents import Agent, AgentSpec
-from plangate.demos.cli.render import (
-    REFUSALS,
-    Progress,
-    answer_table,
-    approvals_table,
-    untrusted_warning,
-)
+from plangate.demos.cli.answer_view import answer_view, usage_line
+from plangate.demos.cli.approval_view import approvals_view, untrusted_warning
+from plangate.demos.cli.moments import Moments
+from plangate.demos.cli.render import REFUSALS, Hanging, Progress
 from plangate.demos.cli.session import Workspace
 from plangate.demos.cli.untrusted import printable
 from plangate.demos.scenarios.base import Scenario
@@ -133,32 +130,36 @@ class AutoApprover:
 class PromptApprover:
     """Shows the pending approvals and asks a person, id by id: approve, reject or edit.
 
-    The default answer is ``reject``: a person who just presses Enter writes nothing. The table
+    The default answer is ``reject``: a person who just presses Enter writes nothing. The list
     shows where each argument came from; before asking about a call whose arguments hold text
     from tool results, a warning names those arguments and the steps they came from.
 
     Args:
         console: where the table and the questions go.
         stream: where answers are read (standard input by default).
+        moments: how moments in the arguments are shown (the reader's zone by default).
     """
 
-    def __init__(self, console: Console, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, console: Console, stream: TextIO | None = None, moments: Moments | None = None
+    ) -> None:
         self.console = console
         self.stream = stream
+        self.moments = moments or Moments()
 
     def _ask(self, question: str, **options: Any) -> str:
         answer: str = Prompt.ask(question, console=self.console, stream=self.stream, **options)
         return answer
 
     def decide(self, approvals: list[dict[str, Any]]) -> dict[str, Any]:
-        self.console.print(approvals_table(approvals))
+        self.console.print(approvals_view(approvals, self.moments))
         decisions: dict[str, Any] = {}
         for approval in approvals:
             pid = approval["id"]
             choices = ["approve", "reject", "edit"]
             warning = untrusted_warning(approval)
             if warning is not None:
-                self.console.print(warning, soft_wrap=True)
+                self.console.print(Hanging(warning))
             # Safe by default: Enter (or a closed input) rejects; approving takes a word.
             action = self._ask(f"{pid} ({approval['tool']})", choices=choices, default="reject")
             if action == "approve":
@@ -322,12 +323,14 @@ class Terminal:
         err: standard error.
         as_json: print only the answer, as JSON, on stdout (events go to stderr).
         yes: approve everything without asking.
+        moments: how moments are shown: to the minute, in the reader's zone.
     """
 
     out: Console
     err: Console
     as_json: bool = False
     yes: bool = False
+    moments: Moments = field(default_factory=Moments)
 
     @property
     def progress(self) -> Console:
@@ -338,7 +341,7 @@ class Terminal:
         """``--yes``: approve all; a person at a terminal: ask; otherwise nobody decides."""
         if self.yes:
             return AutoApprover(self.progress)
-        return PromptApprover(self.progress) if is_interactive() else None
+        return PromptApprover(self.progress, moments=self.moments) if is_interactive() else None
 
     def report(self, result: RunResult) -> int:
         """Show how the run ended; return its exit code."""
@@ -346,21 +349,27 @@ class Terminal:
             if self.as_json:
                 self.out.file.write(result.response.model_dump_json(indent=2) + "\n")
             else:
-                self.out.print(answer_table(result.response))
+                self.out.print(answer_view(result.response, self.moments))
+                used = usage_line(result.usage)
+                if used is not None:
+                    self.out.print(used)
             for step_id, why in result.blocked_calls.items():
                 self.err.print(
-                    Text.assemble(("blocked: ", "bold red"), f"{step_id}: ", printable(why))
+                    Hanging(
+                        Text.assemble(("blocked: ", "bold red"), f"{step_id}: ", printable(why))
+                    )
                 )
         elif result.status == "paused":
             shown = self.progress
-            shown.print(approvals_table(result.approvals))
+            shown.print(approvals_view(result.approvals, self.moments))
             shown.print("waiting for approval; to continue:", highlight=False)
             shown.print(Text(resume_hint(result), "bold"), soft_wrap=True)
         elif result.status == "interrupted":
             error = result.error or {"message": "the process stopped mid-run"}
             self.err.print(
-                Text.assemble(("interrupted: ", "bold yellow"), printable(error["message"])),
-                soft_wrap=True,
+                Hanging(
+                    Text.assemble(("interrupted: ", "bold yellow"), printable(error["message"]))
+                )
             )
             self.err.print(
                 Text.assemble("nothing is lost; to continue: ", (recover_hint(result), "bold")),
@@ -371,9 +380,9 @@ class Terminal:
             what = "blocked" if result.status == "blocked" else f"failed ({error['type']})"
             if error["type"] in REFUSALS:
                 what = "refused"  # the agent cannot, or the model would not: a plain sentence
-            # One line however long: a message naming a service and its failure is grep-able.
+            # Shown once, in full, wrapped at word boundaries under itself (the progress showed
+            # its first line only): a capability list or a policy's reasons read at 80 columns.
             self.err.print(
-                Text.assemble((f"{what}: ", "bold red"), printable(error["message"])),
-                soft_wrap=True,
+                Hanging(Text.assemble((f"{what}: ", "bold red"), printable(error["message"])))
             )
         return exit_code(result)

@@ -19,6 +19,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "state"
     monkeypatch.setenv("PLANGATE_HOME", str(folder))
     monkeypatch.setenv("PLANGATE_NOW", CLI_NOW)
+    monkeypatch.setenv("PLANGATE_TZ", "UTC")  # moments are shown in this zone, not the machine's
     monkeypatch.setenv("COLUMNS", "160")  # wide enough that table cells do not wrap
     monkeypatch.delenv("PLANGATE_MODEL", raising=False)
     monkeypatch.setitem(catalog.AGENTS, "tables", "tests.demos.cli_agent")

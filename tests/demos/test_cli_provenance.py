@@ -7,7 +7,8 @@ from typing import Any
 
 from rich.console import Console
 
-from plangate.demos.cli.render import UNTRUSTED_STYLE, approvals_table, arguments_text, event_line
+from plangate.demos.cli.approval_view import UNTRUSTED_STYLE, approvals_view, arguments_text
+from plangate.demos.cli.render import event_line
 from plangate.demos.cli.runner import PromptApprover
 from plangate.graphs.engine.events import ApprovalRequested
 
@@ -46,7 +47,7 @@ def shown(renderable: Any, width: int = 200) -> str:
 
 
 def test_each_argument_says_where_it_came_from() -> None:
-    text = shown(approvals_table([approval()]))
+    text = shown(approvals_view([approval()]))
     assert "venue_id = lis-007" in text
     assert "from s2 search_restaurants result [0].id  (untrusted)" in text
     assert "party_size = 4" in text
@@ -66,13 +67,13 @@ def test_untrusted_values_are_highlighted() -> None:
 def test_untrusted_control_is_said_too() -> None:
     late = approval()
     late["provenance"] = {**late["provenance"], "trusted_control": False}
-    assert "planned after reading tool results" in shown(approvals_table([late]))
+    assert "planned after reading tool results" in shown(approvals_view([late]))
 
 
 def test_escape_sequences_in_values_and_labels_never_reach_the_terminal() -> None:
     hostile = approval(args={"venue_id": f"lis{ESC}]0;pwned\x07-007{ESC}[2J", "party_size": 4})
     hostile["provenance"]["arguments"][0]["sources"][0]["tool"] = f"search{ESC}[31m"
-    text = shown(approvals_table([hostile]))
+    text = shown(approvals_view([hostile]))
     assert ESC not in text
     assert "\x07" not in text
     assert "venue_id = lis-007" in text
@@ -82,7 +83,7 @@ def test_escape_sequences_in_values_and_labels_never_reach_the_terminal() -> Non
 def test_a_payload_from_before_provenance_still_shows_its_arguments() -> None:
     old = approval()
     del old["provenance"]
-    text = shown(approvals_table([old]))
+    text = shown(approvals_view([old]))
     assert '"venue_id": "lis-007"' in text
     assert "untrusted" not in text
 

@@ -8,13 +8,9 @@ from typing import Any
 from pydantic import BaseModel
 from rich.console import Console
 
-from plangate.demos.cli.render import (
-    Progress,
-    ProgressTree,
-    answer_table,
-    approvals_table,
-    event_line,
-)
+from plangate.demos.cli.answer_view import answer_view
+from plangate.demos.cli.approval_view import approvals_view
+from plangate.demos.cli.render import Progress, ProgressTree, event_line
 from plangate.graphs.engine.events import (
     ApprovalRequested,
     Event,
@@ -96,7 +92,7 @@ def test_a_resume_repeating_events_changes_nothing() -> None:
 
 def test_without_a_terminal_each_event_is_one_line() -> None:
     out = io.StringIO()
-    progress = Progress(Console(file=out, width=40), "t")
+    progress = Progress(Console(file=out, width=120), "t")
     assert not progress.live
     with progress.segment():
         for event in [*RUN, FinalAnswer(response={"summary": "ok"})]:
@@ -106,6 +102,21 @@ def test_without_a_terminal_each_event_is_one_line() -> None:
     assert lines[0] == "run t1 started: book [a] table"
     assert lines[3] == "✓ step find search_restaurants done in 12ms: 3 item(s)"
     assert lines[-1] == "★ answer ready"
+
+
+def test_a_long_event_line_wraps_at_words_under_its_text() -> None:
+    out = io.StringIO()
+    progress = Progress(Console(file=out, width=40), "t", live=False)
+    for event in RUN:
+        progress.show(event)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 40
+    assert lines[1:4] == [
+        "plan ready: find search_restaurants,",
+        "  book book_table, note create_event",
+        "  step find search_restaurants running",
+    ]
+    assert lines[4] == '    {"city": "Lisbon"}', "a step line's continuation goes under its text"
 
 
 def test_on_a_terminal_a_live_tree_is_drawn() -> None:
@@ -149,7 +160,7 @@ class Answer(BaseModel):
     missing: str | None = None
 
 
-def test_the_answer_table_has_a_row_per_field_and_sub_tables_for_lists() -> None:
+def test_the_answer_has_a_row_per_field_and_a_table_per_list_of_records() -> None:
     answer = Answer(
         summary="ok [done]",
         lines=[Line(id="rsv-1", price={"amount": "40.00", "currency": "EUR"})],
@@ -157,7 +168,7 @@ def test_the_answer_table_has_a_row_per_field_and_sub_tables_for_lists() -> None
         extra={"k": [1, 2], "deep": {"x": 1}, "more": 2, "and": 3},
     )
     console = Console(file=io.StringIO(), width=160, color_system=None)
-    console.print(answer_table(answer))
+    console.print(answer_view(answer))
     out = console.file
     assert isinstance(out, io.StringIO)
     text = out.getvalue()
@@ -168,14 +179,15 @@ def test_the_answer_table_has_a_row_per_field_and_sub_tables_for_lists() -> None
     assert "note" not in text, "a column with no values is shown"
     assert "a, b" in text
     assert '{"k": [1, 2], "deep": {"x": 1}, "more": 2, "and": 3}' in text
-    assert "—" in text
+    assert "missing" not in text, "a field with nothing in it is shown"
+    assert not {"┃", "│"} & set(text), "a table is drawn inside a table"
 
 
 def test_the_approvals_table_shows_ids_tools_args_and_reasons() -> None:
     console = Console(file=io.StringIO(), width=160, color_system=None)
     approvals = [{"id": "book", "tool": "book_table", "args": {"party_size": 2},
                   "reasons": ["writes need approval [policy 9]"]}]  # fmt: skip
-    console.print(approvals_table(approvals))
+    console.print(approvals_view(approvals))
     out = console.file
     assert isinstance(out, io.StringIO)
     text = out.getvalue()

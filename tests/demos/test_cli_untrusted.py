@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from rich.console import Console
 
-from plangate.demos.cli.render import Progress, answer_table, approvals_table
+from plangate.demos.cli.answer_view import answer_view
+from plangate.demos.cli.approval_view import approvals_view
+from plangate.demos.cli.render import Progress
 from plangate.demos.cli.untrusted import printable, scrub
 from plangate.graphs.engine.events import StepFinished, StepStarted
 
@@ -66,9 +68,9 @@ def test_approval_and_answer_tables_show_tool_text_without_its_sequences() -> No
         venues: list[dict[str, str]]
 
     console, out = terminal()
-    console.print(approvals_table([{"id": "book", "tool": "book_table",
+    console.print(approvals_view([{"id": "book", "tool": "book_table",
                                     "args": {"venue": HOSTILE}, "reasons": [HOSTILE]}]))  # fmt: skip
-    console.print(answer_table(Answer(summary=HOSTILE, venues=[{"name": HOSTILE}])))
+    console.print(answer_view(Answer(summary=HOSTILE, venues=[{"name": HOSTILE}])))
     shown = out.getvalue()
     assert shown.count("Baan") == 4
     assert not [m for m in MARKERS if m in shown]
