@@ -5,14 +5,14 @@ The rule, for every page (docs/index.md says it to readers, "Examples in these d
 - A ```python block runs alone, in a fresh module, as a reader who copies it runs it; unless its
   page says, before its first section heading, that its examples **run in order**: then each
   block continues the ones before it on that page, and they run in order in one module.
-- A ```text block that comes next after a ```python block in the same section shows what that
-  block prints, exactly.
-- A block that cannot run offline says why on the line right before it, ``<!-- skip: reason -->``,
-  reported here as a skip. ```json and ```yaml blocks parse; ``<!-- shape: NAME -->`` before one
-  names what the code produces or accepts that it shows (:data:`SHAPES`), and the two are compared.
-
 - A ```python block whose first line names a file (``# forecaster.py``) is saved there before
   the page's examples run, so the page's other blocks can import it.
+- A ```text block that comes next after a ```python block in the same section shows what that
+  block prints, exactly.
+- ```json and ```yaml blocks parse; ``<!-- shape: NAME -->`` before one names what the code
+  produces or accepts that it shows (``docs_shapes.SHAPES``), and the two are compared.
+- A block that cannot run offline says why on the line right before it, ``<!-- skip: reason -->``,
+  reported here as a skip (none does today).
 
 The shared setup, the same for every example: it runs in a fresh working folder (a page that
 runs in order keeps one folder for all its blocks), on the import path, with ``PLANGATE_HOME``
@@ -40,6 +40,7 @@ import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -63,7 +64,7 @@ HANDBOOK = {
 }
 
 
-def _collect(kinds: tuple[str, ...]) -> list[pytest.param]:  # type: ignore[valid-type]
+def _collect(kinds: tuple[str, ...]) -> list[Any]:
     found = []
     for page in pages():
         for block in read_blocks(page):
@@ -188,7 +189,7 @@ def _printed_in_order(
                 run.printed[earlier.line] = _run(earlier, run.module, monkeypatch)
             except BaseException:
                 run.failed = earlier.where
-                if earlier is not block and earlier.line != block.line:
+                if earlier.line != block.line:
                     pytest.fail(f"{block.where} continues {earlier.where}, which failed")
                 raise
         run.done += 1
@@ -218,6 +219,8 @@ def test_a_python_block_runs_and_prints_what_the_page_shows(
 
 @pytest.mark.parametrize(("page", "block"), DATA)
 def test_a_data_block_parses_and_matches_what_the_code_makes(page: Path, block: Block) -> None:
+    if block.skip is not None:
+        pytest.skip(f"{block.where}: {block.skip}")
     shown = json.loads(block.code) if block.kind == "json" else yaml.safe_load(block.code)
     if block.shape is not None:
         assert block.shape in SHAPES, f"{block.where} names an unknown shape {block.shape!r}"
@@ -227,6 +230,11 @@ def test_a_data_block_parses_and_matches_what_the_code_makes(page: Path, block: 
 def test_every_page_with_examples_is_found() -> None:
     found = {str(param.values[1].page) for param in PYTHON}
     assert {"README.md", "docs/getting-started.md", "docs/workflows.md"} <= found
+
+
+def test_every_shape_check_has_its_block() -> None:
+    named = {param.values[1].shape for param in DATA}
+    assert set(SHAPES) <= named, f"no block shows {sorted(set(SHAPES) - named)} any more"
 
 
 def test_skips_are_rare_and_give_a_reason() -> None:
