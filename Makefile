@@ -5,16 +5,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-times check lint typecheck docs bench clean console-vendor
+.PHONY: demo path-hint test test-times check lint typecheck docs bench clean console-vendor
+
+# The big install shows pip's progress (a package per line, and a bar per download on a
+# terminal), so a first `make demo` is never minutes of silence. CI keeps its log short.
+PIP_PROGRESS := $(if $(CI),--quiet,--progress-bar on)
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing plangate and its dependencies into $(VENV) (a minute or two the first time)..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	$(BIN)/python -m pip install $(PIP_PROGRESS) -e ".[dev]"
+	@touch $(STAMP)
+	@echo "Installed into $(VENV)."
 
 demo: $(STAMP)
 	$(BIN)/plangate demo reservation --yes
+	@$(MAKE) --no-print-directory path-hint
+
+# .venv/bin is not on the PATH of the shell that ran make: say how to put it there.
+path-hint:
+	@echo ""
+	@echo "plangate is installed in $(VENV), which is not on your PATH. Either activate it:"
+	@echo "    source $(BIN)/activate"
+	@echo "    plangate run reservation \"Book a table for 2 in Lisbon tomorrow at 8pm\""
+	@echo "or call it by its path: $(BIN)/plangate --help"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
