@@ -268,3 +268,23 @@ def test_a_custom_agent_takes_under_thirty_lines() -> None:
     block = next(b for b in _readme_python() if "AgentSpec(" in b)
     lines = [line for line in block.splitlines() if line.strip()]
     assert len(lines) < 30, f"the custom agent example has {len(lines)} lines"
+
+
+def test_the_runner_keeps_a_page_in_order_and_a_block_alone(
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    page_files: list[str],
+) -> None:
+    text = "# P\n\nThe examples run in order.\n\n```python\nn = 2\n```\n\n```python\nprint(n * 3)\n```\n"
+    page = tmp_path / "ordered.md"
+    page.write_text(text, encoding="utf-8")
+    _, second = read_blocks(page)
+    assert runs_in_order(page)
+    assert _printed_in_order(page, second, monkeypatch, tmp_path_factory, page_files) == "6\n"
+    alone = tmp_path / "alone.md"
+    alone.write_text(text.replace("The examples run in order.", "Intro."), encoding="utf-8")
+    _, second_alone = read_blocks(alone)
+    assert not runs_in_order(alone)
+    with pytest.raises(NameError, match="'n' is not defined"):
+        _run(second_alone, _module(second_alone), monkeypatch)
