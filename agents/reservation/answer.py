@@ -4,23 +4,31 @@ Each record is ``{tool, args, status, result, error}``. Results are read back th
 domain models that produced them (``Reservation``, ``Booking``, ``Event``...), so a result of
 the wrong shape is reported as not done rather than guessed at. A ``why_<step>`` record is the
 travel policy lookup ``replan`` adds for a blocked step: the step's own record gives the reason,
-the lookup the policy's passage.
+the lookup the policy's passage. Reasons are written in words (``plangate.graphs.engine.wording``):
+the records keep the engine's wording for the planner, the itinerary says it as a person would;
+the summary line is ``plangate.agents.reservation.summary``'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from plangate.agents.reservation.readers import READERS
 from plangate.agents.reservation.replan import REBOOK, REFUSED_BY, WHY
-from plangate.agents.reservation.response import Booking, Finding, Itinerary, Skipped
-from plangate.tools.domains.calendar.models import Event, EventPage, FreeSlot
-from plangate.tools.domains.flights.models import Booking as FlightBooking
-from plangate.tools.domains.flights.models import Offer
-from plangate.tools.domains.restaurants.models import Availability, Reservation, VenuePage
-from plangate.tools.domains.retrieval.models import Document, SearchHit
+from plangate.agents.reservation.response import Itinerary, Skipped
+from plangate.agents.reservation.summary import Notes, summarize, when
+from plangate.graphs.engine.wording import (
+    condition_in_words,
+    dates_in_words,
+    day_in_words,
+    read_failure,
+)
+from plangate.tools.domains.restaurants.models import VenuePage
+from plangate.tools.domains.retrieval.models import SearchHit
 
 LABELS = {
     "table": "table booking", "rebook": "table booking", "flight": "flight booking",
@@ -29,59 +37,143 @@ LABELS = {
     "cal": "calendar check", "events": "calendar check", "free": "free-slot search",
     "policy": "travel policy search", "guide": "venue guide search",
 }  # fmt: skip
-_SHOWN = 5
 M = TypeVar("M", bound=BaseModel)
 
 
-class _Notes:
-    """What the answer collects while reading the records."""
+TOOL_LABELS = {
+    "book_table": "table booking", "book_flight": "flight booking", "create_event": "calendar event",
+    "cancel_reservation": "cancellation", "cancel_booking": "cancellation",
+    "cancel_event": "cancellation", "search_restaurants": "restaurant search",
+    "check_availability": "availability check", "search_flights": "flight search",
+    "get_offer": "flight re-pricing", "list_events": "calendar check",
+    "find_free_slots": "free-slot search", "search_documents": "document search",
+    "list_reservations": "reservation search",
+}  # fmt: skip
 
-    def __init__(self) -> None:
-        self.bookings: list[Booking] = []
-        self.findings: list[Finding] = []
-        self.skipped: list[Skipped] = []
-        self.cities: dict[str, str] = {}
+
+def label(step_id: str, tool: str = "") -> str:
+    """What a step does, in words: by its id, else its tool, else the tool's own name in words
+    (a tool a newer plan uses: "list orders")."""
+    if step_id in LABELS:
+        return LABELS[step_id]
+    if tool in TOOL_LABELS:
+        return TOOL_LABELS[tool]
+    return tool.replace("_", " ") if tool else f"step {step_id}"
 
 
 def answer(request: str, steps: Mapping[str, Any]) -> Itinerary:
     """The itinerary for ``request`` from the step records (see the module docstring)."""
-    notes = _Notes()
+    notes = Notes()
     for record in steps.values():
         if record.get("tool") == "search_restaurants" and record.get("status") == "done":
             page = _read(VenuePage, record.get("result"))
-            notes.cities.update({venue.id: venue.city for venue in page.data} if page else {})
+            for venue in page.data if page else ():
+                notes.cities[venue.id], notes.venue_names[venue.id] = venue.city, venue.name
     # A step retired by a re-plan comes with its explanation step; report it once, explained.
     explained = {sid.removeprefix(WHY) for sid in steps if sid.startswith(WHY)}
+    pending: dict[int, Mapping[str, Any]] = {}  # not done: described once all results are read
     for step_id, record in steps.items():
-        what = LABELS.get(step_id, f"step {step_id}")
+        what = label(step_id, str(record.get("tool") or ""))
         if step_id.startswith(WHY):
             target = step_id.removeprefix(WHY)
-            notes.skipped.append(_explanation(target, steps.get(target) or {}, record))
+            pending[len(notes.skipped)] = steps.get(target) or {}
+            notes.skipped.append(_explanation(target, steps.get(target) or {}, record, steps))
         elif step_id in explained:
             continue
         elif record.get("status") != "done":
-            reason = str(record.get("error") or record.get("status") or "not run")
+            reason, knock_on = _why(str(record.get("error") or ""), steps)
+            if record.get("condition") and not record.get("error"):
+                reason, knock_on = _condition(str(record["condition"]), steps), notes.nothing_found
             status = {"skipped": "skipped", "rejected": "refused"}.get(
                 str(record.get("status")), "failed"
             )
+            if knock_on:
+                notes.knock_on.add(len(notes.skipped))
+            pending[len(notes.skipped)] = record
             notes.skipped.append(Skipped(what=what, reason=reason, status=status))
-        elif (reader := _READERS.get(str(record.get("tool")))) is not None:
+        elif (reader := READERS.get(str(record.get("tool")))) is not None:
             try:
                 reader(record, notes)
                 if step_id == REBOOK:
-                    last = notes.bookings[-1]
-                    detail = f"{last.detail}; the nearest free seating to the time asked"
-                    notes.bookings[-1] = last.model_copy(update={"detail": detail})
-            except (ValidationError, TypeError, ValueError) as exc:
-                notes.skipped.append(
-                    Skipped(what=what, reason=f"unreadable result: {exc}", status="failed")
-                )
+                    _rebooked(notes, steps)
+            except (ValidationError, TypeError, ValueError, KeyError) as exc:
+                why = f"its result could not be read ({type(exc).__name__})"
+                notes.skipped.append(Skipped(what=what, reason=why, status="failed"))
+    for index, record in pending.items():
+        if (attempt := _attempt(record, notes)) is not None:
+            notes.attempts[index] = attempt
     return Itinerary(
-        summary=_summary(notes),
+        summary=summarize(request, notes),
         bookings=notes.bookings,
         findings=notes.findings,
         skipped=notes.skipped,
     )
+
+
+def _why(text: str, steps: Mapping[str, Any]) -> tuple[str, bool]:
+    """A failure in words, and whether it only follows from another step's failure."""
+
+    def named(step_id: str) -> str:
+        return "the " + label(step_id, str((steps.get(step_id) or {}).get("tool") or ""))
+
+    failure = read_failure(text, named)
+    if failure.kind == "rejected":
+        return (
+            f"you rejected it ({failure.reason})" if failure.reason else "you rejected it"
+        ), False
+    knock_on = failure.kind in ("dependency", "reference")
+    return dates_in_words(failure.reason) or "it did not run", knock_on
+
+
+def _condition(condition: str, steps: Mapping[str, Any]) -> str:
+    """Why a step whose condition was false did not run: the condition in words."""
+    results = {sid: rec.get("result") for sid, rec in steps.items() if rec.get("status") == "done"}
+
+    def named(step_id: str) -> str:
+        return "the " + label(step_id, str((steps.get(step_id) or {}).get("tool") or ""))
+
+    return condition_in_words(condition, results, label=named)
+
+
+def _attempt(record: Mapping[str, Any], notes: Notes) -> str | None:
+    """What a booking that was not made would have been: "book a table for 2 at Baan Oak on
+    Tuesday 10 March at 20:00"; ``None`` when its arguments do not say."""
+    args, tool = record.get("args") or {}, record.get("tool")
+    if tool == "book_table" and not args and len(notes.seatings) == 1:
+        # A refused call keeps no arguments: the table is the one whose seatings were checked.
+        seating = notes.seatings[0]
+        venue = notes.venue_names.get(seating.venue_id, seating.venue_id)
+        return f"book the table at {venue} on {day_in_words(seating.date)}"
+    try:
+        if tool == "book_table":
+            start = datetime.fromisoformat(str(args["start"]))
+            venue = notes.venue_names.get(str(args["venue_id"]), str(args["venue_id"]))
+            return f"book a table for {args['party_size']} at {venue} {when(start)}"
+        if tool == "book_flight":
+            notes.tried_offers.add(str(args["offer_id"]))
+            offer = next(
+                o for _, offers in notes.offers for o in offers if o.id == args["offer_id"]
+            )
+            numbers = " + ".join(segment.flight_number for segment in offer.segments)
+            where = f"from {offer.origin} to {offer.destination} {when(offer.departure)}"
+            return f"book flight {numbers} {where}"
+        if tool == "create_event":
+            start = datetime.fromisoformat(str(args["start"]))
+            return f"add '{args['summary']}' to your calendar {when(start)}"
+    except (KeyError, ValueError, StopIteration, TypeError):
+        return None
+    return None
+
+
+def _rebooked(notes: Notes, steps: Mapping[str, Any]) -> None:
+    """Mark the last booking as made at the nearest seating, saying why the time asked was not."""
+    last = notes.bookings[-1]
+    detail = f"{last.detail}; the nearest free seating to the time asked"
+    notes.bookings[-1] = last.model_copy(update={"detail": detail})
+    first = steps.get("table") or {}
+    asked = str((first.get("args") or {}).get("start") or "")
+    at = f" {asked[11:16]}" if len(asked) >= 16 else ""
+    notes.rebooked[last.id] = f", the nearest free seating to the{at} you asked for"
 
 
 def _read(model: type[M], value: Any) -> M | None:
@@ -91,167 +183,19 @@ def _read(model: type[M], value: Any) -> M | None:
         return None
 
 
-def _explanation(step_id: str, failed: Mapping[str, Any], record: Mapping[str, Any]) -> Skipped:
+def _explanation(
+    step_id: str, failed: Mapping[str, Any], record: Mapping[str, Any], steps: Mapping[str, Any]
+) -> Skipped:
     # A checkpoint of an earlier version may hold the reason as the lookup's query.
-    reason = str(failed.get("error") or (record.get("args") or {}).get("query") or "not done")
-    refused = reason.startswith(REFUSED_BY)
+    raw = str(failed.get("error") or (record.get("args") or {}).get("query") or "not done")
+    refused = raw.startswith(REFUSED_BY)
     passage = None
-    if reason.startswith("blocked by") and record.get("status") == "done":
+    if raw.startswith("blocked by") and record.get("status") == "done":
         hits = [hit for item in record.get("result") or [] if (hit := _read(SearchHit, item))]
         if hits:
             passage = f"{hits[0].chunk.title}: {hits[0].citation.snippet}"
-    what = LABELS.get(step_id, f"step {step_id}")
+    reason, _ = _why(raw, steps)
     return Skipped(
-        what=what, reason=reason, status="refused" if refused else "failed", policy=passage
-    )
-
-
-def _reservation(record: Mapping[str, Any], notes: _Notes) -> None:
-    booked = Reservation.model_validate(record["result"])
-    city = notes.cities.get(booked.venue_id)
-    notes.bookings.append(
-        Booking(
-            id=booked.id, kind="table", time=booked.start, end=booked.end,
-            place=f"{booked.venue_name}, {city}" if city else booked.venue_name,
-            price=booked.deposit, status=booked.status.value,
-            detail=f"table for {booked.party_size} under {booked.name}",
-        )
+        what=label(step_id, str(failed.get("tool") or "")), reason=reason,
+        status="refused" if refused else "failed", policy=passage,
     )  # fmt: skip
-
-
-def _flight(record: Mapping[str, Any], notes: _Notes) -> None:
-    booked = FlightBooking.model_validate(record["result"])
-    offer = booked.offer
-    numbers = " + ".join(segment.flight_number for segment in offer.segments)
-    notes.bookings.append(
-        Booking(
-            id=booked.id, kind="flight", time=offer.departure, end=offer.arrival,
-            place=f"{offer.origin} → {offer.destination}", price=offer.price,
-            status=booked.status, detail=f"{numbers}, {offer.cabin.replace('_', ' ')}, "
-            f"{len(booked.passengers)} passenger(s)",
-        )
-    )  # fmt: skip
-
-
-def _event(record: Mapping[str, Any], notes: _Notes) -> None:
-    event = Event.model_validate(record["result"])
-    notes.bookings.append(
-        Booking(
-            id=event.id, kind="event", time=event.start, end=event.end,
-            place=event.location or event.summary, status=event.status, detail=event.summary,
-        )
-    )  # fmt: skip
-
-
-def _venues(record: Mapping[str, Any], notes: _Notes) -> None:
-    page = VenuePage.model_validate(record["result"])
-    args = record.get("args") or {}
-    if not page.data:
-        reason = (
-            f"no {args.get('cuisine') or ''} restaurant in {args.get('city')} has a free table "
-            f"for {args.get('party_size')} on {args.get('date')}"
-            + (f" near {str(args['time'])[:5]}" if args.get("time") else "")
-        )
-        notes.skipped.append(
-            Skipped(what="restaurant search", reason=" ".join(reason.split()), status="skipped")
-        )
-    for venue in page.data[:_SHOWN]:
-        detail = f"{venue.cuisine.value}, rated {venue.rating}, price level {venue.price_level}, {venue.city}"
-        notes.findings.append(Finding(kind="restaurant", title=venue.name, detail=detail))
-
-
-def _seatings(record: Mapping[str, Any], notes: _Notes) -> None:
-    availability = Availability.model_validate(record["result"])
-    free = [slot for slot in availability.slots if slot.tables_left > 0]
-    times = ", ".join(f"{slot.start:%H:%M}" for slot in free[:12]) or "none"
-    notes.findings.append(
-        Finding(
-            kind="seating", title=f"Free seatings at {availability.venue_id} on {availability.date}",
-            detail=f"for {availability.party_size}: {times}",
-            time=free[0].start if free else None,
-        )
-    )  # fmt: skip
-
-
-def _offers(record: Mapping[str, Any], notes: _Notes) -> None:
-    offers = [Offer.model_validate(item) for item in record["result"] or []]
-    if not offers:
-        args = record.get("args") or {}
-        reason = f"no seats from {args.get('origin')} to {args.get('destination')} on {args.get('departure_date')}"
-        notes.skipped.append(Skipped(what="flight search", reason=reason, status="skipped"))
-    for offer in offers[:_SHOWN]:
-        numbers = " + ".join(segment.flight_number for segment in offer.segments)
-        notes.findings.append(
-            Finding(
-                kind="flight_offer", title=f"{numbers} {offer.origin} → {offer.destination}",
-                detail=f"{offer.cabin.replace('_', ' ')}, arrives {offer.arrival.isoformat()}, "
-                f"{offer.seats_left} seat(s) left",
-                time=offer.departure, price=offer.price,
-            )
-        )  # fmt: skip
-
-
-def _calendar(record: Mapping[str, Any], notes: _Notes) -> None:
-    page = EventPage.model_validate(record["result"])
-    for event in page.items[:10]:
-        notes.findings.append(
-            Finding(kind="event", title=event.summary, time=event.start,
-                    detail=f"until {event.end:%H:%M} ({event.timezone})")
-        )  # fmt: skip
-
-
-def _free_slots(record: Mapping[str, Any], notes: _Notes) -> None:
-    for item in (record["result"] or [])[:8]:
-        slot = FreeSlot.model_validate(item)
-        title = f"Free {slot.start:%a %d %b %H:%M}–{slot.end:%H:%M}"
-        notes.findings.append(Finding(kind="free_slot", title=title, time=slot.start))
-
-
-def _passages(record: Mapping[str, Any], notes: _Notes) -> None:
-    for item in (record["result"] or [])[:3]:
-        hit = SearchHit.model_validate(item)
-        notes.findings.append(
-            Finding(kind="document", title=hit.chunk.title, detail=hit.citation.snippet,
-                    source=hit.citation.source)
-        )  # fmt: skip
-
-
-def _document(record: Mapping[str, Any], notes: _Notes) -> None:
-    document = Document.model_validate(record["result"])
-    excerpt = " ".join(document.text.split())[:500]
-    notes.findings.append(
-        Finding(kind="document", title=document.title, detail=excerpt, source=document.source)
-    )
-
-
-_READERS: dict[str, Callable[[Mapping[str, Any], _Notes], None]] = {
-    "book_table": _reservation, "cancel_reservation": _reservation,
-    "book_flight": _flight, "cancel_booking": _flight,
-    "create_event": _event, "cancel_event": _event,
-    "search_restaurants": _venues, "check_availability": _seatings,
-    "search_flights": _offers, "list_events": _calendar, "find_free_slots": _free_slots,
-    "search_documents": _passages, "get_document": _document,
-}  # fmt: skip
-
-
-def _summary(notes: _Notes) -> str:
-    parts = []
-    done = [b for b in notes.bookings if b.status == "confirmed"]
-    cancelled = [b for b in notes.bookings if b.status == "cancelled"]
-    if done:
-        parts.append("Booked: " + "; ".join(_short(b) for b in done))
-    if cancelled:
-        parts.append("Cancelled: " + "; ".join(_short(b) for b in cancelled))
-    if notes.skipped:
-        first = notes.skipped[0]
-        parts.append(f"Not done: {first.what} ({first.reason})")
-    if not parts:
-        kinds = sorted({finding.kind.replace("_", " ") for finding in notes.findings})
-        found = f"Found {len(notes.findings)} result(s): {', '.join(kinds)}"
-        parts.append(found if notes.findings else "Nothing was found or booked")
-    text = ". ".join(parts)
-    return text if len(text) <= 600 else text[:599] + "…"
-
-
-def _short(booking: Booking) -> str:
-    return f"{booking.kind} {booking.id} at {booking.place}, {booking.time:%a %d %b %H:%M}"

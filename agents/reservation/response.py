@@ -9,7 +9,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from plangate.tools.money import Money
 
 BookingKind = Literal["table", "flight", "event"]
-FindingKind = Literal["restaurant", "seating", "flight_offer", "event", "free_slot", "document"]
+FindingKind = Literal[
+    "restaurant", "seating", "flight_offer", "event", "free_slot", "document", "reservation"
+]
 
 
 class _Item(BaseModel):
@@ -56,7 +58,11 @@ class Skipped(_Item):
 class Itinerary(_Item):
     """The answer to a reservation request."""
 
-    summary: str = Field(min_length=1, max_length=600, description="The outcome in one line.")
+    summary: str = Field(
+        min_length=1,
+        max_length=600,
+        description="The outcome in words, the answer first: what was booked, or why not.",
+    )
     bookings: list[Booking] = Field(default_factory=list, description="Bookings made/cancelled.")
     findings: list[Finding] = Field(default_factory=list, description="What was looked up.")
     skipped: list[Skipped] = Field(

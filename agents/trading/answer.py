@@ -63,7 +63,8 @@ def answer(request: str, steps: Mapping[str, Any]) -> TradeReport:
             why = str(record.get("error") or "")
             if status == "skipped" and not why:
                 why = CONDITION_FALSE
-            context = _Context(plan, record.get("args") or {}, results, label)
+            condition = str(record.get("condition") or "")
+            context = _Context(plan, record.get("args") or {}, results, label, condition)
             _not_done(step_id, tool, why or str(status), context, report, problems)
     if intent == "notional_order":
         report["skipped"].extend(_notional(request, plan, results))
@@ -141,6 +142,8 @@ class _Context(NamedTuple):
     args: Mapping[str, Any]
     results: Mapping[str, Any]
     label: StepLabel
+    condition: str = ""
+    """The step's condition as the engine showed it (a skipped step's record)."""
 
 
 def _labels(steps: Mapping[str, Any], plan: Plan | None) -> StepLabel:
@@ -204,15 +207,16 @@ def _in_words(step: Step | None, why: str, context: _Context) -> str:
 
 def _condition_words(step: Step | None, context: _Context) -> str:
     """``NVDA's RSI(14) is 58.25, not below 30 (as of Friday 27 February)``: what was false."""
-    if step is None or not step.condition:
+    condition = context.condition or (step.condition if step is not None else None)
+    if not condition:
         return "its condition did not hold"
-    text = condition_in_words(step.condition, context.results, value_name, context.label)
+    text = condition_in_words(condition, context.results, value_name, context.label)
     dates = sorted(
         {
             str(root.get("as_of_date") or root.get("timestamp"))
             for sid, root in context.results.items()
             if isinstance(root, dict)
-            and f"${{{sid}." in step.condition
+            and f"${{{sid}." in condition
             and (root.get("as_of_date") or root.get("timestamp"))
         }
     )

@@ -40,13 +40,18 @@ start with a letter), so it cannot hide a step."""
 
 
 def step_view(
-    steps: Mapping[str, StepRecord], history: Sequence[StepRecord] = (), note: str = ""
+    steps: Mapping[str, StepRecord],
+    history: Sequence[StepRecord] = (),
+    note: str = "",
+    conditions: Mapping[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """What a responder sees of each step: tool, args, status, result or error.
 
     Steps retired by a re-plan (failed, rejected, skipped) are included with their last record,
     so the answer can say why something was not done; a current step of the same id wins. A
-    plan's ``note`` (an empty plan's answer or refusal) comes last, as
+    step skipped because its own condition was false has no error: its ``condition`` (from
+    ``conditions``, step id → condition) is shown instead, so the answer can say what was
+    false. A plan's ``note`` (an empty plan's answer or refusal) comes last, as
     ``{PLAN_NOTE: {"status": "note", "result": note}}``.
     """
     merged: dict[str, StepRecord] = {rec["step_id"]: rec for rec in history}
@@ -57,6 +62,10 @@ def step_view(
         }
         for sid, rec in merged.items()
     }
+    for sid, condition in (conditions or {}).items():
+        shown = view.get(sid)
+        if shown is not None and shown.get("status") == "skipped" and not shown.get("error"):
+            shown["condition"] = condition
     if note.strip():
         view[PLAN_NOTE] = {"status": "note", "result": note.strip()}
     return view
@@ -72,7 +81,14 @@ async def respond_node(state: RunState, runtime: Runtime) -> dict[str, Any]:
     if stop is not None:
         return stop
     plan = state.get("plan") or {}
-    view = step_view(state.get("steps") or {}, state.get("history") or [], plan.get("note") or "")
+    conditions = {
+        str(step["id"]): str(step["condition"])
+        for step in plan.get("steps") or []
+        if isinstance(step, dict) and step.get("condition")
+    }
+    view = step_view(
+        state.get("steps") or {}, state.get("history") or [], plan.get("note") or "", conditions
+    )
     usage = dict(state.get("usage") or {})
     spent: dict[str, float] = {"model_calls": 0, "retries": 0}
     feedback: list[str] = []

@@ -50,8 +50,11 @@ _REFERENCE = re.compile(r"^\$\{([^}]*)\}: (.*)$", re.DOTALL)
 _CONDITION = re.compile(r"^condition: ")
 _SYNTAX = re.compile(r"\$\{|\$\$\{|[^<>=!]\s*(?:<=|>=|==|!=)\s*\S")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _ISO = re.compile(
+    rf"(?:\b(?:{_DAYS}),?\s+)?"  # a weekday already said before the date is said once
     r"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?\b"
+    r"(?:\s*[–-]\s*(?:(\d{4}-\d{2}-\d{2})T)?(\d{2}:\d{2})(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?"
 )
 _ROOT = re.compile(r"(?<![\w'\"])([a-z][a-z0-9_]*)(?=\s*[.\[])")
 _NO_MATCH = re.compile(r"no item of \S+ has (.+)$")
@@ -268,18 +271,27 @@ def time_in_words(moment: datetime, *, utc_label: bool = True) -> str:
 
 
 def dates_in_words(text: str) -> str:
-    """``text`` with each ISO date or instant in it written as a person says it."""
+    """``text`` with each ISO date or instant in it written as a person says it.
+
+    A range on one day is said once: ``2026-03-16T07:10+00:00–2026-03-16T10:30+01:00`` →
+    "Monday 16 March, 07:10–10:30" (each time in its own offset, as written).
+    """
 
     def word(match: re.Match[str]) -> str:
-        day, clock, zone = match.groups()
+        day, clock, zone, end_day, end_clock = match.groups()
         try:
             if clock is None:
-                return day_in_words(date.fromisoformat(day))
-            moment = datetime.fromisoformat(
-                f"{day}T{clock}{'+00:00' if zone == 'Z' else zone or ''}"
-            )
+                said = day_in_words(date.fromisoformat(day))
+                return said + match.string[match.end(1) : match.end()]
+            offset = "+00:00" if zone == "Z" else zone or ""
+            moment = datetime.fromisoformat(f"{day}T{clock}{offset}")
         except ValueError:
             return match.group(0)
-        return time_in_words(moment, utc_label=zone is not None)
+        said = time_in_words(moment, utc_label=zone == "Z")
+        if end_clock is None:
+            return said
+        if end_day in (None, day):
+            return f"{said}–{end_clock}" if zone != "Z" else f"{said[:-4]}–{end_clock} UTC"
+        return f"{said} to {day_in_words(date.fromisoformat(end_day))}, {end_clock}"
 
     return _ISO.sub(word, text)

@@ -86,7 +86,7 @@ async def test_a_scenario_pauses_for_each_booking_and_books_exactly_what_was_app
     }
     assert {b.id for b in world.flights.bookings()} == {i for k, i in booked if k == "flight"}
     assert all(b.status == "confirmed" and b.time.tzinfo is not None for b in itinerary.bookings)
-    assert itinerary.summary.startswith("Booked: ")
+    assert itinerary.summary.startswith("Booked ")
 
 
 async def test_the_trip_books_dinner_in_the_calendar_at_the_seating_booked(world: World) -> None:
@@ -122,10 +122,13 @@ async def test_an_approved_edit_is_checked_again_and_the_answer_explains_the_blo
     assert "Parties over 12" in refusals(result)["party_size"]
     (skipped,) = response(result).skipped
     assert (skipped.what, skipped.status) == ("table booking", "refused")
-    assert skipped.reason.startswith("blocked by party_size: Parties over 12 need the events team")
+    assert skipped.reason.startswith("Parties over 12 need the events team")
     assert skipped.policy is not None
     assert "Corporate travel policy" in skipped.policy
-    assert response(result).summary.startswith("Not done: table booking")
+    assert response(result).summary == (
+        "I did not book the table at Baan Oak on Tuesday 10 March: Parties over 12 need the "
+        "events team: ask them to arrange a group booking, so nothing was booked."
+    )
 
 
 async def test_an_edit_out_of_the_booking_window_is_blocked(world: World) -> None:
@@ -145,7 +148,7 @@ async def test_a_rejected_booking_is_not_made_and_the_answer_says_who_refused(
     assert len(pauses) == 1
     assert world.restaurants.reservations() == []
     (skipped,) = response(result).skipped
-    assert skipped.reason == "rejected by a person: too far from the office"
+    assert skipped.reason == "you rejected it (too far from the office)"
     assert skipped.policy is None
 
 
@@ -175,7 +178,10 @@ async def test_a_cancellation_needs_approval_and_is_reported(world: World) -> No
     result, _ = await world.approve_all(paused)
     (cancelled,) = response(result).bookings
     assert (cancelled.id, cancelled.status) == (reservation, "cancelled")
-    assert response(result).summary.startswith("Cancelled: table")
+    assert response(result).summary == (
+        f"Cancelled a table for 4 at Baan Oak on Tuesday 10 March at 20:00 (reservation "
+        f"{reservation})."
+    )
     assert world.restaurants.reservations()[0].status == "cancelled"
 
 
