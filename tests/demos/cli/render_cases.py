@@ -124,9 +124,9 @@ FLIGHT_APPROVAL = {
         {"path": "passengers[0].name", "trusted": True, "sources": [{"kind": "request"}]},
     ]},
 }  # fmt: skip
+TRIP_REQUEST = "Fly from Lisbon to Madrid next Friday and book dinner for 2 there at 21:00"
 TRIP_BEFORE: list[Event] = [
-    RunStarted(thread_id="trip-1", request="Fly from Lisbon to Madrid next Friday and book "
-               "dinner for 2 there at 21:00"),
+    RunStarted(thread_id="trip-1", request=TRIP_REQUEST),
     PlanReady(plan=PLAN),
     StepStarted(step_id="flights", tool="search_flights", args={
         "origin": "LIS", "destination": "MAD", "departure_date": "2026-03-13"}),
@@ -153,7 +153,7 @@ TRIP_BEFORE: list[Event] = [
     ApprovalRequested(approvals=[FLIGHT_APPROVAL]),
 ]  # fmt: skip
 TRIP_AFTER: list[Event] = [
-    RunStarted(thread_id="trip-1", request=TRIP_BEFORE[0].request, resumed=True),  # type: ignore[union-attr]
+    RunStarted(thread_id="trip-1", request=TRIP_REQUEST, resumed=True),
     *TRIP_BEFORE[9:12],  # a resume emits the paused call's verdicts again
     VerdictIssued(verdict={"guardrail": "human", "action": "allow", "step_id": "flight",
                            "reason": "approved by the user"}),
