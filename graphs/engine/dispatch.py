@@ -211,7 +211,11 @@ async def dispatch(state: RunState, runtime: Runtime) -> dict[str, Any]:
     _skip_blocked(plan, {**steps, **wave.records}, wave, round_)
     budget_used = len(wave.calls)
     try:
-        runtime.budget.check(state.get("usage") or {}, "steps", budget_used)
+        usage = state.get("usage") or {}
+        runtime.budget.check(usage, "steps", budget_used)
+        # Each call makes at least one attempt; retries are counted when they happen, so a run
+        # that went over through retries stops before its next wave.
+        runtime.budget.check(usage, "tool_calls", budget_used)
     except PlangateError as exc:
         return fail_state(exc)
     return {

@@ -329,6 +329,25 @@ async def test_input_guardrail_blocks_and_results_are_redacted() -> None:
     assert "Ana" in result.response.model_dump()["summary"]
 
 
+async def test_the_tool_call_budget_stops_a_wave_before_it_calls_anything() -> None:
+    steps = [step(name, "get_price", args={"item": name}) for name in ("tea", "cake", "pie")]
+    shop = Shop()
+    result = await engine(
+        ScriptedPlanner({"steps": steps}), shop, budget=Budget(max_tool_calls=2)
+    ).run("three prices")
+    assert result.status == "failed"
+    assert result.error is not None
+    assert result.error["type"] == "BudgetExceededError"
+    assert "tool_calls budget (3 > 2)" in result.error["message"]
+    assert shop.calls == []
+
+    roomy = await engine(
+        ScriptedPlanner({"steps": steps}), Shop(), budget=Budget(max_tool_calls=3)
+    ).run("three prices")
+    assert roomy.status == "done"
+    assert roomy.usage["tool_calls"] == 3
+
+
 async def test_output_is_repaired_within_the_budget() -> None:
     planner = ScriptedPlanner({"steps": [step("a", "get_price", args={"item": "tea"})]})
     responder = SumResponder(bad_first=1)
