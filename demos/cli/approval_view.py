@@ -13,11 +13,10 @@ import json
 from typing import Any
 
 from rich.console import Group
-from rich.padding import Padding
 from rich.text import Text
 
+from plangate.demos.cli.lines import Hanging, compact
 from plangate.demos.cli.moments import Moments
-from plangate.demos.cli.render import compact
 from plangate.demos.cli.untrusted import scrub
 from plangate.graphs.guards.labels import CallProvenance
 
@@ -100,6 +99,9 @@ def approvals_view(approvals: list[dict[str, Any]], moments: Moments | None = No
         reasons = "; ".join(approval.get("reasons", []))
         if reasons:
             head.append(f": {reasons}", "yellow")
-        blocks.append(head)
-        blocks.append(Padding(arguments_text(approval, moments), (0, 0, 0, 2), expand=False))
+        blocks.append(Hanging(head))
+        for line in arguments_text(approval, moments).split("\n"):
+            # Under the call, each argument; a line that wraps goes on under its own text.
+            below = 2 + len(line.plain) - len(line.plain.lstrip(" "))
+            blocks.append(Hanging(Text("  ") + line, below + 2))
     return Group(*blocks)

@@ -22,8 +22,9 @@ from rich.text import Text
 from plangate.agents import Agent, AgentSpec
 from plangate.demos.cli.answer_view import answer_view, usage_line
 from plangate.demos.cli.approval_view import approvals_view, untrusted_warning
+from plangate.demos.cli.lines import Hanging
 from plangate.demos.cli.moments import Moments
-from plangate.demos.cli.render import REFUSALS, Hanging, Progress
+from plangate.demos.cli.render import REFUSALS, Progress
 from plangate.demos.cli.session import Workspace
 from plangate.demos.cli.untrusted import printable
 from plangate.demos.scenarios.base import Scenario
