@@ -31,7 +31,7 @@ EXCLUDED: dict[str, str] = {}
 """Pages whose blocks are not run, each with the reason (a path relative to the repository)."""
 
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<kind>[\w+-]*)")
-_NOTE = re.compile(r"<!--\s*(?P<key>skip|shape):\s*(?P<value>.*?)\s*-->")
+_NOTE = re.compile(r"^\s*<!--\s*(?P<key>skip|shape):\s*(?P<value>.*?)\s*-->\s*$")
 _FILE = re.compile(r"#\s*(?P<path>[\w-]+(?:/[\w-]+)*\.py)\s*$")
 _IN_ORDER = re.compile(r"\brun\s+in\s+order\b", re.IGNORECASE)
 
@@ -102,7 +102,7 @@ def _parse(name: str, lines: list[str]) -> Iterator[Block]:
         line = lines[index]
         opening = _OPEN.match(line)
         if opening is None:
-            note = _NOTE.search(line)
+            note = _NOTE.match(line)  # a note is a line of its own
             if note is not None:
                 notes[note["key"]] = note["value"]
             elif line.strip():

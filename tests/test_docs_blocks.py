@@ -135,3 +135,9 @@ def test_a_shape_that_drifted_from_the_code_fails_naming_where(
     real = {"id": "r1", "n": 2, "items": [{"a": 1}], "extra": True}
     with pytest.raises(AssertionError, match=complaint.replace("[", r"\[").replace("$", r"\$")):
         assert_same_shape(shown, real)
+
+
+def test_a_note_mentioned_in_prose_is_no_note(tmp_path: Path) -> None:
+    page = tmp_path / "prose.md"
+    page.write_text("Mark it (`<!-- skip: why -->`) like so:\n```python\nx = 1\n```\n", "utf-8")
+    assert read_blocks(page)[0].skip is None
