@@ -14,12 +14,14 @@ import re
 from datetime import date, timedelta
 
 from plangate.agents.reservation import slots
+from plangate.agents.reservation.lookup import is_table_lookup, read_lookup
 from plangate.agents.reservation.plans import (
     FlightAsk,
     TableAsk,
     calendar_plan,
     cancel_plan,
     flight_plan,
+    lookup_cancel_plan,
     policy_plan,
     restaurants_plan,
     table_plan,
@@ -45,10 +47,18 @@ _CUISINE_WORDS = "|".join(
     sorted((re.escape(word) for word in slots.CUISINES), key=len, reverse=True)
 )
 """Cuisines and dishes ("sushi", "tapas"): "book sushi for four" books a table."""
+_ARRIVAL = re.compile(
+    r"\b(?:night|evening|day|when|after|once|as soon as)\s+(?:i|we)(?:'ll| will)?\s+"
+    r"(?:arrive|land|get (?:in|there|to)|touch down|fly in)\b|\b(?:up)?on (?:my |our )?arrival\b",
+    re.IGNORECASE,
+)
+"""A meal set by a landing ("the night I arrive", "the evening we land", "on arrival")."""
 _RESERVATION_ID = re.compile(r"\b(rsv-\d+)\b", re.IGNORECASE)
 _LOCATOR = re.compile(r"\b(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6}\b")
 _EVENT_ID = re.compile(
-    r"\b(?:event|meeting|appointment)\s+(?:id\s+)?(?P<id>[A-Za-z0-9_@.-]{6,})", re.IGNORECASE
+    # An id has a digit: "cancel my meeting tomorrow" names no event id.
+    r"\b(?:event|meeting|appointment)\s+(?:id\s+)?(?P<id>(?=[A-Za-z_@.-]*\d)[A-Za-z0-9_@.-]{6,})",
+    re.IGNORECASE,
 )
 _TOPIC = re.compile(
     r"\b(?:about|on|regarding|for|re)\s+(?P<topic>.+?)[?.!]*$|\ballowed to\s+(?P<act>.+?)[?.!]*$",
@@ -73,9 +83,18 @@ def _text(match: re.Match[str]) -> str:
 def _table(text: str, context: PlanningContext, example: str, *, book: bool = True) -> TableAsk:
     if book:
         slots.refuse_days(text, _today(context), SCOPE.can)
+    day = parse_date(text, _today(context))
+    if day is None and _ARRIVAL.search(text):
+        city = slots.read_city(text, example).city
+        # No tool lists the user's flights and the calendar holds none: ask, never assume today.
+        raise slots.UnclearRequestError(
+            text, f"the day you arrive in {city}: I can only read a landing from a flight booked "
+            "in the same request (say the day, or fly there and dine in one request)",
+            f"Fly to {city} on Friday and book dinner the night I arrive",
+        )  # fmt: skip
     return TableAsk(
         city=slots.read_city(text, example),
-        day=parse_date(text, _today(context)) or _today(context),
+        day=day or _today(context),
         at=slots.read_meal_time(text),
         party=slots.read_party(text, example),
         cuisine=slots.read_cuisine(text),
@@ -152,7 +171,7 @@ def build_calendar(match: re.Match[str], context: PlanningContext) -> Plan:
 
 
 def build_cancel(match: re.Match[str], context: PlanningContext) -> Plan:
-    """Cancel a reservation, a flight booking or an event, by id."""
+    """Cancel a reservation, a flight booking or an event by id, or a table by when and where."""
     text = _text(match)
     if found := _RESERVATION_ID.search(text):
         return cancel_plan("reservation", found[1].lower())
@@ -160,9 +179,12 @@ def build_cancel(match: re.Match[str], context: PlanningContext) -> Plan:
         return cancel_plan("event", found["id"])
     if found := _LOCATOR.search(text):
         return cancel_plan("booking", found[0])
+    if is_table_lookup(text):
+        lookup = read_lookup(text, _today(context))
+        return lookup_cancel_plan(lookup.args, lookup.words)
     raise slots.UnclearRequestError(
-        text, "what to cancel: give its id (rsv-…, a 6-letter booking reference, or event <id>)",
-        CANCEL_EXAMPLE,
+        text, "what to cancel: give its id (rsv-…, a 6-letter booking reference, or event <id>), "
+        "or the day of the table reservation", CANCEL_EXAMPLE,
     )  # fmt: skip
 
 
@@ -182,18 +204,20 @@ BOOK_FLIGHT_EXAMPLE = "Book a flight from Lisbon to Madrid next Friday"
 FIND_FLIGHTS_EXAMPLE = "Show me flights from LHR to JFK on the 20th"
 TRIP_EXAMPLE = "Fly from Lisbon to Madrid next Friday and book dinner for 2 there at 21:00"
 CANCEL_EXAMPLE = "Cancel reservation rsv-000001"
+CANCEL_LOOKUP_EXAMPLE = "Cancel my reservation for tonight"
 
 GRAMMAR = Grammar(
     [
         Intent(
             name="cancel",
-            description="Cancel a table reservation, a flight booking or a calendar event by id",
-            examples=(CANCEL_EXAMPLE, "Cancel my flight booking K7Q2ZD"),
+            description="Cancel a flight booking or a calendar event by id, and a table "
+            "reservation by id or by its day, time and venue",
+            examples=(CANCEL_EXAMPLE, CANCEL_LOOKUP_EXAMPLE, "Cancel my flight booking K7Q2ZD"),
             patterns=(r"\b(?:" + "|".join(CANCEL_VERBS) + r")\b",),
             build=build_cancel,
             replan=replan,
-            numbers=(_RESERVATION_ID, _EVENT_ID, _LOCATOR),
-            reads="only the id of what to cancel",
+            numbers=(_RESERVATION_ID, _EVENT_ID, _LOCATOR, DATES, TIMES, *PARTY),
+            reads="the id of what to cancel, or a table's day, time and party size",
         ),
         Intent(
             name="policy",

@@ -14,6 +14,9 @@ library).
   flight). Never book over an event already in the calendar.
 - Never book without the user's approval: every booking is shown to the user first, and the
   system asks them. Do not ask again in your answer.
+- To cancel a table the user names by day, time or venue ("tonight's dinner"), find it first
+  with list_reservations; cancel only when exactly one matches, and if several do, list them
+  and ask which: never guess.
 - Book the cheapest flight that fits; search the travel policy when the fare, cabin or timing
   may need an exception, and say so.
 - Parties over 12 need the events team; bookings are made at most 180 days ahead, never in the
@@ -32,5 +35,6 @@ EXAMPLES: tuple[str, ...] = (
     "What's on my calendar tomorrow?",
     "What does the travel policy say about business class?",
     "Cancel reservation rsv-000001",
+    "Cancel my reservation for tonight",
 )
 """Requests that show what the assistant does (help text and the demo)."""

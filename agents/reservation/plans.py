@@ -89,21 +89,35 @@ def _search(ask: TableAsk, with_time: bool = True, limit: int = 5) -> dict[str, 
     return args
 
 
-def table_steps(ask: TableAsk, *, condition: str | None = None) -> list[Step]:
-    """Find a venue, check its seatings, book the table (the calendar is read alongside)."""
+def table_steps(
+    ask: TableAsk, *, condition: str | None = None, landing: str | None = None
+) -> list[Step]:
+    """Find a venue, check its seatings, book the table (the calendar is read alongside).
+
+    Args:
+        ask: the table.
+        condition: when the booking may run (a trip's: once the flight is booked).
+        landing: the path of an earlier result's ISO landing time (``offer.segments[-1].arrival``):
+            the meal is then on the date the flight lands, read from that result, at
+            ``ask.at`` local to the city, instead of on ``ask.day``.
+    """
     seating = timedelta(minutes=SEATING_MINUTES)
     window = {"time_min": _iso(ask.start), "time_max": _iso(ask.start + seating)}
+    day, start = ask.day.isoformat(), _iso(ask.start)
+    if landing is not None:
+        # A start without an offset is read in the venue's zone, whatever its offset that day.
+        day = f"${{date({landing})}}"
+        start = f"{day}T{ask.at.isoformat(timespec='minutes')}"
     return [
         Step(id="cal", tool="list_events", args=window,
              description="What the calendar holds during the meal"),
-        Step(id="find", tool="search_restaurants", args=_search(ask),
+        Step(id="find", tool="search_restaurants", args={**_search(ask), "date": day},
              description="Restaurants with a free table near the time"),
         Step(id="avail", tool="check_availability",
-             args={"venue_id": "${find.data[0].id}", "date": ask.day.isoformat(),
-                   "party_size": ask.party},
+             args={"venue_id": "${find.data[0].id}", "date": day, "party_size": ask.party},
              description="Seatings left at the best-rated venue"),
         Step(id="table", tool="book_table",
-             args={"venue_id": "${find.data[0].id}", "start": _iso(ask.start),
+             args={"venue_id": "${find.data[0].id}", "start": start,
                    "party_size": ask.party, "name": ask.name},
              depends_on=["cal", "avail"], condition=condition,
              description="Book the table"),
@@ -181,16 +195,21 @@ def flight_plan(ask: FlightAsk, *, book: bool = True) -> Plan:
     )
 
 
-def trip_plan(flight: FlightAsk, table: TableAsk) -> Plan:
-    """Fly, then dine on arrival day, then put the dinner in the calendar.
+LANDING = "offer.segments[-1].arrival"
+"""Where a trip's plan reads when the flight lands: the re-priced offer's last segment."""
 
-    The dinner is booked only once the flight is (its condition), and the calendar event is
-    made from the reservation itself, so its time is the seating's.
+
+def trip_plan(flight: FlightAsk, table: TableAsk) -> Plan:
+    """Fly, then dine the night the flight lands, then put the dinner in the calendar.
+
+    The dinner's date is read from the offer's landing time (an overnight flight lands the next
+    day), the dinner is booked only once the flight is (its condition), and the calendar event
+    is made from the reservation itself, so its time is the seating's.
     """
-    dinner = table_steps(table, condition="${flight.status} == 'confirmed'")
+    dinner = table_steps(table, condition="${flight.status} == 'confirmed'", landing=LANDING)
     for index, step in enumerate(dinner):
-        if step.id == "cal":  # on a trip the whole travel day is checked, not just dinner
-            window = _day_window(flight.day, flight.origin.timezone, days=2)
+        if step.id == "cal":  # on a trip the travel days are checked, up to a late landing
+            window = _day_window(flight.day, flight.origin.timezone, days=3)
             dinner[index] = step.model_copy(update={"args": window})
     event = Step(
         id="event",
@@ -208,7 +227,8 @@ def trip_plan(flight: FlightAsk, table: TableAsk) -> Plan:
     return Plan(
         steps=[*flight_steps(flight), *dinner, event],
         rationale=f"Fly {flight.origin.city}→{flight.destination.city} on {flight.day}, then "
-        f"book dinner for {table.party} there and add it to the calendar.",
+        f"book dinner for {table.party} there the night the flight lands and add it to the "
+        "calendar.",
     )
 
 
@@ -244,6 +264,30 @@ def cancel_plan(kind: CancelKind, ident: str) -> Plan:
         steps=[Step(id="cancel", tool=tool, args={field: ident}, description=f"Cancel {ident}")],
         rationale=f"Cancel {kind} {ident}.",
     )
+
+
+LOOKUP = "mine"
+"""Id of the lookup of the user's reservations that a cancellation without an id starts with."""
+
+
+def lookup_cancel_plan(query: dict[str, Any], words: str) -> Plan:
+    """Find the user's reservation by what the request says, then cancel it if it is the only one.
+
+    Nothing found, or several found, skips the cancellation: the lookup's result says which
+    (none, or the ones to choose from), and nothing is cancelled on a guess.
+    """
+    return Plan(
+        steps=[
+            Step(id=LOOKUP, tool="list_reservations", args=query,
+                 description=f"Your table reservations {words}"),
+            Step(id="cancel", tool="cancel_reservation",
+                 args={"reservation_id": f"${{{LOOKUP}.data[0].id}}"},
+                 condition=f"${{{LOOKUP}.count}} == 1",
+                 description="Cancel the reservation found, if it is the only one"),
+        ],
+        rationale=f"Look up your confirmed table reservations {words}; cancel the one found, "
+        "and if none or several match, say so instead of guessing.",
+    )  # fmt: skip
 
 
 def policy_plan(topic: str, *, whole: bool = False) -> Plan:

@@ -23,10 +23,13 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from plangate.agents.reservation.plans import POLICY_SOURCE
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.planner import NothingToPlanError, PlanningContext
+from plangate.graphs.engine.references import resolve
+from plangate.tools.errors import PlangateError
 
 WHY = "why_"
 """Prefix of the policy lookup for a blocked step (``why_table`` for ``table``)."""
@@ -97,8 +100,10 @@ def _nearest_seating(step: Step, why: str, completed: Mapping[str, Any]) -> Step
     if step.tool != "book_table" or step.id == REBOOK or why.startswith(REFUSED_BY):
         return None
     availability = completed.get("avail")
-    wanted = _moment(step.args.get("start"))
-    if not isinstance(availability, Mapping) or wanted is None:
+    if not isinstance(availability, Mapping):
+        return None
+    wanted = _moment(_resolved(step.args.get("start"), completed), availability.get("timezone"))
+    if wanted is None:
         return None
     free = [
         moment
@@ -119,13 +124,27 @@ def _nearest_seating(step: Step, why: str, completed: Mapping[str, Any]) -> Step
     )
 
 
-def _moment(value: Any) -> datetime | None:
+def _resolved(value: Any, completed: Mapping[str, Any]) -> Any:
+    """``value`` with its references read from the results (a trip's start is the landing date's)."""
+    try:
+        return resolve(value, completed)
+    except PlangateError:
+        return None
+
+
+def _moment(value: Any, zone: Any = None) -> datetime | None:
+    """An ISO datetime; one written without an offset is read in ``zone`` (the venue's), if given."""
     if not isinstance(value, str):
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
+    if moment.tzinfo is None and isinstance(zone, str):
+        try:
+            return moment.replace(tzinfo=ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
     return moment if moment.tzinfo is not None else None
 
 

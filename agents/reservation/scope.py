@@ -1,11 +1,11 @@
 """What the reservation assistant can be asked to do, and where its requests carry numbers.
 
-``SCOPE`` lists its actions: book (a table, a flight, a trip), cancel (by id), and look up
-restaurants, flights, the calendar and the travel policy. Anything else a request asks — a hotel,
-a car, an email, moving money, changing a booking — is refused by name
-(``plangate.graphs.offline.scope``). One request makes one booking for one party: "book 2
-tables" or "2 tickets" is refused rather than booked once; a trip books a flight and the dinner
-where it lands.
+``SCOPE`` lists its actions: book (a table, a flight, a trip), cancel (by id, or a table by
+its day, time or venue), and look up restaurants, flights, the calendar and the travel policy.
+Anything else a request asks — a hotel, a car, an email, moving money, changing a booking — is
+refused by name (``plangate.graphs.offline.scope``). One request makes one booking for one
+party: "book 2 tables" or "2 tickets" is refused rather than booked once; a trip books a flight
+and the dinner where it lands.
 
 The placers say which numbers each intent reads (``plangate.graphs.offline.numbers``): a
 number anywhere else ("for 3 hours" at a table, "under $300" for a flight) is refused, not
@@ -36,8 +36,8 @@ _LOOKUP = (*_TABLE, *_FLIGHT, "food", "cuisine", "option", "price", "offer", "co
 
 CAN = (
     "book one table or one flight (or, on a trip, a flight and dinner where it lands), find "
-    "restaurants and flights, cancel a booking by its id, and show your calendar and the "
-    "travel policy"
+    "restaurants and flights, cancel a booking by its id (a table also by its day, time or "
+    "venue), and show your calendar and the travel policy"
 )
 
 
@@ -57,9 +57,12 @@ _LOOKUP_VERBS = ("find", "search", "show", "list", "look", "look up", "check", "
                  "give", "get", "want", "need", "display", "recommend", "suggest", "compare",
                  "view", "pull up")  # fmt: skip
 
+# "Book dinner the night I arrive": the object's last word is the landing, not a thing booked.
+_LANDING = ("arrive", "arrival", "land", "landing")
+
 SCOPE = Scope(
     [
-        Action(_BOOK_VERBS, things=(*_TABLE, *_FLIGHT), write=True, names=True),
+        Action(_BOOK_VERBS, things=(*_TABLE, *_FLIGHT, *_LANDING), write=True, names=True),
         Action(("buy", "purchase"), things=("ticket", "flight", "seat", "fare"), write=True),
         Action(CANCEL_VERBS, things=_CANCELLED, write=True),
         Action(_LOOKUP_VERBS, things=_LOOKUP, names=True),

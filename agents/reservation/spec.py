@@ -11,7 +11,8 @@ from plangate.agents.spec import AgentSpec
 
 TOOLS: tuple[str, ...] = (
     "list_events", "find_free_slots", "create_event", "cancel_event",
-    "search_restaurants", "check_availability", "book_table", "cancel_reservation",
+    "search_restaurants", "check_availability", "book_table", "list_reservations",
+    "cancel_reservation",
     "search_flights", "get_offer", "book_flight", "cancel_booking",
     "search_documents", "get_document",
 )  # fmt: skip

@@ -99,8 +99,9 @@ PHRASINGS: list[tuple[str, str, dict[str, Any]]] = [
      {"flights.origin": "FCO", "flights.destination": "ATH", "flights.departure_date": "2026-03-13"}),
     ("Fly from Lisbon to Madrid next Friday and book dinner for 2 there at 21:00", "plan_trip",
      {"flights.origin": "LIS", "flights.destination": "MAD", "find.city": "Madrid",
-      "find.party_size": 2, "find.time": "21:00", "find.date": "2026-03-13",
-      "event.start": "${table.start}"}),
+      "find.party_size": 2, "find.time": "21:00", "flights.departure_date": "2026-03-13",
+      "find.date": "${date(offer.segments[-1].arrival)}",
+      "table.start": "${date(offer.segments[-1].arrival)}T21:00", "event.start": "${table.start}"}),
     ("Plan a trip to Paris on the 20th with dinner for 3 at 8pm", "plan_trip",
      {"flights.origin": "LIS", "flights.destination": "CDG", "find.city": "Paris",
       "find.party_size": 3, "find.time": "20:00"}),
@@ -108,7 +109,7 @@ PHRASINGS: list[tuple[str, str, dict[str, Any]]] = [
      "plan_trip",
      {"flights.origin": "LHR", "flights.destination": "FCO", "find.city": "Rome",
       "find.cuisine": "italian", "find.party_size": 4, "find.time": "20:00",
-      "find.date": "2026-03-14"}),
+      "flights.departure_date": "2026-03-14", "find.date": "${date(offer.segments[-1].arrival)}"}),
     ("Trip from Berlin to Vienna tomorrow, lunch for two on arrival at 1pm", "plan_trip",
      {"flights.origin": "BER", "flights.destination": "VIE", "find.city": "Vienna",
       "find.time": "13:00", "find.party_size": 2}),
@@ -185,10 +186,13 @@ def test_booking_plans_read_before_they_write_and_run_reads_in_parallel() -> Non
     assert found is not None
     plan = found.intent.build(found.match, _context(request))
     first_wave = {step.id for step in plan.ready(done=())}
-    assert first_wave == {"policy", "flights", "cal", "find"}
+    assert first_wave == {"policy", "flights", "cal"}
+    # The dinner's date is the day the re-priced offer lands: the search waits for it.
+    after_offer = plan.ready(done=("policy", "flights", "cal", "offer"))
+    assert {step.id for step in after_offer} == {"flight", "find"}
     assert plan.step("flight").condition == "${offer.seats_left} >= 1"
     assert plan.step("table").condition == "${flight.status} == 'confirmed'"
-    assert set(plan.dependencies("table")) >= {"cal", "avail", "flight"}
+    assert set(plan.dependencies("table")) >= {"cal", "avail", "flight", "offer"}
     assert plan.dependencies("event") == ["table"]
 
 

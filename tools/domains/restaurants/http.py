@@ -21,11 +21,12 @@ Endpoints, relative to the service root (e.g. ``http://127.0.0.1:8765/restaurant
     GET  /v1/reservations/{reservation_id}                      -> 200 Reservation
     GET  /v1/reservations?idempotency_key=               -> 200 {"data": [Reservation], "count": n}
          (the reservation the write with that key booked or cancelled; empty if none)
-    GET  /v1/reservations?date=|date_from=&date_to=&time_from=&time_to=&venue=&city=&status=&limit=
+    GET  /v1/reservations?date=|date_from=&date_to=&time_from=&time_to=&venue=&city=
+                          &party_size=&status=&limit=
          the user's reservations, filtered as ``ReservationQuery``
          (``plangate.tools.domains.restaurants.listing``) reads these parameters: dates
-         YYYY-MM-DD and times HH:MM local to each venue, status confirmed|cancelled, limit 1-50
-         (default 20); not combined with idempotency_key
+         YYYY-MM-DD and times HH:MM local to each venue, party_size 1-20, status
+         confirmed|cancelled, limit 1-50 (default 20); not combined with idempotency_key
          -> 200 {"data": [Reservation, ...] (earliest seating first), "count": all that matched}
     POST /v1/reservations/{reservation_id}/cancel   header Idempotency-Key (required),
          no body                                                -> 200 Reservation

@@ -12,6 +12,7 @@ The sandbox (``match``) and the REST API (query parameters of the same names) ap
 | ``time_from``/``time_to``| seatings starting at or after / at or before that local time   |
 | ``venue``                | the venue with that id, or whose name holds the words given    |
 | ``city``                 | venues in that city (case-insensitive)                         |
+| ``party_size``           | tables booked for that many guests                             |
 | ``status``               | ``confirmed`` or ``cancelled``                                 |
 """
 
@@ -24,6 +25,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from plangate.tools.domains.restaurants.models import (
+    MAX_PARTY_SIZE,
     Reservation,
     ReservationList,
     ReservationStatus,
@@ -62,6 +64,9 @@ class ReservationQuery(BaseModel):
     )
     city: str | None = Field(
         default=None, min_length=1, max_length=80, description="Only venues in this city."
+    )
+    party_size: int | None = Field(
+        default=None, ge=1, le=MAX_PARTY_SIZE, description="Only tables for this many guests."
     )
     status: ReservationStatus | None = Field(
         default=None, description="Only 'confirmed' or only 'cancelled' reservations."
@@ -127,6 +132,7 @@ def matches(query: ReservationQuery, booking: Reservation, venue: Venue | None) 
         query.time_from is None or start >= query.time_from,
         query.time_to is None or start <= query.time_to,
         query.status is None or booking.status is query.status,
+        query.party_size is None or booking.party_size == query.party_size,
         query.venue is None or (venue is not None and names_venue(query.venue, venue)),
         query.city is None
         or (venue is not None and venue.city.casefold() == query.city.strip().casefold()),

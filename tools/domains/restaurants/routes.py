@@ -95,11 +95,13 @@ def router(backend: RestaurantBackend) -> APIRouter:
         venue: str | None = None,
         city: str | None = None,
         status: str | None = None,
+        party_size: int | None = None,
         limit: int | None = None,
     ) -> ReservationList:
         filters = {
             "date": day, "date_from": date_from, "date_to": date_to, "time_from": time_from,
-            "time_to": time_to, "venue": venue, "city": city, "status": status, "limit": limit,
+            "time_to": time_to, "venue": venue, "city": city, "status": status,
+            "party_size": party_size, "limit": limit,
         }  # fmt: skip
         given = {name: value for name, value in filters.items() if value is not None}
         if idempotency_key is not None:

@@ -179,7 +179,7 @@ async def book_table(args: BookTableArgs, ctx: ToolContext[RestaurantBackend]) -
 async def list_reservations(
     args: ListReservationsArgs, ctx: ToolContext[RestaurantBackend]
 ) -> ReservationList:
-    """List the user's table reservations, by local date, time of day, venue, city or status.
+    """List the user's table reservations by local date, time of day, venue, city, party or status.
 
     Earliest seating first; count says how many matched in all. Use it to find the id of a
     reservation to cancel ("tonight's dinner"): never guess between several.

@@ -106,6 +106,13 @@ async def test_a_city_and_local_dates_across_time_zones(sandbox: SandboxRestaura
     assert (await sandbox.list_reservations(ReservationQuery(city="Lisbon"))).count == 0
 
 
+async def test_the_party_size(sandbox: SandboxRestaurantBackend) -> None:
+    two = await book(sandbox, "lis-006", datetime(2026, 3, 5, 19))
+    four = await sandbox.book("lis-006", datetime(2026, 3, 5, 20), 4, "Bo", "key-four")
+    assert ids(await sandbox.list_reservations(ReservationQuery(party_size=4))) == [four.id]
+    assert ids(await sandbox.list_reservations(ReservationQuery(party_size=2))) == [two.id]
+
+
 async def test_the_limit_cuts_the_list_but_not_the_count(
     sandbox: SandboxRestaurantBackend, booked: dict[str, Reservation]
 ) -> None:
@@ -123,6 +130,7 @@ async def test_the_limit_cuts_the_list_but_not_the_count(
         ({"limit": 0}, "greater than or equal to 1"),
         ({"status": "pending"}, "confirmed"),
         ({"venue": ""}, "at least 1 character"),
+        ({"party_size": 21}, "less than or equal to 20"),
     ],
 )
 def test_an_inconsistent_query_is_refused_in_words(filters: dict[str, object], words: str) -> None:

@@ -56,6 +56,7 @@ QUERIES = (
     ReservationQuery(date_from=THURSDAY, date_to=date(2026, 3, 6), status="cancelled"),
     ReservationQuery(venue="lis-006", time_to=time(19)),
     ReservationQuery(city="lisbon", limit=1),
+    ReservationQuery(party_size=2, date=THURSDAY),
     ReservationQuery(venue="no such place"),
 )
 
