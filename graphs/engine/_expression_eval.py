@@ -90,6 +90,7 @@ class _Val:
     base: Reference | None = None
     picks: tuple[int, ...] = ()
     filtered: tuple[_Shown, Node] | None = None
+    hint: str = ""
 
 
 class _Run:
@@ -153,7 +154,7 @@ class _Run:
             listed, test = current.filtered[0], format_node(current.filtered[1])
             count = len(current.value)
             if not count:
-                raise _EvaluationError(f"no item of {listed} has {test}")
+                raise _EvaluationError(f"no item of {listed} has {test}{current.hint}")
             if not -count <= seg.index < count:
                 have = f"{count} items of {listed} have" if count > 1 else f"1 item of {listed} has"
                 raise _EvaluationError(f"only {have} {test}; [{seg.index}] is out of range")
@@ -187,15 +188,14 @@ class _Run:
                     missing = missing or exc
         finally:
             self.filters -= 1
-        if not kept and missing is not None:
-            raise _EvaluationError(
-                f"no item of {shown} has {format_node(seg.predicate)}; items have no field {missing.field!r} "
-                f"(fields: {missing.fields})"
-            )
+        hint = ""
+        if not kept and missing is not None:  # said if the empty list is indexed
+            hint = f"; items have no field {missing.field!r} (fields: {missing.fields})"
+
         picks = tuple(current.picks[i] for i in kept) if current.filtered else tuple(kept)
         return _Val(
             [items[i] for i in kept], base=current.where or current.base, picks=picks,
-            filtered=(shown, seg.predicate),
+            filtered=(shown, seg.predicate), hint=hint,
         )  # fmt: skip
 
     def truth(self, node: Node, item: _Val | None, what: str) -> bool:

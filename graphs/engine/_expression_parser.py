@@ -11,6 +11,7 @@ from typing import Literal
 from plangate.graphs.engine._expression_syntax import (
     _CMP,
     _KEYWORDS,
+    _LITERALS,
     _STEP_RE,
     FUNCTIONS,
     MAX_DEPTH,
@@ -33,6 +34,7 @@ from plangate.graphs.engine._expression_syntax import (
     _tokens,
 )
 
+_LITERAL_WORDS = frozenset(_LITERALS)
 _VALUE = "a value (number, 'text', true, false, null, a step id or a function call)"
 
 
@@ -142,7 +144,7 @@ class _Parser:
         segments: list[Segment] = []
         while True:
             if self.take("punct", "."):
-                name = self.take("word")
+                name = self.take("word") or self.field_word()
                 if name is None:
                     raise self.fail("a field name after '.'")
                 segments.append(Field(name.text))
@@ -157,6 +159,14 @@ class _Parser:
         if isinstance(base, Path):
             return Path(base.base, base.segments + tuple(segments))
         return Path(base, tuple(segments))
+
+    def field_word(self) -> _Token | None:
+        """``true``, ``false`` or ``null`` after a ``.``: a field of that name."""
+        token = self.peek()
+        if token.kind == "value" and token.text in _LITERAL_WORDS:
+            self.pos += 1
+            return token
+        return None
 
     def bracket(self, opening: _Token) -> Segment:
         """``[n]``, ``[-n]`` (an index) or ``[predicate]`` / ``[?predicate]`` (a filter)."""

@@ -237,7 +237,7 @@ def _text(node: Node) -> str:
 def _path(node: Path) -> str:
     segments = node.segments
     first = segments[0] if segments else None
-    if isinstance(node.base, Item) and isinstance(first, Field):
+    if isinstance(node.base, Item) and isinstance(first, Field) and first.name not in _KEYWORDS:
         text, segments = first.name, segments[1:]  # "@.symbol" is written "symbol"
     else:
         text = _format(node.base, 8)
@@ -246,6 +246,10 @@ def _path(node: Path) -> str:
             text += f".{seg.name}"
         elif isinstance(seg, Index):
             text += f"[{seg.index}]"
+        elif isinstance(seg.predicate, Const) or (
+            isinstance(seg.predicate, Unary) and isinstance(seg.predicate.operand, Const)
+        ):
+            text += f"[({_format(seg.predicate, 1)})]"  # "[3]" would be an index
         else:
             text += f"[{_format(seg.predicate, 1)}]"
     return text

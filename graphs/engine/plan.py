@@ -63,7 +63,9 @@ class Step(BaseModel):
         "an earlier step's result: a value that is exactly '${s1.offers[0].id}' becomes that "
         "value with its JSON type; '${s1.city}' inside other text is replaced by its text. A "
         "path starts at the step's result and continues with .field or [index]. Write $${ for "
-        "a literal ${."
+        "a literal ${. Inside ${...} a list may be filtered by its items' fields and numbers "
+        "computed: '${s1.orders[symbol == 'META'][0].id}', '${floor(s1[0].qty / 2)}' (+ - * /, "
+        "floor ceil round abs min max len, date() and time() of an ISO timestamp)."
     )
     depends_on: list[str] = Field(
         default_factory=list,

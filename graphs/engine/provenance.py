@@ -6,6 +6,10 @@ For every leaf of a call's validated arguments the ``ProvenanceTracer`` finds it
 1. **References.** A leaf written as (or inside) a ``${step.path}`` reference in the step's raw
    arguments comes from that step's result, at that path — followed at field level, so
    ``"${s2[0]}"`` gives ``venue.id`` the source ``s2 [0].id``. Tool results are untrusted.
+   An expression that picks a value (``${orders.orders[symbol == 'META'][0].id}``) names the
+   item it picked (``orders [2].id``); one that computes (``${floor(pos[0].qty / 2)}``) names
+   every result it read, each with the computation (``pos [0].qty, computed as floor(...)``),
+   and stays untrusted like them.
 2. **The request.** A literal that occurs in the user's request (case-folded, NFKC, spaces
    collapsed; short strings and numbers as whole words) came from the request: trusted.
 3. **Earlier results.** A literal chosen under *untrusted control* — a re-plan, or a react turn
@@ -57,6 +61,7 @@ __all__ = [
 ]
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.references import (
+    Expression,
     PathSegment,
     Reference,
     ReferenceResolutionError,
@@ -164,19 +169,41 @@ class ProvenanceTracer:
         refs = [part for part in parts if isinstance(part, Reference)]
         if not refs:
             return None
-        sources = [self._from_step(ref.step_id, ref.path + rest) for ref in refs]
+        sources = [
+            source
+            for ref in refs
+            for source in (
+                self._computed(ref, rest)
+                if isinstance(ref, Expression)
+                else [self._from_step(ref.step_id, ref.path + rest)]
+            )
+        ]
         literal = "".join(part for part in parts if isinstance(part, str)).strip()
         if literal:
             in_request = self._in_request(literal)
             sources.append(Source(kind="request" if in_request else self._author()))
         return tuple(dict.fromkeys(sources))
 
+    def _computed(self, expression: Expression, rest: tuple[PathSegment, ...]) -> list[Source]:
+        """The sources of an expression's value: the item a filter picked, or for a computed
+        value every result it read, each shown with the computation."""
+        try:
+            traced = expression.trace(self._results)
+        except ReferenceResolutionError:  # cannot happen once resolved; name what it reads
+            return [self._from_step(ref.step_id, ref.path) for ref in expression.references]
+        if traced.where is not None:
+            return [self._from_step(traced.where.step_id, traced.where.path + rest)]
+        formula = f", computed as {expression.canonical}"
+        return [
+            self._from_step(read.step_id, read.path, note=formula) for read in traced.reads
+        ] or [self._from_step(ref.step_id, ref.path) for ref in expression.references]
+
     def _from_step(
-        self, step_id: str, path: tuple[PathSegment, ...], *, matched: bool = False
+        self, step_id: str, path: tuple[PathSegment, ...], *, matched: bool = False, note: str = ""
     ) -> Source:
         return Source(
-            kind="step", step_id=step_id, tool=self._tools.get(step_id), path=result_path(path),
-            matched=matched,
+            kind="step", step_id=step_id, tool=self._tools.get(step_id),
+            path=result_path(path) + note, matched=matched,
         )  # fmt: skip
 
     def _literal(self, value: Any, raw: Any, control: bool) -> tuple[Source, ...]:

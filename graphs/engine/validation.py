@@ -6,9 +6,10 @@ raising at the first problem, so a planner can fix them all in one repair round.
 - the plan has at most ``limits.max_steps`` steps (``too_many_steps``) and, when set, no
   dependency chain longer than ``limits.max_depth`` (``too_deep``);
 - step ids are unique (``duplicate_id``);
-- ``depends_on`` entries and ``${...}`` references in args and condition name existing steps
-  (``unknown_step``), never the step itself (``self_dependency``), and are well formed
-  (``bad_reference``, ``bad_condition``);
+- ``depends_on`` entries and ``${...}`` references and expressions in args and condition name
+  existing steps (``unknown_step``), never the step itself (``self_dependency``), and are well
+  formed (``bad_reference``, ``bad_condition``; an expression's syntax, functions and their
+  number of arguments are checked here, before anything runs);
 - the dependencies are acyclic (``cycle``, with its path ``s1 → s2 → s1``);
 - every tool exists (``unknown_tool``) and is allowed (``tool_not_allowed``);
 - args validate against the tool's args model (``invalid_args``). A top-level argument holding a
@@ -123,7 +124,10 @@ def _check_links(step: Step, ids: Sequence[str]) -> Iterator[PlanIssue]:
         try:
             links.extend((f"args.{key}", ref.step_id) for ref in find_references(value))
         except ReferenceResolutionError as exc:
-            text = f"{exc} (references look like ${{s1.field}} or ${{s1[0].field}})"
+            text = (
+                f"{exc} (references look like ${{s1.field}} or ${{s1[0].field}}; expressions "
+                "like ${s1.items[name == 'x'][0].id} or ${floor(s1.qty / 2)})"
+            )
             yield _issue("bad_reference", step.id, f"args.{key}", text)
     if step.condition is not None:
         try:

@@ -233,7 +233,35 @@ def test_bad_reference(text: str, start: str) -> None:
     issue = only_issue(plan)
     assert (issue.code, issue.step_id, issue.field) == ("bad_reference", "s2", "args.city")
     assert issue.message.startswith(f"step s2, args.city: {start}")
-    assert issue.message.endswith("(references look like ${s1.field} or ${s1[0].field})")
+    assert issue.message.endswith(
+        "(references look like ${s1.field} or ${s1[0].field}; expressions like "
+        "${s1.items[name == 'x'][0].id} or ${floor(s1.qty / 2)})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "fragment"),
+    [
+        ("${floor(s9.qty / 2)}", "unknown_step", "there is no step 's9'"),
+        ("${s1.items[name == 'x'][0].id} at ${date(s7.at)}", "unknown_step", "no step 's7'"),
+        ("${floor(s1.qty / 2}", "bad_reference", "column 17: expected ',' or ')'"),
+        ("${sqrt(s1.qty)}", "bad_reference", "expected a function (floor, ceil"),
+        ("${s1.items[name = 'x'][0].id}", "bad_reference", "expected '==' to compare"),
+        ("${s2.x * 2}", "self_dependency", "the step depends on itself"),
+    ],
+)
+def test_expressions_are_checked_before_the_plan_runs(text: str, code: str, fragment: str) -> None:
+    plan = make_plan(SEARCH, {**SEARCH, "id": "s2", "args": {"city": text, "party_size": 2}})
+    issue = only_issue(plan)
+    assert (issue.code, issue.step_id, issue.field) == (code, "s2", "args.city")
+    assert fragment in issue.message
+
+
+def test_a_valid_expression_makes_its_results_dependencies() -> None:
+    args = {"city": "${s1.items[name == 'x'][0].city}", "party_size": "${max(s1.n, 2)}"}
+    plan = make_plan(SEARCH, {**SEARCH, "id": "s2", "args": args})
+    assert validate_plan(plan, TOOLS) == []
+    assert plan.dependencies("s2") == ["s1"]
 
 
 def test_bad_condition_gives_the_column() -> None:
