@@ -20,7 +20,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from langchain_core.language_models import BaseChatModel
 
@@ -97,6 +97,9 @@ class Agent:
         max_parallel: int | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
+        if strategy not in get_args(Strategy):
+            known = " or ".join(repr(name) for name in get_args(Strategy))
+            raise UsageError(f"unknown strategy {strategy!r}: use {known}")
         self.spec = spec
         self.model = own_retries(model) if model is not None else None
         self.strategy: Strategy = strategy

@@ -33,6 +33,7 @@ from typing import Any, Protocol, TypeVar
 
 from plangate.tools.errors import UsageError
 from plangate.tools.ledger import ENTRY_COLUMNS, LedgerEntry, WriteState, entry_from_row
+from plangate.tools.private_files import make_private
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS writes (
@@ -81,15 +82,15 @@ class SQLiteLedger:
     ) -> None:
         self.path = str(path)
         self.companion = companion
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if self.path != ":memory:":
+                make_private(self.path)
             self._conn = sqlite3.connect(
                 self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
             )
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise UsageError(f"cannot open the idempotency ledger at {self.path}: {exc}") from exc
         self._lock = threading.Lock()
 

@@ -43,6 +43,7 @@ from plangate.tools.clock import Clock, SystemClock
 from plangate.tools.domains.backends import Backends, http_backends, sandbox_backends
 from plangate.tools.errors import UsageError
 from plangate.tools.ledger_sqlite import SQLiteLedger
+from plangate.tools.private_files import make_private
 
 HOME_VAR = "PLANGATE_HOME"
 SANDBOX = "sandbox"
@@ -178,13 +179,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _private_file(path: Path) -> None:
-    """Create ``path`` readable by its owner only, or tighten it to that (SQLite files too:
-    SQLite gives its journal and WAL files the database file's mode)."""
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    os.chmod(path, 0o600)
-
-
 class Session:
     """The files of one state folder.
 
@@ -203,7 +197,7 @@ class Session:
         self.root.mkdir(parents=True, exist_ok=True)
         os.chmod(self.root, 0o700)
         for path in (self.root / "lock", self.runs, self.ledger_path):
-            _private_file(path)
+            make_private(path, tighten=True)
 
     @contextmanager
     def locked(self, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:

@@ -31,6 +31,7 @@ from plangate.graphs.engine.build import Checkpointer
 from plangate.graphs.engine.encryption import checkpoint_serde
 from plangate.tools.errors import UsageError
 from plangate.tools.ledger_postgres import redact_url
+from plangate.tools.private_files import make_private
 
 __all__ = ["postgres_checkpointer", "sqlite_checkpointer"]
 
@@ -66,12 +67,15 @@ async def sqlite_checkpointer(
         raise UsageError("sqlite_checkpointer: give key= or serde=, not both")
     target = Path(path)
     chosen = serde if serde is not None else checkpoint_serde(key, where=str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
     async with AsyncExitStack() as stack:
         try:
+            if str(target) != ":memory:":
+                make_private(target)  # a run database is its owner's alone (0600)
             conn = await stack.enter_async_context(aiosqlite.connect(str(target)))
             saver = AsyncSqliteSaver(conn, serde=chosen)
             await saver.setup()  # a corrupt file fails here, before any run starts
+        except OSError as exc:
+            raise UsageError(f"cannot create the run database {target}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise UsageError(
                 f"cannot open the run database {target}: {exc}; move it aside to start afresh"

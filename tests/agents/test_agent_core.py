@@ -85,6 +85,8 @@ def test_spec_and_agent_errors_name_the_problem() -> None:
         )
     with pytest.raises(UsageError, match="react strategy needs a chat model"):
         Agent(SPEC, Toolset([weather]), strategy="react")
+    with pytest.raises(UsageError, match="unknown strategy 'reactive': use 'plan' or 'react'"):
+        Agent(SPEC, Toolset([weather]), strategy="reactive")  # type: ignore[arg-type]
     bare = AgentSpec(
         name="b", description="x", instructions="", tools=("weather",), response_model=Forecast
     )
