@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from plangate.demos.cli.consoles import console, err_console, fail
+from plangate.demos.cli.lines import compact
 from plangate.demos.cli.targets import resolve_target
 from plangate.demos.cli.trace_import import import_command
 
@@ -86,9 +87,17 @@ def print_diff(diff: str) -> None:
 
 def show_command(
     file: Path = FILE,
-    width: int = typer.Option(24, min=8, max=80, help="Width of the timeline bars."),
+    width: int | None = typer.Option(
+        None,
+        min=8,
+        max=80,
+        help="Width of the timeline bars.",
+        show_default="24, less on a terminal narrower than 144 columns",
+    ),
 ) -> None:
     """Show a trace as a timeline: runs, steps in parallel lanes, durations, verdicts."""
+    # On a narrow terminal the bars give way, so the details wrap less.
+    width = width if width is not None else max(8, min(24, console.width // 6))
     trace = load(file)
     head = trace.header
     model = head.model.id if head.model else "offline"
@@ -109,10 +118,7 @@ _VERDICT_STYLES = {
 
 
 def _short(value: Any, width: int = 60) -> str:
-    import json
-
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return compact(value, width)  # cut between words, so the detail wraps between them too
 
 
 def _bar(start: float, end: float, origin: float, span: float, width: int) -> str:
@@ -154,11 +160,11 @@ def _rows(records: list[Any]) -> list[tuple[float, float | None, str, str, str]]
                 )
             else:
                 outcome = _short(res.result, 30)
-            detail = f"{r.step_id} {r.tool}({_short(r.args, 40)}) → {outcome}"
+            detail = f"{r.step_id} {r.tool} {_short(r.args, 40)} → {outcome}"
             ok = res is not None and res.error is None
             rows.append((r.at, res.at if res else None, "tool", detail, "green" if ok else "red"))
         elif isinstance(r, t.BackendCallRecord):
-            detail = f"{r.method}({_short(r.args or '', 30)}) → {_short(r.result, 30)}"
+            detail = f"{r.method} {_short(r.args or '', 30)} → {_short(r.result, 30)}"
             rows.append((r.at, None, "read", detail, "red" if r.error else "dim"))
         elif isinstance(r, t.EventRecord):
             rows.extend(_event_row(r))
