@@ -58,7 +58,7 @@ def label(step_id: str, tool: str = "") -> str:
         return LABELS[step_id]
     if tool in TOOL_LABELS:
         return TOOL_LABELS[tool]
-    return tool.replace("_", " ") if tool else f"step {step_id}"
+    return tool.replace("_", " ") if tool else f"the {step_id} step"
 
 
 def answer(request: str, steps: Mapping[str, Any]) -> Itinerary:
@@ -114,7 +114,8 @@ def _why(text: str, steps: Mapping[str, Any]) -> tuple[str, bool]:
     """A failure in words, and whether it only follows from another step's failure."""
 
     def named(step_id: str) -> str:
-        return "the " + label(step_id, str((steps.get(step_id) or {}).get("tool") or ""))
+        named = label(step_id, str((steps.get(step_id) or {}).get("tool") or ""))
+        return named if named.startswith("the ") else f"the {named}"
 
     failure = read_failure(text, named)
     if failure.kind == "rejected":
@@ -130,7 +131,8 @@ def _condition(condition: str, steps: Mapping[str, Any]) -> str:
     results = {sid: rec.get("result") for sid, rec in steps.items() if rec.get("status") == "done"}
 
     def named(step_id: str) -> str:
-        return "the " + label(step_id, str((steps.get(step_id) or {}).get("tool") or ""))
+        named = label(step_id, str((steps.get(step_id) or {}).get("tool") or ""))
+        return named if named.startswith("the ") else f"the {named}"
 
     return condition_in_words(condition, results, label=named)
 

@@ -110,7 +110,10 @@ def _booking(booking: Booking, rebooked: dict[str, str]) -> str:
 def _failure(skip: Skipped, attempt: str | None) -> str:
     if skip.status == "skipped":
         return skip.reason  # a search that found nothing says so itself
-    verb = attempt or _VERBS.get(skip.what, f"do the {skip.what}")
+    # A step of a tool this answer has no words for is named by the tool: "list things".
+    verb = attempt or _VERBS.get(skip.what) or (
+        f"do {skip.what}" if skip.what.startswith("the ") else skip.what
+    )
     if skip.status == "refused":
         return f"I did not {verb}: {skip.reason}"
     return f"I could not {verb}: {skip.reason}"

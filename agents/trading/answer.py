@@ -25,6 +25,7 @@ from plangate.agents.trading.slots import read_notional
 from plangate.agents.trading.summary import summarize
 from plangate.graphs.engine.plan import Plan, Step
 from plangate.graphs.engine.planner import PlanningContext
+from plangate.graphs.engine.references import resolve
 from plangate.graphs.engine.wording import (
     StepLabel,
     condition_in_words,
@@ -178,7 +179,10 @@ def _not_done(
             )
         )
         return
-    args = step.args
+    try:  # a share count the plan works out ("half of the position") is read from the results
+        args = resolve(step.args, context.results)
+    except PlangateError:
+        args = {**step.args, "qty": None}
     failure = read_failure(why)
     report["skipped"].append(
         SkippedOrder(
@@ -189,7 +193,6 @@ def _not_done(
             limit_price=args.get("limit_price"),
             reason=reason,
             detail=detail,
-            rule=failure.rule or None,
             source=step_id,
         )
     )

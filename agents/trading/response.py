@@ -82,14 +82,7 @@ class SkippedOrder(BaseModel):
         default=None, description="Whole shares that amount buys at the quote (needs_shares)."
     )
     reason: SkipReason
-    detail: str = Field(
-        min_length=1,
-        description="The reason in words, with its figures, as a person reads it (no plan "
-        "syntax: the step records keep the engine's own wording).",
-    )
-    rule: str | None = Field(
-        default=None, description="The guardrail that blocked it (blocked_by_policy only)."
-    )
+    detail: str = Field(min_length=1, description="The reason in words, with its figures.")
     source: str = Field(description="The plan step of the order.")
 
 

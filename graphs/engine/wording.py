@@ -48,7 +48,9 @@ _NO_REASON = "no reason given"
 _DEPENDS = re.compile(r"^skipped: depends on ([a-z][a-z0-9_]*), which was (\w+)")
 _REFERENCE = re.compile(r"^\$\{([^}]*)\}: (.*)$", re.DOTALL)
 _CONDITION = re.compile(r"^condition: ")
-_SYNTAX = re.compile(r"\$\{|\$\$\{|[^<>=!]\s*(?:<=|>=|==|!=)\s*\S")
+_SYNTAX = re.compile(
+    r"\$\{|(?:<=|>=|==|!=)\s*[-$'\"\w(]|[\w)}\]]\s+[<>]\s+[-$'\"\w(]"
+)  # a reference; a comparison as conditions write it ("a == b", "x < 30")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _ISO = re.compile(
