@@ -183,7 +183,6 @@ def _not_done(
         args = resolve(step.args, context.results)
     except PlangateError:
         args = {**step.args, "qty": None}
-    failure = read_failure(why)
     report["skipped"].append(
         SkippedOrder(
             symbol=args["symbol"],
