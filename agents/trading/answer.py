@@ -171,7 +171,7 @@ def _not_done(
     step = _step(context.plan, step_id)
     reason = reason_of(why)
     detail = _in_words(step, why, context)
-    if tool != "place_order" or step is None:
+    if tool != "place_order" or (step is None and not context.args.get("symbol")):
         args = context.args or (step.args if step is not None else {})
         problems.append(
             Problem(
@@ -179,10 +179,11 @@ def _not_done(
             )
         )
         return
+    planned = step.args if step is not None else context.args
     try:  # a share count the plan works out ("half of the position") is read from the results
-        args = resolve(step.args, context.results)
+        args = resolve(planned, context.results)
     except PlangateError:
-        args = {**step.args, "qty": None}
+        args = {**planned, "qty": None}
     report["skipped"].append(
         SkippedOrder(
             symbol=args["symbol"],
