@@ -68,20 +68,42 @@ def _longest_line(text: str) -> int:
     return max((cell_len(line) for line in text.splitlines()), default=0)
 
 
+def height(text: str, width: int) -> int:
+    """How many lines ``text`` takes wrapped at word boundaries in ``width`` cells."""
+    width, lines = max(width, 1), 0
+    for line in text.splitlines() or [""]:
+        lines, used = lines + 1, 0
+        for word in line.split():
+            size = cell_len(word)
+            if used and used + 1 + size > width:
+                lines, used = lines + 1, 0
+            used += size + (1 if used else 0)
+            while used > width:  # a word longer than the width folds onto the next lines
+                lines, used = lines + 1, used - width
+    return lines
+
+
 def fit_columns(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int, *, whole: Sequence[bool]
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    whole: Sequence[Sequence[bool]],
 ) -> list[int] | None:
     """Column widths that draw ``rows`` in ``width`` cells without cutting a word, or ``None``.
 
     A column is never narrower than its longest word (or its header's), nor than its longest
-    cell when ``whole`` says the column's cells must not wrap at all (moments); the room left
-    goes to the columns whose text is longest, each up to its longest line.
+    cell that ``whole`` says must not wrap at all (a moment, ``Tue 10 Mar 20:00``); the room
+    left goes to the columns whose text is longest, each up to its longest line.
     """
     gaps = 3 * (len(headers) - 1)  # a space of padding either side of a one-space rule
     least = [
         max(
-            cell_len(header) if whole[i] else _longest_word(header),
-            *(_longest_line(row[i]) if whole[i] else _longest_word(row[i]) for row in rows),
+            _longest_word(header),
+            *(
+                _longest_line(row[i]) if whole[r][i] else _longest_word(row[i])
+                for r, row in enumerate(rows)
+            ),
             1,
         )
         for i, header in enumerate(headers)
@@ -132,22 +154,31 @@ class RecordsView:
             for record in records
         ]
         self.whole = [
-            all(
-                _is_empty(r.get(key)) or moments.is_moment(str(r.get(key)))
-                for r in records
-            )
-            for key in self.columns
-        ]  # fmt: skip
+            [isinstance(r.get(key), str) and moments.is_moment(r[key]) for key in self.columns]
+            for r in records
+        ]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = max(options.max_width - self.indent, 20)
         widths = fit_columns(self.columns, self.rows, width, whole=self.whole)
-        drawn = self._table(widths) if widths is not None else self._blocks()
+        drawn = self._table(widths) if self._is_shorter(widths, width) else self._blocks()
         margin = Segment(" " * self.indent)
         for line in console.render_lines(drawn, options.update_width(width), pad=False):
             yield margin
             yield from line
             yield Segment.line()
+
+    def _is_shorter(self, widths: list[int] | None, width: int) -> bool:
+        """Whether the table, if it fits uncut, takes no more lines than the blocks: a long
+        text squeezed into a narrow column reads better as a block's full-width line."""
+        if widths is None:
+            return False
+        table = 2 + sum(
+            max(height(cell, w) for cell, w in zip(row, widths, strict=True)) for row in self.rows
+        )
+        value = width - 3 - max(cell_len(column) for column in self.columns)
+        blocks = sum(height(cell, value) for row in self.rows for cell in row if cell != NONE)
+        return table <= blocks
 
     def _table(self, widths: list[int]) -> Table:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")

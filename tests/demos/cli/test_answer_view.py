@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from rich.console import Console
+from rich.text import Text
 
-from plangate.demos.cli.answer_view import AnswerView, fit_columns, usage_line
+from plangate.demos.cli.answer_view import AnswerView, fit_columns, height, usage_line
 from plangate.demos.cli.moments import Moments
 from plangate.tools.clock import FakeClock
 
@@ -33,7 +34,7 @@ def drawn(answer: BaseModel, width: int) -> str:
         lambda n: st.tuples(
             st.lists(WORD, min_size=n, max_size=n),
             st.lists(st.lists(CELL, min_size=n, max_size=n), min_size=1, max_size=5),
-            st.lists(st.booleans(), min_size=n, max_size=n),
+            st.lists(st.lists(st.booleans(), min_size=n, max_size=n), min_size=5, max_size=5),
         )
     ),
     st.integers(10, 200),
@@ -43,8 +44,9 @@ def test_the_widths_fit_and_cut_no_word(table: tuple, width: int) -> None:  # ty
     widths = fit_columns(headers, rows, width, whole=whole)
     gaps = 3 * (len(headers) - 1)
     least = [
-        max([len(h) if whole[i] else max(map(len, h.split()))]
-            + [len(r[i]) if whole[i] else max(map(len, r[i].split()), default=0) for r in rows])
+        max([max(map(len, h.split()))]
+            + [len(r[i]) if whole[j][i] else max(map(len, r[i].split()), default=0)
+               for j, r in enumerate(rows)])
         for i, h in enumerate(headers)
     ]  # fmt: skip
     if widths is None:
@@ -84,6 +86,12 @@ def test_records_are_a_table_when_they_fit_and_blocks_when_not() -> None:
     assert "• name  Baan Oak" in narrow
     assert "  opens Tue 10 Mar 19:00" in narrow
     assert max(len(line) for line in narrow.splitlines()) <= 28
+
+
+@given(st.lists(WORD, max_size=30).map(" ".join), st.integers(1, 40))
+def test_the_height_of_a_text_is_the_lines_rich_wraps_it_into(text: str, width: int) -> None:
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    assert height(text, width) == len(Text(text).wrap(console, width, overflow="fold"))
 
 
 def test_usage_says_only_what_was_used() -> None:
