@@ -161,18 +161,17 @@ class RecordsView:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = max(options.max_width - self.indent, 20)
         widths = fit_columns(self.columns, self.rows, width, whole=self.whole)
-        drawn = self._table(widths) if self._is_shorter(widths, width) else self._blocks()
+        shorter = widths is not None and self._is_shorter(widths, width)
+        drawn = self._table(widths) if widths is not None and shorter else self._blocks()
         margin = Segment(" " * self.indent)
         for line in console.render_lines(drawn, options.update_width(width), pad=False):
             yield margin
             yield from line
             yield Segment.line()
 
-    def _is_shorter(self, widths: list[int] | None, width: int) -> bool:
-        """Whether the table, if it fits uncut, takes no more lines than the blocks: a long
-        text squeezed into a narrow column reads better as a block's full-width line."""
-        if widths is None:
-            return False
+    def _is_shorter(self, widths: list[int], width: int) -> bool:
+        """Whether the table takes no more lines than the blocks: a long text squeezed into a
+        narrow column reads better as a block's full-width line."""
         table = 2 + sum(
             max(height(cell, w) for cell, w in zip(row, widths, strict=True)) for row in self.rows
         )
