@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from plangate.agents.spec import AgentSpec
     from plangate.graphs.engine.plan import Plan, Step
     from plangate.graphs.guards.policy import PolicyRules, Rule
-    from plangate.graphs.offline.grammar import Grammar, Intent, intent
+    from plangate.graphs.offline.grammar import Grammar, Intent
+    from plangate.graphs.offline.intent_decorator import intent
     from plangate.graphs.offline.scripted import ScriptedChatModel
     from plangate.graphs.traces.replay import replay, replay_sync
     from plangate.tools.base import Tool, ToolContext, tool
@@ -47,7 +48,7 @@ _EXPORTS: dict[str, str] = {
     "Tool": "plangate.tools.base",
     "ToolContext": "plangate.tools.base",
     "Toolset": "plangate.tools.registry",
-    "intent": "plangate.graphs.offline.grammar",
+    "intent": "plangate.graphs.offline.intent_decorator",
     "replay": "plangate.graphs.traces.replay",
     "replay_sync": "plangate.graphs.traces.replay",
     "tool": "plangate.tools.base",

@@ -12,7 +12,8 @@ the agent cannot do (``RequestRefusedError``) instead of falling back on a defau
 - ``ScriptedChatModel``, ``ScriptExhaustedError``
 """
 
-from plangate.graphs.offline.grammar import Grammar, Intent, OutsideGrammarError, intent
+from plangate.graphs.offline.grammar import Grammar, Intent, OutsideGrammarError
+from plangate.graphs.offline.intent_decorator import intent
 from plangate.graphs.offline.rule_planner import RulePlanner
 from plangate.graphs.offline.scope import Action, Scope, Unsupported
 from plangate.graphs.offline.scripted import ScriptedChatModel, ScriptExhaustedError

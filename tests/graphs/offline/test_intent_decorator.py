@@ -69,3 +69,5 @@ def test_mistakes_are_usage_errors_when_the_intent_is_made() -> None:
         intent(description="d")(undocumented)
     with pytest.raises(UsageError, match=r"examples are a tuple of str, e.g. \('say x',\)"):
         intent(r"x", examples="say x")
+    with pytest.raises(UsageError, match="@intent takes its patterns first"):
+        intent(undocumented)  # type: ignore[arg-type]  # @intent without its parentheses
