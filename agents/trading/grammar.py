@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from plangate.agents.trading import orders, plans, signals, slots
+from plangate.agents.trading import holdings, orders, plans, signals, slots
 from plangate.agents.trading.orders import ORDER_EXAMPLE, read_order
 from plangate.agents.trading.replan import replan
 from plangate.agents.trading.scope import (
@@ -39,6 +39,7 @@ from plangate.tools.domains.broker.models import OrderQuery, OrderSide
 CONDITIONAL_EXAMPLE = signals.CONDITION_EXAMPLE
 NOTIONAL_EXAMPLE = "Buy $5,000 of AAPL"
 CANCEL_EXAMPLE = "Cancel order 6f1c2a9e-0b7d-4e55-9a3b-2c8d1e0f4a6b"
+CANCEL_ON_EXAMPLE = "Cancel my open order for META"
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
 _ORDER_ID = re.compile(r"\border\s+(?:id\s+)?#?(?P<id>(?=[\w-]*\d)[A-Za-z0-9][\w-]{3,63})", re.I)
 _LAST_N = re.compile(
@@ -81,14 +82,22 @@ def build_notional(match: re.Match[str], context: PlanningContext) -> Plan:
 
 
 def build_cancel(match: re.Match[str], context: PlanningContext) -> Plan:
-    """Cancel an open order by its id."""
+    """Cancel an open order by its id, or the one open order on a stock."""
     text = match.string
     found = _UUID.search(text) or _ORDER_ID.search(text)
+    if found is None and slots.read_symbols(text):
+        return holdings.cancel_on_plan(text, CANCEL_ON_EXAMPLE)
     if found is None:
         raise slots.UnclearRequestError(
-            text, "which order: give its id (see them with 'show my open orders')", CANCEL_EXAMPLE
-        )
+            text, "which order: give its id or its stock (see them with 'show my open orders')",
+            CANCEL_EXAMPLE,
+        )  # fmt: skip
     return plans.cancel_plan(found["id"] if "id" in found.groupdict() else found[0])
+
+
+def build_portion(match: re.Match[str], context: PlanningContext) -> Plan:
+    """Sell a part of a position (half, a third, 25%), rounded down to whole shares."""
+    return holdings.portion_plan(match.string)
 
 
 def build_portfolio(match: re.Match[str], context: PlanningContext) -> Plan:
@@ -168,6 +177,7 @@ def build_quote(match: re.Match[str], context: PlanningContext) -> Plan:
 
 
 _TRADE = r"\b(?:buy|sell|purchase|short|acquire|dump|unload|trim)\b"
+_PART_SELL = r"\b(?:sell|dump|unload|trim|offload|liquidate)\b"
 _INDICATOR = r"\b(?:rsi|relative strength|sma|ema|macd|moving average|\d+\s*-?\s*dma)\b"
 
 _NEAR_NAMES = (
@@ -190,13 +200,23 @@ GRAMMAR = Grammar(
     [
         Intent(
             name="cancel_order",
-            description="Cancel an open order by its id",
-            examples=(CANCEL_EXAMPLE, "please cancel my order #ord-20260302-7"),
+            description="Cancel an open order by its id, or the open order on a stock",
+            examples=(CANCEL_EXAMPLE, CANCEL_ON_EXAMPLE, "please cancel my order #ord-20260302-7"),
             patterns=(rf"\b(?:{'|'.join(CANCEL_VERBS)}|withdraw|pull)\b.*\border\b",),
             build=build_cancel,
             replan=replan,
             numbers=(_UUID, _ORDER_ID),
             reads="only the id of the order",
+        ),
+        Intent(
+            name="sell_portion",
+            description="Sell part of a position (half, a third, 25%), rounded down to shares",
+            examples=(holdings.PORTION_EXAMPLE, "Sell 25% of my Apple shares"),
+            patterns=(rf"{_PART_SELL}.*{holdings.PORTION}", rf"{holdings.PORTION}.*{_PART_SELL}"),
+            build=build_portion,
+            replan=replan,
+            numbers=(holdings.PERCENT, holdings.FRACTION, LIMIT, NAMES),
+            reads="a part of the position (half, a third, 25%) and a limit price",
         ),
         Intent(
             name="notional_order",
@@ -250,6 +270,7 @@ GRAMMAR = Grammar(
                 r"|\bmy (?:stocks|shares|investments|assets|money|funds)\b|\b(?:pending|working"
                 r"|active|outstanding|unfilled|live|recent|past|closed|filled|executed|submitted)"
                 r" orders\b",
+                r"\bhow many (?:shares|stocks?)\b.*\b(?:do|did) (?:i|we) (?:own|hold|have)\b",
             ),
             build=build_portfolio,
             replan=replan,

@@ -8,9 +8,12 @@ when it is false the engine skips the order. Step ids are fixed words (``quote``
 ``order``) so the answer, the re-plan and the tests can find each step; a request about several
 stocks suffixes them with the symbol (``quote_aapl``).
 
-A plan cannot do arithmetic, and ``place_order`` takes whole shares, not dollars: a request for
-an amount of money (``$5,000 of AAPL``) reads the quote and the buying power (or the
-positions), and the answer works out the whole shares that amount buys, without ordering.
+``place_order`` takes whole shares, not dollars: a request for an amount of money (``$5,000 of
+AAPL``) reads the quote and the buying power (or the positions), and the answer works out the
+whole shares that amount buys, without ordering until the user gives a share count. A part of a
+position ("sell half of my TSLA") and the open order on a stock ("cancel my open order for
+META") are worked out in the plan itself, with expressions over what the broker returned
+(``plangate.agents.trading.holdings``).
 """
 
 from __future__ import annotations
@@ -224,3 +227,65 @@ def cancel_plan(order_id: str) -> Plan:
         id=CANCEL, tool="cancel_order", args={"order_id": order_id}, description="Cancel order"
     )
     return Plan(steps=[step], rationale="Cancel the order, which needs approval")
+
+
+def portion_plan(
+    symbol: str,
+    qty: str,
+    words: str,
+    limit_price: Decimal | None = None,
+    time_in_force: TimeInForce = TimeInForce.DAY,
+) -> Plan:
+    """Read the positions and the quote, then sell ``qty`` (an expression over the positions).
+
+    The order runs only when ``symbol`` is held and ``qty`` comes to one share or more.
+    """
+    held = f"{POSITIONS}[symbol == '{symbol}']"
+    args: dict[str, Any] = {
+        "symbol": symbol,
+        "side": OrderSide.SELL.value,
+        "qty": f"${{{qty}}}",
+        "type": (OrderType.LIMIT if limit_price is not None else OrderType.MARKET).value,
+        "time_in_force": time_in_force.value,
+    }
+    if limit_price is not None:
+        args["limit_price"] = format(limit_price, "f")
+    steps = [
+        Step(id=POSITIONS, tool="get_positions", args={}, description="Holdings"),
+        quote_step(symbol),
+        Step(
+            id=ORDER,
+            tool="place_order",
+            args=args,
+            depends_on=[QUOTE],
+            condition=f"${{len({held})}} == 1 and ${{{qty}}} >= 1",
+            description=f"Sell {words} of the {symbol} position, in whole shares rounded down",
+        ),
+    ]
+    rationale = (
+        f"Read the {symbol} position, then sell {words} of it rounded down to whole shares; "
+        "not at all if that is less than one share"
+    )
+    return Plan(steps=steps, rationale=rationale)
+
+
+def cancel_on_plan(symbol: str, listed: str, side: OrderSide | None = None) -> Plan:
+    """List the open orders, then cancel the one in ``listed`` (an expression over them).
+
+    The cancel runs only when exactly one open order matches: none leaves nothing to cancel,
+    several would make it a guess.
+    """
+    which = f"{side.value} order" if side is not None else "order"
+    steps = [
+        Step(
+            id=ORDERS, tool="list_orders", args={"status": "open", "limit": 50},
+            description="Open orders",
+        ),
+        Step(
+            id=CANCEL, tool="cancel_order", args={"order_id": f"${{{listed}[0].id}}"},
+            condition=f"${{len({listed})}} == 1",
+            description=f"Cancel the open {symbol} {which}",
+        ),
+    ]  # fmt: skip
+    rationale = f"Find the open {symbol} {which}, then cancel it (only if there is exactly one)"
+    return Plan(steps=steps, rationale=rationale)

@@ -1,7 +1,7 @@
 """What the trading assistant can be asked to do, and where its requests carry numbers.
 
-``SCOPE`` lists its actions: buy or sell shares (one order per request), price an amount of
-money in shares, cancel an order by id, and look up the account, positions, orders, quotes, bars,
+``SCOPE`` lists its actions: buy or sell shares (one order per request), sell part of a
+position, price an amount of money in shares, cancel an order by id or by stock, and look up the account, positions, orders, quotes, bars,
 indicators and research notes. Anything else — moving money ("transfer $5000 to my bank"), an
 account of another kind, options or crypto, stop-loss orders, selling "the company" — is refused
 by name (``plangate.graphs.offline.scope``) instead of answered with the balance.
@@ -19,7 +19,17 @@ from plangate.graphs.offline.scope import Action, Scope, Unsupported
 from plangate.graphs.offline.spelling import Speller
 
 _STOCK = ("share", "stock", "position", "holding", "equity", "ticker", "symbol", "etf", "lot")
-_ORDERED = (*_STOCK, "limit", "order", "gtc")  # "sell 3 MSFT limit 410.50"
+_ORDERED = (
+    *_STOCK,
+    "limit",
+    "order",
+    "gtc",  # "sell 3 MSFT limit 410.50"
+    "half",
+    "third",
+    "quarter",
+    "fourth",
+    "percent",
+)  # "sell half of my TSLA"
 _LOOKUP = (*_STOCK, "account", "balance", "cash", "power", "portfolio", "order", "history",
            "overview", "summary", "quote", "price", "bid", "ask", "spread", "bar", "candle",
            "candlestick", "chart", "indicator", "rsi", "sma", "ema", "macd", "average", "note",
@@ -29,7 +39,8 @@ _LOOKUP = (*_STOCK, "account", "balance", "cash", "power", "portfolio", "order",
 
 CAN = (
     "buy or sell shares (one order per request, at the market, at a limit or on a condition), "
-    "price an amount of money in shares, cancel an order by its id, and show your account, "
+    "sell part of a position (half, a third, 25%), price an amount of money in shares, cancel "
+    "an order by its id or its stock, and show your account, "
     "positions, orders, quotes, bars, indicators and research notes"
 )
 

@@ -231,7 +231,6 @@ TRADING_IMPOSSIBLE: list[str] = [
     "email me when NVDA hits 200",
     "alert me if AAPL drops below 150",
     "rebalance my portfolio",
-    "sell half my apple",
     "buy 10 AAPL at 150 and sell them at 200",
     "buy AAPL, MSFT and NVDA, 5 each",
     "place a bracket order on NVDA",
@@ -262,6 +261,8 @@ TRADING_IMPOSSIBLE: list[str] = [
 
 # (request, intent, {"step.arg": value})
 TRADING_POSSIBLE: list[tuple[str, str, dict[str, Any]]] = [
+    # A part of a position is sold in whole shares worked out in the plan (issue 18).
+    ("sell half my apple", "sell_portion", {"order.symbol": "AAPL", "order.side": "sell"}),
     ("get me 3 AAPL at $150", "place_order",
      {"order.symbol": "AAPL", "order.side": "buy", "order.qty": 3, "order.type": "limit",
       "order.limit_price": "150"}),
