@@ -146,6 +146,11 @@ def _attempt(record: Mapping[str, Any], notes: Notes) -> str | None:
         seating = notes.seatings[0]
         venue = notes.venue_names.get(seating.venue_id, seating.venue_id)
         return f"book the table at {venue} on {day_in_words(seating.date)}"
+    if tool == "book_flight" and not args:
+        # Likewise a flight: the one priced again before booking, or the only one found.
+        found = [o for _, offers in notes.offers for o in offers]
+        tried = [o for o in found if o.id in notes.tried_offers] or found
+        args = {"offer_id": tried[0].id} if len(tried) == 1 else {}
     try:
         if tool == "book_table":
             start = datetime.fromisoformat(str(args["start"]))
