@@ -38,7 +38,7 @@ from plangate.graphs.offline.slots import parse_date, parse_time
 from plangate.tools.clock import SystemClock
 from plangate.tools.domains.flights.models import Cabin
 
-_MEAL = r"(?:dinner|lunch|breakfast|brunch|table|restaurant|reservation)"
+_MEAL = r"(?:dinner|supper|lunch|breakfast|brunch|table|restaurant|reservation)"
 _BROWSING = (
     r"(?:find|search|show|see|list|look|recommend|suggest|options?|ideas?|spots?|places?"
     r"|recommendations?|suggestions?|restaurants|which|where|any)"
@@ -295,7 +295,7 @@ GRAMMAR = Grammar(
                 rf"\b(?:book|reserve)\b(?!.*\b{_BROWSING}\b).*\b(?:{_CUISINE_WORDS})\b",
                 r"\b(?:book|reserve)\b.*\b(?:somewhere|spot|place)\b",
                 rf"^(?!.*\b{_BROWSING}\b).*\b(?:like|love|fancy|have|arrange|organi[sz]e)\b"
-                r".*\b(?:dinner|lunch|breakfast|brunch|table)\b",
+                r".*\b(?:dinner|supper|lunch|breakfast|brunch|table)\b",
                 rf"^(?:an?\s+|one\s+)?(?:table|dinner|lunch|breakfast|brunch)\b(?!.*\b{_BROWSING}\b)",
             ),
             build=build_table,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
-from plangate.agents.reservation.slots import CUISINES, PARTY_RES, find_places
+from plangate.agents.reservation.slots import CUISINES, PARTY_RES, find_places, in_the_evening
 from plangate.graphs.offline.slots import MONTHS, WEEKDAYS, parse_count, parse_date, parse_time
 
 _FLIGHT_WORDS = re.compile(
@@ -120,6 +120,8 @@ def _city(text: str, venue: str | None) -> str | None:
 
 def read_lookup(text: str, today: date) -> Lookup:
     """The ``list_reservations`` filters ``text`` says, for a cancellation planned on ``today``."""
+    # "tonights reservation", "tomorrows dinner": the day without its apostrophe.
+    text = re.sub(r"\b(today|tonight|tomorrow)s\b", r"\1", text, flags=re.IGNORECASE)
     args: dict[str, Any] = {"status": "confirmed"}
     words: list[str] = []
     day = parse_date(text, today)
@@ -131,6 +133,7 @@ def read_lookup(text: str, today: date) -> Lookup:
         words.append("from today on")
     at = parse_time(text, prefer_pm=_MORNING.search(text) is None)
     if at is not None:
+        at = in_the_evening(at, text)
         args["time_from"] = args["time_to"] = at.isoformat(timespec="minutes")
         words.append(f"at {at:%H:%M}")
     else:

@@ -23,7 +23,7 @@ from plangate.graphs.offline.spelling import Speller
 from plangate.tools.domains.restaurants.models import MAX_PARTY_SIZE
 from plangate.tools.domains.world import AIRPORTS
 
-_TABLE = ("table", "dinner", "lunch", "breakfast", "brunch", "meal", "restaurant", "reservation",
+_TABLE = ("table", "dinner", "supper", "lunch", "breakfast", "brunch", "meal", "restaurant", "reservation",
           "booking", "seat", "spot", "place", "venue", "bite")  # fmt: skip
 _FLIGHT = ("flight", "ticket", "plane", "seat", "fare", "trip", "journey", "class", "economy",
            "business", "cabin", "route")  # fmt: skip
@@ -52,7 +52,7 @@ _MANY = (r"(?:[2-9]|[1-9]\d+|two|three|four|five|six|seven|eight|nine|ten|a few|
 _BOOK_VERBS = ("book", "reserve", "get", "grab", "secure", "make", "want", "need", "fly", "plan",
                "organise", "organize", "arrange")  # fmt: skip
 _CANCELLED = ("reservation", "booking", "table", "flight", "ticket", "event", "meeting",
-              "appointment", "dinner", "lunch", "breakfast", "brunch", "trip", "seat")  # fmt: skip
+              "appointment", "dinner", "supper", "lunch", "breakfast", "brunch", "trip", "seat")  # fmt: skip
 _LOOKUP_VERBS = ("find", "search", "show", "list", "look", "look up", "check", "see", "tell",
                  "give", "get", "want", "need", "display", "recommend", "suggest", "compare",
                  "view", "pull up")  # fmt: skip
@@ -127,6 +127,7 @@ SPELLER = Speller(
     vocabulary=(
         *(a.city for a in AIRPORTS), *WEEKDAYS, *MONTHS, *slots.CUISINES, "tomorrow", "tonight",
         "table", "restaurant", "restaurants", "reservation", "reserve", "breakfast", "lunch",
+        "dinner", "brunch", "supper",
         "flight", "flights", "calendar", "schedule", "policy", "people", "cancel", "booking",
         "ticket", "evening", "morning", "afternoon", "business", "economy", "premium", "please",
     ),

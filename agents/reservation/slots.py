@@ -205,14 +205,28 @@ def read_meal_time(text: str) -> time:
     A bare hour is read as pm (nobody books dinner at 8 am) unless the request speaks of
     breakfast or the morning. Without a time: 13:00 for lunch, 09:00 for breakfast, else 20:00.
     """
-    meal = re.search(r"\b(?:dinner|lunch|breakfast|brunch|table|restaurant)\b", text, re.I)
+    meal = re.search(r"\b(?:dinner|supper|lunch|breakfast|brunch|table|restaurant)\b", text, re.I)
     tail = text[meal.start() :] if meal else text
     prefer_pm = _MORNING.search(text) is None
     found = parse_time(tail, prefer_pm=prefer_pm) or parse_time(text, prefer_pm=prefer_pm)
     if found is not None:
-        return found
+        return in_the_evening(found, text)
     kind = meal_of(text)
     return {"breakfast": time(9), "lunch": time(13), "dinner": time(20)}[kind]
+
+
+_EVENING = re.compile(r"\b(?:dinner|supper|evening|tonight|night)\b", re.IGNORECASE)
+
+
+def in_the_evening(found: time, text: str) -> time:
+    """``found`` read as pm when the request speaks of the evening: dinner "at 8:30" is 20:30.
+
+    A clock time with minutes ("8:30") is read as written by ``parse_time``; nobody dines at
+    08:30, so in an evening request a time from 01:00 to 11:59 not marked am moves to the pm.
+    """
+    if 1 <= found.hour < 12 and _EVENING.search(text) and not _MORNING.search(text):
+        return found.replace(hour=found.hour + 12)
+    return found
 
 
 def meal_of(text: str) -> Meal:

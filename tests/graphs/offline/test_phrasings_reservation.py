@@ -1168,6 +1168,53 @@ ROWS: list[Any] = [
             },
         ),
     ),
+    (
+        "cancel my dinnner tommorrow",
+        Planned(
+            LOOK_THEN_CANCEL,
+            {"list_reservations.date": "2026-03-10", "list_reservations.time_from": "17:00"},
+        ),
+    ),
+    (
+        "Cancel my reservation for tomorrow night at 8:30",
+        Planned(
+            LOOK_THEN_CANCEL,
+            {"list_reservations.date": "2026-03-10", "list_reservations.time_from": "20:30"},
+        ),
+    ),
+    (
+        "cancel tonights reservation",
+        Planned(
+            LOOK_THEN_CANCEL,
+            {"list_reservations.date": "2026-03-09", "list_reservations.time_from": "17:00"},
+        ),
+    ),
+    (
+        "book dinner for 2 in Lisbon tomorrow at 8:30",
+        Planned(
+            ("list_events", "search_restaurants", "check_availability", "book_table"),
+            {"search_restaurants.date": "2026-03-10", "search_restaurants.time": "20:30"},
+        ),
+    ),
+    (
+        "book breakfast for 2 in Lisbon tomorrow at 8:30",
+        Planned(
+            ("list_events", "search_restaurants", "check_availability", "book_table"),
+            {"search_restaurants.time": "08:30"},
+        ),
+    ),
+    (
+        "I'd like supper for 3 in Porto on Friday at 7:45",
+        Planned(
+            ("list_events", "search_restaurants", "check_availability", "book_table"),
+            {
+                "search_restaurants.city": "Porto",
+                "search_restaurants.party_size": 3,
+                "search_restaurants.date": "2026-03-13",
+                "search_restaurants.time": "19:45",
+            },
+        ),
+    ),
     ("cancel my flight on Friday", NOT_PLANNED),  # a flight is cancelled by its reference
     ("cancel my booking", NOT_PLANNED),  # a table or a flight? neither is guessed
     ("cancel my meeting tomorrow", NOT_PLANNED),  # an event is cancelled by its id
