@@ -58,6 +58,10 @@ _NOT_VENUES = {
     "tomorrow", "weekend", "moment", "usual", "latest", "earliest", "same", "end", "i", "noon",
     "midday", "midnight", "night", "evening", "lunch", "dinner", "breakfast", "brunch",
 }  # fmt: skip
+# Words that end a name rather than belong to it; "Mar" of "Casa do Mar" is not March here.
+_TRAILING = (_NOT_VENUES - {m[:3] for m in MONTHS} - {d[:3] for d in WEEKDAYS}) | {
+    "de", "do", "da", "del", "di", "du", "la", "le", "of", "and", "&",
+}  # fmt: skip
 
 
 def is_table_lookup(text: str) -> bool:
@@ -97,7 +101,7 @@ def read_venue(text: str) -> str | None:
     for form in _VENUE_FORMS:
         for found in form.finditer(text):
             parts = found["name"].strip(" .,!?").split()
-            while parts and parts[-1].casefold().strip(".,!?") in _NOT_VENUES:
+            while parts and parts[-1].casefold().strip(".,!?") in _TRAILING:
                 parts.pop()  # "at Pho Saffron Tonight": the day is no part of the name
             name = " ".join(parts)
             words = [word.casefold() for word in re.findall(r"[^\W_]+", name)]
