@@ -142,6 +142,7 @@ COMPARED: Placer = (
     r"(?:\b(?:below|under|beneath|less than|lower than|cheaper than|above|over|greater than"
     r"|more than|higher than|exceeds?|tops|at (?:or )?(?:most|least)|at or (?:below|under|above"
     r"|over)|no (?:more|less|higher|lower) than|not (?:above|below)|hits|reaches|drops to"
-    r"|falls to|rises to)\b|<=|>=|<|>|≤|≥|=<|=>)\s*(?:the\s+)?\$?\s*-?\d[\d,]*(?:\.\d+)?"
+    r"|falls to|rises to)\b|<=|>=|<|>|≤|≥|=<|=>)\s*(?:the\s+)?"
+    rf"(?:\$?\s*-?\d[\d,]*(?:\.\d+)?|(?:{slots.WORD_NUMBER})\b)"
 )
-"""A number a condition compares with: "below 30", "above $130", "< 25"."""
+"""A number a condition compares with: "below 30", "above $130", "< 25", "under thirty"."""

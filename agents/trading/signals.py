@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from plangate.agents.trading.slots import Span, UnclearRequestError
+from plangate.agents.trading.slots import WORD_NUMBER, Span, UnclearRequestError, word_number
 from plangate.tools.domains.market.models import Timeframe
 
 IndicatorName = Literal["sma", "ema", "rsi", "macd"]
@@ -188,6 +188,7 @@ _OP_SYMBOL: dict[str, Literal["<", "<=", ">", ">="]] = {
     "gt": ">",
 }
 _NUMBER = re.compile(r"(?<![\w.])\$?\s*(?P<n>-?\d[\d,]*(?:\.\d+)?)(?!\d|[.,]\d)")
+_WORDS = re.compile(rf"\s*(?:the\s+)?(?P<n>{WORD_NUMBER})\b(?<!\ba)", re.IGNORECASE)
 _JOIN = re.compile(r"(?<!\bat)\s+(and|or)\s+(?!(?:below|under|above|over)\b)", re.IGNORECASE)
 _RSI = IndicatorAsk("rsi", period=14)
 
@@ -236,6 +237,8 @@ def _comparison(text: str, request: str) -> Comparison:
         right = _side(after[0], rest)
     elif (number := _NUMBER.search(rest)) is not None:
         right = Operand("number", number=Decimal(number["n"].replace(",", "")))
+    elif (words := _WORDS.match(rest)) is not None and word_number(words["n"]) is not None:
+        right = Operand("number", number=Decimal(word_number(words["n"]) or 0))
     elif re.search(r"\bzero\b", rest, re.IGNORECASE):
         right = Operand("number", number=Decimal(0))
     else:

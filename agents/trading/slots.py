@@ -154,6 +154,9 @@ _WORD_NUMBER = (
     + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r"|a dozen|a hundred|a single|a couple(?: of)?|couple of|a pair of|a)"
 )
+WORD_NUMBER = _WORD_NUMBER
+"""A number in words, as a pattern: ``thirty``, ``forty-two``, ``a dozen`` (read with
+``word_number``)."""
 QTY = rf"(?P<qty>\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORD_NUMBER})"
 """A count of shares as written: digits, or words up to ninety-nine, 'a dozen', 'a hundred'."""
 
@@ -187,6 +190,24 @@ def word_number(text: str) -> int | None:
     return None
 
 
+def amount_in_words(text: str) -> int | None:
+    """An amount written in words: ``five hundred`` → 500, ``two thousand`` → 2000."""
+    total = current = 0
+    for word in re.split(r"[\s-]+", text.strip().lower()):
+        if word == "hundred":
+            current = (current or 1) * 100
+        elif word == "thousand":
+            total, current = total + (current or 1) * 1000, 0
+        elif word in ("a", "and"):
+            continue
+        else:
+            value = word_number(word)
+            if value is None:
+                return None
+            current += value
+    return total + current or None
+
+
 def read_qty(text: str) -> int | None:
     """How many shares ``text`` asks for (``10 shares``, ``buy ten NVDA``); ``None`` if unsaid."""
     for index, form in enumerate(QTY_FORMS):
@@ -210,9 +231,11 @@ LIMIT_RE = re.compile(
 NOTIONAL = (
     r"(?P<amount>\$\s*\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b|m\b)?"
     r"|\b\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b|dollars?\b|bucks\b|usd\b))"
-    r"(?:\s+worth)?(?=\s+(?:of|in|into)\b)"
-    r"|\b(?:for|with|invest|put)\s+(?P<spend>\$\s*\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?"
+    r"(?:\s+worth)?(?=\s+(?:of|in|into|on)\b)"
+    r"|\b(?:for|with|invest|put|spend)\s+(?P<spend>\$\s*\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?"
     r"|\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b|dollars?\b|bucks\b|usd\b))"
+    rf"|\b(?P<words>(?:{_WORD_NUMBER})(?:[\s-]+(?:{_WORD_NUMBER}|hundred|thousand))*)"
+    r"\s+(?:dollars?|bucks)\b(?:\s+worth)?(?=\s+(?:of|in|into|on)\b)"
 )
 """An amount of money to trade, as a pattern: ``$5,000 of``, ``5k in``, ``for $2,000``."""
 NOTIONAL_RE = re.compile(NOTIONAL, re.IGNORECASE)
@@ -232,6 +255,9 @@ def read_notional(text: str) -> Decimal | None:
     match = NOTIONAL_RE.search(text)
     if match is None:
         return None
+    if match["words"]:
+        value = amount_in_words(match["words"])
+        return Decimal(value) if value else None
     raw = match["amount"] or match["spend"]
     mention = parse_money(raw) or parse_money(raw + " usd")
     return mention.amount if mention is not None else None

@@ -4,12 +4,18 @@ and nothing else changes."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from plangate.agents.trading.policy import TradingLimits
+from plangate.agents import Agent
+from plangate.agents.trading.policy import TradingLimits, trading_policy
+from plangate.agents.trading.spec import SPEC
+from plangate.graphs.traces.replay import replay
 from plangate.tools.domains.broker.models import Order, OrderRequest, OrderStatus
+from plangate.tools.domains.catalog import all_tools
 from tests.agents.trading.trading_world import World, make_world
 
 UNRESTRICTED = TradingLimits(restricted=("GME",))
@@ -128,3 +134,18 @@ async def test_no_open_order_or_several_cancel_nothing(open_orders: int) -> None
     assert outcome.asked == []
     assert await world.orders() == orders_before
     assert outcome.result.steps["cancel"]["status"] == "skipped"
+
+
+async def test_a_recorded_run_with_expressions_replays(tmp_path: Path) -> None:
+    world = make_world(UNRESTRICTED)
+    await world.trade("TSLA", "buy", 7, "setup")
+    path = tmp_path / "sell_half.jsonl"
+    with world.agent.record(path):
+        outcome = await world.ask("sell half of my TSLA position")
+    assert outcome.asked[0]["args"]["qty"] == 3
+
+    spec = dataclasses.replace(SPEC, policy=trading_policy(UNRESTRICTED))
+    report = await replay(path, Agent(spec, all_tools()))
+
+    assert report.ok, f"{report.summary()}\n{report.diff}"
+    assert report.results[-1].status == "done"
