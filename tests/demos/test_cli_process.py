@@ -65,7 +65,7 @@ def test_a_run_paused_in_one_process_is_resumed_by_another_with_one_booking(
     assert hint, first.stdout
     second = plangate(tmp_path, "resume", "proc1", *hint[1].split())
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "Booked: table rsv-" in second.stdout
+    assert "Booked a table for 4 at" in second.stdout
     restaurants = Session(tmp_path).load_world("sandbox", FakeClock()).restaurants
     assert isinstance(restaurants, SandboxRestaurantBackend)
     assert len(restaurants.reservations()) == 1
