@@ -33,6 +33,7 @@ EXCLUDED: dict[str, str] = {}
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<kind>[\w+-]*)")
 _NOTE = re.compile(r"^\s*<!--\s*(?P<key>skip|shape):\s*(?P<value>.*?)\s*-->\s*$")
 _FILE = re.compile(r"#\s*(?P<path>[\w-]+(?:/[\w-]+)*\.py)\s*$")
+_ALIASES = {"py": "python", "python3": "python", "yml": "yaml"}
 _IN_ORDER = re.compile(r"\brun\s+in\s+order\b", re.IGNORECASE)
 
 
@@ -42,7 +43,8 @@ class Block:
 
     Attributes:
         page: The page, relative to the repository root (``docs/tools.md``).
-        kind: The fence's language word (``python``, ``text``, ``json``…), lowercased.
+        kind: The fence's language word (``python``, ``text``, ``json``…), lowercased, its
+            aliases read as the word (``py`` as ``python``, ``yml`` as ``yaml``).
         line: The line of the opening fence, counted from 1.
         code: The block's text, dedented by the fence's indent, ending in a newline.
         skip: The reason of a ``<!-- skip: ... -->`` comment right before the block, if any.
@@ -118,6 +120,7 @@ def _parse(name: str, lines: list[str]) -> Iterator[Block]:
             end += 1
         body = "".join(f"{_dedent(raw, indent)}\n" for raw in lines[index + 1 : end])
         kind = opening["kind"].lower()
+        kind = _ALIASES.get(kind, kind)
         yield Block(name, kind, index + 1, body, notes.get("skip"), notes.get("shape"), previous)
         notes.clear()
         previous = kind

@@ -141,3 +141,9 @@ def test_a_note_mentioned_in_prose_is_no_note(tmp_path: Path) -> None:
     page = tmp_path / "prose.md"
     page.write_text("Mark it (`<!-- skip: why -->`) like so:\n```python\nx = 1\n```\n", "utf-8")
     assert read_blocks(page)[0].skip is None
+
+
+def test_a_fence_s_aliases_read_as_its_language(tmp_path: Path) -> None:
+    page = tmp_path / "aliases.md"
+    page.write_text("```py\nx = 1\n```\n\n```YML\na: 1\n```\n", "utf-8")
+    assert [block.kind for block in read_blocks(page)] == ["python", "yaml"]
