@@ -51,11 +51,9 @@ Answer with a plan: a list of steps, each one call of a tool listed above.
 - To use an earlier step's result, write ${id.field}, ${id[0].field} or ${id.items[0].field} \
 in a string argument. A string that is only the reference becomes the value with its type; \
 inside other text it becomes text. Write $${ for a literal ${.
-- Inside ${...} you may pick and compute: ${s1.orders[symbol == 'META'][0].id} is the id of \
-the first item whose symbol is 'META' (names inside [...] are the item's fields); \
-${floor(s1[0].qty / 2)} halves a number, rounding down. + - * / ( ), floor ceil round abs min \
-max len; date(t) and time(t) give the YYYY-MM-DD and HH:MM of an ISO timestamp. Compute in the \
-plan, never in your head.
+- Inside ${...} you may filter and compute: ${s1.orders[symbol == 'META'][0].id} (names in [...] \
+are the item's fields), ${floor(s1[0].qty / 2)}; + - * / ( ) floor ceil round abs min max len, \
+date(t) and time(t) (YYYY-MM-DD, HH:MM of an ISO timestamp). Compute in the plan, never yourself.
 - A step waits for the steps it references; list other waits in depends_on. Steps that do not \
 wait for each other run in parallel, so do not chain steps needlessly.
 - condition (optional) decides whether the step runs, e.g. "${s1.price} < 200 and \
