@@ -197,16 +197,23 @@ def flight_plan(ask: FlightAsk, *, book: bool = True) -> Plan:
 
 LANDING = "offer.segments[-1].arrival"
 """Where a trip's plan reads when the flight lands: the re-priced offer's last segment."""
+LANDING_MARGIN = 60
+"""Minutes from landing to the table: a flight landing later skips the dinner that night."""
 
 
 def trip_plan(flight: FlightAsk, table: TableAsk) -> Plan:
     """Fly, then dine the night the flight lands, then put the dinner in the calendar.
 
     The dinner's date is read from the offer's landing time (an overnight flight lands the next
-    day), the dinner is booked only once the flight is (its condition), and the calendar event
-    is made from the reservation itself, so its time is the seating's.
+    day); the dinner is booked only once the flight is, and only if it lands ``LANDING_MARGIN``
+    minutes before the table (its condition); the calendar event is made from the reservation
+    itself, so its time is the seating's.
     """
-    dinner = table_steps(table, condition="${flight.status} == 'confirmed'", landing=LANDING)
+    # Not before the flight is booked, nor before it lands: an hour from the gate to the table.
+    latest = datetime.combine(flight.day, table.at) - timedelta(minutes=LANDING_MARGIN)
+    landed = "00:00" if latest.date() < flight.day else f"{latest:%H:%M}"
+    booked = f"${{flight.status}} == 'confirmed' and ${{time({LANDING})}} <= '{landed}'"
+    dinner = table_steps(table, condition=booked, landing=LANDING)
     for index, step in enumerate(dinner):
         if step.id == "cal":  # on a trip the travel days are checked, up to a late landing
             window = _day_window(flight.day, flight.origin.timezone, days=3)

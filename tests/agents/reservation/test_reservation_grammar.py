@@ -191,7 +191,10 @@ def test_booking_plans_read_before_they_write_and_run_reads_in_parallel() -> Non
     after_offer = plan.ready(done=("policy", "flights", "cal", "offer"))
     assert {step.id for step in after_offer} == {"flight", "find"}
     assert plan.step("flight").condition == "${offer.seats_left} >= 1"
-    assert plan.step("table").condition == "${flight.status} == 'confirmed'"
+    # Dinner at 21:00: booked once the flight is, and if it lands by 20:00.
+    assert plan.step("table").condition == (
+        "${flight.status} == 'confirmed' and ${time(offer.segments[-1].arrival)} <= '20:00'"
+    )
     assert set(plan.dependencies("table")) >= {"cal", "avail", "flight", "offer"}
     assert plan.dependencies("event") == ["table"]
 
