@@ -111,8 +111,10 @@ def _failure(skip: Skipped, attempt: str | None) -> str:
     if skip.status == "skipped":
         return skip.reason  # a search that found nothing says so itself
     # A step of a tool this answer has no words for is named by the tool: "list things".
-    verb = attempt or _VERBS.get(skip.what) or (
-        f"do {skip.what}" if skip.what.startswith("the ") else skip.what
+    verb = (
+        attempt
+        or _VERBS.get(skip.what)
+        or (f"do {skip.what}" if skip.what.startswith("the ") else skip.what)
     )
     if skip.status == "refused":
         return f"I did not {verb}: {skip.reason}"
@@ -250,6 +252,7 @@ def _documents(notes: Notes) -> str | None:
     hit = notes.passages[0]
     heading = hit.chunk.title.split(" > ")[-1]
     text = " ".join(hit.citation.snippet.replace("**", "").replace("#", " ").split())
+    text = text.split(" | ")[0].rstrip(" |:")  # a table is not read out in a line
     if text.lower().startswith(heading.lower()):
         text = text[len(heading) :].strip()
     cut = text if len(text) <= 220 else text[:219].rsplit(" ", 1)[0] + "…"

@@ -38,15 +38,21 @@ def _order(args: Mapping[str, Any]) -> str:
     )
 
 
+def _known(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments that are values: one still a reference (``${...}``) says nothing yet."""
+    return {key: value for key, value in args.items() if "${" not in str(value)}
+
+
 def step_noun(tool: str, args: Mapping[str, Any]) -> str:
     """What a step gives, as a noun: ``"the quote of NVDA"``."""
+    args = _known(args)
     nouns: dict[str, Callable[[], str]] = {
         "get_quote": lambda: f"the quote of {_symbol(args)}",
         "compute_indicator": lambda: f"the {_indicator(args)} of {_symbol(args)}",
         "get_bars": lambda: f"the price bars of {_symbol(args)}",
         "get_account": lambda: "your account",
         "get_positions": lambda: "your positions",
-        "list_orders": lambda: "the list of your orders",
+        "list_orders": lambda: "your orders",
         "place_order": lambda: f"the order to {_order(args)}",
         "cancel_order": lambda: f"the cancel of order {args.get('order_id', '')}".rstrip(),
         "search_documents": lambda: "the research search",
@@ -58,6 +64,7 @@ def step_noun(tool: str, args: Mapping[str, Any]) -> str:
 
 def step_verb(tool: str, args: Mapping[str, Any]) -> str:
     """What a step does, as a verb phrase after "I could not": ``"get a quote for NVDA"``."""
+    args = _known(args)
     verbs: dict[str, Callable[[], str]] = {
         "get_quote": lambda: f"get a quote for {_symbol(args)}",
         "compute_indicator": lambda: f"compute the {_indicator(args)} of {_symbol(args)}",
@@ -66,7 +73,9 @@ def step_verb(tool: str, args: Mapping[str, Any]) -> str:
         "get_positions": lambda: "read your positions",
         "list_orders": lambda: "list your orders",
         "place_order": lambda: _order(args),
-        "cancel_order": lambda: f"cancel order {args.get('order_id', '')}".rstrip(),
+        "cancel_order": lambda: (
+            f"cancel order {args['order_id']}" if args.get("order_id") else "cancel the order"
+        ),
         "search_documents": lambda: "search the research notes",
         "get_document": lambda: "read the research note",
     }
@@ -76,6 +85,8 @@ def step_verb(tool: str, args: Mapping[str, Any]) -> str:
 
 def value_name(reference: Reference, results: Mapping[str, Any]) -> str | None:
     """``NVDA's RSI(14)`` for ``rsi14.value``; ``None`` for a value this module cannot name."""
+    if getattr(reference, "text", None) is not None:
+        return None  # a computed value (len(...), arithmetic): the engine words those
     root = results.get(reference.step_id)
     fields = [part for part in reference.path if isinstance(part, str)]
     if not fields:

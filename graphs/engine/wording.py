@@ -59,6 +59,7 @@ _ISO = re.compile(
     r"(?:\s*[–-]\s*(?:(\d{4}-\d{2}-\d{2})T)?(\d{2}:\d{2})(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?"
 )
 _ROOT = re.compile(r"(?<![\w'\"])([a-z][a-z0-9_]*)(?=\s*[.\[])")
+_COUNT = re.compile(r"len\(\s*([a-z][a-z0-9_]*)((?:\.[a-z_][a-z0-9_]*)*)\s*(?:\[\??(.+)\])?\s*\)")
 _NO_MATCH = re.compile(r"no item of \S+ has (.+)$")
 _TESTS = {
     "==": " ",
@@ -173,7 +174,7 @@ def condition_in_words(
 
     def named(reference: Reference) -> str:
         given = name(reference, results) if name is not None else None
-        return given or _path_words(reference, label)
+        return given or _expression_words(reference, label) or _path_words(reference, label)
 
     parts = _why_false(parsed.expression, results, named)
     return "; ".join(parts) if parts else "its condition did not hold"
@@ -237,6 +238,24 @@ def _truth(node: Node, results: Mapping[str, Any]) -> bool | None:
         return Condition("", node).evaluate(results)
     except PlangateError:
         return None
+
+
+def _expression_words(reference: Reference, label: StepLabel) -> str | None:
+    """A computed operand in words: ``len(pos[symbol == 'TSLA'])`` → "the number of the pos
+    step's items with symbol TSLA"; ``None`` for a plain path."""
+    text = getattr(reference, "text", None)
+    if not isinstance(text, str):
+        return None
+    counted = _COUNT.fullmatch(text.strip())
+    if counted is None:
+        return f"the value worked out from {label(reference.step_id)}"
+    step, _, test = counted.groups()
+    items = label(step)
+    if test:
+        said = _TEST_WORDS.sub(lambda m: _TESTS[m.group(1)], test).replace("'", "")
+        said = said.replace('"', "")
+        return f"the number of {items} with {said.strip()}"
+    return f"the number of {items}"
 
 
 def _path_words(reference: Reference, label: StepLabel) -> str:

@@ -63,6 +63,26 @@ def test_a_false_condition_says_what_was_read_and_what_was_asked(
     assert not has_plan_syntax(text)
 
 
+@pytest.mark.parametrize(
+    ("condition", "results", "expected"),
+    [
+        ("${len(pos[symbol == 'TSLA'])} == 1 and ${floor(pos[symbol == 'TSLA'][0].qty / 2)} >= 1",
+         {"pos": []}, "the number of the pos step with symbol TSLA is 0, not equal to 1"),
+        ("${len(orders.orders[symbol == 'META' and status == 'new'])} == 1",
+         {"orders": {"orders": [{"symbol": "META", "status": "new"}] * 2}},
+         "the number of the orders step with symbol META and status new is 2, not equal to 1"),
+        ("${quote.ask_price * 10} < 1000", {"quote": {"ask_price": "125.42"}},
+         "the value worked out from the quote step is 1254.2, not below 1000"),
+    ],
+)  # fmt: skip
+def test_a_computed_value_is_said_by_what_it_counts_or_reads(
+    condition: str, results: dict[str, Any], expected: str
+) -> None:
+    text = condition_in_words(condition, results, label=label)
+    assert text == expected
+    assert not has_plan_syntax(text)
+
+
 def test_an_agent_names_the_values_and_a_value_of_the_same_thing_is_its() -> None:
     def name(reference: Any, results: Any) -> str | None:
         if reference.step_id == "macd":
