@@ -4,7 +4,7 @@ Running ``make test`` from the test suite would run the suite inside itself, and
 or ``git clone`` would change the machine or need the network. So each such line is checked
 against the files it depends on: a ``make`` target exists in the Makefile, an extra in
 ``pip install 'plangate[x]'`` exists in pyproject.toml, ``python -m MODULE`` names an installed
-module, ``createdb NAME`` creates the database the block's store URL names, and so on.
+module that defines the options given, ``createdb NAME`` creates the database the block's store URL names, and so on.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import tomllib
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from tests.docs_blocks import ROOT
@@ -57,9 +58,33 @@ def check_venv(words: list[str]) -> None:
 
 
 def check_python_module(words: list[str]) -> None:
-    """``.venv/bin/python -m MODULE``: the module is installed (and a dev dependency)."""
+    """``.venv/bin/python -m MODULE --option ...``: the module is installed and runnable, and
+    each option is one its source defines, or a plugin of this project (read, not run: a
+    benchmark or the suite runs for minutes)."""
     module = words[2]
-    assert importlib.util.find_spec(module) is not None, f"no module {module} is installed"
+    spec = importlib.util.find_spec(module)
+    assert spec is not None, f"no module {module} is installed"
+    main = (
+        importlib.util.find_spec(f"{module}.__main__") if spec.submodule_search_locations else spec
+    )
+    assert main is not None, f"{module} is a package without __main__: python -m cannot run it"
+    assert main.origin is not None, f"{module} has no source to read"
+    source = Path(main.origin).read_text(encoding="utf-8")
+    options = [word.split("=", 1)[0] for word in words[3:] if word.startswith("--")]
+    unknown = [option for option in options if f'"{option}"' not in source]
+    if unknown:  # an option a plugin of this project adds (pytest --record-traces)
+        ours = "".join(path.read_text(encoding="utf-8") for path in project_sources())
+        unknown = [option for option in unknown if f'"{option}"' not in ours]
+    assert not unknown, f"python -m {module} defines no option {', '.join(unknown)}"
+
+
+def project_sources() -> list[Path]:
+    """This project's own Python files (not its tests)."""
+    return [
+        path
+        for folder in ("tools", "graphs", "agents", "demos", "bench")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+    ]
 
 
 def check_createdb(words: list[str], urls: list[str]) -> None:

@@ -131,6 +131,11 @@ class Workspace:
     def home(self) -> Path:
         return self.root / "home"
 
+    @property
+    def folders(self) -> tuple[Path, Path]:
+        """The project and the home folder, which output shows as the reader's own."""
+        return self.project, self.home
+
     def fill(self, command: Command) -> tuple[list[str], dict[str, str | None]]:
         """``command``'s words and environment with the page's placeholders filled in."""
         words = [self._word(word) for word in command.argv]

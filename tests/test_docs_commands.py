@@ -32,7 +32,6 @@ The rule, for whoever writes a page:
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -51,6 +50,7 @@ from plangate.demos.cli.commands import app
 from tests.demos.serve.conftest import _admin_url, _unreachable
 from tests.docs_blocks import ROOT, read_blocks, save_files
 from tests.docs_install import check as check_setup_line
+from tests.docs_output import check_shown
 from tests.docs_processes import (
     Processes,
     Zygote,
@@ -61,7 +61,7 @@ from tests.docs_processes import (
     served_agents,
     wait_until,
 )
-from tests.docs_shell import Command, Export, ShellBlock, Shown, discover, parse
+from tests.docs_shell import Command, Export, ShellBlock, discover, parse
 from tests.docs_workspace import Workspace
 
 BLOCKS = discover()
@@ -69,8 +69,6 @@ DEMO_AGENTS = ("reservation", "trading")
 PAUSES = ("run", "resume")  # commands for which exit 4, waiting for approval, is an outcome
 SERVE_OPTIONS = ("--host", "--port", "--token", "--store", "--workers", "--max-body", "--now")
 WRITES = {"--trace": b"", "--png": b"\x89PNG", "--svg": b"<svg", "--out": b""}
-ID = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{6,}\b")
-TIMING = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b")
 
 
 @dataclass
@@ -144,70 +142,6 @@ def terminal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Terminal]:
         opened.close()
         zygote.close()
         database.drop()
-
-
-def normalise(text: str, page: Page) -> str:
-    workspace = page.workspace
-    text = text.replace(f"{workspace.project}/", "").replace(str(workspace.home), "~")
-    return TIMING.sub("<time>", ID.sub("<id>", text))
-
-
-def pattern(line: str, counts_vary: bool) -> re.Pattern[str]:
-    """A shown line as a pattern: ``…`` is anything, space runs and table rules are loose."""
-    parts = []
-    for piece in re.split(r"(…|\s*│\s*|\s+)", TIMING.sub("<time>", ID.sub("<id>", line.strip()))):
-        if piece == "…":
-            parts.append(".*?")
-        elif "│" in piece:
-            parts.append(r"\s*│\s*")
-        elif piece.isspace():
-            parts.append(r"\s+")
-        elif piece:
-            escaped = re.escape(piece)
-            parts.append(re.sub(r"\d+", r"\\d+", escaped) if counts_vary else escaped)
-    return re.compile("".join(parts))
-
-
-def shown_json(line: str) -> object:
-    """A shown JSON line with its ``…`` elements left out, or ``None`` if it is no JSON."""
-    try:
-        return (
-            json.loads(re.sub(r",\s*…|…\s*,?", "", line)) if line.startswith(("{", "[")) else None
-        )
-    except ValueError:
-        return None
-
-
-def is_within(shown: object, printed: object) -> bool:
-    """Whether ``printed`` has everything ``shown`` has: its keys, list items in order, values."""
-    if isinstance(shown, dict):
-        return isinstance(printed, dict) and all(
-            key in printed and is_within(value, printed[key]) for key, value in shown.items()
-        )
-    if isinstance(shown, list):
-        return (
-            isinstance(printed, list)
-            and len(shown) <= len(printed)
-            and all(is_within(item, other) for item, other in zip(shown, printed, strict=False))
-        )
-    return shown == printed
-
-
-def check_shown(shown: list[Shown], stdout: str, stderr: str, page: Page, where: str) -> None:
-    lines = [line.strip() for show in shown for line in show.lines if line.strip()]
-    if len(lines) == 1 and (expected := shown_json(lines[0])) is not None:
-        assert is_within(expected, json.loads(stdout)), (
-            f"{where}: the page shows {lines[0]}, not in {stdout}"
-        )
-        return
-    for show in shown:
-        printed = {"stdout": stdout, "stderr": stderr}.get(show.stream or "", stdout + stderr)
-        text, at = normalise(printed, page), 0
-        counts_vary = show.stream is not None
-        for line in (line for line in show.lines if line.strip()):
-            found = pattern(line, counts_vary).search(text, at)
-            assert found, f"{where}: the page shows {line!r}, the command printed:\n{printed}"
-            at = found.end()
 
 
 DEMOS: dict[tuple[str, ...], tuple[int, str, str]] = {}
@@ -310,7 +244,7 @@ def run_plangate(command: Command, page: Page, where: str) -> None:
             written = workspace.project / words[words.index(option) + 1]
             assert written.is_file(), f"{where}: {option} {written} was not written"
             assert written.read_bytes().startswith(magic), f"{where}: {written} is no {option[2:]}"
-    check_shown(command.shown, stdout, stderr, page, where)
+    check_shown(command.shown, stdout, stderr, page.workspace.folders, where)
 
 
 def run_command(command: Command, urls: list[str], page: Page, where: str) -> None:
@@ -324,7 +258,7 @@ def run_command(command: Command, urls: list[str], page: Page, where: str) -> No
         status, body = curl(words, env.get("PLANGATE_TOKEN"))
         assert status < 400, f"{where}: HTTP {status}: {body}"
         page.workspace.saw(body)
-        check_shown(command.shown, compact(body), "", page, where)
+        check_shown(command.shown, compact(body), "", page.workspace.folders, where)
     else:
         raise AssertionError(f"{where}: no rule runs or checks `{program}`: add one")
 
