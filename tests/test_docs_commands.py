@@ -18,13 +18,21 @@ The rule, for whoever writes a page:
   values, list items in order.
 - Servers (``plangate serve``, ``plangate sandbox serve``) start as processes on a free loopback
   port and must answer ``/health``, print their banner and (``serve``) serve the agents named;
-  they stay up for the rest of their block and the next (``--server``, ``curl localhost:8000``). ``plangate
-  worker`` must start and print its banner; ``plangate mcp serve`` must offer an MCP client its
-  tools over stdio. PostgreSQL is a throwaway database (skipped without a server, failed in CI).
+  they stay up for the rest of their block and the next (``--server``, ``curl localhost:8000``),
+  and a server stops the one of its kind before it (the pages give them one port). ``plangate
+  worker`` must start and print its banner; ``plangate mcp serve`` must list its tools to a
+  client over stdio. PostgreSQL is a throwaway database (skipped without a server, failed in CI).
+  The processes fork from one Python that imported plangate once (``tests/docs_processes.py``);
+  the same ``plangate demo`` on two pages runs once.
 - Set-up lines are never run — ``make test`` would run this suite inside itself, ``pip install``
   and ``git clone`` change the machine — but checked for truth: the make target exists, the extra
   exists in pyproject.toml, the module is installed, ``createdb`` makes the database the store
   URL names (``tests/docs_install.py``).
+- ``export NAME=VALUE`` sets NAME for the rest of the page, VALUE as bash expands it. A block
+  that is no command (a file listing, a configuration) is not a shell block: fence it ``text``
+  (or ``json``, ``yaml``). A command no rule runs or checks fails, naming the program, so a new
+  kind of line gets a rule rather than a silent pass. ``curl`` is sent with httpx as the page
+  writes it (``-H``, ``-d``) to the page's server; it must answer below 400.
 - A hosted model (``--model openai:…``) needs a key and the network, so it is not called: its
   extra exists, its package is installed and the CLI builds the chat model from the name (with a
   stand-in key); the rest of the command then runs with the offline planner.
