@@ -139,7 +139,7 @@ class Workspace:
     def fill(self, command: Command) -> tuple[list[str], dict[str, str | None]]:
         """``command``'s words and environment with the page's placeholders filled in."""
         words = [self._word(word) for word in command.argv]
-        if words[:2] == ["plangate", "run"] and len(words) > 3:
+        if words[0].endswith("plangate") and words[1:2] == ["run"] and len(words) > 3:
             if words[3] == "…":
                 if words[2] not in self.requests:
                     raise AssertionError(f"no earlier request to {words[2]} fills in '…'")
