@@ -34,7 +34,7 @@ from plangate.demos.cli import (
     worker_commands,
 )
 from plangate.demos.cli.clocks import Now
-from plangate.demos.cli.consoles import err_console, guarded
+from plangate.demos.cli.consoles import guarded, on_wait
 from plangate.demos.cli.documents import Docs
 
 if TYPE_CHECKING:
@@ -102,11 +102,6 @@ def terminal(*, as_json: bool = False, yes: bool = False) -> Terminal:
     from plangate.demos.cli.runner import Terminal
 
     return Terminal(Console(), Console(stderr=True), as_json=as_json, yes=yes)
-
-
-def on_wait() -> None:
-    """Say why a command waits for the state folder's lock."""
-    err_console.print("waiting for another plangate command to finish…", highlight=False)
 
 
 EXIT_CODES = (

@@ -35,3 +35,8 @@ def guarded(command: Callable[[], Coroutine[Any, Any, int]]) -> None:
     except PlangateError as exc:
         raise fail(f"{type(exc).__name__}: {exc}", 1) from exc
     raise typer.Exit(code)
+
+
+def on_wait() -> None:
+    """Say why a command waits for the state folder's lock."""
+    err_console.print("waiting for another plangate command to finish…", highlight=False)

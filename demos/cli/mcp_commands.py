@@ -50,7 +50,7 @@ def serve_command(
     async def command() -> int:
         from plangate.agents.models import resolve_model
         from plangate.demos.cli.clocks import pinned_clock
-        from plangate.demos.cli.consoles import err_console
+        from plangate.demos.cli.consoles import err_console, on_wait
         from plangate.demos.cli.runner import build_agent, load_spec
         from plangate.demos.cli.session import Session, check_backend, home, open_workspace
         from plangate.demos.mcp import agent_server, serve_stdio
@@ -58,7 +58,7 @@ def serve_command(
         spec, chat = load_spec(agent), resolve_model(model)
         clock = pinned_clock(None, None, err_console)  # $PLANGATE_NOW pins it, as for run
         async with open_workspace(
-            Session(home()), check_backend(backend), clock=clock
+            Session(home()), check_backend(backend), clock=clock, on_wait=on_wait
         ) as workspace:
             runnable = build_agent(spec, workspace, chat, "plan")
             server = agent_server(runnable, expose_tools=tools, ledger=workspace.ledger)

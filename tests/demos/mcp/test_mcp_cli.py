@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import select
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from mcp.client.stdio import stdio_client
 from typer.testing import CliRunner
 
 from plangate.demos.cli import app
+from plangate.demos.cli.session import Session
 from tests.demos.mcp.agents import BOOK
 from tests.tools.mcp.servers import command, poison, write_script
 
@@ -88,3 +91,29 @@ async def test_mcp_serve_over_stdio_pauses_a_write_and_resumes_it(home: Path) ->
     assert done.structuredContent is not None
     assert done.structuredContent["status"] == "done"
     assert done.structuredContent["answer"]["bookings"][0]["status"] == "confirmed"
+
+
+def test_mcp_serve_says_why_it_waits_for_the_state_folder(home: Path) -> None:
+    session = Session(home)
+    with session.locked():  # another plangate command holds the folder
+        server = subprocess.Popen(
+            [sys.executable, "-m", "plangate.demos", "mcp", "serve", "reservation"],
+            env={**os.environ, "PLANGATE_HOME": str(home)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert server.stderr is not None
+            said: list[str] = []
+            while "waiting for another plangate command to finish…" not in said:
+                # A generous bound on start-up: a server that waits silently fails, never hangs.
+                readable, _, _ = select.select([server.stderr], [], [], 120)
+                assert readable, f"mcp serve waited for the lock, having said only {said}"
+                line = server.stderr.readline()
+                assert line, f"mcp serve ended, having said {said}"
+                said.append(line.strip())
+        finally:
+            server.kill()
+            server.communicate(timeout=30)  # reap it and close its pipes
