@@ -11,12 +11,14 @@ the summary line is ``plangate.agents.reservation.summary``'s.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from plangate.agents.reservation.plans import LANDING, LANDING_MARGIN
 from plangate.agents.reservation.readers import READERS
 from plangate.agents.reservation.replan import REBOOK, REFUSED_BY, WHY
 from plangate.agents.reservation.response import Itinerary, Skipped
@@ -84,6 +86,8 @@ def answer(request: str, steps: Mapping[str, Any]) -> Itinerary:
             reason, knock_on = _why(str(record.get("error") or ""), steps)
             if record.get("condition") and not record.get("error"):
                 reason, knock_on = _condition(str(record["condition"]), steps), notes.nothing_found
+            elif record.get("status") == "skipped" and not record.get("error"):
+                knock_on = True  # skipped with a step it needed: that step's reason is the answer
             status = {"skipped": "skipped", "rejected": "refused"}.get(
                 str(record.get("status")), "failed"
             )
@@ -134,7 +138,28 @@ def _condition(condition: str, steps: Mapping[str, Any]) -> str:
         named = label(step_id, str((steps.get(step_id) or {}).get("tool") or ""))
         return named if named.startswith("the ") else f"the {named}"
 
-    return condition_in_words(condition, results, label=named)
+    return _too_late(condition, results) or condition_in_words(condition, results, label=named)
+
+
+def _too_late(condition: str, results: Mapping[str, Any]) -> str | None:
+    """ "your flight lands at 21:50, too late for a table at 20:00": a trip's dinner skipped
+    because the flight lands less than ``LANDING_MARGIN`` minutes before the table."""
+    latest = re.search(rf"\$\{{time\({re.escape(LANDING)}\)\}} <= '(\d\d):(\d\d)'", condition)
+    offer = results.get("offer")
+    if latest is None or not isinstance(offer, Mapping):
+        return None
+    try:
+        landing = datetime.fromisoformat(str(offer["segments"][-1]["arrival"]))
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    if f"{landing:%H:%M}" <= f"{latest[1]}:{latest[2]}":
+        return None  # the landing was not the reason
+    table = datetime.combine(landing.date(), time(int(latest[1]), int(latest[2])))
+    table += timedelta(minutes=LANDING_MARGIN)
+    return (
+        f"your flight lands at {landing:%H:%M}, too late for a table at {table:%H:%M} "
+        "(it takes an hour from the gate to the table)"
+    )
 
 
 def _attempt(record: Mapping[str, Any], notes: Notes) -> str | None:

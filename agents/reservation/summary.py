@@ -121,6 +121,21 @@ def _failure(skip: Skipped, attempt: str | None) -> str:
     return f"I could not {verb}: {skip.reason}"
 
 
+def _ambiguous(notes: Notes, skip: Skipped) -> str | None:
+    """ "2 of your reservations match": a cancellation left undone because it could be either.
+
+    The plan cancels only when its lookup found exactly one reservation; with several, it never
+    guesses, and the answer asks which one instead of reading the plan's condition back.
+    """
+    if skip.what != "cancellation" or skip.status != "skipped" or len(notes.reservations) < 2:
+        return None
+    return f"{len(notes.reservations)} of your reservations match"
+
+
+def _first_id(notes: Notes) -> str:
+    return notes.reservations[0].id
+
+
 _VERBS = {
     "table booking": "book the table", "flight booking": "book the flight",
     "calendar event": "add the calendar event", "cancellation": "cancel it",
@@ -283,7 +298,7 @@ def summarize(request: str, notes: Notes) -> str:
     causes = [i for i in range(len(notes.skipped)) if i not in notes.knock_on]
     shown = [i for i in causes if not (notes.skipped[i].what == "table booking" and notes.rebooked)]
     failures = [
-        _failure(notes.skipped[i], notes.attempts.get(i))
+        _ambiguous(notes, notes.skipped[i]) or _failure(notes.skipped[i], notes.attempts.get(i))
         for i in shown or ([] if parts else [0][: len(notes.skipped)])
     ]
     if not parts and failures:
@@ -291,6 +306,8 @@ def summarize(request: str, notes: Notes) -> str:
     parts += failures
     if not bookings:
         parts += [part for part in _alternatives(notes, request) if part]
+        if any(_ambiguous(notes, skip) for skip in notes.skipped):
+            parts.append(f'Which one should I cancel? Say "cancel reservation {_first_id(notes)}"')
         # The policy or a guide is the answer only when nothing else is (it is context else).
         if not parts and (documents := _documents(notes)):
             parts.append(documents)

@@ -114,6 +114,11 @@ async def test_several_found_are_not_guessed_between_and_a_venue_picks_one(
     assert several.response is not None
     listed: list[Any] = [f.title for f in several.response.findings]
     assert len(listed) >= 2, "both reservations are shown to choose from"
+    summary = several.response.summary
+    assert summary.startswith("2 of your reservations match, so nothing was cancelled.")
+    assert early.id in summary
+    assert tonight.id in summary
+    assert summary.endswith(f'Which one should I cancel? Say "cancel reservation {early.id}".')
 
     named = await world.agent.run(f"cancel tonight's dinner at {other_venue.name}")
     (approval,) = named.approvals

@@ -40,3 +40,10 @@ async def test_a_flight_landing_after_the_table_books_no_table(world: World) -> 
     assert world.restaurants.reservations() == []
     assert result.steps["table"]["status"] == "skipped"
     assert result.steps["event"]["status"] == "skipped"
+    assert result.response is not None
+    landed = flight.offer.segments[-1].arrival.strftime("%H:%M")
+    # The reason in words, once: not the plan's condition, not the calendar event it took along.
+    assert result.response.summary.endswith(
+        f"Your flight lands at {landed}, too late for a table at 20:00 "
+        "(it takes an hour from the gate to the table)."
+    )
