@@ -104,14 +104,27 @@ class Moments:
 
     def show(self, moment: datetime) -> str:
         """``Tue 10 Mar 19:00`` (``Tue 10 Mar 2027 19:00`` in another year); an aware
-        ``moment`` is moved to the zone first, a naive one is shown as it is."""
+        ``moment`` is moved to the zone first, a naive one is shown as it is.
+
+        A moment written in another offset (a table in Madrid, a flight landing in Tokyo) also
+        gives the place's own clock, ``Fri 13 Mar 19:30 (20:30 local)``, since that is the time
+        the answer's sentences and the place itself speak of. A moment written in UTC gets no
+        such note: UTC is how machines write moments, not a place's clock.
+        """
+        local = ""
         if moment.tzinfo is not None:
+            written = moment
             # The first or last day a datetime can hold may not move: it is shown as written.
             with suppress(OverflowError):
                 moment = moment.astimezone(self.zone)
+            offset = written.utcoffset()
+            # UTC is how machines write moments, not a place's clock: no note for it.
+            if offset and offset != moment.utcoffset():
+                day = "" if written.date() == moment.date() else f"{written:%a} "
+                local = f" ({day}{written:%H:%M} local)"
         this_year = self.clock.now().astimezone(self.zone).year
         year = f" {moment.year}" if moment.year != this_year else ""
-        return f"{moment:%a} {moment.day} {moment:%b}{year} {moment:%H:%M}"
+        return f"{moment:%a} {moment.day} {moment:%b}{year} {moment:%H:%M}{local}"
 
     def in_text(self, text: str) -> str:
         """``text`` with every ISO 8601 date-time in it shown as ``show`` shows it."""
