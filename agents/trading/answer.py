@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from plangate.agents.trading import figures as read
 from plangate.agents.trading.grammar import GRAMMAR
+from plangate.agents.trading.holdings import why_skipped
 from plangate.agents.trading.phrases import step_noun, step_verb, value_name
 from plangate.agents.trading.plans import ACCOUNT, POSITIONS, QUOTE
 from plangate.agents.trading.replan import BLOCKED, CONDITION_FALSE, REJECTED, explained
@@ -213,6 +214,8 @@ def _condition_words(step: Step | None, context: _Context) -> str:
     condition = context.condition or (step.condition if step is not None else None)
     if not condition:
         return "its condition did not hold"
+    if step is not None and (looked := why_skipped(step, context.results)) is not None:
+        return looked
     text = condition_in_words(condition, context.results, value_name, context.label)
     dates = sorted(
         {

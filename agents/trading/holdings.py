@@ -22,12 +22,14 @@ writes go one named thing at a time.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from plangate.agents.trading import plans, slots
 from plangate.agents.trading.plans import ORDERS, POSITIONS
-from plangate.graphs.engine.plan import Plan
+from plangate.graphs.engine.plan import Plan, Step
 from plangate.tools.domains.broker.models import OrderSide, TimeInForce
 
 PORTION_EXAMPLE = "Sell half of my TSLA position"
@@ -127,3 +129,56 @@ def cancel_on_plan(text: str, example: str) -> Plan:
     side = OrderSide(side_named["side"].lower()) if side_named else None
     test = f"symbol == '{symbol}'" + (f" and side == '{side.value}'" if side else "")
     return plans.cancel_on_plan(symbol, f"{ORDERS}.orders[{test}]", side)
+
+
+_PORTION_STEP = re.compile(
+    r"Sell (?P<words>.+) of the (?P<symbol>\S+) position, in whole shares rounded down"
+)
+"""A portion plan's order (``plans.portion_plan`` writes its description)."""
+_CANCEL_STEP = re.compile(r"Cancel the open (?P<symbol>\S+) (?P<which>(?:(?:buy|sell) )?order)")
+"""A cancel-on-stock plan's cancel (``plans.cancel_on_plan`` writes its description)."""
+
+
+def why_skipped(step: Step, results: Mapping[str, Any]) -> str | None:
+    """Why a look-before-act step did not run, as the account reads: "you hold 1 TSLA share;
+    half of it is less than one whole share". ``None`` for any other step.
+
+    The condition itself (``${len(positions[symbol == 'TSLA'])} == 1 and …``) is for the engine;
+    a person is told what the broker's figures meant.
+    """
+    description = step.description or ""
+    if (portion := _PORTION_STEP.fullmatch(description)) is not None:
+        symbol, held = portion["symbol"], _held(results.get(POSITIONS), portion["symbol"])
+        if not held:
+            return f"you hold no {symbol}"
+        shares = "share" if held == 1 else "shares"
+        return f"you hold {held} {symbol} {shares}, and {portion['words']} of that is less than one whole share"
+    if (cancel := _CANCEL_STEP.fullmatch(description)) is not None:
+        symbol, which = cancel["symbol"], cancel["which"]
+        side = which.split()[0] if " " in which else None
+        listed = results.get(ORDERS)
+        orders = listed.get("orders") if isinstance(listed, Mapping) else None
+        if not isinstance(orders, list):
+            return None
+        matching = [
+            str(order.get("id"))
+            for order in orders
+            if isinstance(order, Mapping)
+            and order.get("symbol") == symbol
+            and (side is None or order.get("side") == side)
+        ]
+        if not matching:
+            return f"you have no open {symbol} {which}"
+        return f"you have {len(matching)} open {symbol} {which}s; say which one to cancel by its id"
+    return None
+
+
+def _held(positions: Any, symbol: str) -> int:
+    """Shares of ``symbol`` in a positions result (0 when none, or not read)."""
+    if not isinstance(positions, list):
+        return 0
+    return sum(
+        int(p.get("qty") or 0)
+        for p in positions
+        if isinstance(p, Mapping) and p.get("symbol") == symbol
+    )

@@ -45,8 +45,8 @@ CASES: list[tuple[str, Decision, str]] = [
     ("What do the notes say about NVDA risks?", "approve", "The research note research/nvda.md says, under Risks:"),
     ("Read the research note on AMD", "approve", "The research note research/amd.md says"),
     ("Sell half of my AAPL position", "approve", "Sold 5 AAPL at $125.36 a share"),
-    ("Sell half of my NVDA position", "approve", "The number of your positions with symbol NVDA is 0, not equal to 1, so I did not sell NVDA"),
-    ("Cancel my open order for META", "approve", "I could not cancel the order: the number of your orders with symbol META is 0"),
+    ("Sell half of my NVDA position", "approve", "You hold no NVDA, so I did not sell NVDA."),
+    ("Cancel my open order for META", "approve", "I could not cancel the order: you have no open META order."),
 ]  # fmt: skip
 NEVER = re.compile(
     r"\$\{|result\(s\)|order\(s\)|passage\(s\)|\d{4}-\d{2}-\d{2}T\d|condition false|"

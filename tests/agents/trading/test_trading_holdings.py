@@ -84,6 +84,10 @@ async def test_one_share_held_is_not_halved_to_a_zero_share_order() -> None:
     (skipped,) = outcome.report.skipped
     assert (skipped.symbol, skipped.qty, skipped.reason) == ("TSLA", 0, "condition_false")
     assert await held(world) == {"TSLA": 1}
+    assert outcome.report.summary == (
+        "You hold 1 TSLA share, and half of that is less than one whole share, "
+        "so I did not sell TSLA."
+    )
 
 
 async def test_a_stock_not_held_is_not_sold() -> None:
@@ -92,6 +96,7 @@ async def test_a_stock_not_held_is_not_sold() -> None:
     assert outcome.asked == []
     assert await world.orders() == []
     assert outcome.result.steps["order"]["status"] == "skipped"
+    assert outcome.report.summary == "You hold no TSLA, so I did not sell TSLA."
 
 
 async def test_the_open_order_on_the_stock_is_cancelled_and_no_other() -> None:
@@ -134,6 +139,12 @@ async def test_no_open_order_or_several_cancel_nothing(open_orders: int) -> None
     assert outcome.asked == []
     assert await world.orders() == orders_before
     assert outcome.result.steps["cancel"]["status"] == "skipped"
+    why = {
+        0: "you have no open META order.",
+        2: "you have 2 open META orders; say which one to cancel by its id.",
+    }[open_orders]
+    assert outcome.report.summary.startswith(f"I could not cancel the order: {why}")
+    assert "${" not in outcome.report.summary
 
 
 async def test_a_recorded_run_with_expressions_replays(tmp_path: Path) -> None:
