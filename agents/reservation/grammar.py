@@ -316,6 +316,7 @@ GRAMMAR = Grammar(
                 r"\b(?:spots?|places?|joints?|eater(?:y|ies))\s+(?:to\s+)?(?:eat|dine|for\s+"
                 r"(?:dinner|lunch|food))\b|\b(?:good|best|nice|cheap|local|decent|great|any)\s+"
                 r"(?:\w+\s+)?(?:spots?|places?|joints?|eater(?:y|ies)|food)\b",
+                rf"\b(?:{_CUISINE_WORDS})\s+(?:spots?|places?|joints?|eater(?:y|ies))\b",
             ),
             build=build_restaurants,
             replan=replan,

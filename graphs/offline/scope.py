@@ -203,7 +203,12 @@ class Scope:
         return reading
 
     def _continues(self, verb: str, words: list[str]) -> bool:
-        """Whether a clause without a verb is one more object of ``verb`` ("and lunch for 3")."""
+        """Whether a clause without a verb is one more object of ``verb`` ("and lunch for 3").
+
+        A party ("…, 2 people", "four of us") says who the request is for, not one more thing.
+        """
+        if _is_party(words):
+            return False
         if _starts_object(words[0]):
             return True
         forms = _singulars(words[0])
@@ -261,6 +266,19 @@ def _strip_preamble(clause: str) -> str:
     while (found := PREAMBLE.match(text)) is not None and found.end() > 0:
         text = text[found.end() :].strip()
     return text
+
+
+_PEOPLE = frozenset(
+    ("people", "persons", "person", "guests", "guest", "adults", "adult", "pax", "diners", "folks")
+)
+
+
+def _is_party(words: list[str]) -> bool:
+    """Whether a clause is a count of people ("2 people", "four guests", "3 of us")."""
+    if len(words) < 2 or not (_is_number(words[0]) or _NUMBER_WORD.match(words[0].lower())):
+        return False
+    rest = [word.lower() for word in words[1:3]]
+    return rest[0] in _PEOPLE or rest == ["of", "us"]
 
 
 def _starts_object(word: str) -> bool:

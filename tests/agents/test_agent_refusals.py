@@ -118,7 +118,7 @@ TRADING_REFUSED: list[tuple[str, str]] = [
     ("Buy 10 AAPL next Monday", "orders are placed now"),
     ("Withdraw money from my account", "no way to withdraw money"),
     ("Buy 10 shares of AAPL for $5,000", "not both"),
-    ("Sell 50% of my AAPL", '"50"'),
+    ("Buy 50% more AAPL", '"50" (in "Buy 50% more")'),  # a part of a position is sold, never bought
     ("Short 10 TSLA", "no short selling"),
     ("Sell short 20 NFLX", "no short selling"),
     ("Buy $1,000,000 of NVDA with margin", "no margin or leverage"),

@@ -34,6 +34,24 @@ FLOOR = 1.0
 
 ROWS: list[Any] = [
     (
+        "find me an italian place in Madrid for tomorrow night, 2 people",
+        Planned(
+            ("search_restaurants", "search_documents"),
+            {
+                "search_restaurants.city": "Madrid",
+                "search_restaurants.party_size": 2,
+                "search_restaurants.cuisine": "italian",
+            },
+        ),
+    ),
+    (
+        "any good thai spots in Lisbon friday, four of us",
+        Planned(
+            ("search_restaurants", "search_documents"),
+            {"search_restaurants.party_size": 4, "search_restaurants.date": "2026-03-13"},
+        ),
+    ),
+    (
         "dinner for eight in Lisbon tomorrow at 8pm",
         Planned(
             ("list_events", "search_restaurants", "check_availability", "book_table"),
