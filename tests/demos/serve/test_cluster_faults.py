@@ -1,7 +1,7 @@
 """The fault test: a cluster under faults and kills loses nothing and repeats nothing.
 
 Two ``plangate serve`` API servers and three ``plangate worker`` processes share a fresh
-PostgreSQL database. 300 runs of both assistants that write (a table, an order) go through them,
+PostgreSQL database. 100 runs of both assistants that write (a table, an order) go through them,
 each started on one API server and decided on the other, while the sandbox world fails one
 backend operation in five (timeouts, rate limits, 503s, malformed replies, writes whose reply is
 lost after they committed) and one worker is SIGKILLed every few seconds and started again. One
@@ -58,7 +58,9 @@ TOOLS = bind_tools(sandbox_backends(seed=0))
 """The tools, for their argument models (the approved calls' keys are derived from them)."""
 ARTIFACTS = Path(__file__).parents[2] / "artifacts"
 """Where the audit's counts are written (``cluster_faults.json``), for the record."""
-RUNS = 300
+RUNS = 100
+"""Each worker takes seconds to start (imports; at most one is down at a time), so the runs
+take minutes: 100 keep the whole ``make check`` within its half hour on two cores."""
 CLIENTS = 24
 WORKERS = ("w1", "w2", "w3")
 KILL_EVERY = 3.0
@@ -152,8 +154,13 @@ async def drive(thread: Thread, first: httpx.AsyncClient, other: httpx.AsyncClie
 
 async def chaos(url: str, workers: dict[str, asyncio.subprocess.Process], clock: ClusterClock,
                 log: Path, done: asyncio.Event, kills: list[str]) -> None:  # fmt: skip
-    """Every ``KILL_EVERY`` seconds, SIGKILL the next worker and start it again."""
-    turn = 0
+    """Every ``KILL_EVERY`` seconds, SIGKILL the next worker and start it again.
+
+    The next kill waits until the restarted worker has announced itself (its banner in the
+    log): a worker takes seconds to start on a loaded machine, and with kills faster than that
+    no worker would ever take a run. So one worker at most is down at a time, and two carry on.
+    """
+    turn, starts = 0, dict.fromkeys(WORKERS, 1)
     while not done.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), KILL_EVERY)
@@ -164,6 +171,12 @@ async def chaos(url: str, workers: dict[str, asyncio.subprocess.Process], clock:
         await workers[name].wait()
         kills.append(name)
         workers[name] = await start(worker_args(url, name, clock), log)
+        starts[name] += 1
+        banner = f"plangate worker {name} on"
+        while (await asyncio.to_thread(log.read_text)).count(banner) < starts[name]:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), 0.2)
+                return
 
 
 def worker_args(url: str, name: str, clock: ClusterClock) -> list[str]:
@@ -326,4 +339,4 @@ async def test_a_cluster_under_faults_and_kills_loses_and_repeats_no_write(
     assert found.effects == found.committed, summary
     # Writes did happen under the kills (not a share of runs done: faults on argument-less
     # reads come in streaks, see FAULTS, so that share depends on how runs interleave).
-    assert found.committed >= 10, summary
+    assert found.committed >= 5, summary
