@@ -72,6 +72,8 @@ from tests.docs_processes import (
 from tests.docs_shell import Command, Export, ShellBlock, discover, parse
 from tests.docs_workspace import Workspace
 
+pytestmark = pytest.mark.processes  # run once: the commands do not see a moved wall clock
+
 BLOCKS = discover()
 DEMO_AGENTS = ("reservation", "trading")
 PAUSES = ("run", "resume")  # commands for which exit 4, waiting for approval, is an outcome

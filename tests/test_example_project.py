@@ -25,6 +25,8 @@ import pytest
 
 from plangate import replay_sync
 
+pytestmark = pytest.mark.processes  # run once: the commands do not see a moved wall clock
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "example"
 PAGE = ROOT / "docs" / "example.md"

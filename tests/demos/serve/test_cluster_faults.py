@@ -1,7 +1,7 @@
 """The fault test: a cluster under faults and kills loses nothing and repeats nothing.
 
 Two ``plangate serve`` API servers and three ``plangate worker`` processes share a fresh
-PostgreSQL database. 100 runs of both assistants that write (a table, an order) go through them,
+PostgreSQL database. 60 runs of both assistants that write (a table, an order) go through them,
 each started on one API server and decided on the other, while the sandbox world fails one
 backend operation in five (timeouts, rate limits, 503s, malformed replies, writes whose reply is
 lost after they committed) and one worker is SIGKILLed every few seconds and started again. One
@@ -58,9 +58,9 @@ TOOLS = bind_tools(sandbox_backends(seed=0))
 """The tools, for their argument models (the approved calls' keys are derived from them)."""
 ARTIFACTS = Path(__file__).parents[2] / "artifacts"
 """Where the audit's counts are written (``cluster_faults.json``), for the record."""
-RUNS = 100
+RUNS = 60
 """Each worker takes seconds to start (imports; at most one is down at a time), so the runs
-take minutes: 100 keep the whole ``make check`` within its half hour on two cores."""
+take minutes: 60 keep the whole ``make check`` within its half hour on two cores."""
 CLIENTS = 24
 WORKERS = ("w1", "w2", "w3")
 KILL_EVERY = 3.0
@@ -339,4 +339,4 @@ async def test_a_cluster_under_faults_and_kills_loses_and_repeats_no_write(
     assert found.effects == found.committed, summary
     # Writes did happen under the kills (not a share of runs done: faults on argument-less
     # reads come in streaks, see FAULTS, so that share depends on how runs interleave).
-    assert found.committed >= 5, summary
+    assert found.committed >= 3, summary
